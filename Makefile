@@ -1,0 +1,77 @@
+# SSP Lägesbild — the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+FLASK := $(VENV)/bin/flask --app wsgi
+INSTANCE := $(or $(SSP_INSTANCE_PATH),instance)
+HOST ?= 127.0.0.1
+PORT ?= 8050
+WORKERS ?= 2
+# apt needs root; use sudo only when we are not root already.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test lint pytest bench demo clean browser-deps help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make run   - install, build the demo database if absent, serve on http://$(HOST):$(PORT)"
+	@echo "make test  - install test tools (and Debian chromium when missing), lint, run the whole suite"
+	@echo "make lint  - ruff + mypy"
+	@echo "make bench - performance figures (bench/)"
+
+$(PY):
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  echo "python3 -m venv failed; installing Debian's python3-venv"; \
+	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q python3-venv && $(PYTHON) -m venv $(VENV); }
+	@$(PIP) install -q --upgrade pip
+
+$(VENV)/.stamp-run: requirements.txt | $(PY)
+	$(PIP) install -q -r requirements.txt
+	@touch $@
+
+$(VENV)/.stamp-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PIP) install -q -r requirements-dev.txt
+	@touch $@ $(VENV)/.stamp-run
+
+# The demo database is built once; delete instance/ to rebuild it.
+$(INSTANCE)/ssp.sqlite: | $(VENV)/.stamp-run
+	$(FLASK) ssp init-db
+	$(FLASK) ssp demo
+
+demo: $(VENV)/.stamp-run
+	$(FLASK) ssp init-db
+	$(FLASK) ssp demo --force
+
+run: $(VENV)/.stamp-run
+	@if [ -z "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory $(INSTANCE)/ssp.sqlite; fi
+	@$(FLASK) ssp init-db
+	@$(FLASK) ssp demo-accounts
+	@echo "Serving SSP Lägesbild on http://$(HOST):$(PORT) (Ctrl+C stops)"
+	SSP_DEMO=$${SSP_DEMO:-1} $(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
+
+browser-deps:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  echo "Installing Debian chromium + chromium-driver for the browser tests"; \
+	  $(SUDO) apt-get update -q && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; \
+	fi
+
+lint: $(VENV)/.stamp-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+# TEST_DATABASE_URL is set when PostgreSQL answers on loopback (CI always has it).
+pytest: $(VENV)/.stamp-dev browser-deps
+	@url="$${TEST_DATABASE_URL:-$$($(PY) tests/pg_probe.py)}"; \
+	if [ -n "$$url" ]; then echo "PostgreSQL tests use $$url"; else echo "PostgreSQL not reachable: its tests will skip"; fi; \
+	TEST_DATABASE_URL="$$url" $(PY) -m pytest $(PYTEST_ARGS)
+
+test: lint pytest
+
+bench: $(VENV)/.stamp-dev
+	$(PY) bench/bench_map_query.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
