@@ -1,0 +1,45 @@
+"""Flask + Dash web layer of SSP Lägesbild.
+
+``create_app`` builds everything; nothing happens at import time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from dashboard.auth import init_auth
+from dashboard.cli import ssp_cli
+from dashboard.config import load_config
+from dashboard.dash_app import init_dash
+from dashboard.routes import bp as routes_bp
+from dashboard.state import EXTENSION, AppState, close_db_session
+from data.db import make_engine, make_session_factory
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Create the Flask app with the Dash UI mounted.
+
+    ``config`` overrides the environment (``DATABASE_URL``, ``SSP_INSTANCE_PATH``,
+    ``SECRET_KEY``, ``SSP_DEMO``, ``SSP_MIN_CELL``, ``SSP_MIN_CELL_LEADERSHIP``).
+    """
+    settings = load_config(config)
+    instance = Path(settings["SSP_INSTANCE_PATH"])
+    instance.mkdir(parents=True, exist_ok=True)
+    app = Flask(__name__, instance_path=str(instance))
+    app.config.update(settings)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        MAX_CONTENT_LENGTH=8 * 1024 * 1024,
+    )
+    engine = make_engine(settings["DATABASE_URL"])
+    app.extensions[EXTENSION] = AppState(engine=engine, sessions=make_session_factory(engine))
+    app.teardown_appcontext(close_db_session)
+    init_auth(app)
+    app.register_blueprint(routes_bp)
+    app.cli.add_command(ssp_cli)
+    init_dash(app)
+    return app

@@ -1,0 +1,214 @@
+"""Login, roles and server-side authorisation of every route and callback.
+
+Every request except the login page, the health check and static library code
+needs a logged-in user; Dash's JSON endpoints answer 401 instead of redirecting.
+Callbacks and page layouts additionally resolve the user's :class:`Viewer`
+themselves, so hiding a control in the UI is never what protects data.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from sqlalchemy import select
+
+from dashboard.state import db_session
+from data.demo import DEMO_ACCOUNTS, is_demo_database
+from data.disclosure import audience_level
+from data.models import User
+from data.queries import AccessDenied, Viewer
+from data.users import authenticate
+from data.vocabulary import ROLES, label_of
+
+bp = Blueprint("auth", __name__)
+
+PUBLIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/static/")
+PUBLIC_PATHS = frozenset({"/login", "/healthz", "/_favicon.ico", "/favicon.ico"})
+JSON_PREFIXES = ("/_dash-", "/api/", "/geo/")
+CSRF_KEY = "csrf_token"
+
+
+@dataclass(frozen=True)
+class SessionUser(UserMixin):  # type: ignore[misc]
+    """The logged-in user as the web layer sees it (no password hash, no ORM state)."""
+
+    id: int
+    username: str
+    role: str
+    kommun_code: str | None
+    source_code: str | None
+    area_codes: frozenset[str]
+
+    def get_id(self) -> str:
+        """Flask-Login's key for the session."""
+        return str(self.id)
+
+    @property
+    def role_label(self) -> str:
+        """The role in Swedish."""
+        return label_of(ROLES, self.role)
+
+
+def _session_user(user: User) -> SessionUser:
+    return SessionUser(
+        id=user.id,
+        username=user.username,
+        role=user.role,
+        kommun_code=user.kommun_code,
+        source_code=user.source_code,
+        area_codes=frozenset(a.code for a in user.areas),
+    )
+
+
+def _load_user(user_id: str) -> SessionUser | None:
+    if not user_id.isdigit():
+        return None
+    user = db_session().get(User, int(user_id))
+    if user is None or not user.active:
+        return None
+    return _session_user(user)
+
+
+def csrf_token() -> str:
+    """The session's CSRF token for HTML forms (created on first use)."""
+    token = session.get(CSRF_KEY)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        session[CSRF_KEY] = token
+    return str(token)
+
+
+def _check_csrf() -> None:
+    sent = request.form.get(CSRF_KEY, "")
+    expected = session.get(CSRF_KEY, "")
+    if not expected or not hmac.compare_digest(str(sent), str(expected)):
+        abort(400, description="Formuläret har gått ut. Ladda om sidan och försök igen.")
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths are followed after login (no open redirect)."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+def current_session_user() -> SessionUser:
+    """The logged-in user; raise :class:`AccessDenied` when there is none."""
+    if not current_user or not current_user.is_authenticated:
+        msg = "inloggning krävs"
+        raise AccessDenied(msg)
+    user: SessionUser = current_user._get_current_object()
+    return user
+
+
+def current_viewer() -> Viewer:
+    """The group-level :class:`Viewer` of the logged-in user (raises AccessDenied)."""
+    user = current_session_user()
+    level = audience_level(
+        user.role,
+        min_cell=int(current_app.config["SSP_MIN_CELL"]),
+        min_cell_leadership=int(current_app.config["SSP_MIN_CELL_LEADERSHIP"]),
+    )
+    return Viewer(
+        role=user.role, kommun_code=user.kommun_code, level=level, area_codes=user.area_codes
+    )
+
+
+def guard_request() -> Response | None:
+    """``before_request``: refuse anonymous access to everything but public paths."""
+    path = request.path
+    if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
+        return None
+    if current_user.is_authenticated:
+        return None
+    if path.startswith(JSON_PREFIXES) or request.method != "GET":
+        response = jsonify({"error": "inloggning krävs", "login": url_for("auth.login")})
+        response.status_code = 401
+        return response
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    """The login form (Swedish); in demo mode it lists the demo accounts."""
+    error = None
+    username = ""
+    if request.method == "POST":
+        _check_csrf()
+        username = request.form.get("username", "").strip().lower()
+        password = request.form.get("password", "")
+        dbs = db_session()
+        user = authenticate(dbs, username, password) if username and password else None
+        if user is None:
+            error = "Fel användarnamn eller lösenord."
+        else:
+            dbs.commit()  # a password rehash, if argon2 parameters changed
+            session.clear()  # a fresh session on login: no fixation
+            login_user(_session_user(user))
+            return redirect(_safe_next(request.args.get("next")))
+    demo_accounts = []
+    if current_app.config["SSP_DEMO"] and is_demo_database(db_session()):
+        known = set(db_session().scalars(select(User.username)))
+        demo_accounts = [
+            (a.username, label_of(ROLES, a.role)) for a in DEMO_ACCOUNTS if a.username in known
+        ]
+    status = 401 if error else 200
+    return (
+        render_template(
+            "login.html",
+            error=error,
+            username=username,
+            csrf_token=csrf_token(),
+            demo_accounts=demo_accounts,
+        ),
+        status,
+    )
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout() -> Any:
+    """Log out (POST with the CSRF token, so another site cannot log you out).
+
+    A GET (a typed or linked URL) logs nobody out; it goes back to the start page.
+    """
+    if request.method == "GET":
+        return redirect("/")
+    _check_csrf()
+    logout_user()
+    session.clear()
+    return redirect(url_for("auth.login"))
+
+
+def init_auth(app: Flask) -> None:
+    """Attach Flask-Login, the login routes and the request guard to ``app``."""
+    manager = LoginManager()
+    manager.user_loader(_load_user)
+    manager.init_app(app)
+    app.register_blueprint(bp)
+    app.before_request(guard_request)
+
+    @app.errorhandler(AccessDenied)
+    def _denied(error: AccessDenied) -> tuple[Response, int]:
+        status = 401 if not current_user.is_authenticated else 403
+        return jsonify({"error": str(error)}), status

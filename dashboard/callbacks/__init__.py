@@ -1,0 +1,1 @@
+"""Thin callbacks: parse inputs → data.queries → figures → outputs."""

@@ -1,0 +1,251 @@
+"""Callbacks of the overview page: every one resolves the viewer server-side first."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any
+
+from dash import Dash, Input, Output, Patch, State, ctx, html, no_update
+
+from dashboard import ids
+from dashboard.auth import current_viewer
+from dashboard.figures import SUPPRESSED_TRACE, VALUES_TRACE, map_figure, map_traces_data, trend_figure
+from dashboard.pages.overview import default_level
+from dashboard.periods import describe_period, parse_period, quick_period
+from dashboard.state import current_cube, db_session
+from data.cube import CountCube
+from data.disclosure import ProtectedCounts
+from data.queries import (
+    AccessDenied,
+    Selection,
+    Viewer,
+    available_levels,
+    layer_bounds,
+    layer_scope,
+    map_values,
+    unplaced_count,
+    weekly_trend,
+)
+from data.vocabulary import AREA_LEVELS, label_of
+
+TOP_N = 10
+MIN_TREND_WEEKS = 12
+"""A short period's trend is shown with this many weeks of context before it."""
+
+
+def _as_tuple(values: Any) -> tuple[str, ...]:
+    if not values:
+        return ()
+    if isinstance(values, str):
+        return (values,)
+    return tuple(str(v) for v in values)
+
+
+def _selection(
+    kommun: str | None,
+    level: str | None,
+    start: str | None,
+    end: str | None,
+    categories: Any,
+    sources: Any,
+    viewer: Viewer,
+    focus: str | None = None,
+) -> Selection:
+    if not kommun:
+        kommun = viewer.kommun_code or ""
+    first, last = parse_period(start, end, date.today())
+    return Selection(
+        kommun_code=str(kommun),
+        level=str(level or "kommun"),
+        first_monday=first,
+        last_monday=last,
+        categories=_as_tuple(categories),
+        sources=_as_tuple(sources),
+        focus_area=focus,
+    )
+
+
+def _geojson_url(cube: CountCube, selection: Selection) -> str:
+    return f"/geo/{selection.kommun_code}/{selection.level}.geojson?v={cube.version}"
+
+
+def _map_title(selection: Selection) -> str:
+    return f"{label_of(AREA_LEVELS, selection.level)} – antal händelser"
+
+
+def _top_table(table: ProtectedCounts) -> html.Table | html.P:
+    top = table.head_by_count(TOP_N)
+    if top.frame.empty:
+        return html.P("Inga områden i urvalet.")
+    rows = [
+        html.Tr(
+            [
+                html.Td(str(i + 1), className="num"),
+                html.Td(name + (" (syntetiskt)" if synthetic else "")),
+                html.Td(text, className="num" + (" suppressed" if hidden else "")),
+            ]
+        )
+        for i, (name, synthetic, text, hidden) in enumerate(
+            zip(top.frame["name"], top.frame["synthetic"], top.display(), top.frame["suppressed"], strict=True)
+        )
+    ]
+    head = html.Thead(html.Tr([html.Th("#", className="num"), html.Th("Område"), html.Th("Antal", className="num")]))
+    return html.Table([head, html.Tbody(rows)], className="top", id="top-areas-table")
+
+
+def _status(selection: Selection, table: ProtectedCounts) -> str:
+    categories = f"{len(selection.categories)} valda" if selection.categories else "alla"
+    sources = f"{len(selection.sources)} valda" if selection.sources else "alla"
+    return (
+        f"Period: {describe_period(selection.first_monday, selection.last_monday)} · "
+        f"Kategorier: {categories} · Källor: {sources} · "
+        f"Tal 1–{table.k - 1} visas som {table.marker} för att skydda enskilda."
+    )
+
+
+def _map_note(table: ProtectedCounts, unplaced: ProtectedCounts, selection: Selection) -> list[Any]:
+    notes: list[Any] = []
+    if bool(table.frame["synthetic"].any()):
+        notes.append(html.Div("Demoområdena är syntetiska (genererade), inte verkliga stadsdelar.", className="notice"))
+    if selection.level != "kommun" and unplaced.published_values()[0] != 0:
+        notes.append(
+            html.Div(
+                f"{unplaced.display()[0]} händelser är bara kända på kommunnivå och visas inte på områdena.",
+                className="notice",
+            )
+        )
+    return notes
+
+
+def register(app: Dash) -> None:
+    """Register the overview callbacks on ``app`` (not on Dash's global list)."""
+
+    @app.callback(
+        Output(ids.LEVEL, "options"),
+        Output(ids.LEVEL, "value"),
+        Input(ids.KOMMUN, "value"),
+        State(ids.LEVEL, "value"),
+        prevent_initial_call=True,
+    )
+    def level_options(kommun: str | None, current: str | None) -> tuple[Any, Any]:
+        viewer = current_viewer()
+        levels = available_levels(current_cube(), str(kommun or ""), viewer)
+        if not levels:
+            msg = f"kommun {kommun} is outside your scope"
+            raise AccessDenied(msg)
+        options = [{"label": label_of(AREA_LEVELS, lvl), "value": lvl} for lvl in levels]
+        value = current if current in levels else default_level(levels)
+        return options, value
+
+    @app.callback(
+        Output(ids.PERIOD, "start_date"),
+        Output(ids.PERIOD, "end_date"),
+        Input(ids.QUICK_PERIOD, "value"),
+        prevent_initial_call=True,
+    )
+    def apply_quick_period(choice: str | None) -> tuple[Any, Any]:
+        current_viewer()
+        if not choice or choice == "custom":
+            return no_update, no_update
+        first, last = quick_period(choice, date.today())
+        return first.isoformat(), last.isoformat()
+
+    @app.callback(
+        Output(ids.MAP, "figure"),
+        Output(ids.TOP_TABLE, "children"),
+        Output(ids.STATUS, "children"),
+        Output(ids.MAP_NOTE, "children"),
+        Input(ids.KOMMUN, "value"),
+        Input(ids.LEVEL, "value"),
+        Input(ids.PERIOD, "start_date"),
+        Input(ids.PERIOD, "end_date"),
+        Input(ids.CATEGORIES, "value"),
+        Input(ids.SOURCES, "value"),
+    )
+    def update_map(
+        kommun: str | None,
+        level: str | None,
+        start: str | None,
+        end: str | None,
+        categories: Any,
+        sources: Any,
+    ) -> tuple[Any, Any, Any, Any]:
+        viewer = current_viewer()
+        cube = current_cube()
+        selection = _selection(kommun, level, start, end, categories, sources, viewer)
+        table = map_values(cube, selection, viewer)
+        unplaced = unplaced_count(cube, selection, viewer)
+        if ctx.triggered_id in (None, ids.KOMMUN, ids.LEVEL):
+            scope = layer_scope(cube, selection.kommun_code, selection.level, viewer)
+            figure: Any = map_figure(
+                table,
+                geojson_url=_geojson_url(cube, selection),
+                bounds=layer_bounds(db_session(), scope),
+                title=_map_title(selection),
+            )
+        else:
+            # Only the values change: the polygons stay in the browser.
+            data = map_traces_data(table)
+            figure = Patch()
+            for index, part in ((VALUES_TRACE, "values"), (SUPPRESSED_TRACE, "suppressed")):
+                for key in ("locations", "z", "customdata"):
+                    figure["data"][index][key] = data[part][key]
+        return figure, _top_table(table), _status(selection, table), _map_note(table, unplaced, selection)
+
+    @app.callback(
+        Output(ids.FOCUS, "data"),
+        Input(ids.MAP, "clickData"),
+        Input(ids.FOCUS_CLEAR, "n_clicks"),
+        Input(ids.KOMMUN, "value"),
+        Input(ids.LEVEL, "value"),
+        prevent_initial_call=True,
+    )
+    def choose_focus(click: Any, _clear: Any, _kommun: Any, _level: Any) -> str | None:
+        current_viewer()
+        if ctx.triggered_id != ids.MAP or not click or not click.get("points"):
+            return None
+        location = click["points"][0].get("location")
+        return str(location) if location else None
+
+    @app.callback(
+        Output(ids.TREND, "figure"),
+        Output(ids.TREND_TITLE, "children"),
+        Output(ids.FOCUS_BAR, "children"),
+        Input(ids.KOMMUN, "value"),
+        Input(ids.LEVEL, "value"),
+        Input(ids.PERIOD, "start_date"),
+        Input(ids.PERIOD, "end_date"),
+        Input(ids.CATEGORIES, "value"),
+        Input(ids.SOURCES, "value"),
+        Input(ids.FOCUS, "data"),
+    )
+    def update_trend(
+        kommun: str | None,
+        level: str | None,
+        start: str | None,
+        end: str | None,
+        categories: Any,
+        sources: Any,
+        focus: str | None,
+    ) -> tuple[Any, Any, Any]:
+        viewer = current_viewer()
+        cube = current_cube()
+        selection = _selection(kommun, level, start, end, categories, sources, viewer, focus)
+        shown = selection
+        if selection.n_weeks < MIN_TREND_WEEKS:
+            # Too few points to read a trend: show context weeks before the period.
+            shown = replace(
+                selection,
+                first_monday=selection.last_monday - timedelta(weeks=MIN_TREND_WEEKS - 1),
+            )
+        table = weekly_trend(cube, shown, viewer)
+        figure = trend_figure(table, highlight=(selection.first_monday, selection.last_monday))
+        if focus:
+            name = cube.areas.names[cube.areas.position(focus)]
+            title = f"Händelser per vecka – {name}"
+            bar = f"Visar endast {name} (klicka på ett annat område för att byta)."
+        else:
+            title = "Händelser per vecka – hela urvalet"
+            bar = "Klicka på ett område i kartan för att se dess trend."
+        return figure, title, bar

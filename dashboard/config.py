@@ -1,0 +1,77 @@
+"""Configuration from the environment, with safe defaults for the embedded setup."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from data.db import sqlite_url
+from data.disclosure import DEFAULT_MIN_CELL, DEFAULT_MIN_CELL_LEADERSHIP
+
+SECRET_KEY_FILE = "secret_key"
+DEMO_PASSWORD_FILE = "demo-password.txt"
+TRUE_WORDS = frozenset({"1", "true", "yes", "on", "ja"})
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in TRUE_WORDS
+
+
+def _positive_int(name: str, raw: str | None, default: int) -> int:
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        msg = f"{name} must be a whole number, got {raw!r}"
+        raise ValueError(msg) from None
+
+
+def instance_secret_key(instance_path: Path) -> str:
+    """Return the instance's secret key, generating and storing it (mode 600) once."""
+    path = instance_path / SECRET_KEY_FILE
+    if path.exists():
+        key = path.read_text(encoding="utf-8").strip()
+        if key:
+            return key
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def load_config(
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Build the app configuration: ``overrides`` > environment > defaults.
+
+    Keys: ``SSP_INSTANCE_PATH``, ``DATABASE_URL``, ``SECRET_KEY``, ``SSP_DEMO``,
+    ``SSP_MIN_CELL``, ``SSP_MIN_CELL_LEADERSHIP``. The secret key is never a constant:
+    when absent it is generated once and kept in the instance folder.
+    """
+    env = os.environ if environ is None else environ
+    given = dict(overrides or {})
+    instance = Path(
+        given.get("SSP_INSTANCE_PATH") or env.get("SSP_INSTANCE_PATH") or "instance"
+    ).resolve()
+    config: dict[str, Any] = {
+        "SSP_INSTANCE_PATH": str(instance),
+        "DATABASE_URL": env.get("DATABASE_URL") or sqlite_url(instance),
+        "SSP_DEMO": _flag(env.get("SSP_DEMO")),
+        "SSP_MIN_CELL": _positive_int("SSP_MIN_CELL", env.get("SSP_MIN_CELL"), DEFAULT_MIN_CELL),
+        "SSP_MIN_CELL_LEADERSHIP": _positive_int(
+            "SSP_MIN_CELL_LEADERSHIP",
+            env.get("SSP_MIN_CELL_LEADERSHIP"),
+            DEFAULT_MIN_CELL_LEADERSHIP,
+        ),
+        "SECRET_KEY": env.get("SECRET_KEY"),
+    }
+    config.update(given)
+    if not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = instance_secret_key(instance)
+    return config

@@ -1,0 +1,86 @@
+"""The Dash app: created without a server, mounted on Flask with ``init_app``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+from dash import Dash, dcc, html
+from flask import Flask, current_app
+
+from dashboard import ids
+from dashboard.auth import csrf_token, current_session_user
+from dashboard.callbacks import overview as overview_callbacks
+from dashboard.pages import overview
+from dashboard.state import db_session
+from data.demo import is_demo_database
+from data.queries import AccessDenied
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+def shell() -> html.Div:
+    """The frame around every page: title, demo label, user and logout."""
+    try:
+        user = current_session_user()
+    except AccessDenied:
+        return html.Div(html.A("Logga in", href="/login"))
+    demo = is_demo_database(db_session()) or bool(current_app.config["SSP_DEMO"])
+    header = html.Header(
+        [
+            html.H1("SSP Lägesbild"),
+            html.Span(
+                "DEMO – syntetiska data",
+                className="demo-badge",
+                id="demo-badge",
+                title="Områden (utom kommungränser) och observationer är genererade, inte verkliga.",
+            )
+            if demo
+            else None,
+            html.Div(className="spacer"),
+            html.Span(f"{user.username} · {user.role_label}", className="who", id="who"),
+            html.Form(
+                [
+                    dcc.Input(type="hidden", name="csrf_token", value=csrf_token()),
+                    html.Button("Logga ut", type="submit", id="logout-button"),
+                ],
+                method="POST",
+                action="/logout",
+                id=ids.LOGOUT_FORM,
+            ),
+        ],
+        className="app-header",
+        id=ids.HEADER,
+    )
+    return html.Div([header, dash.page_container])
+
+
+def init_dash(server: Flask) -> Dash:
+    """Create the Dash app, register its pages and callbacks, mount it on ``server``."""
+    app = Dash(
+        __name__,
+        server=False,
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(ASSETS),
+        title="SSP Lägesbild",
+        update_title=None,
+        suppress_callback_exceptions=True,
+        serve_locally=True,
+        enable_mcp=False,
+        health_endpoint=None,
+        websocket_callbacks=False,
+    )
+    app.layout = shell
+    overview_callbacks.register(app)
+    app.init_app(server)
+    # Dash Pages needs the mounted app to register pages (it reads dash.get_app()).
+    dash.register_page(
+        overview.__name__,
+        path=overview.PATH,
+        name=overview.NAME,
+        title=f"{overview.NAME} – SSP Lägesbild",
+        layout=overview.layout,
+    )
+    server.extensions["dash"] = app
+    return app

@@ -1,0 +1,182 @@
+"""Pure figure builders: protected tables in, plotly figures out (no I/O).
+
+They accept only :class:`~data.disclosure.ProtectedCounts`, so nothing that
+skipped disclosure control can be drawn.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+from typing import Any, Final
+
+import plotly.graph_objects as go
+
+from data.disclosure import ProtectedCounts
+
+OFFLINE_MAP_STYLE: Final[dict[str, Any]] = {
+    "version": 8,
+    "name": "ssp-offline",
+    "sources": {},
+    "layers": [{"id": "background", "type": "background", "paint": {"background-color": "#eef1f4"}}],
+}
+"""A MapLibre style with no tiles, sprites or glyphs: the map needs no network."""
+
+COLORSCALE: Final = [[0.0, "#f7fbff"], [0.35, "#9ecae1"], [0.7, "#3182bd"], [1.0, "#08306b"]]
+SUPPRESSED_COLOR: Final = "#b8bec6"
+VALUES_TRACE: Final = 0
+SUPPRESSED_TRACE: Final = 1
+
+
+def map_view(bounds: tuple[float, float, float, float]) -> dict[str, Any]:
+    """Centre and zoom (web-mercator levels) that fit ``bounds`` (W, S, E, N degrees)."""
+    west, south, east, north = bounds
+    lon_span = max(east - west, 1e-3)
+    lat_span = max(north - south, 1e-3)
+    # The map panel is roughly 1.5 times as wide as it is high.
+    zoom_lon = math.log2(360.0 / lon_span) - 0.4
+    zoom_lat = math.log2(180.0 / lat_span) - 1.4
+    return {
+        "center": {"lon": (west + east) / 2, "lat": (south + north) / 2},
+        "zoom": round(max(3.0, min(zoom_lon, zoom_lat)), 2),
+    }
+
+
+def map_traces_data(table: ProtectedCounts) -> dict[str, Any]:
+    """Per-area values of the two map traces (what a filter change sends).
+
+    Trace 0 colours the published counts (zeros included); trace 1 greys the
+    suppressed areas. No geometry: the polygons come from the layer URL.
+    """
+    frame = table.frame
+    shown = frame[~frame["suppressed"]]
+    hidden = frame[frame["suppressed"]]
+    return {
+        "values": {
+            "locations": shown["code"].tolist(),
+            "z": [int(v) for v in shown["count"]],
+            "customdata": [[n, str(int(v))] for n, v in zip(shown["name"], shown["count"], strict=True)],
+        },
+        "suppressed": {
+            "locations": hidden["code"].tolist(),
+            # A constant colour index, not a count (the hover text says "<k").
+            "z": [0] * len(hidden),
+            "customdata": [[n, table.marker] for n in hidden["name"]],
+        },
+    }
+
+
+def map_figure(
+    table: ProtectedCounts,
+    *,
+    geojson_url: str,
+    bounds: tuple[float, float, float, float],
+    title: str,
+) -> go.Figure:
+    """The choropleth map (MapLibre, offline style) for one layer.
+
+    ``geojson_url`` is fetched once by the browser; only values travel in callbacks.
+    """
+    data = map_traces_data(table)
+    hover = "<b>%{customdata[0]}</b><br>Antal: %{customdata[1]}<extra></extra>"
+    values = go.Choroplethmap(
+        geojson=geojson_url,
+        featureidkey="id",
+        locations=data["values"]["locations"],
+        z=data["values"]["z"],
+        customdata=data["values"]["customdata"],
+        colorscale=COLORSCALE,
+        zmin=0,
+        marker={"line": {"width": 0.8, "color": "#ffffff"}, "opacity": 0.85},
+        colorbar={"title": {"text": "Antal"}, "thickness": 12},
+        hovertemplate=hover,
+        name="Antal",
+    )
+    suppressed = go.Choroplethmap(
+        geojson=geojson_url,
+        featureidkey="id",
+        locations=data["suppressed"]["locations"],
+        z=data["suppressed"]["z"],
+        customdata=data["suppressed"]["customdata"],
+        colorscale=[[0, SUPPRESSED_COLOR], [1, SUPPRESSED_COLOR]],
+        showscale=False,
+        marker={"line": {"width": 0.8, "color": "#ffffff"}, "opacity": 0.85},
+        hovertemplate=hover,
+        name=f"Färre än {table.k} (dolt)",
+    )
+    fig = go.Figure([values, suppressed])
+    fig.update_layout(
+        map={"style": OFFLINE_MAP_STYLE, **map_view(bounds)},
+        margin={"l": 0, "r": 0, "t": 30, "b": 0},
+        title={"text": title, "font": {"size": 14}, "x": 0.01},
+        uirevision=geojson_url,
+        height=480,
+    )
+    return fig
+
+
+def trend_figure(table: ProtectedCounts, *, highlight: tuple[date, date] | None = None) -> go.Figure:
+    """Weekly trend line; suppressed weeks are gaps, marked by grey bands.
+
+    ``highlight`` (first Monday, last Monday) shades the selected period.
+    """
+    frame = table.frame
+    values = [None if hidden else int(v) for v, hidden in zip(frame["count"], frame["suppressed"], strict=True)]
+    texts = table.display()
+    weeks = list(frame["week"])
+    fig = go.Figure(
+        go.Scatter(
+            x=weeks,
+            y=values,
+            mode="lines+markers",
+            connectgaps=False,
+            text=texts,
+            customdata=list(frame["week_label"]),
+            hovertemplate="Vecka %{customdata}: %{text}<extra></extra>",
+            line={"color": "#1f5f99", "width": 2},
+            marker={"size": 5},
+            name="Antal per vecka",
+        )
+    )
+    shapes: list[dict[str, Any]] = []
+    if highlight is not None and len(weeks) > 1:
+        first, last = highlight
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "paper",
+                "x0": first - timedelta(days=3.5),
+                "x1": last + timedelta(days=3.5),
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": "rgba(31,95,153,0.07)",
+                "line": {"width": 0},
+                "layer": "below",
+            }
+        )
+    shapes.extend(
+        {
+            "type": "rect",
+            "xref": "x",
+            "yref": "paper",
+            "x0": week - timedelta(days=3.5),
+            "x1": week + timedelta(days=3.5),
+            "y0": 0,
+            "y1": 0.04,
+            "fillcolor": SUPPRESSED_COLOR,
+            "line": {"width": 0},
+        }
+        for week, hidden in zip(weeks, frame["suppressed"], strict=True)
+        if hidden
+    )
+    fig.update_layout(
+        shapes=shapes,
+        margin={"l": 40, "r": 10, "t": 10, "b": 40},
+        height=300,
+        xaxis={"title": {"text": "Vecka (måndag)"}, "tickformat": "%Y-%m-%d"},
+        yaxis={"title": {"text": "Antal"}, "rangemode": "tozero"},
+        showlegend=False,
+        plot_bgcolor="#ffffff",
+    )
+    return fig

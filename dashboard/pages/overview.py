@@ -1,0 +1,156 @@
+"""Översikt: map, weekly trend and top areas for the chosen filters."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.auth import current_viewer
+from dashboard.periods import DEFAULT_QUICK, QUICK_PERIODS, quick_period
+from dashboard.state import current_cube, db_session
+from data.queries import (
+    AccessDenied,
+    available_levels,
+    category_options,
+    source_options,
+    visible_kommuner,
+)
+from data.vocabulary import AREA_LEVELS, label_of
+
+PATH = "/"
+NAME = "Översikt"
+
+
+def denied(message: str) -> html.Div:
+    """What a page shows a user without access (the data never left the server)."""
+    return html.Div(
+        [html.H2("Ingen behörighet"), html.P(message)], className="page card", role="alert"
+    )
+
+
+def default_level(levels: list[str]) -> str:
+    """The finest level offered: neighbourhoods before the whole kommun."""
+    finer = [lvl for lvl in levels if lvl != "kommun"]
+    return finer[-1] if finer else levels[0]
+
+
+def layout(**_query: Any) -> html.Div:
+    """The overview page; checks the user's access itself (Dash Pages serves it by path)."""
+    try:
+        viewer = current_viewer()
+    except AccessDenied:
+        return denied("Du behöver logga in för att se lägesbilden.")
+    cube = current_cube()
+    kommuner = visible_kommuner(cube, viewer)
+    if not kommuner:
+        return denied("Det finns inga områden i din kommun ännu. Be en administratör importera områden.")
+    kommun = viewer.kommun_code or kommuner[0][0]
+    if kommun not in {code for code, _ in kommuner}:
+        kommun = kommuner[0][0]
+    levels = available_levels(cube, kommun, viewer)
+    if not levels:
+        return denied("Du har inga tilldelade områden. Be en administratör om behörighet.")
+    first, last = quick_period(DEFAULT_QUICK, date.today())
+    session = db_session()
+    filters = html.Div(
+        [
+            html.H2("Urval"),
+            html.Label("Kommun", htmlFor=ids.KOMMUN),
+            dcc.Dropdown(
+                id=ids.KOMMUN,
+                options=[{"label": name, "value": code} for code, name in kommuner],
+                value=kommun,
+                clearable=False,
+                disabled=len(kommuner) == 1,
+            ),
+            html.Label("Områdesnivå", htmlFor=ids.LEVEL),
+            dcc.RadioItems(
+                id=ids.LEVEL,
+                options=[{"label": label_of(AREA_LEVELS, lvl), "value": lvl} for lvl in levels],
+                value=default_level(levels),
+            ),
+            html.Label("Period", htmlFor=ids.QUICK_PERIOD),
+            dcc.RadioItems(
+                id=ids.QUICK_PERIOD,
+                options=[{"label": label, "value": value} for value, label in QUICK_PERIODS],
+                value=DEFAULT_QUICK,
+            ),
+            dcc.DatePickerRange(
+                id=ids.PERIOD,
+                start_date=first.isoformat(),
+                end_date=last.isoformat(),
+                display_format="YYYY-MM-DD",
+                first_day_of_week=1,
+                min_date_allowed=cube.first_monday.isoformat(),
+                max_date_allowed=date.today().isoformat(),
+                start_date_placeholder_text="Från",
+                end_date_placeholder_text="Till",
+            ),
+            html.Div("Perioden avrundas till hela veckor (måndag–söndag).", className="hint"),
+            html.Label("Kategorier", htmlFor=ids.CATEGORIES),
+            dcc.Dropdown(
+                id=ids.CATEGORIES,
+                options=[{"label": label, "value": code} for code, label in category_options(session)],
+                value=[],
+                multi=True,
+                placeholder="Alla kategorier",
+            ),
+            html.Label("Källor", htmlFor=ids.SOURCES),
+            dcc.Dropdown(
+                id=ids.SOURCES,
+                options=[{"label": label, "value": code} for code, label in source_options(session)],
+                value=[],
+                multi=True,
+                placeholder="Alla källor",
+            ),
+        ],
+        className="card filters",
+    )
+    main = html.Div(
+        [
+            html.Div(id=ids.STATUS, className="status"),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            dcc.Loading(
+                                dcc.Graph(
+                                    id=ids.MAP,
+                                    config={"displaylogo": False, "scrollZoom": True},
+                                    style={"height": "480px"},
+                                ),
+                                type="dot",
+                            ),
+                            html.Div(id=ids.MAP_NOTE),
+                        ],
+                        className="card",
+                    ),
+                    html.Div(
+                        [html.H2("Områden med flest händelser"), html.Div(id=ids.TOP_TABLE)],
+                        className="card",
+                    ),
+                ],
+                className="grid-main",
+            ),
+            html.Div(
+                [
+                    html.H2(id=ids.TREND_TITLE),
+                    html.Div(
+                        [
+                            html.Span(id=ids.FOCUS_BAR),
+                            html.Button("Visa alla områden", id=ids.FOCUS_CLEAR, n_clicks=0),
+                        ],
+                        className="focus-bar",
+                    ),
+                    dcc.Graph(id=ids.TREND, config={"displaylogo": False}),
+                ],
+                className="card",
+                style={"marginTop": "1rem"},
+            ),
+            dcc.Store(id=ids.FOCUS, data=None),
+        ]
+    )
+    return html.Div(html.Div([filters, main], className="grid"), className="page")

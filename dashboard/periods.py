@@ -1,0 +1,67 @@
+"""Period choices of the filters, as whole ISO weeks (pure functions)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Final
+
+from data.cube import iso_week_label, monday_of
+from data.queries import last_complete_weeks, whole_weeks
+
+QUICK_PERIODS: Final = (
+    ("4w", "Senaste 4 veckorna"),
+    ("12w", "Senaste 12 veckorna"),
+    ("ytd", "I år"),
+    ("52w", "Senaste 12 månaderna"),
+    ("custom", "Eget datumintervall"),
+)
+DEFAULT_QUICK: Final = "4w"
+
+
+def quick_period(choice: str, today: date) -> tuple[date, date]:
+    """First and last day (Monday, Sunday) of a quick pick, in whole weeks."""
+    if choice == "4w":
+        first, last = last_complete_weeks(today, 4)
+    elif choice == "12w":
+        first, last = last_complete_weeks(today, 12)
+    elif choice == "52w":
+        first, last = last_complete_weeks(today, 52)
+    elif choice == "ytd":
+        first, last = whole_weeks(date(today.year, 1, 4), today)
+    else:
+        msg = f"unknown quick period {choice!r}"
+        raise ValueError(msg)
+    return first, last + timedelta(days=6)
+
+
+def parse_period(start: str | None, end: str | None, today: date) -> tuple[date, date]:
+    """Mondays of the whole weeks covering ``start``..``end`` (ISO dates).
+
+    Missing or malformed dates fall back to the last four weeks, so a bad URL or
+    a cleared picker still shows something sensible.
+    """
+    try:
+        first = date.fromisoformat(str(start)[:10])
+        last = date.fromisoformat(str(end)[:10])
+    except ValueError:
+        first, last = quick_period(DEFAULT_QUICK, today)
+    return whole_weeks(first, last)
+
+
+def describe_period(first_monday: date, last_monday: date) -> str:
+    """Swedish description, e.g. ``"v. 44 2026 – v. 47 2026 (2026-10-26 – 2026-11-22)"``."""
+    def week(monday: date) -> str:
+        year, number, _ = monday.isocalendar()
+        return f"v. {number} {year}"
+
+    n = (last_monday - first_monday).days // 7 + 1
+    span = f"{first_monday.isoformat()} – {(last_monday + timedelta(days=6)).isoformat()}"
+    weeks = "1 vecka" if n == 1 else f"{n} veckor"
+    if first_monday == last_monday:
+        return f"{week(first_monday)} ({span}, {weeks})"
+    return f"{week(first_monday)} – {week(last_monday)} ({span}, {weeks})"
+
+
+def week_label(day: date) -> str:
+    """ISO label of the week containing ``day``."""
+    return iso_week_label(monday_of(day))

@@ -1,0 +1,64 @@
+"""Plain Flask routes: health check and the static area geometry per layer."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from typing import Any
+
+from flask import Blueprint, Response, abort, jsonify, request
+
+from dashboard.auth import current_viewer
+from dashboard.state import app_state, current_cube, db_session
+from data.db import database_answers
+from data.queries import AccessDenied, area_layer_geojson, layer_scope
+from data.vocabulary import AREA_LEVELS, codes
+
+bp = Blueprint("routes", __name__)
+
+
+@bp.route("/healthz")
+def healthz() -> Any:
+    """200 ``{"status": "ok", "database": "ok"}`` when the database answers, else 503."""
+    if database_answers(app_state().engine):
+        return jsonify({"status": "ok", "database": "ok"})
+    return jsonify({"status": "error", "database": "unavailable"}), 503
+
+
+@bp.route("/geo/<kommun>/<level>.geojson")
+def area_geometry(kommun: str, level: str) -> Response:
+    """Simplified area polygons of one layer, served once and cached by the browser.
+
+    The URL carries the data version (``?v=``), so the response is immutable; an
+    ETag lets a browser revalidate cheaply. Only areas in the viewer's scope.
+    """
+    if not (kommun.isdigit() and len(kommun) == 4) or level not in codes(AREA_LEVELS):
+        abort(404)
+    viewer = current_viewer()
+    cube = current_cube()
+    try:
+        scope = layer_scope(cube, kommun, level, viewer)
+    except AccessDenied:
+        abort(403)
+    state = app_state()
+    key = (kommun, level, cube.version, scope)
+    with state.geojson_lock:
+        cached = state.geojson.get(key)
+    if cached is None:
+        body = area_layer_geojson(db_session(), cube, kommun, level, scope)
+        etag = hashlib.sha256(body).hexdigest()[:32]
+        cached = (body, gzip.compress(body, compresslevel=6), etag)
+        with state.geojson_lock:
+            state.geojson[key] = cached
+    body, zipped, etag = cached
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    elif "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = Response(zipped, mimetype="application/geo+json")
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = Response(body, mimetype="application/geo+json")
+    response.set_etag(etag)
+    response.headers["Vary"] = "Accept-Encoding, Cookie"
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response

@@ -1,0 +1,1 @@
+"""Storage and domain logic of SSP Lägesbild (no Flask or Dash imports here)."""

@@ -1,0 +1,198 @@
+"""SQLAlchemy 2 typed models of the group level.
+
+There are deliberately no personal fields here: an observation is a count of
+incidents in an area on a day, by category and source (DOMAIN.md, privacy rule 3).
+Geometry is stored as GeoJSON text in EPSG:4326 so the same schema runs on SQLite
+and PostgreSQL without PostGIS.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names so Alembic migrations are identical on every backend.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Return the current time as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the project's naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Area(Base):
+    """A neighbourhood or municipality: the spatial unit counts are shown for."""
+
+    __tablename__ = "area"
+    __table_args__ = (
+        CheckConstraint("level IN ('kommun', 'regso', 'deso', 'custom')", name="level"),
+        CheckConstraint("population_10_19 IS NULL OR population_10_19 >= 0", name="population"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(16), index=True)
+    kommun_code: Mapped[str] = mapped_column(String(4), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("area.id", ondelete="RESTRICT"))
+    geometry_geojson: Mapped[str | None] = mapped_column(Text)
+    """GeoJSON geometry (Polygon or MultiPolygon), EPSG:4326."""
+    population_10_19: Mapped[int | None] = mapped_column(Integer)
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    """True for generated demo areas; the UI labels them as synthetic."""
+
+    parent: Mapped[Area | None] = relationship(remote_side=[id])
+
+
+class Category(Base):
+    """An observation category with its Swedish label and planning severity."""
+
+    __tablename__ = "category"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    label: Mapped[str] = mapped_column(String(100))
+    severity: Mapped[float] = mapped_column(Float, default=1.0)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Source(Base):
+    """Who reported: skola, socialtjänst, polis, fritid, fält, nattvandring, …"""
+
+    __tablename__ = "source"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    label: Mapped[str] = mapped_column(String(100))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class User(Base):
+    """A person who logs in. Holds a role and a scope, never case data."""
+
+    __tablename__ = "user_account"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('admin', 'coordinator', 'reporter', 'police_area', 'leadership')",
+            name="role",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    kommun_code: Mapped[str | None] = mapped_column(String(4))
+    """The municipality the user works in; None only for admins of the whole system."""
+    source_code: Mapped[str | None] = mapped_column(ForeignKey("source.code"))
+    """The reporting organisation type, pre-filled in report forms."""
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    areas: Mapped[list[Area]] = relationship(secondary="user_area", lazy="selectin")
+    """Assigned areas (police area coordinators see only these)."""
+
+
+class UserArea(Base):
+    """Assignment of areas to a user (scope of a police area coordinator)."""
+
+    __tablename__ = "user_area"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    area_id: Mapped[int] = mapped_column(
+        ForeignKey("area.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class Observation(Base):
+    """One group-level report: incidents of a category in an area on a day.
+
+    Never holds names, personnummer, phone numbers, e-mail or home addresses.
+    """
+
+    __tablename__ = "observation"
+    __table_args__ = (
+        CheckConstraint("count >= 1", name="count_positive"),
+        CheckConstraint(
+            "time_band IS NULL OR time_band IN ('day', 'evening', 'night')", name="time_band"
+        ),
+        CheckConstraint(
+            "group_size IS NULL OR group_size IN ('1', '2-4', '5-9', '10+')", name="group_size"
+        ),
+        CheckConstraint(
+            "age_band IS NULL OR age_band IN ('10-12', '13-15', '16-18')", name="age_band"
+        ),
+        CheckConstraint(
+            "location_precision IN ('point', 'area', 'kommun', 'county')", name="precision"
+        ),
+        Index("ix_observation_area_day", "area_id", "occurred_on"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="RESTRICT"))
+    occurred_on: Mapped[date] = mapped_column(Date, index=True)
+    time_band: Mapped[str | None] = mapped_column(String(8))
+    category_code: Mapped[str] = mapped_column(ForeignKey("category.code"))
+    source_code: Mapped[str] = mapped_column(ForeignKey("source.code"))
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    group_size: Mapped[str | None] = mapped_column(String(8))
+    age_band: Mapped[str | None] = mapped_column(String(8))
+    note: Mapped[str | None] = mapped_column(String(280))
+    location_precision: Mapped[str] = mapped_column(String(8), default="area")
+    """How exact the location is; a record is aggregated only at this level or coarser."""
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+    area: Mapped[Area] = relationship()
+
+
+class DataVersion(Base):
+    """Monotonic counters that tell per-process caches when to rebuild.
+
+    ``observations`` is bumped by every unit of work that writes observations or
+    areas; the count cube compares it with the version it was built from.
+    """
+
+    __tablename__ = "data_version"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Setting(Base):
+    """Instance-wide key/value settings (e.g. whether this database holds demo data)."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,322 @@
+"""The read API of the dashboard: scoped, disclosure-controlled tables.
+
+Callbacks never build SQL: they describe what a user asked for (a
+:class:`Selection`) and who asks (a :class:`Viewer`) and get back
+:class:`~data.disclosure.ProtectedCounts`. Scope is enforced here, server-side,
+whatever the UI offered: asking for a kommun or area outside the viewer's scope
+raises :class:`AccessDenied`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data.cube import NO_AREA, CountCube, iso_week_label, monday_of
+from data.disclosure import AudienceLevel, ProtectedCounts, protect
+from data.models import Area, Category, Source
+from data.vocabulary import AREA_LEVELS, codes, label_of
+from geo.layers import WGS84
+from geo.simplify import dumps_compact, feature_collection, simplify_coverage
+
+GROUP_LEVEL_ROLES = frozenset({"admin", "coordinator", "reporter", "police_area", "leadership"})
+LEADERSHIP_LEVELS = ("kommun", "regso", "custom")
+"""Leadership never sees the finest layer (DeSO); see DOMAIN.md audience levels."""
+
+
+class AccessDenied(PermissionError):
+    """The viewer may not see what was asked for."""
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who is asking, with the scope their role grants."""
+
+    role: str
+    kommun_code: str | None
+    """None means every kommun (system administrators only)."""
+    level: AudienceLevel
+    area_codes: frozenset[str] = field(default_factory=frozenset)
+    """For police area coordinators: the only areas they see."""
+
+    def __post_init__(self) -> None:
+        if self.role not in GROUP_LEVEL_ROLES:
+            msg = f"role {self.role!r} has no access to group-level aggregates"
+            raise AccessDenied(msg)
+        if self.kommun_code is None and self.role != "admin":
+            msg = "only administrators may see every kommun"
+            raise AccessDenied(msg)
+
+    def may_see_kommun(self, kommun_code: str) -> bool:
+        """True when the viewer's scope includes ``kommun_code``."""
+        return self.kommun_code is None or self.kommun_code == kommun_code
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """A filter choice: kommun, area level, whole ISO weeks, categories and sources."""
+
+    kommun_code: str
+    level: str
+    first_monday: date
+    last_monday: date
+    categories: tuple[str, ...] = ()
+    """Empty means every category."""
+    sources: tuple[str, ...] = ()
+    """Empty means every source."""
+    focus_area: str | None = None
+    """An area clicked on the map: the trend shows only it."""
+
+    def __post_init__(self) -> None:
+        if self.level not in codes(AREA_LEVELS):
+            msg = f"unknown area level {self.level!r}"
+            raise ValueError(msg)
+        if self.first_monday.weekday() or self.last_monday.weekday():
+            msg = "periods are whole ISO weeks: first_monday and last_monday must be Mondays"
+            raise ValueError(msg)
+        if self.last_monday < self.first_monday:
+            msg = "the period ends before it starts"
+            raise ValueError(msg)
+
+    @property
+    def n_weeks(self) -> int:
+        """Number of whole weeks in the period."""
+        return (self.last_monday - self.first_monday).days // 7 + 1
+
+
+def whole_weeks(start: date, end: date) -> tuple[date, date]:
+    """Widen a date range to whole ISO weeks: (Monday of start, Monday of end's week)."""
+    if end < start:
+        start, end = end, start
+    return monday_of(start), monday_of(end)
+
+
+def last_complete_weeks(today: date, n: int) -> tuple[date, date]:
+    """The ``n`` weeks ending with the current (possibly running) week."""
+    this_monday = monday_of(today)
+    return this_monday - timedelta(weeks=n - 1), this_monday
+
+
+def _in_scope(cube: CountCube, selection: Selection, viewer: Viewer) -> np.ndarray:
+    """Boolean mask over the cube's areas that the viewer may see for ``selection``."""
+    if not viewer.may_see_kommun(selection.kommun_code):
+        msg = f"kommun {selection.kommun_code} is outside your scope"
+        raise AccessDenied(msg)
+    areas = cube.areas
+    in_kommun = np.array([k == selection.kommun_code for k in areas.kommun_codes])
+    if viewer.role != "police_area":
+        return in_kommun
+    # A police area coordinator sees the assigned areas and everything inside them.
+    assigned = np.array([c in viewer.area_codes for c in areas.codes])
+    mask = assigned.copy()
+    for i in range(len(areas.codes)):
+        j = int(areas.parent[i])
+        while j != NO_AREA and not mask[i]:
+            mask[i] = assigned[j]
+            j = int(areas.parent[j])
+    return in_kommun & mask
+
+
+def available_levels(cube: CountCube, kommun_code: str, viewer: Viewer) -> list[str]:
+    """Area levels that exist in ``kommun_code`` and the viewer may choose, coarse first."""
+    if not viewer.may_see_kommun(kommun_code):
+        return []
+    selection_levels = {
+        level
+        for level, k in zip(cube.areas.levels, cube.areas.kommun_codes, strict=True)
+        if k == kommun_code
+    }
+    if viewer.role == "police_area":
+        selection_levels = {
+            lvl
+            for code, lvl in zip(cube.areas.codes, cube.areas.levels, strict=True)
+            if code in viewer.area_codes
+        }
+    if viewer.role == "leadership":
+        selection_levels &= set(LEADERSHIP_LEVELS)
+    return [lvl for lvl in codes(AREA_LEVELS) if lvl in selection_levels]
+
+
+def visible_kommuner(cube: CountCube, viewer: Viewer) -> list[tuple[str, str]]:
+    """(code, name) of the kommuner the viewer may choose, in name order."""
+    pairs = {
+        (code, name)
+        for code, name, level in zip(
+            cube.areas.codes, cube.areas.names, cube.areas.levels, strict=True
+        )
+        if level == "kommun" and viewer.may_see_kommun(code)
+    }
+    return sorted(pairs, key=lambda p: p[1])
+
+
+def _check_level(cube: CountCube, selection: Selection, viewer: Viewer) -> None:
+    if selection.level not in available_levels(cube, selection.kommun_code, viewer):
+        label = label_of(AREA_LEVELS, selection.level)
+        msg = f"area level {label} is not available to you in kommun {selection.kommun_code}"
+        raise AccessDenied(msg)
+
+
+def map_values(cube: CountCube, selection: Selection, viewer: Viewer) -> ProtectedCounts:
+    """Counts per area of the chosen level in the period, disclosure-controlled.
+
+    Columns ``code``, ``name``, ``synthetic``, ``count``, ``suppressed``. Only areas
+    in the viewer's scope appear. Records stored at a coarser level than the chosen
+    one are not spread onto areas (see :func:`unplaced_count`).
+    """
+    _check_level(cube, selection, viewer)
+    scope = _in_scope(cube, selection, viewer)
+    own = cube.per_area(
+        first_monday=selection.first_monday,
+        last_monday=selection.last_monday,
+        categories=selection.categories,
+        sources=selection.sources,
+    )
+    target = cube.areas.ancestor_at(selection.level)
+    placed = (target != NO_AREA) & scope
+    totals = np.bincount(target[placed], weights=own[placed], minlength=len(cube.areas.codes))
+    shown = [
+        i
+        for i, (level, kommun) in enumerate(
+            zip(cube.areas.levels, cube.areas.kommun_codes, strict=True)
+        )
+        if level == selection.level and kommun == selection.kommun_code and scope[i]
+    ]
+    frame = pd.DataFrame(
+        {
+            "code": [cube.areas.codes[i] for i in shown],
+            "name": [cube.areas.names[i] for i in shown],
+            "synthetic": [cube.areas.synthetic[i] for i in shown],
+            "count": totals[shown].astype(np.int64) if shown else np.zeros(0, np.int64),
+        }
+    )
+    return protect(frame, level=viewer.level)
+
+
+def unplaced_count(cube: CountCube, selection: Selection, viewer: Viewer) -> ProtectedCounts:
+    """Incidents in scope known only at a coarser level than the chosen one (one row)."""
+    _check_level(cube, selection, viewer)
+    scope = _in_scope(cube, selection, viewer)
+    own = cube.per_area(
+        first_monday=selection.first_monday,
+        last_monday=selection.last_monday,
+        categories=selection.categories,
+        sources=selection.sources,
+    )
+    target = cube.areas.ancestor_at(selection.level)
+    total = int(own[(target == NO_AREA) & scope].sum())
+    return protect(pd.DataFrame({"what": ["unplaced"], "count": [total]}), level=viewer.level)
+
+
+def weekly_trend(cube: CountCube, selection: Selection, viewer: Viewer) -> ProtectedCounts:
+    """Weekly counts for the selection (or its focus area), disclosure-controlled.
+
+    Columns ``week`` (Monday), ``week_label`` (ISO, e.g. 2026-W14), ``count``,
+    ``suppressed``; one row per week of the period, zeros included.
+    """
+    _check_level(cube, selection, viewer)
+    scope = _in_scope(cube, selection, viewer)
+    mask = scope
+    if selection.focus_area is not None:
+        try:
+            focus = cube.areas.position(selection.focus_area)
+        except KeyError:
+            msg = f"unknown area {selection.focus_area!r}"
+            raise AccessDenied(msg) from None
+        if not scope[focus]:
+            msg = f"area {selection.focus_area} is outside your scope"
+            raise AccessDenied(msg)
+        target = cube.areas.ancestor_at(cube.areas.levels[focus])
+        mask = scope & (target == focus)
+    frame = cube.per_week(
+        first_monday=selection.first_monday,
+        last_monday=selection.last_monday,
+        area_mask=mask,
+        categories=selection.categories,
+        sources=selection.sources,
+    )
+    frame.insert(1, "week_label", [iso_week_label(m) for m in frame["week"]])
+    return protect(frame, level=viewer.level)
+
+
+def category_options(session: Session) -> list[tuple[str, str]]:
+    """(code, Swedish label) of the active categories, in display order."""
+    rows = session.execute(
+        select(Category.code, Category.label)
+        .where(Category.active.is_(True))
+        .order_by(Category.sort_order)
+    )
+    return [(r.code, r.label) for r in rows]
+
+
+def source_options(session: Session) -> list[tuple[str, str]]:
+    """(code, Swedish label) of the sources, in display order."""
+    rows = session.execute(select(Source.code, Source.label).order_by(Source.sort_order))
+    return [(r.code, r.label) for r in rows]
+
+
+LAYER_TOLERANCE_M = {"kommun": 100.0, "regso": 25.0, "deso": 15.0, "custom": 15.0}
+"""Simplification tolerance per level, in metres: invisible at the zoom each is shown."""
+
+
+def layer_scope(cube: CountCube, kommun_code: str, level: str, viewer: Viewer) -> tuple[str, ...]:
+    """Codes of the areas of one layer the viewer may see (sorted); raises AccessDenied."""
+    if level not in available_levels(cube, kommun_code, viewer):
+        msg = f"layer {level} of kommun {kommun_code} is outside your scope"
+        raise AccessDenied(msg)
+    probe = Selection(kommun_code, level, monday_of(date.today()), monday_of(date.today()))
+    scope = _in_scope(cube, probe, viewer)
+    return tuple(
+        sorted(
+            code
+            for code, lvl, kommun, visible in zip(
+                cube.areas.codes, cube.areas.levels, cube.areas.kommun_codes, scope, strict=True
+            )
+            if lvl == level and kommun == kommun_code and visible
+        )
+    )
+
+
+def area_layer_geojson(
+    session: Session, cube: CountCube, kommun_code: str, level: str, area_codes: tuple[str, ...]
+) -> bytes:
+    """Simplified GeoJSON (EPSG:4326) of the given areas; feature ``id`` = area code.
+
+    Call :func:`layer_scope` first: it decides which codes the viewer may get.
+    """
+    rows = session.execute(
+        select(Area.code, Area.name, Area.geometry_geojson)
+        .where(Area.code.in_(area_codes), Area.geometry_geojson.is_not(None))
+        .order_by(Area.code)
+    ).all()
+    if not rows:
+        return dumps_compact({"type": "FeatureCollection", "features": []})
+    gdf = gpd.GeoDataFrame(
+        {"code": [r.code for r in rows], "name": [r.name for r in rows]},
+        geometry=[shapely.from_geojson(r.geometry_geojson) for r in rows],
+        crs=WGS84,
+    )
+    simplified = simplify_coverage(gdf, tolerance_m=LAYER_TOLERANCE_M.get(level, 25.0))
+    return dumps_compact(feature_collection(simplified, id_field="code", properties=("name",)))
+
+
+def layer_bounds(
+    session: Session, area_codes: tuple[str, ...]
+) -> tuple[float, float, float, float]:
+    """(west, south, east, north) in degrees of the given areas; Sweden when empty."""
+    rows = session.scalars(
+        select(Area.geometry_geojson).where(
+            Area.code.in_(area_codes), Area.geometry_geojson.is_not(None)
+        )
+    ).all()
+    if not rows:
+        return (11.0, 55.3, 24.2, 69.1)
+    geoms = [shapely.from_geojson(text) for text in rows]
+    west, south, east, north = shapely.total_bounds(geoms)
+    return (float(west), float(south), float(east), float(north))

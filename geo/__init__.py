@@ -1,0 +1,1 @@
+"""Area layers and spatial work; depends on nothing else in the project."""

@@ -1,0 +1,119 @@
+"""Test helpers: logging in through the real form and calling Dash callbacks over HTTP."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    """The CSRF token embedded in a page."""
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def login(client: FlaskClient, username: str, password: str) -> Any:
+    """Log in through the login form; return the POST response."""
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    return client.post(
+        "/login", data={"csrf_token": token, "username": username, "password": password}
+    )
+
+
+def find_callback(app: Flask, output_part: str) -> tuple[str, dict[str, Any]]:
+    """The callback whose output key contains ``output_part`` (e.g. ``"ov-map.figure"``)."""
+    dash_app = app.extensions["dash"]
+    matches = [(k, v) for k, v in dash_app.callback_map.items() if output_part in k]
+    assert len(matches) == 1, f"{len(matches)} callbacks match {output_part!r}"
+    return matches[0]
+
+
+def _split_output(key: str) -> list[dict[str, str]]:
+    if key.startswith(".."):
+        parts = key.strip(".").split("...")
+    else:
+        parts = [key]
+    out = []
+    for part in parts:
+        component, prop = part.rsplit(".", 1)
+        out.append({"id": component, "property": prop})
+    return out
+
+
+def dash_payload(
+    app: Flask, output_part: str, values: dict[str, Any], changed: list[str] | None = None
+) -> dict[str, Any]:
+    """Build the JSON body the Dash renderer would POST for one callback.
+
+    ``values`` maps ``"component.prop"`` to the input/state value; missing ones are None.
+    """
+    key, spec = find_callback(app, output_part)
+    outputs = _split_output(key)
+
+    def items(deps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {"id": d["id"], "property": d["property"], "value": values.get(f"{d['id']}.{d['property']}")}
+            for d in deps
+        ]
+
+    return {
+        "output": key,
+        "outputs": outputs if len(outputs) > 1 else outputs[0],
+        "inputs": items(spec["inputs"]),
+        "state": items(spec.get("state", [])),
+        "changedPropIds": changed or [],
+    }
+
+
+def call_callback(
+    client: FlaskClient,
+    app: Flask,
+    output_part: str,
+    values: dict[str, Any],
+    changed: list[str] | None = None,
+) -> Any:
+    """POST one callback to ``/_dash-update-component``; return the response."""
+    body = dash_payload(app, output_part, values, changed)
+    return client.post(
+        "/_dash-update-component",
+        data=json.dumps(body),
+        content_type="application/json",
+    )
+
+
+def weeks_ago(n: int, today: Any = None) -> tuple[str, str]:
+    """ISO start/end dates of the last ``n`` weeks up to today."""
+    from datetime import date, timedelta
+
+    end = today or date.today()
+    return (end - timedelta(weeks=n) + timedelta(days=1)).isoformat(), end.isoformat()
+
+
+def overview_values(
+    kommun: str,
+    level: str,
+    period: tuple[str, str],
+    categories: list[str] | None = None,
+    sources: list[str] | None = None,
+    focus: str | None = None,
+) -> dict[str, Any]:
+    """Input values of the overview callbacks, keyed ``"component.prop"``."""
+    from dashboard import ids
+
+    return {
+        f"{ids.KOMMUN}.value": kommun,
+        f"{ids.LEVEL}.value": level,
+        f"{ids.PERIOD}.start_date": period[0],
+        f"{ids.PERIOD}.end_date": period[1],
+        f"{ids.CATEGORIES}.value": categories or [],
+        f"{ids.SOURCES}.value": sources or [],
+        f"{ids.FOCUS}.data": focus,
+        f"{ids.QUICK_PERIOD}.value": "custom",
+    }
