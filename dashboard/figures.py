@@ -28,17 +28,26 @@ VALUES_TRACE: Final = 0
 SUPPRESSED_TRACE: Final = 1
 
 
-def map_view(bounds: tuple[float, float, float, float]) -> dict[str, Any]:
-    """Centre and zoom (web-mercator levels) that fit ``bounds`` (W, S, E, N degrees)."""
+def map_view(
+    bounds: tuple[float, float, float, float], *, width_px: int = 700, height_px: int = 460
+) -> dict[str, Any]:
+    """Centre and zoom that fit ``bounds`` (W, S, E, N degrees) in a panel of that size.
+
+    MapLibre zoom z shows the world 512·2^z pixels wide; latitude is measured in
+    Web Mercator so northern kommuner are not cut off.
+    """
     west, south, east, north = bounds
-    lon_span = max(east - west, 1e-3)
-    lat_span = max(north - south, 1e-3)
-    # The map panel is roughly 1.5 times as wide as it is high.
-    zoom_lon = math.log2(360.0 / lon_span) - 0.4
-    zoom_lat = math.log2(180.0 / lat_span) - 1.4
+
+    def mercator(lat: float) -> float:
+        return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+    lon_span = max(east - west, 1e-4)
+    lat_span = max(mercator(north) - mercator(south), 1e-4)
+    zoom_lon = math.log2(width_px * 360.0 / (512.0 * lon_span))
+    zoom_lat = math.log2(height_px * 360.0 / (512.0 * lat_span))
     return {
         "center": {"lon": (west + east) / 2, "lat": (south + north) / 2},
-        "zoom": round(max(3.0, min(zoom_lon, zoom_lat)), 2),
+        "zoom": round(max(3.0, min(zoom_lon, zoom_lat) - 0.15), 2),
     }
 
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Final
 
 from data.cube import iso_week_label, monday_of
-from data.queries import last_complete_weeks, whole_weeks
+from data.queries import last_weeks, whole_weeks
 
 QUICK_PERIODS: Final = (
     ("4w", "Senaste 4 veckorna"),
@@ -21,11 +21,11 @@ DEFAULT_QUICK: Final = "4w"
 def quick_period(choice: str, today: date) -> tuple[date, date]:
     """First and last day (Monday, Sunday) of a quick pick, in whole weeks."""
     if choice == "4w":
-        first, last = last_complete_weeks(today, 4)
+        first, last = last_weeks(today, 4)
     elif choice == "12w":
-        first, last = last_complete_weeks(today, 12)
+        first, last = last_weeks(today, 12)
     elif choice == "52w":
-        first, last = last_complete_weeks(today, 52)
+        first, last = last_weeks(today, 52)
     elif choice == "ytd":
         first, last = whole_weeks(date(today.year, 1, 4), today)
     else:

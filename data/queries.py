@@ -98,8 +98,8 @@ def whole_weeks(start: date, end: date) -> tuple[date, date]:
     return monday_of(start), monday_of(end)
 
 
-def last_complete_weeks(today: date, n: int) -> tuple[date, date]:
-    """The ``n`` weeks ending with the current (possibly running) week."""
+def last_weeks(today: date, n: int) -> tuple[date, date]:
+    """The ``n`` weeks ending with the current (possibly still running) week, as Mondays."""
     this_monday = monday_of(today)
     return this_monday - timedelta(weeks=n - 1), this_monday
 

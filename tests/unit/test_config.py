@@ -1,0 +1,53 @@
+"""Configuration from the environment; the secret key is generated, never a constant."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from dashboard.config import load_config
+
+
+def test_secret_key_is_generated_once_and_kept_private(tmp_path: Path) -> None:
+    env = {"SSP_INSTANCE_PATH": str(tmp_path)}
+    first = load_config(environ=env)["SECRET_KEY"]
+    second = load_config(environ=env)["SECRET_KEY"]
+    assert first == second and len(first) >= 64
+    mode = stat.S_IMODE((tmp_path / "secret_key").stat().st_mode)
+    assert mode == 0o600
+
+
+def test_two_instances_get_different_keys(tmp_path: Path) -> None:
+    a = load_config(environ={"SSP_INSTANCE_PATH": str(tmp_path / "a")})["SECRET_KEY"]
+    b = load_config(environ={"SSP_INSTANCE_PATH": str(tmp_path / "b")})["SECRET_KEY"]
+    assert a != b
+
+
+def test_default_database_is_sqlite_in_the_instance_folder(tmp_path: Path) -> None:
+    config = load_config(environ={"SSP_INSTANCE_PATH": str(tmp_path)})
+    assert config["DATABASE_URL"] == f"sqlite:///{tmp_path.resolve() / 'ssp.sqlite'}"
+    assert config["SSP_DEMO"] is False
+    assert config["SSP_MIN_CELL"] == 5
+
+
+def test_environment_and_overrides(tmp_path: Path) -> None:
+    env = {
+        "SSP_INSTANCE_PATH": str(tmp_path),
+        "DATABASE_URL": "postgresql+psycopg://u@h/db",
+        "SSP_DEMO": "ja",
+        "SSP_MIN_CELL": "7",
+        "SECRET_KEY": "from-env",
+    }
+    config = load_config({"SSP_MIN_CELL": 9}, environ=env)
+    assert config["DATABASE_URL"] == "postgresql+psycopg://u@h/db"
+    assert config["SSP_DEMO"] is True
+    assert config["SSP_MIN_CELL"] == 9
+    assert config["SECRET_KEY"] == "from-env"
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_malformed_threshold_is_refused_with_its_name(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="SSP_MIN_CELL must be a whole number"):
+        load_config(environ={"SSP_INSTANCE_PATH": str(tmp_path), "SSP_MIN_CELL": "fem"})

@@ -1,0 +1,70 @@
+"""Figure builders: values only, suppressed cells kept apart, offline map style."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pandas as pd
+
+from dashboard.figures import OFFLINE_MAP_STYLE, map_figure, map_traces_data, map_view, trend_figure
+from data.disclosure import AudienceLevel, protect
+
+LEVEL = AudienceLevel(5)
+
+
+def areas(counts: list[int]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "code": [f"A{i}" for i in range(len(counts))],
+            "name": [f"Område {i}" for i in range(len(counts))],
+            "synthetic": [True] * len(counts),
+            "count": counts,
+        }
+    )
+
+
+def test_suppressed_areas_go_to_the_grey_trace_without_their_count() -> None:
+    data = map_traces_data(protect(areas([0, 3, 12]), level=LEVEL))
+    assert data["values"]["locations"] == ["A0", "A2"]
+    assert data["values"]["z"] == [0, 12]
+    assert data["suppressed"]["locations"] == ["A1"]
+    assert data["suppressed"]["customdata"] == [["Område 1", "<5"]]
+    assert 3 not in data["values"]["z"] + data["suppressed"]["z"]
+    assert '"3"' not in json.dumps(data)
+
+
+def test_map_figure_references_geometry_by_url_and_uses_no_tiles() -> None:
+    figure = map_figure(
+        protect(areas([5, 6]), level=LEVEL),
+        geojson_url="/geo/0380/custom.geojson?v=1",
+        bounds=(17.0, 59.5, 18.0, 60.2),
+        title="t",
+    )
+    assert [t["geojson"] for t in figure.to_plotly_json()["data"]] == [
+        "/geo/0380/custom.geojson?v=1"
+    ] * 2
+    assert "coordinates" not in figure.to_json()
+    assert figure.layout.map.style == OFFLINE_MAP_STYLE
+    assert "http" not in json.dumps(OFFLINE_MAP_STYLE)
+
+
+def test_map_view_fits_a_kommun() -> None:
+    view = map_view((17.2, 59.6, 18.1, 60.2))
+    assert view["center"] == {"lon": 17.65, "lat": 59.900000000000006}
+    # 0.6° of latitude at 60° N is 1.2° in Web Mercator: 460 px at zoom ≈ 8.
+    assert 7.5 < view["zoom"] < 8.5
+
+
+def test_trend_leaves_gaps_for_suppressed_weeks() -> None:
+    weeks = [date(2026, 1, 5) + timedelta(weeks=i) for i in range(4)]
+    table = protect(
+        pd.DataFrame({"week": weeks, "week_label": ["a", "b", "c", "d"], "count": [9, 2, 0, 30]}),
+        level=LEVEL,
+    )
+    figure = trend_figure(table, highlight=(weeks[0], weeks[-1]))
+    trace = figure.data[0]
+    assert list(trace.y) == [9, None, 0, 30]
+    assert list(trace.text) == ["9", "<5", "0", "30"]
+    grey = [s for s in figure.layout.shapes if s.fillcolor == "#b8bec6"]
+    assert len(grey) == 1
