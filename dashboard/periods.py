@@ -50,6 +50,7 @@ def parse_period(start: str | None, end: str | None, today: date) -> tuple[date,
 
 def describe_period(first_monday: date, last_monday: date) -> str:
     """Swedish description, e.g. ``"v. 44 2026 – v. 47 2026 (2026-10-26 – 2026-11-22)"``."""
+
     def week(monday: date) -> str:
         year, number, _ = monday.isocalendar()
         return f"v. {number} {year}"

@@ -44,7 +44,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     the test suite proves.
     """
     if not (url.startswith("sqlite") or url.startswith("postgresql")):
-        msg = f"DATABASE_URL must be a sqlite:// or postgresql+psycopg:// URL, got {url.split(':')[0]!r}"
+        scheme = url.split(":", 1)[0]
+        msg = f"DATABASE_URL must be a sqlite:// or postgresql+psycopg:// URL, got {scheme!r}"
         raise ValueError(msg)
     engine = create_engine(url, pool_pre_ping=True, **kwargs)
     if engine.dialect.name == "sqlite":

@@ -35,7 +35,8 @@ class AudienceLevel:
 
     def __post_init__(self) -> None:
         if not MIN_ALLOWED_K <= self.k <= MAX_ALLOWED_K:
-            msg = f"the minimum cell count must be within {MIN_ALLOWED_K}..{MAX_ALLOWED_K}, got {self.k}"
+            allowed = f"{MIN_ALLOWED_K}..{MAX_ALLOWED_K}"
+            msg = f"the minimum cell count must be within {allowed}, got {self.k}"
             raise ValueError(msg)
 
 

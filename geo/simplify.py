@@ -61,7 +61,10 @@ def feature_collection(
                 "type": "Feature",
                 "id": str(row_id),
                 "properties": dict(zip(properties, props, strict=True)),
-                "geometry": {"type": mapping["type"], "coordinates": _rounded(mapping["coordinates"])},
+                "geometry": {
+                    "type": mapping["type"],
+                    "coordinates": _rounded(mapping["coordinates"]),
+                },
             }
         )
     return {"type": "FeatureCollection", "features": features}

@@ -18,6 +18,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard import create_app
 from dashboard.state import app_state
@@ -138,6 +139,6 @@ def client_as(app: Flask) -> Callable[[str], FlaskClient]:
 
 
 @pytest.fixture
-def session_factory(engine: Engine):  # type: ignore[no-untyped-def]
+def session_factory(engine: Engine) -> sessionmaker[Session]:
     """A session factory on the parametrised engine."""
     return make_session_factory(engine)

@@ -36,10 +36,7 @@ def find_callback(app: Flask, output_part: str) -> tuple[str, dict[str, Any]]:
 
 
 def _split_output(key: str) -> list[dict[str, str]]:
-    if key.startswith(".."):
-        parts = key.strip(".").split("...")
-    else:
-        parts = [key]
+    parts = key.strip(".").split("...") if key.startswith("..") else [key]
     out = []
     for part in parts:
         component, prop = part.rsplit(".", 1)
@@ -59,7 +56,11 @@ def dash_payload(
 
     def items(deps: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [
-            {"id": d["id"], "property": d["property"], "value": values.get(f"{d['id']}.{d['property']}")}
+            {
+                "id": d["id"],
+                "property": d["property"],
+                "value": values.get(f"{d['id']}.{d['property']}"),
+            }
             for d in deps
         ]
 

@@ -10,11 +10,17 @@ from dash import Dash, Input, Output, Patch, State, ctx, html, no_update
 
 from dashboard import ids
 from dashboard.auth import current_viewer
-from dashboard.figures import SUPPRESSED_TRACE, VALUES_TRACE, map_figure, map_traces_data, trend_figure
+from dashboard.figures import (
+    SUPPRESSED_TRACE,
+    VALUES_TRACE,
+    map_figure,
+    map_traces_data,
+    trend_figure,
+)
 from dashboard.pages.overview import default_level
 from dashboard.periods import describe_period, parse_period, quick_period
 from dashboard.state import current_cube, db_session
-from data.cube import CountCube
+from data.cube import CountCube, monday_of
 from data.disclosure import ProtectedCounts
 from data.queries import (
     AccessDenied,
@@ -87,10 +93,20 @@ def _top_table(table: ProtectedCounts) -> html.Table | html.P:
             ]
         )
         for i, (name, synthetic, text, hidden) in enumerate(
-            zip(top.frame["name"], top.frame["synthetic"], top.display(), top.frame["suppressed"], strict=True)
+            zip(
+                top.frame["name"],
+                top.frame["synthetic"],
+                top.display(),
+                top.frame["suppressed"],
+                strict=True,
+            )
         )
     ]
-    head = html.Thead(html.Tr([html.Th("#", className="num"), html.Th("Område"), html.Th("Antal", className="num")]))
+    head = html.Thead(
+        html.Tr(
+            [html.Th("#", className="num"), html.Th("Område"), html.Th("Antal", className="num")]
+        )
+    )
     return html.Table([head, html.Tbody(rows)], className="top", id="top-areas-table")
 
 
@@ -105,13 +121,28 @@ def _status(selection: Selection, table: ProtectedCounts) -> str:
 
 
 def _map_note(table: ProtectedCounts, unplaced: ProtectedCounts, selection: Selection) -> list[Any]:
-    notes: list[Any] = []
+    notes: list[Any] = [
+        html.Div(
+            [
+                html.Span(className="legend-suppressed"),
+                f"Grått: färre än {table.k} händelser – "
+                "antalet visas inte för att skydda enskilda.",
+            ],
+            className="status",
+        )
+    ]
     if bool(table.frame["synthetic"].any()):
-        notes.append(html.Div("Demoområdena är syntetiska (genererade), inte verkliga stadsdelar.", className="notice"))
+        notes.append(
+            html.Div(
+                "Demoområdena är syntetiska (genererade), inte verkliga stadsdelar.",
+                className="notice",
+            )
+        )
     if selection.level != "kommun" and unplaced.published_values()[0] != 0:
         notes.append(
             html.Div(
-                f"{unplaced.display()[0]} händelser är bara kända på kommunnivå och visas inte på områdena.",
+                f"{unplaced.display()[0]} händelser är bara kända på kommunnivå "
+                "och visas inte på områdena.",
                 className="notice",
             )
         )
@@ -191,7 +222,12 @@ def register(app: Dash) -> None:
             for index, part in ((VALUES_TRACE, "values"), (SUPPRESSED_TRACE, "suppressed")):
                 for key in ("locations", "z", "customdata"):
                     figure["data"][index][key] = data[part][key]
-        return figure, _top_table(table), _status(selection, table), _map_note(table, unplaced, selection)
+        return (
+            figure,
+            _top_table(table),
+            _status(selection, table),
+            _map_note(table, unplaced, selection),
+        )
 
     @app.callback(
         Output(ids.FOCUS, "data"),
@@ -240,7 +276,11 @@ def register(app: Dash) -> None:
                 first_monday=selection.last_monday - timedelta(weeks=MIN_TREND_WEEKS - 1),
             )
         table = weekly_trend(cube, shown, viewer)
-        figure = trend_figure(table, highlight=(selection.first_monday, selection.last_monday))
+        figure = trend_figure(
+            table,
+            highlight=(selection.first_monday, selection.last_monday),
+            running_week=monday_of(date.today()),
+        )
         if focus:
             name = cube.areas.names[cube.areas.position(focus)]
             title = f"Händelser per vecka – {name}"

@@ -46,7 +46,9 @@ def layout(**_query: Any) -> html.Div:
     cube = current_cube()
     kommuner = visible_kommuner(cube, viewer)
     if not kommuner:
-        return denied("Det finns inga områden i din kommun ännu. Be en administratör importera områden.")
+        return denied(
+            "Det finns inga områden i din kommun ännu. Be en administratör importera områden."
+        )
     kommun = viewer.kommun_code or kommuner[0][0]
     if kommun not in {code for code, _ in kommuner}:
         kommun = kommuner[0][0]
@@ -71,12 +73,14 @@ def layout(**_query: Any) -> html.Div:
                 id=ids.LEVEL,
                 options=[{"label": label_of(AREA_LEVELS, lvl), "value": lvl} for lvl in levels],
                 value=default_level(levels),
+                className="radio",
             ),
             html.Label("Period", htmlFor=ids.QUICK_PERIOD),
             dcc.RadioItems(
                 id=ids.QUICK_PERIOD,
                 options=[{"label": label, "value": value} for value, label in QUICK_PERIODS],
                 value=DEFAULT_QUICK,
+                className="radio",
             ),
             dcc.DatePickerRange(
                 id=ids.PERIOD,
@@ -93,7 +97,9 @@ def layout(**_query: Any) -> html.Div:
             html.Label("Kategorier", htmlFor=ids.CATEGORIES),
             dcc.Dropdown(
                 id=ids.CATEGORIES,
-                options=[{"label": label, "value": code} for code, label in category_options(session)],
+                options=[
+                    {"label": label, "value": code} for code, label in category_options(session)
+                ],
                 value=[],
                 multi=True,
                 placeholder="Alla kategorier",
@@ -101,7 +107,9 @@ def layout(**_query: Any) -> html.Div:
             html.Label("Källor", htmlFor=ids.SOURCES),
             dcc.Dropdown(
                 id=ids.SOURCES,
-                options=[{"label": label, "value": code} for code, label in source_options(session)],
+                options=[
+                    {"label": label, "value": code} for code, label in source_options(session)
+                ],
                 value=[],
                 multi=True,
                 placeholder="Alla källor",

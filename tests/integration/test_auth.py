@@ -11,9 +11,8 @@ from flask.testing import FlaskClient
 
 from dashboard import ids
 from tests.conftest import DEMO_PASSWORD
-from tests.helpers import call_callback, csrf_from, dash_payload, login
+from tests.helpers import call_callback, csrf_from, dash_payload, login, weeks_ago
 from tests.helpers import overview_values as map_values_for
-from tests.helpers import weeks_ago
 
 PROTECTED_JSON = ["/_dash-layout", "/_dash-dependencies", "/geo/0380/custom.geojson"]
 
@@ -44,7 +43,9 @@ def test_every_callback_refuses_a_request_without_session(app: Flask, client: Fl
 
 def test_forged_session_cookie_gets_no_data(app: Flask, client: FlaskClient) -> None:
     client.set_cookie("session", "eyJfdXNlcl9pZCI6IjEifQ.forged.signature")
-    response = call_callback(client, app, "ov-map.figure", map_values_for("0380", "custom", weeks_ago(4)))
+    response = call_callback(
+        client, app, "ov-map.figure", map_values_for("0380", "custom", weeks_ago(4))
+    )
     assert response.status_code == 401
 
 
@@ -107,7 +108,9 @@ def test_coordinator_cannot_query_another_kommun(
     app: Flask, client_as: Callable[[str], FlaskClient]
 ) -> None:
     client = client_as("samordnare")
-    response = call_callback(client, app, "ov-map.figure", map_values_for("0191", "custom", weeks_ago(4)))
+    response = call_callback(
+        client, app, "ov-map.figure", map_values_for("0191", "custom", weeks_ago(4))
+    )
     assert response.status_code == 403
     assert b'"z"' not in response.data
 
@@ -122,7 +125,9 @@ def test_police_area_sees_only_assigned_areas(
     app: Flask, client_as: Callable[[str], FlaskClient]
 ) -> None:
     client = client_as("polis")
-    response = call_callback(client, app, "ov-map.figure", map_values_for("0380", "custom", weeks_ago(12)))
+    response = call_callback(
+        client, app, "ov-map.figure", map_values_for("0380", "custom", weeks_ago(12))
+    )
     assert response.status_code == 200
     figure = response.get_json()["response"][ids.MAP]["figure"]
     shown = set(figure["data"][0]["locations"]) | set(figure["data"][1]["locations"])
@@ -133,7 +138,9 @@ def test_police_area_cannot_ask_for_the_kommun_total(
     app: Flask, client_as: Callable[[str], FlaskClient]
 ) -> None:
     client = client_as("polis")
-    response = call_callback(client, app, "ov-map.figure", map_values_for("0380", "kommun", weeks_ago(4)))
+    response = call_callback(
+        client, app, "ov-map.figure", map_values_for("0380", "kommun", weeks_ago(4))
+    )
     assert response.status_code == 403
 
 
@@ -151,7 +158,9 @@ def test_leadership_gets_the_stricter_threshold(
     app: Flask, client_as: Callable[[str], FlaskClient]
 ) -> None:
     client = client_as("ledning")
-    response = call_callback(client, app, "ov-map.figure", map_values_for("0380", "custom", weeks_ago(4)))
+    response = call_callback(
+        client, app, "ov-map.figure", map_values_for("0380", "custom", weeks_ago(4))
+    )
     assert response.status_code == 200
     figure = response.get_json()["response"][ids.MAP]["figure"]
     assert all(z == 0 or z >= 10 for z in figure["data"][0]["z"])

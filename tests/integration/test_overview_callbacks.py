@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -19,7 +18,9 @@ from tests.helpers import call_callback, overview_values, weeks_ago
 MAX_FILTER_RESPONSE_BYTES = 50 * 1024
 
 
-def _map_response(client: FlaskClient, app: Flask, values: dict[str, Any], changed: list[str]) -> Any:
+def _map_response(
+    client: FlaskClient, app: Flask, values: dict[str, Any], changed: list[str]
+) -> Any:
     response = call_callback(client, app, "ov-map.figure", values, changed)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     return response
@@ -99,7 +100,9 @@ def _published_numbers(payload: dict[str, Any]) -> list[tuple[str, Any]]:
             if location[-1] == "z":
                 out.extend((f"patch z trace {location[1]}", v) for v in op["params"]["value"])
             if location[-1] == "customdata":
-                out.extend((f"patch text trace {location[1]}", row[1]) for row in op["params"]["value"])
+                out.extend(
+                    (f"patch text trace {location[1]}", row[1]) for row in op["params"]["value"]
+                )
     else:
         for index, trace in enumerate(figure["data"]):
             if index == 0:
@@ -187,7 +190,9 @@ def test_focus_area_narrows_the_trend(app: Flask, client_as: Callable[[str], Fla
     assert "Demoområde 1" in title
 
 
-def test_clicking_an_area_sets_the_focus(app: Flask, client_as: Callable[[str], FlaskClient]) -> None:
+def test_clicking_an_area_sets_the_focus(
+    app: Flask, client_as: Callable[[str], FlaskClient]
+) -> None:
     client = client_as("samordnare")
     values = {f"{ids.MAP}.clickData": {"points": [{"location": "0380-D03"}]}}
     response = call_callback(client, app, "ov-focus.data", values, [f"{ids.MAP}.clickData"])
@@ -199,7 +204,11 @@ def test_clicking_an_area_sets_the_focus(app: Flask, client_as: Callable[[str], 
 def test_quick_period_sets_whole_weeks(app: Flask, client_as: Callable[[str], FlaskClient]) -> None:
     client = client_as("samordnare")
     response = call_callback(
-        client, app, "ov-period.start_date", {f"{ids.QUICK_PERIOD}.value": "12w"}, [f"{ids.QUICK_PERIOD}.value"]
+        client,
+        app,
+        "ov-period.start_date",
+        {f"{ids.QUICK_PERIOD}.value": "12w"},
+        [f"{ids.QUICK_PERIOD}.value"],
     )
     period = response.get_json()["response"][ids.PERIOD]
     start = date.fromisoformat(period["start_date"])
@@ -212,16 +221,23 @@ def test_status_line_explains_period_and_suppression(
     app: Flask, client_as: Callable[[str], FlaskClient]
 ) -> None:
     client = client_as("samordnare")
-    response = _map_response(client, app, overview_values("0380", "custom", ("2026-03-04", "2026-03-10")), [])
+    response = _map_response(
+        client, app, overview_values("0380", "custom", ("2026-03-04", "2026-03-10")), []
+    )
     status = response.get_json()["response"][ids.STATUS]["children"]
     assert "v. 10 2026 – v. 11 2026" in status
     assert "visas som <5" in status
 
 
-def test_level_options_follow_the_kommun(app: Flask, client_as: Callable[[str], FlaskClient]) -> None:
+def test_level_options_follow_the_kommun(
+    app: Flask, client_as: Callable[[str], FlaskClient]
+) -> None:
     client = client_as("admin")
     response = call_callback(
-        client, app, "ov-level.options", {f"{ids.KOMMUN}.value": "0191", f"{ids.LEVEL}.value": "custom"}
+        client,
+        app,
+        "ov-level.options",
+        {f"{ids.KOMMUN}.value": "0191", f"{ids.LEVEL}.value": "custom"},
     )
     result = response.get_json()["response"][ids.LEVEL]
     assert [o["value"] for o in result["options"]] == ["kommun", "custom"]

@@ -129,11 +129,17 @@ def test_demo_fills_both_kommuner(demo_sessions: sessionmaker[Session]) -> None:
     with demo_sessions() as session:
         assert is_demo_database(session)
         levels = dict(
-            session.execute(select(Area.kommun_code, func.count()).where(Area.level == "custom").group_by(Area.kommun_code)).all()
+            session.execute(
+                select(Area.kommun_code, func.count())
+                .where(Area.level == "custom")
+                .group_by(Area.kommun_code)
+            ).all()
         )
         assert levels == {"0380": 24, "0191": 16}
         assert session.scalar(select(func.count()).select_from(User)) == 5
-        first, last = session.execute(select(func.min(Observation.occurred_on), func.max(Observation.occurred_on))).one()
+        first, last = session.execute(
+            select(func.min(Observation.occurred_on), func.max(Observation.occurred_on))
+        ).one()
         assert last == END and first == END - timedelta(days=399)
         assert session.scalar(select(func.count()).where(Observation.is_synthetic.is_(False))) == 0
 
@@ -157,7 +163,9 @@ def test_cube_equals_sql_sums(demo_sessions: sessionmaker[Session]) -> None:
                 .group_by(Area.code)
             ).all()
         )
-        per_area = cube.per_area(first_monday=first, last_monday=monday_of(END), categories=("samling",))
+        per_area = cube.per_area(
+            first_monday=first, last_monday=monday_of(END), categories=("samling",)
+        )
         from_cube = {c: int(v) for c, v in zip(cube.areas.codes, per_area, strict=True) if v}
         assert from_cube == {c: int(v) for c, v in sql.items()}
 
@@ -176,7 +184,9 @@ def test_map_values_match_raw_counts_where_published(demo_sessions: sessionmaker
                 .group_by(Area.code)
             ).all()
         )
-    for code, count, hidden in zip(table.frame["code"], table.frame["count"], table.frame["suppressed"], strict=True):
+    for code, count, hidden in zip(
+        table.frame["code"], table.frame["count"], table.frame["suppressed"], strict=True
+    ):
         expected = int(raw.get(code, 0))
         if hidden:
             assert 1 <= expected <= 4
@@ -188,13 +198,19 @@ def test_kommun_level_is_the_sum_of_its_areas(demo_sessions: sessionmaker[Sessio
     with demo_sessions() as session:
         cube = build_cube(session, today=END)
     first = monday_of(END) - timedelta(weeks=3)
-    kommun = map_values(cube, Selection("0191", "kommun", first, monday_of(END)), Viewer("admin", None, AudienceLevel(5)))
+    kommun = map_values(
+        cube,
+        Selection("0191", "kommun", first, monday_of(END)),
+        Viewer("admin", None, AudienceLevel(5)),
+    )
     areas = cube.per_area(first_monday=first, last_monday=monday_of(END))
     in_sigtuna = [i for i, k in enumerate(cube.areas.kommun_codes) if k == "0191"]
     assert int(kommun.frame["count"].iloc[0]) == int(areas[in_sigtuna].sum())
 
 
-def test_kommun_level_records_are_never_spread_onto_areas(demo_sessions: sessionmaker[Session]) -> None:
+def test_kommun_level_records_are_never_spread_onto_areas(
+    demo_sessions: sessionmaker[Session],
+) -> None:
     with unit_of_work(demo_sessions) as session:
         kommun_id = session.scalar(select(Area.id).where(Area.code == "0380"))
         session.add(
@@ -212,7 +228,10 @@ def test_kommun_level_records_are_never_spread_onto_areas(demo_sessions: session
         cube = build_cube(session, today=END)
     week = monday_of(END)
     brand = Selection("0380", "custom", week, week, categories=("brand",), sources=("polisen_se",))
-    assert int(np.nansum(map_values(cube, brand, COORDINATOR).frame["count"].to_numpy(dtype=float))) == 0
+    assert (
+        int(np.nansum(map_values(cube, brand, COORDINATOR).frame["count"].to_numpy(dtype=float)))
+        == 0
+    )
     assert unplaced_count(cube, brand, COORDINATOR).published_values() == [7]
     whole = Selection("0380", "kommun", week, week, categories=("brand",), sources=("polisen_se",))
     assert map_values(cube, whole, COORDINATOR).published_values() == [7]
@@ -229,7 +248,9 @@ def test_cube_cache_rebuilds_after_a_write(demo_sessions: sessionmaker[Session])
         assert cache.get(session).version == first.version + 1
 
 
-def test_trend_has_one_row_per_week_including_empty_ones(demo_sessions: sessionmaker[Session]) -> None:
+def test_trend_has_one_row_per_week_including_empty_ones(
+    demo_sessions: sessionmaker[Session],
+) -> None:
     with demo_sessions() as session:
         cube = build_cube(session, today=END)
     first = monday_of(END) - timedelta(weeks=60)  # starts before the data does

@@ -68,3 +68,14 @@ def test_trend_leaves_gaps_for_suppressed_weeks() -> None:
     assert list(trace.text) == ["9", "<5", "0", "30"]
     grey = [s for s in figure.layout.shapes if s.fillcolor == "#b8bec6"]
     assert len(grey) == 1
+
+
+def test_running_week_is_labelled_as_incomplete() -> None:
+    weeks = [date(2026, 11, 9), date(2026, 11, 16), date(2026, 11, 23)]
+    table = protect(
+        pd.DataFrame({"week": weeks, "week_label": ["a", "b", "c"], "count": [40, 41, 6]}),
+        level=LEVEL,
+    )
+    labelled = trend_figure(table, running_week=date(2026, 11, 23))
+    assert [a.text for a in labelled.layout.annotations] == ["pågående vecka"]
+    assert trend_figure(table, running_week=date(2026, 12, 7)).layout.annotations == ()
