@@ -1,0 +1,108 @@
+"""Outlines, demo neighbourhoods and browser simplification."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from geo.demo_areas import voronoi_neighbourhoods
+from geo.layers import SWEREF99TM, WGS84, municipality_outlines, require_crs
+from geo.simplify import dumps_compact, feature_collection, simplify_coverage
+
+
+@pytest.fixture(scope="module")
+def sigtuna() -> shapely.Geometry:
+    return municipality_outlines(["0191"]).geometry.iloc[0]
+
+
+def test_outlines_come_in_the_order_asked_for() -> None:
+    outlines = municipality_outlines(["0380", "0191"])
+    assert outlines["code"].tolist() == ["0380", "0191"]
+    assert outlines["name"].tolist() == ["Uppsala", "Sigtuna"]
+    assert outlines.crs == WGS84
+    areas_km2 = outlines.to_crs(SWEREF99TM).area / 1e6
+    assert 2000 < areas_km2.iloc[0] < 2500 and 300 < areas_km2.iloc[1] < 400
+
+
+def test_unknown_kommun_is_named_in_the_error() -> None:
+    with pytest.raises(ValueError, match="9999"):
+        municipality_outlines(["0380", "9999"])
+
+
+def test_layer_without_crs_is_refused() -> None:
+    with pytest.raises(ValueError, match="no coordinate reference system"):
+        require_crs(gpd.GeoDataFrame(geometry=[shapely.Point(0, 0)]))
+
+
+def test_voronoi_partition_covers_the_kommun_without_overlaps(sigtuna: shapely.Geometry) -> None:
+    cells = voronoi_neighbourhoods(sigtuna, n_areas=16, seed=7, centre=(17.856, 59.6196))
+    assert len(cells) == 16
+    assert cells["rank"].tolist() == list(range(1, 17))
+    metric = cells.to_crs(SWEREF99TM)
+    assert bool(shapely.coverage_is_valid(metric.geometry.values))
+    outline = gpd.GeoSeries([sigtuna], crs=WGS84).to_crs(SWEREF99TM).iloc[0]
+    assert abs(metric.union_all().area - outline.area) / outline.area < 1e-3
+
+
+def test_voronoi_is_deterministic_for_a_seed(sigtuna: shapely.Geometry) -> None:
+    a = voronoi_neighbourhoods(sigtuna, n_areas=10, seed=3)
+    b = voronoi_neighbourhoods(sigtuna, n_areas=10, seed=3)
+    c = voronoi_neighbourhoods(sigtuna, n_areas=10, seed=4)
+    assert a.geometry.equals(b.geometry)
+    assert not a.geometry.equals(c.geometry)
+
+
+def test_voronoi_puts_small_areas_in_town(sigtuna: shapely.Geometry) -> None:
+    cells = voronoi_neighbourhoods(sigtuna, n_areas=16, seed=7, centre=(17.856, 59.6196))
+    area = cells.to_crs(SWEREF99TM).area
+    assert area.iloc[:4].mean() < area.iloc[-4:].mean()
+
+
+@pytest.mark.parametrize("n", [0, 1])
+def test_too_few_areas_are_refused(sigtuna: shapely.Geometry, n: int) -> None:
+    with pytest.raises(ValueError, match="at least 2"):
+        voronoi_neighbourhoods(sigtuna, n_areas=n, seed=1)
+
+
+def test_simplification_keeps_a_coverage_and_shrinks_it(sigtuna: shapely.Geometry) -> None:
+    cells = voronoi_neighbourhoods(sigtuna, n_areas=16, seed=7)
+    simplified = simplify_coverage(cells, tolerance_m=300)
+    assert bool(shapely.coverage_is_valid(simplified.to_crs(SWEREF99TM).geometry.values))
+    before = shapely.get_num_coordinates(cells.geometry.values).sum()
+    after = shapely.get_num_coordinates(simplified.geometry.values).sum()
+    assert after < before
+
+
+def test_negative_tolerance_is_refused(sigtuna: shapely.Geometry) -> None:
+    cells = voronoi_neighbourhoods(sigtuna, n_areas=4, seed=1)
+    with pytest.raises(ValueError, match="tolerance"):
+        simplify_coverage(cells, tolerance_m=-1)
+
+
+def test_feature_collection_rounds_and_names_features(sigtuna: shapely.Geometry) -> None:
+    cells = voronoi_neighbourhoods(sigtuna, n_areas=4, seed=1)
+    cells["code"] = [f"0191-D{r:02d}" for r in cells["rank"]]
+    collection = feature_collection(cells, id_field="code", properties=("rank",))
+    first = collection["features"][0]
+    assert first["id"] == "0191-D01"
+    assert first["properties"] == {"rank": 1}
+    lon, lat = shapely.geometry.shape(first["geometry"]).exterior.coords[0]
+    assert lon == round(lon, 5) and lat == round(lat, 5)
+    assert b" " not in dumps_compact(collection)
+
+
+@pytest.mark.shared_data
+def test_real_sigtuna_deso_layer_simplifies_to_valid_polygons(shared_data: Path) -> None:
+    deso = gpd.read_file(shared_data / "geo" / "sigtuna_deso_2018.geojson")
+    assert len(deso) == 24
+    simplified = simplify_coverage(deso, tolerance_m=15)
+    assert len(simplified) == 24
+    assert simplified.is_valid.all() and not simplified.is_empty.any()
+    # The source polygons overlap slightly (SOURCES.md: ~0.05 %); simplifying must not
+    # change the total area by more than a fraction of a percent.
+    before = deso.to_crs(SWEREF99TM).area.sum()
+    after = simplified.to_crs(SWEREF99TM).area.sum()
+    assert abs(after - before) / before < 0.005
