@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request
 
 from dashboard.auth import current_viewer
-from dashboard.state import app_state, current_cube, db_session
+from dashboard.state import app_state, areas_version, current_cube, db_session
 from data.db import database_answers
 from data.queries import AccessDenied, area_layer_geojson, layer_scope
 from data.vocabulary import AREA_LEVELS, codes
@@ -29,7 +27,7 @@ def healthz() -> Any:
 def area_geometry(kommun: str, level: str) -> Response:
     """Simplified area polygons of one layer, served once and cached by the browser.
 
-    The URL carries the data version (``?v=``), so the response is immutable; an
+    The URL carries the areas version (``?v=``), so the response is immutable; an
     ETag lets a browser revalidate cheaply. Only areas in the viewer's scope.
     """
     if not (kommun.isdigit() and len(kommun) == 4) or level not in codes(AREA_LEVELS):
@@ -40,17 +38,10 @@ def area_geometry(kommun: str, level: str) -> Response:
         scope = layer_scope(cube, kommun, level, viewer)
     except AccessDenied:
         abort(403)
-    state = app_state()
-    key = (kommun, level, cube.version, scope)
-    with state.geojson_lock:
-        cached = state.geojson.get(key)
-    if cached is None:
-        body = area_layer_geojson(db_session(), cube, kommun, level, scope)
-        etag = hashlib.sha256(body).hexdigest()[:32]
-        cached = (body, gzip.compress(body, compresslevel=6), etag)
-        with state.geojson_lock:
-            state.geojson[key] = cached
-    body, zipped, etag = cached
+    key = (kommun, level, areas_version(), scope)
+    body, zipped, etag = app_state().layer(
+        key, lambda: area_layer_geojson(db_session(), cube, kommun, level, scope)
+    )
     if request.if_none_match.contains(etag):
         response = Response(status=304)
     elif "gzip" in request.headers.get("Accept-Encoding", ""):

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import gzip
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from hashlib import sha256
+from typing import NamedTuple
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from data.cube import CountCube, CubeCache
-from data.db import read_version
+from data.db import AREAS_VERSION, read_version
 
 EXTENSION = "ssp"
+
+LayerKey = tuple[str, str, int, tuple[str, ...]]
+
+
+class EncodedLayer(NamedTuple):
+    """A layer's GeoJSON as served: plain, gzip-compressed, and its ETag."""
+
+    body: bytes
+    gzipped: bytes
+    etag: str
 
 
 @dataclass
@@ -22,11 +36,26 @@ class AppState:
     engine: Engine
     sessions: sessionmaker[Session]
     cubes: CubeCache = field(default_factory=CubeCache)
-    geojson: dict[tuple[str, str, int, tuple[str, ...]], tuple[bytes, bytes, str]] = field(
-        default_factory=dict
-    )
-    """(kommun, level, data version, area codes) → (json bytes, gzip bytes, etag)."""
+    geojson: dict[LayerKey, EncodedLayer] = field(default_factory=dict)
+    """Browser geometry per (kommun, level, areas version, area codes)."""
     geojson_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def layer(self, key: LayerKey, build: Callable[[], bytes]) -> EncodedLayer:
+        """The encoded layer for ``key``, built once; layers of older versions are dropped."""
+        with self.geojson_lock:
+            cached = self.geojson.get(key)
+        if cached is not None:
+            return cached
+        body = build()
+        encoded = EncodedLayer(
+            body, gzip.compress(body, compresslevel=6), sha256(body).hexdigest()[:32]
+        )
+        with self.geojson_lock:
+            version = key[2]
+            for old in [k for k in self.geojson if k[2] != version]:
+                del self.geojson[old]
+            self.geojson[key] = encoded
+        return encoded
 
 
 def app_state(app: Flask | None = None) -> AppState:
@@ -56,6 +85,6 @@ def current_cube() -> CountCube:
     return app_state().cubes.get(db_session())
 
 
-def data_version() -> int:
-    """The current data version (changes when observations or areas change)."""
-    return read_version(db_session())
+def areas_version() -> int:
+    """The current areas version (changes when areas or their geometry change)."""
+    return read_version(db_session(), AREAS_VERSION)

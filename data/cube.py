@@ -131,12 +131,20 @@ class CountCube:
         last_monday: date,
         categories: tuple[str, ...] = (),
         sources: tuple[str, ...] = (),
+        area_mask: np.ndarray | None = None,
     ) -> np.ndarray:
-        """Total per area (own records only) over the weeks and filters; empty = all."""
+        """Total per area (own records only) over the weeks and filters; empty = all.
+
+        Only areas in ``area_mask`` (bool per area) are summed; the others are 0.
+        """
         cmask, smask = self._masks(categories, sources)
         lo, hi = self._week_bounds(first_monday, last_monday)
-        block = self.counts[:, lo:hi]
-        return np.einsum("awcs,c,s->a", block, cmask, smask, dtype=np.int64)
+        out = np.zeros(len(self.areas.codes), dtype=np.int64)
+        rows = np.flatnonzero(area_mask) if area_mask is not None else slice(None)
+        # Summing the weeks first leaves a small (areas, categories, sources) block.
+        block = self.counts[rows, lo:hi].sum(axis=1, dtype=np.int64)
+        out[rows] = (block @ smask) @ cmask
+        return out
 
     def per_week(
         self,

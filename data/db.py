@@ -21,6 +21,9 @@ from data.models import DataVersion
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 OBSERVATIONS_VERSION = "observations"
+AREAS_VERSION = "areas"
+"""Bumped when areas or their geometry change (also bump OBSERVATIONS_VERSION then,
+since aggregates depend on the area hierarchy); browser geometry is keyed by it."""
 
 
 def sqlite_url(instance_path: Path) -> str:

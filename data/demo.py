@@ -12,14 +12,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Final
+from typing import Any, Final, cast
 
 import numpy as np
+import pandas as pd
 import shapely
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from data.db import bump_version
+from data.db import AREAS_VERSION, bump_version
 from data.models import Area, Observation, Setting, User, UserArea
 from data.synthetic import SyntheticArea, synthetic_observations
 from data.users import create_user
@@ -91,6 +92,27 @@ def _youth_population(rank: int, rng: np.random.Generator) -> int:
     """Synthetic 10–19 population: central areas are denser (200–1,600 youths)."""
     base = 1400.0 / (1.0 + 0.12 * (rank - 1))
     return int(max(200, round(base * rng.uniform(0.7, 1.3))))
+
+
+def observation_rows(frame: pd.DataFrame, area_ids: dict[str, int]) -> list[dict[str, Any]]:
+    """Rows for ``insert(Observation)`` from a synthetic frame (see :mod:`data.synthetic`).
+
+    Missing bands become ``None`` (SQL NULL), never NaN; every row is flagged synthetic.
+    """
+    rows = frame.rename(columns={"category": "category_code", "source": "source_code"}).assign(
+        area_id=frame["area_code"].map(area_ids),
+        note=None,
+        location_precision="area",
+        is_synthetic=True,
+    )
+    if rows["area_id"].isna().any():
+        missing = sorted(set(frame.loc[rows["area_id"].isna(), "area_code"]))
+        msg = f"observations for unknown areas: {', '.join(missing)}"
+        raise ValueError(msg)
+    rows = rows.drop(columns="area_code").astype(object)
+    rows = rows.where(pd.notna(rows), None)
+    # to_dict boxes numpy scalars into Python ones, which every DB driver binds.
+    return cast("list[dict[str, Any]]", rows.to_dict("records"))
 
 
 def build_demo(
@@ -179,35 +201,7 @@ def build_demo(
 
     data = synthetic_observations(synthetic_areas, end=end, days=days, seed=seed)
     frame = data.observations
-    rows = [
-        {
-            "area_id": area_ids[area_code],
-            "occurred_on": occurred_on,
-            "time_band": time_band,
-            "category_code": category,
-            "source_code": source,
-            "count": int(count),
-            "group_size": group_size,
-            "age_band": age_band,
-            "note": None,
-            "location_precision": "area",
-            "is_synthetic": True,
-        }
-        for area_code, occurred_on, time_band, category, source, count, group_size, age_band in (
-            frame[
-                [
-                    "area_code",
-                    "occurred_on",
-                    "time_band",
-                    "category",
-                    "source",
-                    "count",
-                    "group_size",
-                    "age_band",
-                ]
-            ].itertuples(index=False, name=None)
-        )
-    ]
+    rows = observation_rows(frame, area_ids)
     if rows:
         session.execute(insert(Observation), rows)
     setting = session.get(Setting, DEMO_SETTING)
@@ -216,6 +210,7 @@ def build_demo(
     else:
         setting.value = "1"
     bump_version(session)
+    bump_version(session, AREAS_VERSION)
     session.flush()
     return DemoSummary(
         areas=n_areas,

@@ -177,6 +177,7 @@ def map_values(cube: CountCube, selection: Selection, viewer: Viewer) -> Protect
         last_monday=selection.last_monday,
         categories=selection.categories,
         sources=selection.sources,
+        area_mask=scope,
     )
     target = cube.areas.ancestor_at(selection.level)
     placed = (target != NO_AREA) & scope
@@ -208,6 +209,7 @@ def unplaced_count(cube: CountCube, selection: Selection, viewer: Viewer) -> Pro
         last_monday=selection.last_monday,
         categories=selection.categories,
         sources=selection.sources,
+        area_mask=scope,
     )
     target = cube.areas.ancestor_at(selection.level)
     total = int(own[(target == NO_AREA) & scope].sum())

@@ -5,7 +5,13 @@ from __future__ import annotations
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from data.db import OBSERVATIONS_VERSION, make_session_factory, unit_of_work, upgrade_to_head
+from data.db import (
+    AREAS_VERSION,
+    OBSERVATIONS_VERSION,
+    make_session_factory,
+    unit_of_work,
+    upgrade_to_head,
+)
 from data.models import Category, DataVersion, Source
 from data.vocabulary import CATEGORIES, SOURCES
 
@@ -37,8 +43,9 @@ def sync_vocabularies(session: Session) -> None:
             session.add(Source(code=term.code, label=term.label, sort_order=order))
         else:
             source.label, source.sort_order = term.label, order
-    if session.get(DataVersion, OBSERVATIONS_VERSION) is None:
-        session.add(DataVersion(name=OBSERVATIONS_VERSION, version=0))
+    for name in (OBSERVATIONS_VERSION, AREAS_VERSION):
+        if session.get(DataVersion, name) is None:
+            session.add(DataVersion(name=name, version=0))
 
 
 def initialise_database(engine: Engine) -> None:

@@ -114,6 +114,8 @@ class _RhythmProfile:
 
 @dataclass(frozen=True, slots=True)
 class _CategoryProfile:
+    """How often, when, by whom and how a category is reported."""
+
     weight: float  # relative report frequency
     rhythm: Rhythm
     bands: tuple[float, float, float]  # day, evening, night
@@ -185,166 +187,166 @@ _AGES_SCHOOL: Final = (0.3, 0.15, 0.45, 0.1)
 _CATEGORY_PROFILES: Final[Mapping[str, _CategoryProfile]] = MappingProxyType(
     {
         "skadegorelse": _CategoryProfile(
-            0.13,
-            "outdoor",
-            (0.2, 0.4, 0.4),
-            (0.5, 0.05, 0.3, 0.15, 0.2, 0.12, 0.01),
-            0.2,
-            _GROUPS_DEFAULT,
-            _AGES_DEFAULT,
+            weight=0.13,
+            rhythm="outdoor",
+            bands=(0.2, 0.4, 0.4),
+            sources=(0.5, 0.05, 0.3, 0.15, 0.2, 0.12, 0.01),
+            p_group_incident=0.2,
+            group_sizes=_GROUPS_DEFAULT,
+            ages=_AGES_DEFAULT,
         ),
         "brand": _CategoryProfile(
-            0.02,
-            "outdoor",
-            (0.2, 0.45, 0.35),
-            (0.2, 0.03, 0.55, 0.1, 0.12, 0.08, 0.0),
-            0.1,
-            _GROUPS_SMALL,
-            _AGES_DEFAULT,
+            weight=0.02,
+            rhythm="outdoor",
+            bands=(0.2, 0.45, 0.35),
+            sources=(0.2, 0.03, 0.55, 0.1, 0.12, 0.08, 0.0),
+            p_group_incident=0.1,
+            group_sizes=_GROUPS_SMALL,
+            ages=_AGES_DEFAULT,
         ),
         "otrygg_plats": _CategoryProfile(
-            0.11,
-            "outdoor",
-            (0.3, 0.45, 0.25),
-            (0.3, 0.05, 0.15, 0.15, 0.25, 0.2, 0.05),
-            0.1,
-            _GROUPS_DEFAULT,
-            _AGES_DEFAULT,
+            weight=0.11,
+            rhythm="outdoor",
+            bands=(0.3, 0.45, 0.25),
+            sources=(0.3, 0.05, 0.15, 0.15, 0.25, 0.2, 0.05),
+            p_group_incident=0.1,
+            group_sizes=_GROUPS_DEFAULT,
+            ages=_AGES_DEFAULT,
         ),
         "samling": _CategoryProfile(
-            0.16,
-            "outdoor",
-            (0.15, 0.55, 0.3),
-            (0.1, 0.03, 0.15, 0.3, 0.32, 0.2, 0.0),
-            0.3,
-            _GROUPS_CROWD,
-            _AGES_DEFAULT,
+            weight=0.16,
+            rhythm="outdoor",
+            bands=(0.15, 0.55, 0.3),
+            sources=(0.1, 0.03, 0.15, 0.3, 0.32, 0.2, 0.0),
+            p_group_incident=0.3,
+            group_sizes=_GROUPS_CROWD,
+            ages=_AGES_DEFAULT,
         ),
         "narkotika": _CategoryProfile(
-            0.06,
-            "steady",
-            (0.3, 0.45, 0.25),
-            (0.3, 0.12, 0.45, 0.08, 0.2, 0.05, 0.0),
-            0.1,
-            _GROUPS_SMALL,
-            _AGES_OLDER,
+            weight=0.06,
+            rhythm="steady",
+            bands=(0.3, 0.45, 0.25),
+            sources=(0.3, 0.12, 0.45, 0.08, 0.2, 0.05, 0.0),
+            p_group_incident=0.1,
+            group_sizes=_GROUPS_SMALL,
+            ages=_AGES_OLDER,
         ),
         "alkohol": _CategoryProfile(
-            0.1,
-            "outdoor",
-            (0.05, 0.5, 0.45),
-            (0.05, 0.05, 0.15, 0.3, 0.35, 0.15, 0.0),
-            0.25,
-            _GROUPS_CROWD,
-            _AGES_OLDER,
+            weight=0.1,
+            rhythm="outdoor",
+            bands=(0.05, 0.5, 0.45),
+            sources=(0.05, 0.05, 0.15, 0.3, 0.35, 0.15, 0.0),
+            p_group_incident=0.25,
+            group_sizes=_GROUPS_CROWD,
+            ages=_AGES_OLDER,
         ),
         "vald": _CategoryProfile(
-            0.05,
-            "outdoor",
-            (0.35, 0.35, 0.3),
-            (1.0, 0.05, 0.5, 0.1, 0.1, 0.05, 0.0),
-            0.15,
-            _GROUPS_SMALL,
-            _AGES_DEFAULT,
+            weight=0.05,
+            rhythm="outdoor",
+            bands=(0.35, 0.35, 0.3),
+            sources=(1.0, 0.05, 0.5, 0.1, 0.1, 0.05, 0.0),
+            p_group_incident=0.15,
+            group_sizes=_GROUPS_SMALL,
+            ages=_AGES_DEFAULT,
         ),
         "hot": _CategoryProfile(
-            0.03,
-            "steady",
-            (0.55, 0.3, 0.15),
-            (1.0, 0.15, 0.35, 0.1, 0.1, 0.0, 0.0),
-            0.05,
-            _GROUPS_SMALL,
-            _AGES_DEFAULT,
+            weight=0.03,
+            rhythm="steady",
+            bands=(0.55, 0.3, 0.15),
+            sources=(1.0, 0.15, 0.35, 0.1, 0.1, 0.0, 0.0),
+            p_group_incident=0.05,
+            group_sizes=_GROUPS_SMALL,
+            ages=_AGES_DEFAULT,
         ),
         "ran": _CategoryProfile(
-            0.008,
-            "steady",
-            (0.3, 0.45, 0.25),
-            (0.1, 0.05, 0.8, 0.03, 0.05, 0.02, 0.0),
-            0.05,
-            _GROUPS_SMALL,
-            _AGES_OLDER,
+            weight=0.008,
+            rhythm="steady",
+            bands=(0.3, 0.45, 0.25),
+            sources=(0.1, 0.05, 0.8, 0.03, 0.05, 0.02, 0.0),
+            p_group_incident=0.05,
+            group_sizes=_GROUPS_SMALL,
+            ages=_AGES_OLDER,
         ),
         "stold": _CategoryProfile(
-            0.05,
-            "steady",
-            (0.35, 0.3, 0.35),
-            (0.4, 0.02, 0.65, 0.08, 0.08, 0.02, 0.0),
-            0.1,
-            _GROUPS_SMALL,
-            _AGES_DEFAULT,
+            weight=0.05,
+            rhythm="steady",
+            bands=(0.35, 0.3, 0.35),
+            sources=(0.4, 0.02, 0.65, 0.08, 0.08, 0.02, 0.0),
+            p_group_incident=0.1,
+            group_sizes=_GROUPS_SMALL,
+            ages=_AGES_DEFAULT,
         ),
         "vapen": _CategoryProfile(
-            0.008,
-            "steady",
-            (0.35, 0.35, 0.3),
-            (0.5, 0.05, 0.65, 0.05, 0.08, 0.02, 0.0),
-            0.05,
-            _GROUPS_SMALL,
-            _AGES_OLDER,
+            weight=0.008,
+            rhythm="steady",
+            bands=(0.35, 0.35, 0.3),
+            sources=(0.5, 0.05, 0.65, 0.05, 0.08, 0.02, 0.0),
+            p_group_incident=0.05,
+            group_sizes=_GROUPS_SMALL,
+            ages=_AGES_OLDER,
         ),
         "sociala_medier": _CategoryProfile(
-            0.06,
-            "school_linked",
-            (0.7, 0.25, 0.05),
-            (3.0, 0.15, 0.1, 0.1, 0.05, 0.0, 0.0),
-            0.1,
-            _GROUPS_RARELY_NOTED,
-            _AGES_SCHOOL,
+            weight=0.06,
+            rhythm="school_linked",
+            bands=(0.7, 0.25, 0.05),
+            sources=(3.0, 0.15, 0.1, 0.1, 0.05, 0.0, 0.0),
+            p_group_incident=0.1,
+            group_sizes=_GROUPS_RARELY_NOTED,
+            ages=_AGES_SCHOOL,
         ),
         "mot_personal": _CategoryProfile(
-            0.02,
-            "school_linked",
-            (0.75, 0.25, 0.0),
-            (2.0, 0.1, 0.05, 0.3, 0.05, 0.0, 0.0),
-            0.05,
-            _GROUPS_SMALL,
-            _AGES_SCHOOL,
+            weight=0.02,
+            rhythm="school_linked",
+            bands=(0.75, 0.25, 0.0),
+            sources=(2.0, 0.1, 0.05, 0.3, 0.05, 0.0, 0.0),
+            p_group_incident=0.05,
+            group_sizes=_GROUPS_SMALL,
+            ages=_AGES_SCHOOL,
         ),
         "buskorning": _CategoryProfile(
-            0.05,
-            "outdoor",
-            (0.2, 0.6, 0.2),
-            (0.1, 0.0, 0.35, 0.15, 0.25, 0.2, 0.0),
-            0.2,
-            _GROUPS_DEFAULT,
-            _AGES_OLDER,
+            weight=0.05,
+            rhythm="outdoor",
+            bands=(0.2, 0.6, 0.2),
+            sources=(0.1, 0.0, 0.35, 0.15, 0.25, 0.2, 0.0),
+            p_group_incident=0.2,
+            group_sizes=_GROUPS_DEFAULT,
+            ages=_AGES_OLDER,
         ),
         "nedskrapning": _CategoryProfile(
-            0.04,
-            "outdoor",
-            (0.4, 0.4, 0.2),
-            (0.3, 0.0, 0.05, 0.2, 0.25, 0.25, 0.05),
-            0.1,
-            _GROUPS_DEFAULT,
-            _AGES_DEFAULT,
+            weight=0.04,
+            rhythm="outdoor",
+            bands=(0.4, 0.4, 0.2),
+            sources=(0.3, 0.0, 0.05, 0.2, 0.25, 0.25, 0.05),
+            p_group_incident=0.1,
+            group_sizes=_GROUPS_DEFAULT,
+            ages=_AGES_DEFAULT,
         ),
         "skolfranvaro": _CategoryProfile(
-            0.08,
-            "school_only",
-            (1.0, 0.0, 0.0),
-            (0.85, 0.15, 0.0, 0.0, 0.0, 0.0, 0.0),
-            0.3,
-            _GROUPS_DEFAULT,
-            _AGES_SCHOOL,
+            weight=0.08,
+            rhythm="school_only",
+            bands=(1.0, 0.0, 0.0),
+            sources=(0.85, 0.15, 0.0, 0.0, 0.0, 0.0, 0.0),
+            p_group_incident=0.3,
+            group_sizes=_GROUPS_DEFAULT,
+            ages=_AGES_SCHOOL,
         ),
         "rekrytering": _CategoryProfile(
-            0.015,
-            "steady",
-            (0.45, 0.4, 0.15),
-            (0.4, 0.3, 0.35, 0.05, 0.15, 0.0, 0.0),
-            0.05,
-            _GROUPS_SMALL,
-            _AGES_SCHOOL,
+            weight=0.015,
+            rhythm="steady",
+            bands=(0.45, 0.4, 0.15),
+            sources=(0.4, 0.3, 0.35, 0.05, 0.15, 0.0, 0.0),
+            p_group_incident=0.05,
+            group_sizes=_GROUPS_SMALL,
+            ages=_AGES_SCHOOL,
         ),
         "positiv": _CategoryProfile(
-            0.06,
-            "steady",
-            (0.5, 0.45, 0.05),
-            (0.4, 0.05, 0.05, 0.3, 0.2, 0.2, 0.03),
-            0.2,
-            _GROUPS_DEFAULT,
-            _AGES_DEFAULT,
+            weight=0.06,
+            rhythm="steady",
+            bands=(0.5, 0.45, 0.05),
+            sources=(0.4, 0.05, 0.05, 0.3, 0.2, 0.2, 0.03),
+            p_group_incident=0.2,
+            group_sizes=_GROUPS_DEFAULT,
+            ages=_AGES_DEFAULT,
         ),
     }
 )
@@ -388,8 +390,8 @@ def synthetic_observations(
     n_rising
         Number of distinct areas with at least ``RISING_MIN_POPULATION`` youths
         given a rising trend in one of ``RISING_CATEGORIES``: the rate grows
-        smoothly over the last 12 weeks to 5× the earlier level (at least half a
-        report a day).
+        smoothly over the last 12 weeks to 5× the earlier level, and to at least
+        one report a day so that a rare category's rise is visible too.
 
     Returns
     -------
@@ -397,7 +399,8 @@ def synthetic_observations(
         One row per observation report with the ``COLUMNS``, sorted by
         (occurred_on, area_code, category, source, time_band). ``occurred_on``
         holds ``datetime.date`` objects; ``group_size`` and ``age_band`` are
-        object columns with ``None`` when not noted; ``count`` (incidents) is 1–4.
+        object columns with ``None`` when not noted; ``count`` (incidents) is 1–4;
+        the other code columns use pandas' default string dtype.
 
     Raises
     ------
@@ -413,11 +416,11 @@ def synthetic_observations(
     kommun_codes = sorted({area.kommun_code for area in areas})
     calendar = _day_calendar(start, days, kommun_codes)
     kommun_of_area = np.array([kommun_codes.index(area.kommun_code) for area in areas])
-    profiles = [_CATEGORY_PROFILES[code] for code in codes(CATEGORIES)]
+    category_codes = codes(CATEGORIES)
+    profiles = [_CATEGORY_PROFILES[code] for code in category_codes]
 
     rates = _report_rates(areas, kommun_of_area, profiles, calendar, rng_areas)
     rising = _choose_rising(areas, n_rising, rng_rising)
-    category_codes = codes(CATEGORIES)
     for area_index, category in rising:
         _apply_rising_trend(rates[area_index, :, category_codes.index(category)])
 
@@ -589,11 +592,9 @@ def _apply_rising_trend(rate: FloatArray) -> None:
     """
     window = min(_TREND_DAYS, rate.size)
     earlier = rate[: rate.size - window] if rate.size > window else rate
-    level = float(earlier.mean())
-    if level <= 0:
-        return
+    level = float(earlier.mean())  # positive: every rising category has a positive rate
     peak = max(_TREND_PEAK, _TREND_FLOOR_REPORTS_PER_DAY / level)
-    peak *= level / float(rate[-window:].mean() or level)
+    peak *= level / float(rate[-window:].mean())
     t = np.clip((np.arange(rate.size) - (rate.size - window) + 1) / window, 0.0, 1.0)
     rate *= 1 + (peak - 1) * (3 * t**2 - 2 * t**3)
 

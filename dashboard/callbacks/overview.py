@@ -19,8 +19,8 @@ from dashboard.figures import (
 )
 from dashboard.pages.overview import default_level
 from dashboard.periods import describe_period, parse_period, quick_period
-from dashboard.state import current_cube, db_session
-from data.cube import CountCube, monday_of
+from dashboard.state import areas_version, current_cube, db_session
+from data.cube import monday_of
 from data.disclosure import ProtectedCounts
 from data.queries import (
     AccessDenied,
@@ -72,8 +72,9 @@ def _selection(
     )
 
 
-def _geojson_url(cube: CountCube, selection: Selection) -> str:
-    return f"/geo/{selection.kommun_code}/{selection.level}.geojson?v={cube.version}"
+def _geojson_url(selection: Selection) -> str:
+    # The areas version in the URL changes only when geometry does, not on new reports.
+    return f"/geo/{selection.kommun_code}/{selection.level}.geojson?v={areas_version()}"
 
 
 def _map_title(selection: Selection) -> str:
@@ -211,7 +212,7 @@ def register(app: Dash) -> None:
             scope = layer_scope(cube, selection.kommun_code, selection.level, viewer)
             figure: Any = map_figure(
                 table,
-                geojson_url=_geojson_url(cube, selection),
+                geojson_url=_geojson_url(selection),
                 bounds=layer_bounds(db_session(), scope),
                 title=_map_title(selection),
             )

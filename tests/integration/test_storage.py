@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from data.cube import CubeCache, build_cube, monday_of
-from data.db import bump_version, make_session_factory, read_version, unit_of_work
+from data.db import AREAS_VERSION, bump_version, make_session_factory, read_version, unit_of_work
 from data.demo import DemoError, build_demo, is_demo_database
 from data.disclosure import AudienceLevel
 from data.models import Area, Base, Category, Observation, Source, User
@@ -265,3 +265,16 @@ def test_queries_refuse_another_kommun(demo_sessions: sessionmaker[Session]) -> 
         cube = build_cube(session, today=END)
     with pytest.raises(AccessDenied):
         map_values(cube, Selection("0191", "custom", monday_of(END), monday_of(END)), COORDINATOR)
+
+
+def test_new_observations_do_not_change_the_areas_version(
+    demo_sessions: sessionmaker[Session],
+) -> None:
+    with demo_sessions() as session:
+        areas_before = read_version(session, AREAS_VERSION)
+        observations_before = read_version(session)
+    with unit_of_work(demo_sessions) as session:
+        bump_version(session)
+    with demo_sessions() as session:
+        assert read_version(session, AREAS_VERSION) == areas_before
+        assert read_version(session) == observations_before + 1

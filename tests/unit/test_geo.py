@@ -7,6 +7,8 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 import shapely
+from shapely.geometry import Polygon
+from shapely.geometry.base import BaseGeometry
 
 from geo.demo_areas import voronoi_neighbourhoods
 from geo.layers import SWEREF99TM, WGS84, municipality_outlines, require_crs
@@ -14,7 +16,7 @@ from geo.simplify import dumps_compact, feature_collection, simplify_coverage
 
 
 @pytest.fixture(scope="module")
-def sigtuna() -> shapely.Geometry:
+def sigtuna() -> BaseGeometry:
     return municipality_outlines(["0191"]).geometry.iloc[0]
 
 
@@ -37,7 +39,7 @@ def test_layer_without_crs_is_refused() -> None:
         require_crs(gpd.GeoDataFrame(geometry=[shapely.Point(0, 0)]))
 
 
-def test_voronoi_partition_covers_the_kommun_without_overlaps(sigtuna: shapely.Geometry) -> None:
+def test_voronoi_partition_covers_the_kommun_without_overlaps(sigtuna: BaseGeometry) -> None:
     cells = voronoi_neighbourhoods(sigtuna, n_areas=16, seed=7, centre=(17.856, 59.6196))
     assert len(cells) == 16
     assert cells["rank"].tolist() == list(range(1, 17))
@@ -47,7 +49,7 @@ def test_voronoi_partition_covers_the_kommun_without_overlaps(sigtuna: shapely.G
     assert abs(metric.union_all().area - outline.area) / outline.area < 1e-3
 
 
-def test_voronoi_is_deterministic_for_a_seed(sigtuna: shapely.Geometry) -> None:
+def test_voronoi_is_deterministic_for_a_seed(sigtuna: BaseGeometry) -> None:
     a = voronoi_neighbourhoods(sigtuna, n_areas=10, seed=3)
     b = voronoi_neighbourhoods(sigtuna, n_areas=10, seed=3)
     c = voronoi_neighbourhoods(sigtuna, n_areas=10, seed=4)
@@ -55,19 +57,19 @@ def test_voronoi_is_deterministic_for_a_seed(sigtuna: shapely.Geometry) -> None:
     assert not a.geometry.equals(c.geometry)
 
 
-def test_voronoi_puts_small_areas_in_town(sigtuna: shapely.Geometry) -> None:
+def test_voronoi_puts_small_areas_in_town(sigtuna: BaseGeometry) -> None:
     cells = voronoi_neighbourhoods(sigtuna, n_areas=16, seed=7, centre=(17.856, 59.6196))
     area = cells.to_crs(SWEREF99TM).area
     assert area.iloc[:4].mean() < area.iloc[-4:].mean()
 
 
 @pytest.mark.parametrize("n", [0, 1])
-def test_too_few_areas_are_refused(sigtuna: shapely.Geometry, n: int) -> None:
+def test_too_few_areas_are_refused(sigtuna: BaseGeometry, n: int) -> None:
     with pytest.raises(ValueError, match="at least 2"):
         voronoi_neighbourhoods(sigtuna, n_areas=n, seed=1)
 
 
-def test_simplification_keeps_a_coverage_and_shrinks_it(sigtuna: shapely.Geometry) -> None:
+def test_simplification_keeps_a_coverage_and_shrinks_it(sigtuna: BaseGeometry) -> None:
     cells = voronoi_neighbourhoods(sigtuna, n_areas=16, seed=7)
     simplified = simplify_coverage(cells, tolerance_m=300)
     assert bool(shapely.coverage_is_valid(simplified.to_crs(SWEREF99TM).geometry.values))
@@ -76,20 +78,22 @@ def test_simplification_keeps_a_coverage_and_shrinks_it(sigtuna: shapely.Geometr
     assert after < before
 
 
-def test_negative_tolerance_is_refused(sigtuna: shapely.Geometry) -> None:
+def test_negative_tolerance_is_refused(sigtuna: BaseGeometry) -> None:
     cells = voronoi_neighbourhoods(sigtuna, n_areas=4, seed=1)
     with pytest.raises(ValueError, match="tolerance"):
         simplify_coverage(cells, tolerance_m=-1)
 
 
-def test_feature_collection_rounds_and_names_features(sigtuna: shapely.Geometry) -> None:
+def test_feature_collection_rounds_and_names_features(sigtuna: BaseGeometry) -> None:
     cells = voronoi_neighbourhoods(sigtuna, n_areas=4, seed=1)
     cells["code"] = [f"0191-D{r:02d}" for r in cells["rank"]]
     collection = feature_collection(cells, id_field="code", properties=("rank",))
     first = collection["features"][0]
     assert first["id"] == "0191-D01"
     assert first["properties"] == {"rank": 1}
-    lon, lat = shapely.geometry.shape(first["geometry"]).exterior.coords[0]
+    polygon = shapely.geometry.shape(first["geometry"])
+    assert isinstance(polygon, Polygon)
+    lon, lat = polygon.exterior.coords[0]
     assert lon == round(lon, 5) and lat == round(lat, 5)
     assert b" " not in dumps_compact(collection)
 
