@@ -31,7 +31,7 @@ SUPPRESSED_TRACE: Final = 1
 
 
 def map_view(
-    bounds: tuple[float, float, float, float], *, width_px: int = 700, height_px: int = 460
+    bounds: tuple[float, float, float, float], *, width_px: int = 520, height_px: int = 440
 ) -> dict[str, Any]:
     """Centre and zoom that fit ``bounds`` (W, S, E, N degrees) in a panel of that size.
 
@@ -198,14 +198,14 @@ def trend_figure(
         annotations.append(
             {
                 "x": running_week,
-                "y": 1,
+                "y": 0.06,
                 "xref": "x",
                 "yref": "paper",
                 "text": "pågående vecka",
                 "showarrow": False,
                 "font": {"size": 11, "color": "#5b6776"},
                 "xanchor": "right",
-                "yanchor": "top",
+                "yanchor": "bottom",
             }
         )
     fig.update_layout(
