@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from dashboard import ids
 from dashboard.auth import csrf_token, current_session_user
 from dashboard.callbacks import overview as overview_callbacks
-from dashboard.pages import overview
+from dashboard.pages import not_found_404, overview
 from dashboard.state import db_session
 from data.demo import is_demo_database
 from data.queries import AccessDenied
@@ -82,6 +82,13 @@ def init_dash(server: Flask) -> Dash:
         name=overview.NAME,
         title=f"{overview.NAME} – SSP Lägesbild",
         layout=overview.layout,
+    )
+    dash.register_page(
+        not_found_404.__name__,
+        path="/404",
+        name=not_found_404.NAME,
+        title=f"{not_found_404.NAME} – SSP Lägesbild",
+        layout=not_found_404.layout,
     )
     server.extensions["dash"] = app
     return app

@@ -154,10 +154,14 @@ def test_every_count_sent_to_the_browser_is_zero_at_least_five_or_marked(
     assert checked > 4000
 
 
-@pytest.mark.parametrize("focus", [None, "0380-D01", "0380-D17"])
+FOCUS_AREAS = [None, *(f"0380-D{i:02d}" for i in range(1, 25))]
+
+
+@pytest.mark.parametrize("focus", FOCUS_AREAS)
 def test_every_trend_value_is_zero_at_least_five_or_a_gap(
     app: Flask, client_as: Callable[[str], FlaskClient], focus: str | None
 ) -> None:
+    """Every week of the whole demo, for the kommun and for each of its areas."""
     client = client_as("samordnare")
     with app_state(app).sessions() as session:
         cube = app_state(app).cubes.get(session)
