@@ -163,13 +163,10 @@ def _check_level(cube: CountCube, selection: Selection, viewer: Viewer) -> None:
         raise AccessDenied(msg)
 
 
-def map_values(cube: CountCube, selection: Selection, viewer: Viewer) -> ProtectedCounts:
-    """Counts per area of the chosen level in the period, disclosure-controlled.
-
-    Columns ``code``, ``name``, ``synthetic``, ``count``, ``suppressed``. Only areas
-    in the viewer's scope appear. Records stored at a coarser level than the chosen
-    one are not spread onto areas (see :func:`unplaced_count`).
-    """
+def _own_counts(
+    cube: CountCube, selection: Selection, viewer: Viewer
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Check access, then return (own count per area, ancestor at the level, scope mask)."""
     _check_level(cube, selection, viewer)
     scope = _in_scope(cube, selection, viewer)
     own = cube.per_area(
@@ -180,6 +177,17 @@ def map_values(cube: CountCube, selection: Selection, viewer: Viewer) -> Protect
         area_mask=scope,
     )
     target = cube.areas.ancestor_at(selection.level)
+    return own, target, scope
+
+
+def map_values(cube: CountCube, selection: Selection, viewer: Viewer) -> ProtectedCounts:
+    """Counts per area of the chosen level in the period, disclosure-controlled.
+
+    Columns ``code``, ``name``, ``synthetic``, ``count``, ``suppressed``. Only areas
+    in the viewer's scope appear. Records stored at a coarser level than the chosen
+    one are not spread onto areas (see :func:`unplaced_count`).
+    """
+    own, target, scope = _own_counts(cube, selection, viewer)
     placed = (target != NO_AREA) & scope
     totals = np.bincount(target[placed], weights=own[placed], minlength=len(cube.areas.codes))
     shown = [
@@ -202,16 +210,7 @@ def map_values(cube: CountCube, selection: Selection, viewer: Viewer) -> Protect
 
 def unplaced_count(cube: CountCube, selection: Selection, viewer: Viewer) -> ProtectedCounts:
     """Incidents in scope known only at a coarser level than the chosen one (one row)."""
-    _check_level(cube, selection, viewer)
-    scope = _in_scope(cube, selection, viewer)
-    own = cube.per_area(
-        first_monday=selection.first_monday,
-        last_monday=selection.last_monday,
-        categories=selection.categories,
-        sources=selection.sources,
-        area_mask=scope,
-    )
-    target = cube.areas.ancestor_at(selection.level)
+    own, target, scope = _own_counts(cube, selection, viewer)
     total = int(own[(target == NO_AREA) & scope].sum())
     return protect(pd.DataFrame({"what": ["unplaced"], "count": [total]}), level=viewer.level)
 

@@ -35,6 +35,15 @@ from data.queries import (
 )
 from data.vocabulary import AREA_LEVELS, label_of
 
+FILTER_INPUTS = (
+    Input(ids.KOMMUN, "value"),
+    Input(ids.LEVEL, "value"),
+    Input(ids.PERIOD, "start_date"),
+    Input(ids.PERIOD, "end_date"),
+    Input(ids.CATEGORIES, "value"),
+    Input(ids.SOURCES, "value"),
+)
+"""The filters both the map and the trend follow, in the order of their arguments."""
 TOP_N = 10
 MIN_TREND_WEEKS = 12
 """A short period's trend is shown with this many weeks of context before it."""
@@ -188,12 +197,7 @@ def register(app: Dash) -> None:
         Output(ids.TOP_TABLE, "children"),
         Output(ids.STATUS, "children"),
         Output(ids.MAP_NOTE, "children"),
-        Input(ids.KOMMUN, "value"),
-        Input(ids.LEVEL, "value"),
-        Input(ids.PERIOD, "start_date"),
-        Input(ids.PERIOD, "end_date"),
-        Input(ids.CATEGORIES, "value"),
-        Input(ids.SOURCES, "value"),
+        *FILTER_INPUTS,
     )
     def update_map(
         kommun: str | None,
@@ -249,12 +253,7 @@ def register(app: Dash) -> None:
         Output(ids.TREND, "figure"),
         Output(ids.TREND_TITLE, "children"),
         Output(ids.FOCUS_BAR, "children"),
-        Input(ids.KOMMUN, "value"),
-        Input(ids.LEVEL, "value"),
-        Input(ids.PERIOD, "start_date"),
-        Input(ids.PERIOD, "end_date"),
-        Input(ids.CATEGORIES, "value"),
-        Input(ids.SOURCES, "value"),
+        *FILTER_INPUTS,
         Input(ids.FOCUS, "data"),
     )
     def update_trend(
