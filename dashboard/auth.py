@@ -35,7 +35,7 @@ from dashboard.state import db_session
 from data.demo import DEMO_ACCOUNTS, is_demo_database
 from data.disclosure import audience_level
 from data.models import User
-from data.queries import AccessDenied, Viewer
+from data.queries import AccessDenied, BadSelection, Viewer
 from data.users import authenticate
 from data.vocabulary import ROLES, label_of
 
@@ -213,3 +213,7 @@ def init_auth(app: Flask) -> None:
     def _denied(error: AccessDenied) -> tuple[Response, int]:
         status = 401 if not current_user.is_authenticated else 403
         return jsonify({"error": str(error)}), status
+
+    @app.errorhandler(BadSelection)
+    def _bad_selection(error: BadSelection) -> tuple[Response, int]:
+        return jsonify({"error": f"ogiltigt urval: {error}"}), 400

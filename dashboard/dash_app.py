@@ -6,7 +6,8 @@ from pathlib import Path
 
 import dash
 from dash import Dash, dcc, html
-from flask import Flask, current_app
+from dash.exceptions import DependencyException
+from flask import Flask, Response, current_app, jsonify, request
 
 from dashboard import ids
 from dashboard.auth import csrf_token, current_session_user
@@ -17,6 +18,7 @@ from data.demo import is_demo_database
 from data.queries import AccessDenied
 
 ASSETS = Path(__file__).resolve().parent / "assets"
+CALLBACK_PATH = "/_dash-update-component"
 
 
 def shell() -> html.Div:
@@ -91,4 +93,25 @@ def init_dash(server: Flask) -> Dash:
         layout=not_found_404.layout,
     )
     server.extensions["dash"] = app
+
+    def check_callback_request() -> tuple[Response, int] | None:
+        """Refuse malformed callback requests with 400 before Dash parses them."""
+        if request.method != "POST" or request.path != CALLBACK_PATH:
+            return None
+        body = request.get_json(silent=True)
+        if (
+            not isinstance(body, dict)
+            or not isinstance(body.get("output"), str)
+            or body["output"] not in app.callback_map
+            or not isinstance(body.get("inputs"), list)
+        ):
+            return jsonify({"error": "ogiltig förfrågan"}), 400
+        return None
+
+    server.before_request(check_callback_request)
+    server.register_error_handler(DependencyException, _unknown_component_file)
     return app
+
+
+def _unknown_component_file(_error: Exception) -> tuple[Response, int]:
+    return jsonify({"error": "finns inte"}), 404

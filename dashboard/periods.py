@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Final
 
-from data.cube import iso_week_label, monday_of
-from data.queries import last_weeks, whole_weeks
+from data.cube import history_start, iso_week_label, monday_of
+from data.queries import BadSelection, last_weeks, whole_weeks
 
 QUICK_PERIODS: Final = (
     ("4w", "Senaste 4 veckorna"),
@@ -27,10 +27,11 @@ def quick_period(choice: str, today: date) -> tuple[date, date]:
     elif choice == "52w":
         first, last = last_weeks(today, 52)
     elif choice == "ytd":
-        first, last = whole_weeks(date(today.year, 1, 4), today)
+        # The ISO year: on 1–3 January the running week may still belong to last year.
+        first, last = date.fromisocalendar(today.isocalendar().year, 1, 1), monday_of(today)
     else:
         msg = f"unknown quick period {choice!r}"
-        raise ValueError(msg)
+        raise BadSelection(msg)
     return first, last + timedelta(days=6)
 
 
@@ -38,13 +39,18 @@ def parse_period(start: str | None, end: str | None, today: date) -> tuple[date,
     """Mondays of the whole weeks covering ``start``..``end`` (ISO dates).
 
     Missing or malformed dates fall back to the last four weeks, so a bad URL or
-    a cleared picker still shows something sensible.
+    a cleared picker still shows something sensible; dates are clamped to the last
+    ``HISTORY_YEARS`` years up to today (what the count cube holds).
     """
     try:
         first = date.fromisoformat(str(start)[:10])
         last = date.fromisoformat(str(end)[:10])
     except ValueError:
         first, last = quick_period(DEFAULT_QUICK, today)
+    earliest = history_start(today)
+    first, last = sorted((first, last))
+    first = min(max(first, earliest), today)
+    last = min(max(last, earliest), today)
     return whole_weeks(first, last)
 
 

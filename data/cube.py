@@ -20,6 +20,13 @@ from data.db import read_version
 from data.models import Area, Category, Observation, Source
 
 NO_AREA = -1
+HISTORY_YEARS = 10
+"""The cube (and every period) covers at most this many years back, up to today."""
+
+
+def history_start(today: date) -> date:
+    """First day the dashboard covers: 1 January ``HISTORY_YEARS`` years ago."""
+    return date(today.year - HISTORY_YEARS, 1, 1)
 
 
 def monday_of(day: date) -> date:
@@ -205,9 +212,12 @@ def _load_areas(session: Session) -> AreaIndex:
 def build_cube(session: Session, *, today: date | None = None) -> CountCube:
     """Build the cube from the database in one grouped query.
 
-    The week axis runs from the first recorded week to the later of the last
-    recorded week and the current week, so "the last 4 weeks" always exists.
+    The week axis runs from the first recorded week to the current week, so "the
+    last 4 weeks" always exists. Records dated before :func:`history_start` or
+    after today are left out: one mistyped year must not blow the axis up to
+    centuries (ingest refuses such dates; this guards the memory regardless).
     """
+    today = today or date.today()
     version = read_version(session)
     areas = _load_areas(session)
     categories = tuple(session.scalars(select(Category.code).order_by(Category.sort_order)))
@@ -219,21 +229,23 @@ def build_cube(session: Session, *, today: date | None = None) -> CountCube:
             Observation.category_code,
             Observation.source_code,
             func.sum(Observation.count),
-        ).group_by(
+        )
+        .where(Observation.occurred_on.between(history_start(today), today))
+        .group_by(
             Observation.area_id,
             Observation.occurred_on,
             Observation.category_code,
             Observation.source_code,
         )
     ).all()
-    current = monday_of(today or date.today())
+    current = monday_of(today)
     frame = pd.DataFrame(grouped, columns=["area_id", "day", "category", "source", "n"])
     if frame.empty:
         first_monday = last_monday = current
     else:
         days = pd.to_datetime(frame["day"])
         first_monday = monday_of(days.min().date())
-        last_monday = max(monday_of(days.max().date()), current)
+        last_monday = current
     n_weeks = (last_monday - first_monday).days // 7 + 1
     counts = np.zeros((len(areas.codes), n_weeks, len(categories), len(sources)), dtype=np.int32)
     if not frame.empty:

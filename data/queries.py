@@ -35,6 +35,10 @@ class AccessDenied(PermissionError):
     """The viewer may not see what was asked for."""
 
 
+class BadSelection(ValueError):
+    """A filter choice that cannot be answered (unknown level, category, malformed input)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Viewer:
     """Who is asking, with the scope their role grants."""
@@ -77,13 +81,13 @@ class Selection:
     def __post_init__(self) -> None:
         if self.level not in codes(AREA_LEVELS):
             msg = f"unknown area level {self.level!r}"
-            raise ValueError(msg)
+            raise BadSelection(msg)
         if self.first_monday.weekday() or self.last_monday.weekday():
             msg = "periods are whole ISO weeks: first_monday and last_monday must be Mondays"
-            raise ValueError(msg)
+            raise BadSelection(msg)
         if self.last_monday < self.first_monday:
             msg = "the period ends before it starts"
-            raise ValueError(msg)
+            raise BadSelection(msg)
 
     @property
     def n_weeks(self) -> int:
@@ -169,13 +173,16 @@ def _own_counts(
     """Check access, then return (own count per area, ancestor at the level, scope mask)."""
     _check_level(cube, selection, viewer)
     scope = _in_scope(cube, selection, viewer)
-    own = cube.per_area(
-        first_monday=selection.first_monday,
-        last_monday=selection.last_monday,
-        categories=selection.categories,
-        sources=selection.sources,
-        area_mask=scope,
-    )
+    try:
+        own = cube.per_area(
+            first_monday=selection.first_monday,
+            last_monday=selection.last_monday,
+            categories=selection.categories,
+            sources=selection.sources,
+            area_mask=scope,
+        )
+    except KeyError as error:
+        raise BadSelection(str(error.args[0])) from None
     target = cube.areas.ancestor_at(selection.level)
     return own, target, scope
 
@@ -230,18 +237,23 @@ def weekly_trend(cube: CountCube, selection: Selection, viewer: Viewer) -> Prote
         except KeyError:
             msg = f"unknown area {selection.focus_area!r}"
             raise AccessDenied(msg) from None
-        if not scope[focus]:
-            msg = f"area {selection.focus_area} is outside your scope"
+        # The focus must be an area of the chosen (already access-checked) level: a
+        # finer area would get round the audience's level limits.
+        if not scope[focus] or cube.areas.levels[focus] != selection.level:
+            msg = f"area {selection.focus_area} is outside your scope at this level"
             raise AccessDenied(msg)
-        target = cube.areas.ancestor_at(cube.areas.levels[focus])
+        target = cube.areas.ancestor_at(selection.level)
         mask = scope & (target == focus)
-    frame = cube.per_week(
-        first_monday=selection.first_monday,
-        last_monday=selection.last_monday,
-        area_mask=mask,
-        categories=selection.categories,
-        sources=selection.sources,
-    )
+    try:
+        frame = cube.per_week(
+            first_monday=selection.first_monday,
+            last_monday=selection.last_monday,
+            area_mask=mask,
+            categories=selection.categories,
+            sources=selection.sources,
+        )
+    except KeyError as error:
+        raise BadSelection(str(error.args[0])) from None
     frame.insert(1, "week_label", [iso_week_label(m) for m in frame["week"]])
     return protect(frame, level=viewer.level)
 

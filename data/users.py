@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -18,9 +19,13 @@ KOMMUN_PATTERN = re.compile(r"^\d{4}$")
 MIN_PASSWORD_LENGTH = 10
 
 _HASHER = PasswordHasher()
-# Verifying against a fixed hash when the user does not exist keeps the response
-# time of a failed login independent of whether the username exists.
-_DUMMY_HASH = _HASHER.hash("ssp-lagesbild-no-such-user")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A fixed hash to verify against when the user does not exist, so a failed
+    login takes as long whether or not the username exists (made on first use)."""
+    return _HASHER.hash("ssp-lagesbild-no-such-user")
 
 
 class UserError(ValueError):
@@ -95,7 +100,7 @@ def create_user(
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """Return the active user whose password matches, else None (no hint which failed)."""
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
-    stored = user.password_hash if user is not None and user.active else _DUMMY_HASH
+    stored = user.password_hash if user is not None and user.active else _dummy_hash()
     try:
         _HASHER.verify(stored, password)
     except (VerificationError, InvalidHashError):

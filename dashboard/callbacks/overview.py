@@ -24,6 +24,7 @@ from data.cube import monday_of
 from data.disclosure import ProtectedCounts
 from data.queries import (
     AccessDenied,
+    BadSelection,
     Selection,
     Viewer,
     available_levels,
@@ -49,12 +50,41 @@ MIN_TREND_WEEKS = 12
 """A short period's trend is shown with this many weeks of context before it."""
 
 
-def _as_tuple(values: Any) -> tuple[str, ...]:
-    if not values:
+MAX_FILTER_VALUES = 100
+
+
+def _codes(values: Any, what: str) -> tuple[str, ...]:
+    """A multi-select value as a tuple of codes; refuses anything else with a 400."""
+    if values is None or values == []:
         return ()
     if isinstance(values, str):
-        return (values,)
-    return tuple(str(v) for v in values)
+        values = [values]
+    if (
+        not isinstance(values, list)
+        or len(values) > MAX_FILTER_VALUES
+        or not all(isinstance(v, str) and 0 < len(v) <= 64 for v in values)
+    ):
+        msg = f"malformed {what}"
+        raise BadSelection(msg)
+    return tuple(values)
+
+
+def _text(value: Any, what: str) -> str:
+    if not isinstance(value, str) or not 0 < len(value) <= 64:
+        msg = f"malformed {what}"
+        raise BadSelection(msg)
+    return value
+
+
+def clicked_area(click: Any) -> str | None:
+    """The area code in a map click event, or None for anything else."""
+    if not isinstance(click, dict):
+        return None
+    points = click.get("points")
+    if not isinstance(points, list) or not points or not isinstance(points[0], dict):
+        return None
+    location = points[0].get("location")
+    return location if isinstance(location, str) and 0 < len(location) <= 64 else None
 
 
 def _selection(
@@ -71,13 +101,13 @@ def _selection(
         kommun = viewer.kommun_code or ""
     first, last = parse_period(start, end, date.today())
     return Selection(
-        kommun_code=str(kommun),
-        level=str(level or "kommun"),
+        kommun_code=_text(kommun, "kommun"),
+        level=_text(level or "kommun", "area level"),
         first_monday=first,
         last_monday=last,
-        categories=_as_tuple(categories),
-        sources=_as_tuple(sources),
-        focus_area=focus,
+        categories=_codes(categories, "categories"),
+        sources=_codes(sources, "sources"),
+        focus_area=None if focus is None else _text(focus, "area"),
     )
 
 
@@ -189,6 +219,9 @@ def register(app: Dash) -> None:
         current_viewer()
         if not choice or choice == "custom":
             return no_update, no_update
+        if not isinstance(choice, str):
+            msg = "malformed quick period"
+            raise BadSelection(msg)
         first, last = quick_period(choice, date.today())
         return first.isoformat(), last.isoformat()
 
@@ -244,10 +277,9 @@ def register(app: Dash) -> None:
     )
     def choose_focus(click: Any, _clear: Any, _kommun: Any, _level: Any) -> str | None:
         current_viewer()
-        if ctx.triggered_id != ids.MAP or not click or not click.get("points"):
+        if ctx.triggered_id != ids.MAP:
             return None
-        location = click["points"][0].get("location")
-        return str(location) if location else None
+        return clicked_area(click)
 
     @app.callback(
         Output(ids.TREND, "figure"),

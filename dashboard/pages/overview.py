@@ -11,6 +11,7 @@ from dashboard import ids
 from dashboard.auth import current_viewer
 from dashboard.periods import DEFAULT_QUICK, QUICK_PERIODS, quick_period
 from dashboard.state import current_cube, db_session
+from data.cube import history_start
 from data.queries import (
     AccessDenied,
     available_levels,
@@ -88,7 +89,7 @@ def layout(**_query: Any) -> html.Div:
                 end_date=last.isoformat(),
                 display_format="YYYY-MM-DD",
                 first_day_of_week=1,
-                min_date_allowed=cube.first_monday.isoformat(),
+                min_date_allowed=history_start(date.today()).isoformat(),
                 max_date_allowed=date.today().isoformat(),
                 start_date_placeholder_text="Från",
                 end_date_placeholder_text="Till",

@@ -278,3 +278,59 @@ def test_new_observations_do_not_change_the_areas_version(
     with demo_sessions() as session:
         assert read_version(session, AREAS_VERSION) == areas_before
         assert read_version(session) == observations_before + 1
+
+
+def test_focus_area_must_be_of_the_chosen_level(demo_sessions: sessionmaker[Session]) -> None:
+    """Leadership may not reach a finer layer through the trend's focus area."""
+    with unit_of_work(demo_sessions) as session:
+        kommun_id = session.scalar(select(Area.id).where(Area.code == "0380"))
+        session.add(
+            Area(
+                code="0380-DESO-X",
+                name="DeSO X",
+                level="deso",
+                kommun_code="0380",
+                parent_id=kommun_id,
+            )
+        )
+        bump_version(session)
+    with demo_sessions() as session:
+        cube = build_cube(session, today=END)
+    leadership = Viewer("leadership", "0380", AudienceLevel(10))
+    week = monday_of(END)
+    with pytest.raises(AccessDenied):
+        weekly_trend(
+            cube, Selection("0380", "kommun", week, week, focus_area="0380-DESO-X"), leadership
+        )
+    with pytest.raises(AccessDenied):
+        weekly_trend(
+            cube, Selection("0380", "kommun", week, week, focus_area="0380-D01"), COORDINATOR
+        )
+    allowed = weekly_trend(
+        cube, Selection("0380", "custom", week, week, focus_area="0380-D01"), leadership
+    )
+    assert len(allowed.frame) == 1
+
+
+def test_cube_ignores_dates_outside_the_history_window(
+    demo_sessions: sessionmaker[Session],
+) -> None:
+    """A mistyped year must not blow the week axis up to centuries (memory per worker)."""
+    with unit_of_work(demo_sessions) as session:
+        area_id = session.scalar(select(Area.id).where(Area.code == "0380-D01"))
+        for day in (date(1926, 1, 1), date(2099, 12, 31)):
+            session.add(
+                Observation(
+                    area_id=area_id,
+                    occurred_on=day,
+                    category_code="vald",
+                    source_code="skola",
+                    count=1,
+                )
+            )
+        bump_version(session)
+    with demo_sessions() as session:
+        cube = build_cube(session, today=END)
+        assert cube.first_monday >= date(END.year - 10, 1, 1)
+        assert cube.last_monday == monday_of(END)
+        assert cube.n_weeks < 60

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from dashboard.periods import describe_period, parse_period, quick_period
-from data.queries import Selection, whole_weeks
+from data.queries import BadSelection, Selection, whole_weeks
 
 TODAY = date(2026, 11, 23)  # a Monday
 
@@ -33,7 +33,7 @@ def test_quick_periods(choice: str, first: date, last: date) -> None:
 
 
 def test_unknown_quick_period_is_refused() -> None:
-    with pytest.raises(ValueError, match="unknown quick period"):
+    with pytest.raises(BadSelection, match="unknown quick period"):
         quick_period("forever", TODAY)
 
 
@@ -54,3 +54,23 @@ def test_selection_refuses_partial_weeks() -> None:
 def test_selection_refuses_unknown_level() -> None:
     with pytest.raises(ValueError, match="unknown area level"):
         Selection("0380", "stadsdel", date(2026, 3, 2), date(2026, 3, 9))
+
+
+@pytest.mark.parametrize(
+    ("today", "first", "last"),
+    [
+        (date(2027, 1, 2), date(2025, 12, 29), date(2027, 1, 3)),  # still ISO year 2026 (W53)
+        (date(2027, 1, 4), date(2027, 1, 4), date(2027, 1, 10)),
+        (date(2028, 1, 1), date(2027, 1, 4), date(2028, 1, 2)),
+    ],
+)
+def test_this_year_follows_the_iso_year_around_new_year(
+    today: date, first: date, last: date
+) -> None:
+    assert quick_period("ytd", today) == (first, last)
+    assert last >= today  # never a period that lies wholly in the future
+
+
+def test_extreme_dates_are_clamped_to_ten_years_up_to_today() -> None:
+    clamped = parse_period("0001-01-01", "9999-12-31", TODAY)
+    assert clamped == (date(2015, 12, 28), date(2026, 11, 23))
