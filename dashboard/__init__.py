@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings["SSP_COOKIE_SECURE"],
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings["SSP_SESSION_HOURS"]),
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
     )
     engine = make_engine(settings["DATABASE_URL"])

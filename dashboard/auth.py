@@ -31,10 +31,10 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from dashboard.state import db_session
+from dashboard.state import app_state, db_session
 from data.demo import DEMO_ACCOUNTS, is_demo_database
 from data.disclosure import audience_level
-from data.models import User
+from data.models import User, new_session_token
 from data.queries import AccessDenied, BadSelection, Viewer
 from data.users import authenticate
 from data.vocabulary import ROLES, label_of
@@ -57,10 +57,15 @@ class SessionUser(UserMixin):
     kommun_code: str | None
     source_code: str | None
     area_codes: frozenset[str]
+    session_token: str
 
     def get_id(self) -> str:
-        """Flask-Login's key for the session."""
-        return str(self.id)
+        """Flask-Login's key for the session: id and the user's current session token.
+
+        Rotating the token in the database (logout, deactivation) ends every session
+        that carries the old one, even a copied cookie.
+        """
+        return f"{self.id}:{self.session_token}"
 
     @property
     def role_label(self) -> str:
@@ -76,14 +81,18 @@ def _session_user(user: User) -> SessionUser:
         kommun_code=user.kommun_code,
         source_code=user.source_code,
         area_codes=frozenset(a.code for a in user.areas),
+        session_token=user.session_token,
     )
 
 
-def _load_user(user_id: str) -> SessionUser | None:
-    if not user_id.isdigit():
+def _load_user(session_id: str) -> SessionUser | None:
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
         return None
     user = db_session().get(User, int(user_id))
     if user is None or not user.active:
+        return None
+    if not hmac.compare_digest(user.session_token.encode(), token.encode()):
         return None
     return _session_user(user)
 
@@ -155,26 +164,36 @@ def login() -> Any:
     """The login form (Swedish); in demo mode it lists the demo accounts."""
     error = None
     username = ""
+    status = 200
     if request.method == "POST":
         _check_csrf()
-        username = request.form.get("username", "").strip().lower()
+        username = request.form.get("username", "").strip().lower()[:64]
         password = request.form.get("password", "")
+        client = request.remote_addr or "unknown"
+        throttle = app_state().login_throttle
         dbs = db_session()
-        user = authenticate(dbs, username, password) if username and password else None
-        if user is None:
-            error = "Fel användarnamn eller lösenord."
+        if throttle.blocked(username, client):
+            error = "För många misslyckade inloggningar. Vänta en kvart och försök igen."
+            status = 429
         else:
-            dbs.commit()  # a password rehash, if argon2 parameters changed
-            session.clear()  # a fresh session on login: no fixation
-            login_user(_session_user(user))
-            return redirect(_safe_next(request.args.get("next")))
+            user = authenticate(dbs, username, password) if username and password else None
+            if user is None:
+                throttle.failed(username, client)
+                error = "Fel användarnamn eller lösenord."
+                status = 401
+            else:
+                throttle.succeeded(username)
+                dbs.commit()  # a password rehash, if argon2 parameters changed
+                session.clear()  # a fresh session on login: no fixation
+                session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
+                login_user(_session_user(user))
+                return redirect(_safe_next(request.args.get("next")))
     demo_accounts = []
     if current_app.config["SSP_DEMO"] and is_demo_database(db_session()):
         known = set(db_session().scalars(select(User.username)))
         demo_accounts = [
             (a.username, label_of(ROLES, a.role)) for a in DEMO_ACCOUNTS if a.username in known
         ]
-    status = 401 if error else 200
     return (
         render_template(
             "login.html",
@@ -196,6 +215,13 @@ def logout() -> Any:
     if request.method == "GET":
         return redirect("/")
     _check_csrf()
+    if current_user.is_authenticated:
+        # A new token ends this session everywhere, including copies of the cookie.
+        dbs = db_session()
+        user = dbs.get(User, current_session_user().id)
+        if user is not None:
+            user.session_token = new_session_token()
+            dbs.commit()
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))

@@ -14,6 +14,8 @@ from data.disclosure import DEFAULT_MIN_CELL, DEFAULT_MIN_CELL_LEADERSHIP
 SECRET_KEY_FILE = "secret_key"
 DEMO_PASSWORD_FILE = "demo-password.txt"
 TRUE_WORDS = frozenset({"1", "true", "yes", "on", "ja"})
+DEFAULT_SESSION_HOURS = 8
+"""A working day: after it the user logs in again."""
 
 
 def _flag(value: str | None) -> bool:
@@ -51,7 +53,8 @@ def load_config(
     """Build the app configuration: ``overrides`` > environment > defaults.
 
     Keys: ``SSP_INSTANCE_PATH``, ``DATABASE_URL``, ``SECRET_KEY``, ``SSP_DEMO``,
-    ``SSP_MIN_CELL``, ``SSP_MIN_CELL_LEADERSHIP``. The secret key is never a constant:
+    ``SSP_MIN_CELL``, ``SSP_MIN_CELL_LEADERSHIP``, ``SSP_SESSION_HOURS``,
+    ``SSP_COOKIE_SECURE`` (set it behind HTTPS). The secret key is never a constant:
     when absent it is generated once and kept in the instance folder.
     """
     env = os.environ if environ is None else environ
@@ -70,6 +73,10 @@ def load_config(
             DEFAULT_MIN_CELL_LEADERSHIP,
         ),
         "SECRET_KEY": env.get("SECRET_KEY"),
+        "SSP_SESSION_HOURS": _positive_int(
+            "SSP_SESSION_HOURS", env.get("SSP_SESSION_HOURS"), DEFAULT_SESSION_HOURS
+        ),
+        "SSP_COOKIE_SECURE": _flag(env.get("SSP_COOKIE_SECURE")),
     }
     config.update(given)
     if not config["SECRET_KEY"]:

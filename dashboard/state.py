@@ -13,6 +13,7 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from dashboard.throttle import LoginThrottle
 from data.cube import CountCube, CubeCache
 from data.db import AREAS_VERSION, read_version
 
@@ -36,6 +37,7 @@ class AppState:
     engine: Engine
     sessions: sessionmaker[Session]
     cubes: CubeCache = field(default_factory=CubeCache)
+    login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
     geojson: dict[LayerKey, EncodedLayer] = field(default_factory=dict)
     """Browser geometry per (kommun, level, areas version, area codes)."""
     geojson_lock: threading.Lock = field(default_factory=threading.Lock)

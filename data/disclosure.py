@@ -3,9 +3,14 @@
 First version (foundation): primary suppression. A cell with 1 to k−1 incidents
 is suppressed (published as the marker "<k", e.g. "<5"); zero stays zero because
 an empty cell reveals nothing about a person. Audience levels set k (stricter for
-leadership). Secondary suppression and protection against differencing between
-filter choices are added on top of this module by the disclosure-control issue;
-until then the dashboard shows no totals that are the sum of a published table.
+leadership).
+
+Known gap, closed by the disclosure-control issue (secondary suppression and
+differencing protection): published numbers are linked — a week's trend point is
+the sum of that week's map cells, a period is the sum of its weeks, "all
+categories" the sum of the categories — so subtracting two of them can reveal a
+suppressed cell. ``tests/integration/test_differencing_known_gaps.py`` holds
+these attacks as strict expected failures.
 
 Every query in :mod:`data.queries` returns a :class:`ProtectedCounts`; figure
 builders and exports accept only that type, so an unprotected count cannot reach

@@ -8,6 +8,7 @@ and PostgreSQL without PostGIS.
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
@@ -38,6 +39,11 @@ NAMING_CONVENTION = {
 def utcnow() -> datetime:
     """Return the current time as an aware UTC datetime."""
     return datetime.now(UTC)
+
+
+def new_session_token() -> str:
+    """A fresh random session token (URL-safe, 256 bits)."""
+    return secrets.token_urlsafe(32)
 
 
 class Base(DeclarativeBase):
@@ -113,6 +119,8 @@ class User(Base):
     """The reporting organisation type, pre-filled in report forms."""
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    """Part of every session cookie of this user; rotating it ends all their sessions."""
 
     areas: Mapped[list[Area]] = relationship(secondary="user_area", lazy="selectin")
     """Assigned areas (police area coordinators see only these)."""

@@ -165,3 +165,41 @@ def test_leadership_gets_the_stricter_threshold(
     figure = response.get_json()["response"][ids.MAP]["figure"]
     assert all(z == 0 or z >= 10 for z in figure["data"][0]["z"])
     assert all(c[1] == "<10" for c in figure["data"][1]["customdata"])
+
+
+def test_a_copied_cookie_stops_working_after_logout(
+    app: Flask, client_as: Callable[[str], FlaskClient]
+) -> None:
+    original = client_as("rapportor")
+    cookie = original.get_cookie("session")
+    assert cookie is not None
+    thief = app.test_client()
+    thief.set_cookie("session", cookie.value)
+    values = map_values_for("0380", "custom", weeks_ago(4))
+    assert call_callback(thief, app, "ov-map.figure", values).status_code == 200
+    token = csrf_from(original.get("/login").get_data(as_text=True))
+    assert original.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert call_callback(thief, app, "ov-map.figure", values).status_code == 401
+
+
+def test_session_cookie_expires_after_a_working_day(client: FlaskClient) -> None:
+    response = login(client, "samordnare", DEMO_PASSWORD)
+    cookie = response.headers["Set-Cookie"]
+    assert "Expires=" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_repeated_failures_block_the_username_for_a_while(app: Flask) -> None:
+    from dashboard.state import app_state
+    from data.db import unit_of_work
+    from data.users import create_user
+
+    with unit_of_work(app_state(app).sessions) as session:
+        create_user(session, "gissad", DEMO_PASSWORD, role="reporter", kommun_code="0380")
+    client = app.test_client()
+    statuses = [login(client, "gissad", f"fel-gissning-{i:03d}").status_code for i in range(10)]
+    assert statuses == [401] * 10
+    blocked = login(client, "gissad", DEMO_PASSWORD)
+    assert blocked.status_code == 429
+    assert "För många" in blocked.get_data(as_text=True)
+    # Other users on the same client are not locked out by someone else's failures.
+    assert login(app.test_client(), "samordnare", DEMO_PASSWORD).status_code == 302

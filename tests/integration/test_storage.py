@@ -334,3 +334,23 @@ def test_cube_ignores_dates_outside_the_history_window(
         assert cube.first_monday >= date(END.year - 10, 1, 1)
         assert cube.last_monday == monday_of(END)
         assert cube.n_weeks < 60
+
+
+def test_upgrade_from_0001_gives_existing_users_a_session_token(raw_engine: Engine) -> None:
+    from alembic import command
+
+    from data.db import alembic_config
+
+    cfg = alembic_config()
+    with raw_engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "0001")
+        connection.exec_driver_sql(
+            "INSERT INTO user_account (username, password_hash, role, kommun_code, active,"
+            " created_at) VALUES ('gammal', 'x', 'admin', NULL, 1, '2026-01-01')"
+        )
+        command.upgrade(cfg, "head")
+        tokens = (
+            connection.exec_driver_sql("SELECT session_token FROM user_account").scalars().all()
+        )
+    assert len(tokens) == 1 and len(tokens[0]) >= 40
