@@ -132,6 +132,15 @@ def current_session_user() -> SessionUser:
     return user
 
 
+def require_role(*roles: str) -> SessionUser:
+    """The logged-in user when their role is one of ``roles``; else AccessDenied."""
+    user = current_session_user()
+    if user.role not in roles:
+        msg = "din roll har inte behörighet till detta"
+        raise AccessDenied(msg)
+    return user
+
+
 def current_viewer() -> Viewer:
     """The group-level :class:`Viewer` of the logged-in user (raises AccessDenied)."""
     user = current_session_user()
@@ -139,6 +148,7 @@ def current_viewer() -> Viewer:
         user.role,
         min_cell=int(current_app.config["SSP_MIN_CELL"]),
         min_cell_leadership=int(current_app.config["SSP_MIN_CELL_LEADERSHIP"]),
+        min_area_population=int(current_app.config["SSP_MIN_AREA_POP"]),
     )
     return Viewer(
         role=user.role, kommun_code=user.kommun_code, level=level, area_codes=user.area_codes

@@ -9,7 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from data.db import sqlite_url
-from data.disclosure import DEFAULT_MIN_CELL, DEFAULT_MIN_CELL_LEADERSHIP
+from data.disclosure import (
+    DEFAULT_MIN_AREA_POPULATION,
+    DEFAULT_MIN_CELL,
+    DEFAULT_MIN_CELL_LEADERSHIP,
+)
 
 SECRET_KEY_FILE = "secret_key"
 DEMO_PASSWORD_FILE = "demo-password.txt"
@@ -73,6 +77,9 @@ def load_config(
             DEFAULT_MIN_CELL_LEADERSHIP,
         ),
         "SECRET_KEY": env.get("SECRET_KEY"),
+        "SSP_MIN_AREA_POP": _positive_int(
+            "SSP_MIN_AREA_POP", env.get("SSP_MIN_AREA_POP"), DEFAULT_MIN_AREA_POPULATION
+        ),
         "SSP_SESSION_HOURS": _positive_int(
             "SSP_SESSION_HOURS", env.get("SSP_SESSION_HOURS"), DEFAULT_SESSION_HOURS
         ),

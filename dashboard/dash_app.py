@@ -8,17 +8,21 @@ import dash
 from dash import Dash, dcc, html
 from dash.exceptions import DependencyException
 from flask import Flask, Response, current_app, jsonify, request
+from flask_login import current_user
 
 from dashboard import ids
 from dashboard.auth import csrf_token, current_session_user
+from dashboard.callbacks import admin_areas as admin_areas_callbacks
 from dashboard.callbacks import overview as overview_callbacks
-from dashboard.pages import not_found_404, overview
+from dashboard.pages import admin_areas, not_found_404, overview
 from dashboard.state import db_session
 from data.demo import is_demo_database
 from data.queries import AccessDenied
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 CALLBACK_PATH = "/_dash-update-component"
+ADMIN_UPLOAD_BYTES = 140 * 1024 * 1024
+"""A 100 MB layer file is about 134 MB as base64 in the callback's JSON."""
 
 
 def shell() -> html.Div:
@@ -31,6 +35,11 @@ def shell() -> html.Div:
     header = html.Header(
         [
             html.H1("SSP Lägesbild"),
+            html.Nav(
+                [dcc.Link("Översikt", href="/")]
+                + ([dcc.Link("Områden", href="/admin/omraden")] if user.role == "admin" else []),
+                id=ids.NAV,
+            ),
             html.Span(
                 "DEMO – syntetiska data",
                 className="demo-badge",
@@ -76,6 +85,7 @@ def init_dash(server: Flask) -> Dash:
     )
     app.layout = shell
     overview_callbacks.register(app)
+    admin_areas_callbacks.register(app)
     app.init_app(server)
     # Dash Pages needs the mounted app to register pages (it reads dash.get_app()).
     dash.register_page(
@@ -84,6 +94,13 @@ def init_dash(server: Flask) -> Dash:
         name=overview.NAME,
         title=f"{overview.NAME} – SSP Lägesbild",
         layout=overview.layout,
+    )
+    dash.register_page(
+        admin_areas.__name__,
+        path=admin_areas.PATH,
+        name=admin_areas.NAME,
+        title=f"{admin_areas.NAME} – SSP Lägesbild",
+        layout=admin_areas.layout,
     )
     dash.register_page(
         not_found_404.__name__,
@@ -98,6 +115,9 @@ def init_dash(server: Flask) -> Dash:
         """Refuse malformed callback requests with 400 before Dash parses them."""
         if request.method != "POST" or request.path != CALLBACK_PATH:
             return None
+        if current_user.is_authenticated and current_user.role == "admin":
+            # Layer uploads travel base64-encoded in a callback; only admins may send them.
+            request.max_content_length = ADMIN_UPLOAD_BYTES
         body = request.get_json(silent=True)
         if (
             not isinstance(body, dict)

@@ -10,6 +10,7 @@ import math
 from datetime import date, timedelta
 from typing import Any, Final
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from data.disclosure import ProtectedCounts
@@ -53,30 +54,66 @@ def map_view(
     }
 
 
-def map_traces_data(table: ProtectedCounts) -> dict[str, Any]:
+MEASURES: Final = ("count", "rate")
+MEASURE_TITLES: Final = {"count": "Antal", "rate": "Per 1 000 unga"}
+
+
+def per_thousand(count: int, population: int | None) -> float | None:
+    """Incidents per 1,000 youths aged 10–19, one decimal; None without population."""
+    if population is None or population <= 0:
+        return None
+    return round(1000.0 * count / population, 1)
+
+
+def unit_label(name: str, merged: str) -> str:
+    """Area name, with the small-area merge spelled out when there is one."""
+    return f"{name} ({merged})" if merged else name
+
+
+def map_traces_data(table: ProtectedCounts, *, measure: str = "count") -> dict[str, Any]:
     """Per-area values of the two map traces (what a filter change sends).
 
-    Trace 0 colours the published counts (zeros included); trace 1 greys the
-    suppressed areas. No geometry: the polygons come from the layer URL.
+    Trace 0 colours the published counts (zeros included) or, with
+    ``measure="rate"``, incidents per 1,000 youths; trace 1 greys the suppressed
+    areas (and, for rates, areas without population). No geometry: the polygons
+    come from the layer URL. Rates are derived from published counts only.
     """
+    if measure not in MEASURES:
+        msg = f"unknown measure {measure!r}"
+        raise ValueError(msg)
     frame = table.frame
-    shown = frame[~frame["suppressed"]]
-    hidden = frame[frame["suppressed"]]
-    return {
-        "values": {
-            "locations": shown["code"].tolist(),
-            "z": [int(v) for v in shown["count"]],
-            "customdata": [
-                [n, str(int(v))] for n, v in zip(shown["name"], shown["count"], strict=True)
-            ],
-        },
-        "suppressed": {
-            "locations": hidden["code"].tolist(),
+    populations = frame["population"] if "population" in frame.columns else [None] * len(frame)
+    merged = frame["merged"] if "merged" in frame.columns else [""] * len(frame)
+    values: dict[str, list[Any]] = {"locations": [], "z": [], "customdata": []}
+    grey: dict[str, list[Any]] = {"locations": [], "z": [], "customdata": []}
+    for code, name, merge, population, count, hidden in zip(
+        frame["code"],
+        frame["name"],
+        merged,
+        populations,
+        frame["count"],
+        frame["suppressed"],
+        strict=True,
+    ):
+        pop = None if population is None or pd.isna(population) else int(population)
+        label = unit_label(str(name), str(merge))
+        if hidden:
+            grey["locations"].append(code)
             # A constant colour index, not a count (the hover text says "<k").
-            "z": [0] * len(hidden),
-            "customdata": [[n, table.marker] for n in hidden["name"]],
-        },
-    }
+            grey["z"].append(0)
+            grey["customdata"].append([label, table.marker, "–"])
+            continue
+        rate = per_thousand(int(count), pop)
+        rate_text = "saknar befolkning" if rate is None else f"{rate:.1f}".replace(".", ",")
+        if measure == "rate" and rate is None:
+            grey["locations"].append(code)
+            grey["z"].append(0)
+            grey["customdata"].append([label, str(int(count)), rate_text])
+            continue
+        values["locations"].append(code)
+        values["z"].append(int(count) if measure == "count" else rate)
+        values["customdata"].append([label, str(int(count)), rate_text])
+    return {"values": values, "suppressed": grey, "title": MEASURE_TITLES[measure]}
 
 
 def map_figure(
@@ -85,13 +122,17 @@ def map_figure(
     geojson_url: str,
     bounds: tuple[float, float, float, float],
     title: str,
+    measure: str = "count",
 ) -> go.Figure:
     """The choropleth map (MapLibre, offline style) for one layer.
 
     ``geojson_url`` is fetched once by the browser; only values travel in callbacks.
     """
-    data = map_traces_data(table)
-    hover = "<b>%{customdata[0]}</b><br>Antal: %{customdata[1]}<extra></extra>"
+    data = map_traces_data(table, measure=measure)
+    hover = (
+        "<b>%{customdata[0]}</b><br>Antal: %{customdata[1]}"
+        "<br>Per 1 000 unga (10–19 år): %{customdata[2]}<extra></extra>"
+    )
     values = go.Choroplethmap(
         geojson=geojson_url,
         featureidkey="id",
@@ -101,7 +142,7 @@ def map_figure(
         colorscale=COLORSCALE,
         zmin=0,
         marker={"line": {"width": 0.8, "color": "#ffffff"}, "opacity": 0.85},
-        colorbar={"title": {"text": "Antal"}, "thickness": 12},
+        colorbar={"title": {"text": data["title"]}, "thickness": 12},
         hovertemplate=hover,
         name="Antal",
     )

@@ -27,6 +27,7 @@ import pandas as pd
 
 DEFAULT_MIN_CELL: Final = 5
 DEFAULT_MIN_CELL_LEADERSHIP: Final = 10
+DEFAULT_MIN_AREA_POPULATION: Final = 200
 MIN_ALLOWED_K: Final = 2
 MAX_ALLOWED_K: Final = 100
 
@@ -37,19 +38,30 @@ class AudienceLevel:
 
     k: int
     """Smallest count that may be published (counts 1..k−1 are suppressed)."""
+    min_area_population: int = DEFAULT_MIN_AREA_POPULATION
+    """Areas with fewer youths aged 10–19 (or none known) are shown merged upwards."""
 
     def __post_init__(self) -> None:
+        if self.min_area_population < 0:
+            msg = f"the minimum area population must be >= 0, got {self.min_area_population}"
+            raise ValueError(msg)
         if not MIN_ALLOWED_K <= self.k <= MAX_ALLOWED_K:
             allowed = f"{MIN_ALLOWED_K}..{MAX_ALLOWED_K}"
             msg = f"the minimum cell count must be within {allowed}, got {self.k}"
             raise ValueError(msg)
 
 
-def audience_level(role: str, *, min_cell: int, min_cell_leadership: int) -> AudienceLevel:
+def audience_level(
+    role: str,
+    *,
+    min_cell: int,
+    min_cell_leadership: int,
+    min_area_population: int = DEFAULT_MIN_AREA_POPULATION,
+) -> AudienceLevel:
     """Return the disclosure level of ``role``: leadership gets the stricter threshold."""
     if role == "leadership":
-        return AudienceLevel(max(min_cell, min_cell_leadership))
-    return AudienceLevel(min_cell)
+        return AudienceLevel(max(min_cell, min_cell_leadership), min_area_population)
+    return AudienceLevel(min_cell, min_area_population)
 
 
 def marker(k: int) -> str:

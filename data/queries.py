@@ -167,6 +167,97 @@ def _check_level(cube: CountCube, selection: Selection, viewer: Viewer) -> None:
         raise AccessDenied(msg)
 
 
+@dataclass(frozen=True, slots=True)
+class DisplayUnits:
+    """How the areas of one level are shown after the small-area guard.
+
+    ``unit_of[i]`` is the display unit (an area index: the area itself, or the
+    ancestor it is merged into) of area ``i`` of the level, ``NO_AREA`` for areas
+    not shown. ``units`` lists the display units in a stable order.
+    """
+
+    unit_of: np.ndarray
+    units: tuple[int, ...]
+    members: dict[int, tuple[int, ...]]
+    population: dict[int, int | None]
+
+    def merged(self, unit: int) -> bool:
+        """True when ``unit`` stands for other areas merged into it."""
+        return self.members[unit] != (unit,)
+
+
+def _unit_population(cube: CountCube, unit: int, members: list[int]) -> int | None:
+    own = cube.areas.population[unit]
+    if members == [unit] or own is not None:
+        return own
+    values = [cube.areas.population[m] for m in members]
+    return None if any(v is None for v in values) else sum(v or 0 for v in values)
+
+
+def _highest_listed_ancestor(parent: np.ndarray, area: int, listed: set[int]) -> int:
+    """``area``'s highest ancestor (or itself) that is in ``listed``; else ``area``."""
+    found, current = area, area
+    for _ in range(8):
+        current = int(parent[current])
+        if current == NO_AREA:
+            break
+        if current in listed:
+            found = current
+    return found
+
+
+def display_units(cube: CountCube, selection: Selection, viewer: Viewer) -> DisplayUnits:
+    """Apply the small-area guard to the areas of ``selection.level`` in scope.
+
+    An area with fewer than ``min_area_population`` youths (or none known) is
+    merged into its parent together with everything else under that parent —
+    merging only the small one would let "parent minus siblings" reveal it — and
+    the check repeats one level up; a kommun is never merged further. Kommun level
+    is shown as it is.
+    """
+    scope = _in_scope(cube, selection, viewer)
+    areas = cube.areas
+    members = [
+        i
+        for i, (level, kommun) in enumerate(zip(areas.levels, areas.kommun_codes, strict=True))
+        if level == selection.level and kommun == selection.kommun_code and scope[i]
+    ]
+    unit = {i: i for i in members}
+    threshold = viewer.level.min_area_population
+    if selection.level != "kommun":
+        for _ in range(8):  # the hierarchy is shallow; the bound guards cycles
+            grouped: dict[int, list[int]] = {}
+            for i, u in unit.items():
+                grouped.setdefault(u, []).append(i)
+            small_parents = {
+                int(areas.parent[u])
+                for u, group in grouped.items()
+                if areas.levels[u] != "kommun"
+                and int(areas.parent[u]) != NO_AREA
+                and (_unit_population(cube, u, group) or 0) < threshold
+            }
+            if not small_parents:
+                break
+            # Everything under a merged parent goes into it, at whatever depth it is
+            # shown now: no polygon may lie on top of another, and no sibling may be
+            # left to be subtracted from the merged total.
+            unit = {
+                i: _highest_listed_ancestor(areas.parent, u, small_parents) for i, u in unit.items()
+            }
+    unit_of = np.full(len(areas.codes), NO_AREA, dtype=np.int64)
+    grouped_members: dict[int, list[int]] = {}
+    for i, u in unit.items():
+        unit_of[i] = u
+        grouped_members.setdefault(u, []).append(i)
+    order = tuple(sorted(grouped_members, key=lambda u: areas.codes[u]))
+    return DisplayUnits(
+        unit_of=unit_of,
+        units=order,
+        members={u: tuple(sorted(m)) for u, m in grouped_members.items()},
+        population={u: _unit_population(cube, u, m) for u, m in grouped_members.items()},
+    )
+
+
 def _own_counts(
     cube: CountCube, selection: Selection, viewer: Viewer
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -187,28 +278,37 @@ def _own_counts(
     return own, target, scope
 
 
-def map_values(cube: CountCube, selection: Selection, viewer: Viewer) -> ProtectedCounts:
-    """Counts per area of the chosen level in the period, disclosure-controlled.
+def _merge_label(cube: CountCube, units: DisplayUnits, unit: int) -> str:
+    if not units.merged(unit):
+        return ""
+    names = [cube.areas.names[m] for m in units.members[unit] if m != unit]
+    shown = ", ".join(names[:4]) + (f" och {len(names) - 4} till" if len(names) > 4 else "")
+    return f"sammanslaget med {shown}" if shown else ""
 
-    Columns ``code``, ``name``, ``synthetic``, ``count``, ``suppressed``. Only areas
-    in the viewer's scope appear. Records stored at a coarser level than the chosen
-    one are not spread onto areas (see :func:`unplaced_count`).
+
+def map_values(cube: CountCube, selection: Selection, viewer: Viewer) -> ProtectedCounts:
+    """Counts per display unit of the chosen level in the period, disclosure-controlled.
+
+    Columns ``code``, ``name``, ``synthetic``, ``merged`` (Swedish text, empty when
+    the unit is the area itself), ``population`` (10–19, ``<NA>`` unknown),
+    ``count``, ``suppressed``. Only areas in the viewer's scope count. Small areas
+    are merged upwards (:func:`display_units`); records stored at a coarser level
+    than the chosen one are not spread onto areas (see :func:`unplaced_count`).
     """
     own, target, scope = _own_counts(cube, selection, viewer)
+    units = display_units(cube, selection, viewer)
     placed = (target != NO_AREA) & scope
-    totals = np.bincount(target[placed], weights=own[placed], minlength=len(cube.areas.codes))
-    shown = [
-        i
-        for i, (level, kommun) in enumerate(
-            zip(cube.areas.levels, cube.areas.kommun_codes, strict=True)
-        )
-        if level == selection.level and kommun == selection.kommun_code and scope[i]
-    ]
+    unit_index = np.where(placed, units.unit_of[np.where(placed, target, 0)], NO_AREA)
+    counted = unit_index != NO_AREA
+    totals = np.bincount(unit_index[counted], weights=own[counted], minlength=len(cube.areas.codes))
+    shown = list(units.units)
     frame = pd.DataFrame(
         {
-            "code": [cube.areas.codes[i] for i in shown],
-            "name": [cube.areas.names[i] for i in shown],
-            "synthetic": [cube.areas.synthetic[i] for i in shown],
+            "code": [cube.areas.codes[u] for u in shown],
+            "name": [cube.areas.names[u] for u in shown],
+            "synthetic": [cube.areas.synthetic[u] for u in shown],
+            "merged": [_merge_label(cube, units, u) for u in shown],
+            "population": pd.array([units.population[u] for u in shown], dtype="Int64"),
             "count": totals[shown].astype(np.int64) if shown else np.zeros(0, np.int64),
         }
     )
@@ -223,7 +323,7 @@ def unplaced_count(cube: CountCube, selection: Selection, viewer: Viewer) -> Pro
 
 
 def weekly_trend(cube: CountCube, selection: Selection, viewer: Viewer) -> ProtectedCounts:
-    """Weekly counts for the selection (or its focus area), disclosure-controlled.
+    """Weekly counts for the selection (or its focus unit), disclosure-controlled.
 
     Columns ``week`` (Monday), ``week_label`` (ISO, e.g. 2026-W14), ``count``,
     ``suppressed``; one row per week of the period, zeros included.
@@ -232,18 +332,18 @@ def weekly_trend(cube: CountCube, selection: Selection, viewer: Viewer) -> Prote
     scope = _in_scope(cube, selection, viewer)
     mask = scope
     if selection.focus_area is not None:
-        try:
-            focus = cube.areas.position(selection.focus_area)
-        except KeyError:
-            msg = f"unknown area {selection.focus_area!r}"
-            raise AccessDenied(msg) from None
-        # The focus must be an area of the chosen (already access-checked) level: a
-        # finer area would get round the audience's level limits.
-        if not scope[focus] or cube.areas.levels[focus] != selection.level:
-            msg = f"area {selection.focus_area} is outside your scope at this level"
+        # The focus must be a display unit of the chosen (access-checked) level: a
+        # finer or merged-away area would get round the level and small-area rules.
+        units = display_units(cube, selection, viewer)
+        focus = next((u for u in units.units if cube.areas.codes[u] == selection.focus_area), None)
+        if focus is None:
+            msg = f"area {selection.focus_area} is not shown at this level in your scope"
             raise AccessDenied(msg)
         target = cube.areas.ancestor_at(selection.level)
-        mask = scope & (target == focus)
+        in_unit = np.zeros(len(cube.areas.codes), dtype=bool)
+        valid = target != NO_AREA
+        in_unit[valid] = units.unit_of[target[valid]] == focus
+        mask = scope & in_unit
     try:
         frame = cube.per_week(
             first_monday=selection.first_monday,
@@ -279,21 +379,17 @@ LAYER_TOLERANCE_M = {"kommun": 100.0, "regso": 25.0, "deso": 15.0, "custom": 15.
 
 
 def layer_scope(cube: CountCube, kommun_code: str, level: str, viewer: Viewer) -> tuple[str, ...]:
-    """Codes of the areas of one layer the viewer may see (sorted); raises AccessDenied."""
+    """Codes of the display units of one layer the viewer may see; raises AccessDenied.
+
+    These are the features of the layer's browser geometry: areas of the level,
+    and the parents that small areas are merged into (:func:`display_units`).
+    """
     if level not in available_levels(cube, kommun_code, viewer):
         msg = f"layer {level} of kommun {kommun_code} is outside your scope"
         raise AccessDenied(msg)
     probe = Selection(kommun_code, level, monday_of(date.today()), monday_of(date.today()))
-    scope = _in_scope(cube, probe, viewer)
-    return tuple(
-        sorted(
-            code
-            for code, lvl, kommun, visible in zip(
-                cube.areas.codes, cube.areas.levels, cube.areas.kommun_codes, scope, strict=True
-            )
-            if lvl == level and kommun == kommun_code and visible
-        )
-    )
+    units = display_units(cube, probe, viewer)
+    return tuple(sorted(cube.areas.codes[u] for u in units.units))
 
 
 def area_layer_geojson(

@@ -104,6 +104,7 @@ def overview_values(
     categories: list[str] | None = None,
     sources: list[str] | None = None,
     focus: str | None = None,
+    measure: str = "count",
 ) -> dict[str, Any]:
     """Input values of the overview callbacks, keyed ``"component.prop"``."""
     from dashboard import ids
@@ -117,4 +118,5 @@ def overview_values(
         f"{ids.SOURCES}.value": sources or [],
         f"{ids.FOCUS}.data": focus,
         f"{ids.QUICK_PERIOD}.value": "custom",
+        f"{ids.MEASURE}.value": measure,
     }

@@ -6,16 +6,20 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
+import pandas as pd
 from dash import Dash, Input, Output, Patch, State, ctx, html, no_update
 
 from dashboard import ids
 from dashboard.auth import current_viewer
 from dashboard.figures import (
+    MEASURES,
     SUPPRESSED_TRACE,
     VALUES_TRACE,
     map_figure,
     map_traces_data,
+    per_thousand,
     trend_figure,
+    unit_label,
 )
 from dashboard.pages.overview import default_level
 from dashboard.periods import describe_period, parse_period, quick_period
@@ -124,29 +128,38 @@ def _top_table(table: ProtectedCounts) -> html.Table | html.P:
     top = table.head_by_count(TOP_N)
     if top.frame.empty:
         return html.P("Inga områden i urvalet.")
-    rows = [
-        html.Tr(
-            [
-                html.Td(str(i + 1), className="num"),
-                html.Td(name + (" (syntetiskt)" if synthetic else "")),
-                html.Td(text, className="num" + (" suppressed" if hidden else "")),
-            ]
+    frame = top.frame
+    with_rates = bool(frame["population"].notna().any())
+    rows = []
+    for i, (name, merged, synthetic, text, hidden, count, population) in enumerate(
+        zip(
+            frame["name"],
+            frame["merged"],
+            frame["synthetic"],
+            top.display(),
+            frame["suppressed"],
+            frame["count"],
+            frame["population"],
+            strict=True,
         )
-        for i, (name, synthetic, text, hidden) in enumerate(
-            zip(
-                top.frame["name"],
-                top.frame["synthetic"],
-                top.display(),
-                top.frame["suppressed"],
-                strict=True,
-            )
-        )
-    ]
-    head = html.Thead(
-        html.Tr(
-            [html.Th("#", className="num"), html.Th("Område"), html.Th("Antal", className="num")]
-        )
-    )
+    ):
+        label = unit_label(str(name), str(merged)) + (" (syntetiskt)" if synthetic else "")
+        cells = [
+            html.Td(str(i + 1), className="num"),
+            html.Td(label),
+            html.Td(text, className="num" + (" suppressed" if hidden else "")),
+        ]
+        if with_rates:
+            rate = None
+            if not hidden and not pd.isna(population):
+                rate = per_thousand(int(count), int(population))
+            shown = "–" if rate is None else f"{rate:.1f}".replace(".", ",")
+            cells.append(html.Td(shown, className="num"))
+        rows.append(html.Tr(cells))
+    heads = [html.Th("#", className="num"), html.Th("Område"), html.Th("Antal", className="num")]
+    if with_rates:
+        heads.append(html.Th("Per 1 000 unga", className="num"))
+    head = html.Thead(html.Tr(heads))
     return html.Table([head, html.Tbody(rows)], className="top", id="top-areas-table")
 
 
@@ -171,6 +184,15 @@ def _map_note(table: ProtectedCounts, unplaced: ProtectedCounts, selection: Sele
             className="status",
         )
     ]
+    merged = int((table.frame["merged"] != "").sum())
+    if merged:
+        notes.append(
+            html.Div(
+                f"{merged} områden visas sammanslagna med sina grannar: de har färre än "
+                "minsta antal unga (10–19 år) eller saknar befolkningsuppgift.",
+                className="notice",
+            )
+        )
     if bool(table.frame["synthetic"].any()):
         notes.append(
             html.Div(
@@ -231,6 +253,7 @@ def register(app: Dash) -> None:
         Output(ids.STATUS, "children"),
         Output(ids.MAP_NOTE, "children"),
         *FILTER_INPUTS,
+        Input(ids.MEASURE, "value"),
     )
     def update_map(
         kommun: str | None,
@@ -239,10 +262,12 @@ def register(app: Dash) -> None:
         end: str | None,
         categories: Any,
         sources: Any,
+        measure: Any,
     ) -> tuple[Any, Any, Any, Any]:
         viewer = current_viewer()
         cube = current_cube()
         selection = _selection(kommun, level, start, end, categories, sources, viewer)
+        measure = measure if measure in MEASURES else "count"
         table = map_values(cube, selection, viewer)
         unplaced = unplaced_count(cube, selection, viewer)
         if ctx.triggered_id in (None, ids.KOMMUN, ids.LEVEL):
@@ -252,14 +277,16 @@ def register(app: Dash) -> None:
                 geojson_url=_geojson_url(selection),
                 bounds=layer_bounds(db_session(), scope),
                 title=_map_title(selection),
+                measure=measure,
             )
         else:
             # Only the values change: the polygons stay in the browser.
-            data = map_traces_data(table)
+            data = map_traces_data(table, measure=measure)
             figure = Patch()
             for index, part in ((VALUES_TRACE, "values"), (SUPPRESSED_TRACE, "suppressed")):
                 for key in ("locations", "z", "customdata"):
                     figure["data"][index][key] = data[part][key]
+            figure["data"][VALUES_TRACE]["colorbar"]["title"]["text"] = data["title"]
         return (
             figure,
             _top_table(table),

@@ -76,6 +76,16 @@ def layout(**_query: Any) -> html.Div:
                 value=default_level(levels),
                 className="radio",
             ),
+            html.Label("Visa", htmlFor=ids.MEASURE),
+            dcc.RadioItems(
+                id=ids.MEASURE,
+                options=[
+                    {"label": "Antal händelser", "value": "count"},
+                    {"label": "Per 1 000 unga (10–19 år)", "value": "rate"},
+                ],
+                value="count",
+                className="radio",
+            ),
             html.Label("Period", htmlFor=ids.QUICK_PERIOD),
             dcc.RadioItems(
                 id=ids.QUICK_PERIOD,

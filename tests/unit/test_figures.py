@@ -6,6 +6,7 @@ import json
 from datetime import date, timedelta
 
 import pandas as pd
+import pytest
 
 from dashboard.figures import OFFLINE_MAP_STYLE, map_figure, map_traces_data, map_view, trend_figure
 from data.disclosure import AudienceLevel, protect
@@ -29,7 +30,7 @@ def test_suppressed_areas_go_to_the_grey_trace_without_their_count() -> None:
     assert data["values"]["locations"] == ["A0", "A2"]
     assert data["values"]["z"] == [0, 12]
     assert data["suppressed"]["locations"] == ["A1"]
-    assert data["suppressed"]["customdata"] == [["Område 1", "<5"]]
+    assert data["suppressed"]["customdata"] == [["Område 1", "<5", "–"]]
     assert 3 not in data["values"]["z"] + data["suppressed"]["z"]
     assert '"3"' not in json.dumps(data)
 
@@ -79,3 +80,32 @@ def test_running_week_is_labelled_as_incomplete() -> None:
     labelled = trend_figure(table, running_week=date(2026, 11, 23))
     assert [a.text for a in labelled.layout.annotations] == ["pågående vecka"]
     assert trend_figure(table, running_week=date(2026, 12, 7)).layout.annotations == ()
+
+
+def with_population(counts: list[int], populations: list[int | None]) -> pd.DataFrame:
+    frame = areas(counts)
+    frame["merged"] = ["", "sammanslaget med Område 9", ""][: len(counts)]
+    frame["population"] = pd.array(populations, dtype="Int64")
+    return frame
+
+
+def test_rates_per_thousand_youths_from_published_counts_only() -> None:
+    table = protect(with_population([12, 3, 20], [400, 300, None]), level=LEVEL)
+    data = map_traces_data(table, measure="rate")
+    assert data["values"]["locations"] == ["A0"]
+    assert data["values"]["z"] == [30.0]
+    assert data["values"]["customdata"] == [["Område 0", "12", "30,0"]]
+    # Suppressed: no rate (it would give the count back); no population: no rate.
+    assert data["suppressed"]["locations"] == ["A1", "A2"]
+    assert data["suppressed"]["customdata"][0] == [
+        "Område 1 (sammanslaget med Område 9)",
+        "<5",
+        "–",
+    ]
+    assert data["suppressed"]["customdata"][1][2] == "saknar befolkning"
+    assert data["title"] == "Per 1 000 unga"
+
+
+def test_unknown_measure_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown measure"):
+        map_traces_data(protect(areas([5]), level=LEVEL), measure="share")

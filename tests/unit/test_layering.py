@@ -54,3 +54,12 @@ def test_figures_accept_only_protected_tables() -> None:
             if first.arg == "table":
                 assert isinstance(first.annotation, ast.Name)
                 assert first.annotation.id == "ProtectedCounts", node.name
+
+
+def test_dashboard_reaches_geo_only_through_data() -> None:
+    offenders = sorted(
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "dashboard").rglob("*.py")
+        if "geo" in imported_roots(path)
+    )
+    assert offenders == []

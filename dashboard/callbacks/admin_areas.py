@@ -1,0 +1,275 @@
+"""Callbacks of the admin areas page: every one requires the admin role server-side."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import secrets
+from pathlib import Path
+from typing import Any
+
+from dash import Dash, Input, Output, State, html, no_update
+from flask import current_app
+
+from dashboard import ids
+from dashboard.auth import require_role
+from dashboard.jobs import AreaImportRequest, start_area_import
+from dashboard.pages.admin_areas import ROLES, summary_table
+from dashboard.state import app_state, db_session
+from data.areas import (
+    IMPORT_LEVELS,
+    LAYER_FORMATS,
+    AreaImportError,
+    area_summary,
+    compose_area,
+    import_population,
+    layer_fields,
+    member_options,
+    parse_population_csv,
+)
+from data.db import unit_of_work
+from data.jobs import job_status, start_job
+
+MAX_LAYER_BYTES = 100 * 1024 * 1024
+MAX_POPULATION_BYTES = 20 * 1024 * 1024
+TOKEN = re.compile(r"^[0-9a-f]{32}\.(geojson|json|gpkg|zip|parquet|geoparquet)$")
+CRS_TEXT = re.compile(r"^(EPSG|epsg):\d{4,6}$")
+
+
+def upload_dir() -> Path:
+    """Where uploaded layer files wait for their import (inside the instance folder)."""
+    path = Path(current_app.instance_path) / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def decode_upload(contents: Any, limit: int) -> bytes:
+    """The bytes of a ``dcc.Upload`` data URL; refuses other input and oversize files."""
+    if not isinstance(contents, str) or "," not in contents:
+        msg = "Ingen fil mottogs."
+        raise AreaImportError(msg)
+    encoded = contents.split(",", 1)[1]
+    if len(encoded) * 3 // 4 > limit:
+        msg = f"Filen är för stor (högst {limit // (1024 * 1024)} MB)."
+        raise AreaImportError(msg)
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        msg = "Filen kunde inte avkodas."
+        raise AreaImportError(msg) from None
+
+
+def _report(lines: list[str] | tuple[str, ...], *, ok: bool) -> list[html.Li]:
+    css = "report-ok" if ok else "report-error"
+    return [html.Li(line, className=css) for line in lines]
+
+
+def _field_options(fields: list[str]) -> list[dict[str, str]]:
+    return [{"label": f, "value": f} for f in fields]
+
+
+def _guess(fields: list[str], *hints: str) -> str | None:
+    lower = {f.lower(): f for f in fields}
+    for hint in hints:
+        for name, original in lower.items():
+            if hint in name:
+                return original
+    return None
+
+
+def register(app: Dash) -> None:
+    """Register the admin callbacks on ``app``."""
+
+    @app.callback(
+        Output(ids.AREA_UPLOAD_INFO, "children"),
+        Output(ids.AREA_UPLOAD_TOKEN, "data"),
+        Output(ids.AREA_CODE_FIELD, "options"),
+        Output(ids.AREA_CODE_FIELD, "value"),
+        Output(ids.AREA_NAME_FIELD, "options"),
+        Output(ids.AREA_NAME_FIELD, "value"),
+        Output(ids.AREA_PARENT_FIELD, "options"),
+        Output(ids.AREA_PARENT_NAME_FIELD, "options"),
+        Input(ids.AREA_UPLOAD, "contents"),
+        State(ids.AREA_UPLOAD, "filename"),
+        prevent_initial_call=True,
+    )
+    def receive_layer(contents: Any, filename: Any) -> tuple[Any, ...]:
+        require_role(*ROLES)
+        name = str(filename or "")
+        suffix = Path(name).suffix.lower()
+        nothing: tuple[Any, ...] = (None, [], None, [], None, [], [])
+        if suffix not in LAYER_FORMATS:
+            return (
+                html.Span(
+                    f"Filtypen {suffix or '(ingen)'} stöds inte: använd GeoJSON, GeoPackage, "
+                    "zippad Shapefile eller GeoParquet.",
+                    className="report-error",
+                ),
+                *nothing,
+            )
+        try:
+            data = decode_upload(contents, MAX_LAYER_BYTES)
+            token = f"{secrets.token_hex(16)}{suffix}"
+            path = upload_dir() / token
+            path.write_bytes(data)
+            try:
+                fields = layer_fields(path)
+            except AreaImportError:
+                path.unlink(missing_ok=True)
+                raise
+        except AreaImportError as error:
+            return html.Span(str(error), className="report-error"), *nothing
+        options = _field_options(fields)
+        info = f"{name}: {len(data) // 1024} kB, {len(fields)} fält. Välj kod- och namnfält."
+        return (
+            info,
+            token,
+            options,
+            _guess(fields, "deso", "regso", "kod", "code"),
+            options,
+            _guess(fields, "namn", "name"),
+            options,
+            options,
+        )
+
+    @app.callback(
+        Output(ids.AREA_JOB, "data"),
+        Output(ids.AREA_POLL, "disabled"),
+        Output(ids.AREA_REPORT, "children"),
+        Output(ids.AREA_PROGRESS, "value"),
+        Output(ids.AREA_STEP, "children"),
+        Input(ids.AREA_IMPORT, "n_clicks"),
+        State(ids.AREA_UPLOAD_TOKEN, "data"),
+        State(ids.AREA_LEVEL, "value"),
+        State(ids.AREA_CODE_FIELD, "value"),
+        State(ids.AREA_NAME_FIELD, "value"),
+        State(ids.AREA_PARENT_FIELD, "value"),
+        State(ids.AREA_PARENT_NAME_FIELD, "value"),
+        State(ids.AREA_CRS, "value"),
+        prevent_initial_call=True,
+    )
+    def start_import(
+        clicks: Any,
+        token: Any,
+        level: Any,
+        code_field: Any,
+        name_field: Any,
+        parent_field: Any,
+        parent_name_field: Any,
+        crs: Any,
+    ) -> tuple[Any, ...]:
+        user = require_role(*ROLES)
+        problems = []
+        if not isinstance(token, str) or not TOKEN.match(token):
+            problems.append("Ladda upp en fil först.")
+        if level not in IMPORT_LEVELS:
+            problems.append("Välj nivå.")
+        if not isinstance(code_field, str) or not isinstance(name_field, str):
+            problems.append("Välj fält för kod och namn.")
+        crs_text = (crs or "").strip() if isinstance(crs, str) else ""
+        if crs_text and not CRS_TEXT.match(crs_text):
+            problems.append("Koordinatsystem anges som EPSG:nnnn, t.ex. EPSG:3006.")
+        path = upload_dir() / str(token)
+        if not problems and not path.exists():
+            problems.append("Filen finns inte längre; ladda upp den igen.")
+        if problems:
+            return no_update, True, _report(problems, ok=False), "0", ""
+        with unit_of_work(app_state().sessions) as session:
+            job_id = start_job(session, kind="areas", user_id=user.id)
+        request = AreaImportRequest(
+            path=path,
+            level=str(level),
+            code_field=str(code_field),
+            name_field=str(name_field),
+            parent_field=parent_field if isinstance(parent_field, str) else None,
+            parent_name_field=parent_name_field if isinstance(parent_name_field, str) else None,
+            crs=crs_text.upper() or None,
+        )
+        start_area_import(current_app._get_current_object(), job_id, request)  # type: ignore[attr-defined]
+        return job_id, False, [], "0", "Startar …"
+
+    @app.callback(
+        Output(ids.AREA_PROGRESS, "value", allow_duplicate=True),
+        Output(ids.AREA_STEP, "children", allow_duplicate=True),
+        Output(ids.AREA_REPORT, "children", allow_duplicate=True),
+        Output(ids.AREA_POLL, "disabled", allow_duplicate=True),
+        Output(ids.AREA_SUMMARY, "children"),
+        Input(ids.AREA_POLL, "n_intervals"),
+        State(ids.AREA_JOB, "data"),
+        prevent_initial_call=True,
+    )
+    def poll_import(_ticks: Any, job_id: Any) -> tuple[Any, ...]:
+        user = require_role(*ROLES)
+        if not isinstance(job_id, str):
+            return no_update, no_update, no_update, True, no_update
+        status = job_status(db_session(), job_id, user_id=user.id)
+        if status is None:
+            return "0", "", _report(["Okänt importjobb."], ok=False), True, no_update
+        value = str(round(100 * status.progress))
+        if status.status == "running":
+            return value, status.step, no_update, False, no_update
+        summary = summary_table(area_summary(db_session()))
+        return (
+            value,
+            status.step,
+            _report(status.messages, ok=status.status == "done"),
+            True,
+            summary,
+        )
+
+    @app.callback(
+        Output(ids.POP_REPORT, "children"),
+        Output(ids.AREA_SUMMARY, "children", allow_duplicate=True),
+        Input(ids.POP_UPLOAD, "contents"),
+        prevent_initial_call=True,
+    )
+    def receive_population(contents: Any) -> tuple[Any, Any]:
+        require_role(*ROLES)
+        try:
+            values = parse_population_csv(decode_upload(contents, MAX_POPULATION_BYTES))
+            with unit_of_work(app_state().sessions) as session:
+                updated, unknown = import_population(session, values, skip_unknown=True)
+        except AreaImportError as error:
+            return html.Ul(_report([f"Ingenting importerades. {error}"], ok=False)), no_update
+        lines = [f"Befolkning 10–19 år uppdaterad för {updated} områden."]
+        if unknown:
+            lines.append(
+                f"{len(unknown)} koder finns inte här och hoppades över: {', '.join(unknown[:5])}"
+            )
+        return html.Ul(_report(lines, ok=True)), summary_table(area_summary(db_session()))
+
+    @app.callback(
+        Output(ids.OWN_MEMBERS, "options"),
+        Input(ids.OWN_KOMMUN, "value"),
+    )
+    def own_area_members(kommun: Any) -> list[dict[str, str]]:
+        require_role(*ROLES)
+        if not isinstance(kommun, str):
+            return []
+        return [
+            {"label": label, "value": code} for code, label in member_options(db_session(), kommun)
+        ]
+
+    @app.callback(
+        Output(ids.OWN_REPORT, "children"),
+        Output(ids.AREA_SUMMARY, "children", allow_duplicate=True),
+        Input(ids.OWN_CREATE, "n_clicks"),
+        State(ids.OWN_MEMBERS, "value"),
+        State(ids.OWN_NAME, "value"),
+        State(ids.OWN_CODE, "value"),
+        prevent_initial_call=True,
+    )
+    def create_own_area(_clicks: Any, members: Any, name: Any, code: Any) -> tuple[Any, Any]:
+        require_role(*ROLES)
+        if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
+            members = []
+        try:
+            with unit_of_work(app_state().sessions) as session:
+                area = compose_area(
+                    session, code=str(code or ""), name=str(name or ""), member_codes=members
+                )
+                line = f"Eget område {area.code} ({area.name}) sparat av {len(members)} delområden."
+        except AreaImportError as error:
+            return html.Ul(_report([str(error)], ok=False)), no_update
+        return html.Ul(_report([line], ok=True)), summary_table(area_summary(db_session()))

@@ -1,0 +1,193 @@
+"""Områden (admin): import area layers and population, compose own areas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.auth import require_role
+from dashboard.pages.overview import denied
+from dashboard.state import db_session
+from data.areas import IMPORT_LEVELS, area_summary, kommun_options
+from data.queries import AccessDenied
+from data.vocabulary import AREA_LEVELS, label_of
+
+PATH = "/admin/omraden"
+NAME = "Områden"
+ROLES = ("admin",)
+
+
+def summary_table(rows: list[tuple[str, str, int, int]]) -> html.Table | html.P:
+    """Areas per kommun and level, with how many have a 10–19 population."""
+    if not rows:
+        return html.P("Inga områden ännu.")
+    body = [
+        html.Tr(
+            [
+                html.Td(kommun),
+                html.Td(label_of(AREA_LEVELS, level)),
+                html.Td(str(n), className="num"),
+                html.Td(str(with_population), className="num"),
+            ]
+        )
+        for kommun, level, n, with_population in rows
+    ]
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th("Kommun"),
+                html.Th("Nivå"),
+                html.Th("Områden", className="num"),
+                html.Th("Med befolkning 10–19", className="num"),
+            ]
+        )
+    )
+    return html.Table([head, html.Tbody(body)], className="top", id="area-summary-table")
+
+
+def _dropdown(component_id: str, placeholder: str) -> dcc.Dropdown:
+    return dcc.Dropdown(id=component_id, options=[], value=None, placeholder=placeholder)
+
+
+def layout(**_query: Any) -> html.Div:
+    """The admin page; refuses everyone but administrators (checked server-side)."""
+    try:
+        require_role(*ROLES)
+    except AccessDenied:
+        return denied("Sidan är bara för administratörer.")
+    session = db_session()
+    upload_style = {
+        "border": "2px dashed #b8bec6",
+        "borderRadius": "6px",
+        "padding": "1rem",
+        "textAlign": "center",
+        "cursor": "pointer",
+    }
+    layer_card = html.Div(
+        [
+            html.H2("Importera områdeslager"),
+            html.P(
+                "DeSO, RegSO eller egna områden som GeoJSON, GeoPackage, zippad Shapefile "
+                "eller GeoParquet. Alla koordinatsystem med definition räknas om; allt eller "
+                "inget importeras.",
+                className="status",
+            ),
+            dcc.Upload(
+                id=ids.AREA_UPLOAD,
+                children=html.Div("Dra hit en fil eller klicka för att välja"),
+                style=upload_style,
+                multiple=False,
+            ),
+            html.Div(id=ids.AREA_UPLOAD_INFO, className="status"),
+            dcc.Store(id=ids.AREA_UPLOAD_TOKEN),
+            html.Div(
+                [
+                    html.Label("Nivå", htmlFor=ids.AREA_LEVEL),
+                    dcc.RadioItems(
+                        id=ids.AREA_LEVEL,
+                        options=[
+                            {"label": label_of(AREA_LEVELS, lvl), "value": lvl}
+                            for lvl in IMPORT_LEVELS
+                        ],
+                        value="deso",
+                        className="radio",
+                    ),
+                    html.Label("Fält med kod", htmlFor=ids.AREA_CODE_FIELD),
+                    _dropdown(ids.AREA_CODE_FIELD, "t.ex. deso"),
+                    html.Label("Fält med namn", htmlFor=ids.AREA_NAME_FIELD),
+                    _dropdown(ids.AREA_NAME_FIELD, "t.ex. namn"),
+                    html.Label("Fält med överordnad kod (valfritt)", htmlFor=ids.AREA_PARENT_FIELD),
+                    _dropdown(ids.AREA_PARENT_FIELD, "t.ex. regso-kod"),
+                    html.Label(
+                        "Fält med överordnat namn (valfritt: skapar saknade överordnade områden)",
+                        htmlFor=ids.AREA_PARENT_NAME_FIELD,
+                    ),
+                    _dropdown(ids.AREA_PARENT_NAME_FIELD, "t.ex. regso-namn"),
+                    html.Label("Koordinatsystem om filen saknar (valfritt)", htmlFor=ids.AREA_CRS),
+                    dcc.Input(id=ids.AREA_CRS, type="text", placeholder="EPSG:3006", value=""),
+                ],
+                className="filters",
+            ),
+            html.Button("Importera", id=ids.AREA_IMPORT, n_clicks=0, className="primary"),
+            html.Div(
+                [
+                    html.Progress(id=ids.AREA_PROGRESS, value="0", max="100"),
+                    html.Span(id=ids.AREA_STEP, className="status"),
+                ],
+                className="progress-row",
+            ),
+            html.Ul(id=ids.AREA_REPORT),
+            dcc.Store(id=ids.AREA_JOB),
+            dcc.Interval(id=ids.AREA_POLL, interval=500, disabled=True),
+        ],
+        className="card",
+    )
+    population_card = html.Div(
+        [
+            html.H2("Befolkning 10–19 år"),
+            html.P(
+                "CSV i SCB:s format: en kodkolumn (t.ex. regso_kod) och alder_10_19, "
+                "eller alder_10_14 och alder_15_19. Behövs för andel per 1 000 unga och "
+                "för att små områden ska kunna visas (annars slås de ihop).",
+                className="status",
+            ),
+            dcc.Upload(
+                id=ids.POP_UPLOAD,
+                children=html.Div("Dra hit en CSV-fil eller klicka för att välja"),
+                style=upload_style,
+                multiple=False,
+            ),
+            html.Div(id=ids.POP_REPORT),
+        ],
+        className="card",
+    )
+    kommuner = kommun_options(session)
+    own_card = html.Div(
+        [
+            html.H2("Eget område"),
+            html.P(
+                "Sätt ihop ett namngivet område av DeSO- eller RegSO-områden, "
+                "t.ex. ”Gottsunda/Valsätra”.",
+                className="status",
+            ),
+            html.Div(
+                [
+                    html.Label("Kommun", htmlFor=ids.OWN_KOMMUN),
+                    dcc.Dropdown(
+                        id=ids.OWN_KOMMUN,
+                        options=[{"label": n, "value": c} for c, n in kommuner],
+                        value=kommuner[0][0] if kommuner else None,
+                        clearable=False,
+                    ),
+                    html.Label("Delområden", htmlFor=ids.OWN_MEMBERS),
+                    dcc.Dropdown(id=ids.OWN_MEMBERS, options=[], value=[], multi=True),
+                    html.Label("Namn", htmlFor=ids.OWN_NAME),
+                    dcc.Input(id=ids.OWN_NAME, type="text", value="", maxLength=200),
+                    html.Label("Kod", htmlFor=ids.OWN_CODE),
+                    dcc.Input(id=ids.OWN_CODE, type="text", value="", maxLength=64),
+                ],
+                className="filters",
+            ),
+            html.Button("Skapa eget område", id=ids.OWN_CREATE, n_clicks=0, className="primary"),
+            html.Div(id=ids.OWN_REPORT),
+        ],
+        className="card",
+    )
+    summary = html.Div(
+        [
+            html.H2("Områden i databasen"),
+            html.Div(summary_table(area_summary(session)), id=ids.AREA_SUMMARY),
+        ],
+        className="card",
+    )
+    return html.Div(
+        [
+            html.Div(
+                [layer_card, html.Div([population_card, own_card, summary], className="stack")],
+                className="grid-admin",
+            )
+        ],
+        className="page",
+    )

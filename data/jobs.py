@@ -1,0 +1,92 @@
+"""Import jobs: progress and outcome in the database, so any worker can report them."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from data.db import unit_of_work
+from data.models import ImportJob, utcnow
+
+MIN_UPDATE_SECONDS = 0.3
+"""Progress is written at most this often (and on every change of step)."""
+
+
+@dataclass(frozen=True, slots=True)
+class JobStatus:
+    """What the UI shows about a job."""
+
+    id: str
+    status: str
+    progress: float
+    step: str
+    messages: tuple[str, ...]
+
+
+def start_job(session: Session, *, kind: str, user_id: int | None) -> str:
+    """Create a running job in the caller's unit of work; return its id."""
+    job_id = secrets.token_hex(16)
+    session.add(
+        ImportJob(
+            id=job_id,
+            kind=kind,
+            status="running",
+            progress=0.0,
+            step="Startar",
+            messages="[]",
+            created_by_id=user_id,
+        )
+    )
+    session.flush()
+    return job_id
+
+
+@dataclass
+class JobProgress:
+    """A progress callback that writes to the job row, in its own short transactions."""
+
+    sessions: sessionmaker[Session]
+    job_id: str
+    _last_write: float = 0.0
+    _last_step: str = ""
+
+    def __call__(self, fraction: float, step: str) -> None:
+        now = time.monotonic()
+        if step == self._last_step and now - self._last_write < MIN_UPDATE_SECONDS:
+            return
+        self._last_write, self._last_step = now, step
+        with unit_of_work(self.sessions) as session:
+            job = session.get(ImportJob, self.job_id)
+            if job is not None and job.status == "running":
+                job.progress = max(0.0, min(1.0, fraction))
+                job.step = step[:200]
+
+
+def finish_job(
+    sessions: sessionmaker[Session], job_id: str, *, ok: bool, messages: list[str] | tuple[str, ...]
+) -> None:
+    """Mark a job done or failed with its report lines."""
+    with unit_of_work(sessions) as session:
+        job = session.get(ImportJob, job_id)
+        if job is None:
+            return
+        job.status = "done" if ok else "failed"
+        job.progress = 1.0
+        job.step = "Klart" if ok else "Misslyckades – ingenting importerades"
+        job.messages = json.dumps(list(messages), ensure_ascii=False)
+        job.finished_at = utcnow()
+
+
+def job_status(session: Session, job_id: str, *, user_id: int | None) -> JobStatus | None:
+    """The job's status, only for the user who started it (None otherwise)."""
+    job = session.scalar(
+        select(ImportJob).where(ImportJob.id == job_id, ImportJob.created_by_id == user_id)
+    )
+    if job is None:
+        return None
+    return JobStatus(job.id, job.status, job.progress, job.step, tuple(json.loads(job.messages)))
