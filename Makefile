@@ -72,6 +72,7 @@ test: lint pytest
 
 bench: $(VENV)/.stamp-dev
 	$(PY) bench/bench_map_query.py
+	$(PY) bench/bench_assign.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

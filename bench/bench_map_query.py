@@ -25,7 +25,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import argparse
-import gc
 import gzip
 import json
 import os
@@ -45,6 +44,7 @@ import pandas as pd
 import plotly.express as px
 from dash import Patch
 from plotly.io.json import to_json_plotly
+from report import kb, print_table, wall_times
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
@@ -253,19 +253,7 @@ def build_database(directory: Path, *, today: date, scale: int) -> sessionmaker[
 
 def timings_ms(action: Callable[[], object], reps: int) -> FloatList:
     """Wall-clock milliseconds of ``reps`` calls after a short warm-up (GC off while timing)."""
-    for _ in range(WARMUP):
-        action()
-    samples: FloatList = []
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(reps):
-            start = time.perf_counter()
-            action()
-            samples.append((time.perf_counter() - start) * 1000.0)
-    finally:
-        gc.enable()
-    return samples
+    return [s * 1000.0 for s in wall_times(action, reps, warmup=WARMUP)]
 
 
 def p50(samples: Sequence[float]) -> float:
@@ -281,11 +269,6 @@ def p95(samples: Sequence[float]) -> float:
 def ms(value: float) -> str:
     """Milliseconds with sensible precision."""
     return f"{value:.3f}" if value < 1 else f"{value:.1f}" if value < 100 else f"{value:.0f}"
-
-
-def kb(n_bytes: int) -> str:
-    """Bytes as kB (1000 bytes)."""
-    return f"{n_bytes / 1000:.1f} kB"
 
 
 def published(table: ProtectedCounts) -> list[tuple[Any, ...]]:
@@ -390,22 +373,6 @@ def measure_payloads(
 
 
 # --- report ---------------------------------------------------------------------------------
-
-
-def print_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    """A plain aligned text table: first column left, the others right."""
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-
-    def line(cells: Sequence[str]) -> str:
-        first, *rest = cells
-        parts = [str(first).ljust(widths[0])]
-        parts += [str(c).rjust(w) for c, w in zip(rest, widths[1:], strict=True)]
-        return "  ".join(parts)
-
-    print(line(header))
-    print("  ".join("-" * w for w in widths))
-    for row in rows:
-        print(line(row))
 
 
 def latency_table(

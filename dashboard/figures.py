@@ -18,7 +18,12 @@ from data.disclosure import ProtectedCounts
 OFFLINE_MAP_STYLE: Final[dict[str, Any]] = {
     "version": 8,
     "name": "ssp-offline",
-    "sources": {},
+    # MapLibre requires "sources"; plotly drops empty dicts when it serialises a
+    # figure, so an empty source keeps the key (without it a redraw fails with
+    # 'missing required property "sources"').
+    "sources": {
+        "empty": {"type": "geojson", "data": {"type": "FeatureCollection", "features": []}}
+    },
     "layers": [
         {"id": "background", "type": "background", "paint": {"background-color": "#eef1f4"}}
     ],

@@ -18,6 +18,8 @@ MEASURE: Final = "ov-measure"
 # Overview page: outputs
 STATUS: Final = "ov-status"
 MAP: Final = "ov-map"
+MAP_LAYER: Final = "ov-map-layer"
+AREAS_VERSION: Final = "ov-areas-version"
 MAP_NOTE: Final = "ov-map-note"
 TREND: Final = "ov-trend"
 TREND_TITLE: Final = "ov-trend-title"

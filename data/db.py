@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from data.models import DataVersion
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_MS = 10_000
+"""How long a SQLite connection waits for another writer before giving up."""
 OBSERVATIONS_VERSION = "observations"
 AREAS_VERSION = "areas"
 """Bumped when areas or their geometry change (also bump OBSERVATIONS_VERSION then,
@@ -36,7 +38,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Foreign keys are off by default in SQLite; WAL lets readers work during an import.
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
     cursor.close()
 
 

@@ -8,13 +8,15 @@ import time
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from data.db import unit_of_work
+from data.db import SQLITE_BUSY_MS, unit_of_work
 from data.models import ImportJob, utcnow
 
 MIN_UPDATE_SECONDS = 0.3
 """Progress is written at most this often (and on every change of step)."""
+SQLITE_WAIT_MS = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +62,25 @@ class JobProgress:
         if step == self._last_step and now - self._last_write < MIN_UPDATE_SECONDS:
             return
         self._last_write, self._last_step = now, step
-        with unit_of_work(self.sessions) as session:
+        session = self.sessions()
+        sqlite = session.get_bind().dialect.name == "sqlite"
+        try:
+            if sqlite:
+                # SQLite has one writer: while the import's own transaction writes,
+                # a progress update must give up at once instead of waiting for it
+                # (the import waits for this call: that would be a deadlock).
+                session.connection().exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_WAIT_MS}")
             job = session.get(ImportJob, self.job_id)
             if job is not None and job.status == "running":
                 job.progress = max(0.0, min(1.0, fraction))
                 job.step = step[:200]
+            session.commit()
+        except OperationalError:
+            session.rollback()  # a skipped progress update; the next one will land
+        finally:
+            if sqlite:
+                session.connection().exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+            session.close()
 
 
 def finish_job(

@@ -28,7 +28,7 @@ def login(client: FlaskClient, username: str, password: str) -> Any:
 
 
 def find_callback(app: Flask, output_part: str) -> tuple[str, dict[str, Any]]:
-    """The callback whose output key contains ``output_part`` (e.g. ``"ov-map.figure"``)."""
+    """The callback whose output key contains ``output_part`` (e.g. ``"ov-top-table.children"``)."""
     dash_app = app.extensions["dash"]
     matches = [(k, v) for k, v in dash_app.callback_map.items() if output_part in k]
     assert len(matches) == 1, f"{len(matches)} callbacks match {output_part!r}"
@@ -119,4 +119,21 @@ def overview_values(
         f"{ids.FOCUS}.data": focus,
         f"{ids.QUICK_PERIOD}.value": "custom",
         f"{ids.MEASURE}.value": measure,
+        f"{ids.MAP_LAYER}.data": {
+            "kommun": kommun,
+            "level": level,
+            "url": f"/geo/{kommun}/{level}.geojson?v=1",
+        },
     }
+
+
+def map_traces(figure: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    """The map traces' values from a callback's figure: a full figure or a Patch."""
+    if "__dash_patch_update" not in figure:
+        return dict(enumerate(figure["data"]))
+    traces: dict[int, dict[str, Any]] = {}
+    for operation in figure["operations"]:
+        location = operation["location"]
+        if location[0] == "data" and len(location) == 3:
+            traces.setdefault(location[1], {})[location[2]] = operation["params"]["value"]
+    return traces

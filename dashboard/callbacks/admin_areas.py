@@ -6,6 +6,7 @@ import base64
 import binascii
 import re
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -69,13 +70,32 @@ def _field_options(fields: list[str]) -> list[dict[str, str]]:
     return [{"label": f, "value": f} for f in fields]
 
 
-def _guess(fields: list[str], *hints: str) -> str | None:
-    lower = {f.lower(): f for f in fields}
-    for hint in hints:
-        for name, original in lower.items():
-            if hint in name:
-                return original
-    return None
+def guess_fields(fields: list[str]) -> dict[str, str | None]:
+    """Likely code, name, parent-code and parent-name fields of an SCB-style layer.
+
+    DeSO layers carry no names: then the code is the name. Fields about the kommun
+    are never guessed (they name the kommun, not the area).
+    """
+    own = [f for f in fields if "kommun" not in f.lower()]
+
+    def first(test: Callable[[str], bool]) -> str | None:
+        return next((f for f in own if test(f.lower())), None)
+
+    code = (
+        first(lambda f: f.startswith("deso"))
+        or first(lambda f: f.startswith("regso") and "namn" not in f)
+        or first(lambda f: f in ("kod", "code", "id"))
+    )
+    kind = next((k for k in ("deso", "regso") if (code or "").lower().startswith(k)), None)
+    name = first(lambda f: f in ("namn", "name")) or first(
+        lambda f: kind is not None and f.startswith(kind) and f.endswith(("namn", "name"))
+    )
+    parent = None
+    parent_name = None
+    if code and code.lower().startswith("deso"):
+        parent = first(lambda f: f.startswith("regso") and "namn" not in f)
+        parent_name = first(lambda f: f.startswith("regso") and "namn" in f)
+    return {"code": code, "name": name or code, "parent": parent, "parent_name": parent_name}
 
 
 def register(app: Dash) -> None:
@@ -89,7 +109,9 @@ def register(app: Dash) -> None:
         Output(ids.AREA_NAME_FIELD, "options"),
         Output(ids.AREA_NAME_FIELD, "value"),
         Output(ids.AREA_PARENT_FIELD, "options"),
+        Output(ids.AREA_PARENT_FIELD, "value"),
         Output(ids.AREA_PARENT_NAME_FIELD, "options"),
+        Output(ids.AREA_PARENT_NAME_FIELD, "value"),
         Input(ids.AREA_UPLOAD, "contents"),
         State(ids.AREA_UPLOAD, "filename"),
         prevent_initial_call=True,
@@ -98,7 +120,7 @@ def register(app: Dash) -> None:
         require_role(*ROLES)
         name = str(filename or "")
         suffix = Path(name).suffix.lower()
-        nothing: tuple[Any, ...] = (None, [], None, [], None, [], [])
+        nothing: tuple[Any, ...] = (None, [], None, [], None, [], None, [], None)
         if suffix not in LAYER_FORMATS:
             return (
                 html.Span(
@@ -121,16 +143,19 @@ def register(app: Dash) -> None:
         except AreaImportError as error:
             return html.Span(str(error), className="report-error"), *nothing
         options = _field_options(fields)
-        info = f"{name}: {len(data) // 1024} kB, {len(fields)} fält. Välj kod- och namnfält."
+        guess = guess_fields(fields)
+        info = f"{name}: {len(data) // 1024} kB, {len(fields)} fält. Kontrollera fälten nedan."
         return (
             info,
             token,
             options,
-            _guess(fields, "deso", "regso", "kod", "code"),
+            guess["code"],
             options,
-            _guess(fields, "namn", "name"),
+            guess["name"],
             options,
+            guess["parent"],
             options,
+            guess["parent_name"],
         )
 
     @app.callback(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
-from dash import Dash, Input, Output, Patch, State, ctx, html, no_update
+from dash import ClientsideFunction, Dash, Input, Output, Patch, State, ctx, html, no_update
 
 from dashboard import ids
 from dashboard.auth import current_viewer
@@ -23,7 +24,7 @@ from dashboard.figures import (
 )
 from dashboard.pages.overview import default_level
 from dashboard.periods import describe_period, parse_period, quick_period
-from dashboard.state import areas_version, current_cube, db_session
+from dashboard.state import current_cube, db_session
 from data.cube import monday_of
 from data.disclosure import ProtectedCounts
 from data.queries import (
@@ -40,15 +41,14 @@ from data.queries import (
 )
 from data.vocabulary import AREA_LEVELS, label_of
 
-FILTER_INPUTS = (
-    Input(ids.KOMMUN, "value"),
-    Input(ids.LEVEL, "value"),
+VALUE_INPUTS = (
     Input(ids.PERIOD, "start_date"),
     Input(ids.PERIOD, "end_date"),
     Input(ids.CATEGORIES, "value"),
     Input(ids.SOURCES, "value"),
+    Input(ids.MEASURE, "value"),
 )
-"""The filters both the map and the trend follow, in the order of their arguments."""
+"""The filters the map values follow (after the layer), in the order of their arguments."""
 TOP_N = 10
 MIN_TREND_WEEKS = 12
 """A short period's trend is shown with this many weeks of context before it."""
@@ -115,13 +115,28 @@ def _selection(
     )
 
 
-def _geojson_url(selection: Selection) -> str:
-    # The areas version in the URL changes only when geometry does, not on new reports.
-    return f"/geo/{selection.kommun_code}/{selection.level}.geojson?v={areas_version()}"
+LAYER_URL = re.compile(r"^/geo/(\d{4})/([a-z]+)\.geojson\?v=(\d{1,9})$")
 
 
-def _map_title(selection: Selection) -> str:
-    return f"{label_of(AREA_LEVELS, selection.level)} – antal händelser"
+def _layer(layer: Any) -> tuple[str, str, str]:
+    """(kommun, level, geometry URL) from the map-layer store; refuses anything else.
+
+    The URL is the one the browser fetched; it must name the same kommun and level.
+    """
+    if not isinstance(layer, dict):
+        msg = "malformed map layer"
+        raise BadSelection(msg)
+    kommun, level, url = layer.get("kommun"), layer.get("level"), layer.get("url")
+    match = LAYER_URL.match(url) if isinstance(url, str) else None
+    if match is None or match.group(1) != kommun or match.group(2) != level:
+        msg = "malformed map layer"
+        raise BadSelection(msg)
+    return str(kommun), str(level), str(url)
+
+
+def _map_title(selection: Selection, measure: str = "count") -> str:
+    shown = "händelser per 1 000 unga" if measure == "rate" else "antal händelser"
+    return f"{label_of(AREA_LEVELS, selection.level)} – {shown}"
 
 
 def _top_table(table: ProtectedCounts) -> html.Table | html.P:
@@ -163,10 +178,12 @@ def _top_table(table: ProtectedCounts) -> html.Table | html.P:
     return html.Table([head, html.Tbody(rows)], className="top", id="top-areas-table")
 
 
-def _status(selection: Selection, table: ProtectedCounts) -> str:
+def _status(selection: Selection, table: ProtectedCounts, measure: str = "count") -> str:
     categories = f"{len(selection.categories)} valda" if selection.categories else "alla"
     sources = f"{len(selection.sources)} valda" if selection.sources else "alla"
+    shown = "per 1 000 unga (10–19 år)" if measure == "rate" else "antal händelser"
     return (
+        f"Visar {label_of(AREA_LEVELS, selection.level)}, {shown} · "
         f"Period: {describe_period(selection.first_monday, selection.last_monday)} · "
         f"Kategorier: {categories} · Källor: {sources} · "
         f"Tal 1–{table.k - 1} visas som {table.marker} för att skydda enskilda."
@@ -203,8 +220,8 @@ def _map_note(table: ProtectedCounts, unplaced: ProtectedCounts, selection: Sele
     if selection.level != "kommun" and unplaced.published_values()[0] != 0:
         notes.append(
             html.Div(
-                f"{unplaced.display()[0]} händelser är bara kända på kommunnivå "
-                "och visas inte på områdena.",
+                f"{unplaced.display()[0]} händelser är registrerade på kommunnivå eller "
+                "på en annan områdesindelning och visas inte på dessa områden.",
                 className="notice",
             )
         )
@@ -247,50 +264,65 @@ def register(app: Dash) -> None:
         first, last = quick_period(choice, date.today())
         return first.isoformat(), last.isoformat()
 
+    app.clientside_callback(
+        ClientsideFunction(namespace="ssp", function_name="loadLayer"),
+        Output(ids.MAP_LAYER, "data"),
+        Input(ids.KOMMUN, "value"),
+        Input(ids.LEVEL, "value"),
+        State(ids.AREAS_VERSION, "data"),
+    )
+
     @app.callback(
         Output(ids.MAP, "figure"),
         Output(ids.TOP_TABLE, "children"),
         Output(ids.STATUS, "children"),
         Output(ids.MAP_NOTE, "children"),
-        *FILTER_INPUTS,
-        Input(ids.MEASURE, "value"),
+        Input(ids.MAP_LAYER, "data"),
+        *VALUE_INPUTS,
     )
     def update_map(
-        kommun: str | None,
-        level: str | None,
+        layer: Any,
         start: str | None,
         end: str | None,
         categories: Any,
         sources: Any,
         measure: Any,
     ) -> tuple[Any, Any, Any, Any]:
+        """The map, top table, status line and notes, all from one protected table.
+
+        Runs after the browser has fetched the layer's geometry (``loadLayer`` in
+        assets/map.js writes ``MAP_LAYER``). A new layer gets a new figure that
+        names the geometry URL; any other filter change sends a Patch of values —
+        never geometry.
+        """
         viewer = current_viewer()
+        kommun, level, url = _layer(layer)
         cube = current_cube()
         selection = _selection(kommun, level, start, end, categories, sources, viewer)
         measure = measure if measure in MEASURES else "count"
         table = map_values(cube, selection, viewer)
         unplaced = unplaced_count(cube, selection, viewer)
-        if ctx.triggered_id in (None, ids.KOMMUN, ids.LEVEL):
+        if ctx.triggered_id in (None, ids.MAP_LAYER):
             scope = layer_scope(cube, selection.kommun_code, selection.level, viewer)
             figure: Any = map_figure(
                 table,
-                geojson_url=_geojson_url(selection),
+                geojson_url=url,
                 bounds=layer_bounds(db_session(), scope),
-                title=_map_title(selection),
+                title=_map_title(selection, measure),
                 measure=measure,
             )
         else:
-            # Only the values change: the polygons stay in the browser.
             data = map_traces_data(table, measure=measure)
             figure = Patch()
             for index, part in ((VALUES_TRACE, "values"), (SUPPRESSED_TRACE, "suppressed")):
                 for key in ("locations", "z", "customdata"):
                     figure["data"][index][key] = data[part][key]
             figure["data"][VALUES_TRACE]["colorbar"]["title"]["text"] = data["title"]
+            figure["layout"]["title"]["text"] = _map_title(selection, measure)
         return (
             figure,
             _top_table(table),
-            _status(selection, table),
+            _status(selection, table, measure),
             _map_note(table, unplaced, selection),
         )
 
@@ -312,7 +344,9 @@ def register(app: Dash) -> None:
         Output(ids.TREND, "figure"),
         Output(ids.TREND_TITLE, "children"),
         Output(ids.FOCUS_BAR, "children"),
-        *FILTER_INPUTS,
+        Input(ids.KOMMUN, "value"),
+        Input(ids.LEVEL, "value"),
+        *VALUE_INPUTS[:4],
         Input(ids.FOCUS, "data"),
     )
     def update_trend(

@@ -10,7 +10,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.auth import current_viewer
 from dashboard.periods import DEFAULT_QUICK, QUICK_PERIODS, quick_period
-from dashboard.state import current_cube, db_session
+from dashboard.state import areas_version, current_cube, db_session
 from data.cube import history_start
 from data.queries import (
     AccessDenied,
@@ -170,6 +170,8 @@ def layout(**_query: Any) -> html.Div:
                 style={"marginTop": "1rem"},
             ),
             dcc.Store(id=ids.FOCUS, data=None),
+            dcc.Store(id=ids.MAP_LAYER, data=None),
+            dcc.Store(id=ids.AREAS_VERSION, data=areas_version()),
         ]
     )
     return html.Div(html.Div([filters, main], className="grid"), className="page")

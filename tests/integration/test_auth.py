@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from dashboard import ids
 from tests.conftest import DEMO_PASSWORD
-from tests.helpers import call_callback, csrf_from, dash_payload, login, weeks_ago
+from tests.helpers import call_callback, csrf_from, dash_payload, login, map_traces, weeks_ago
 from tests.helpers import overview_values as map_values_for
 
 PROTECTED_JSON = ["/_dash-layout", "/_dash-dependencies", "/geo/0380/custom.geojson"]
@@ -44,7 +44,7 @@ def test_every_callback_refuses_a_request_without_session(app: Flask, client: Fl
 def test_forged_session_cookie_gets_no_data(app: Flask, client: FlaskClient) -> None:
     client.set_cookie("session", "eyJfdXNlcl9pZCI6IjEifQ.forged.signature")
     response = call_callback(
-        client, app, "ov-map.figure", map_values_for("0380", "custom", weeks_ago(4))
+        client, app, "ov-top-table.children", map_values_for("0380", "custom", weeks_ago(4))
     )
     assert response.status_code == 401
 
@@ -62,7 +62,7 @@ def test_session_of_a_deactivated_user_stops_working(
         user.active = False
     try:
         response = call_callback(
-            client, app, "ov-map.figure", map_values_for("0380", "custom", weeks_ago(4))
+            client, app, "ov-top-table.children", map_values_for("0380", "custom", weeks_ago(4))
         )
         assert response.status_code == 401
     finally:
@@ -109,7 +109,7 @@ def test_coordinator_cannot_query_another_kommun(
 ) -> None:
     client = client_as("samordnare")
     response = call_callback(
-        client, app, "ov-map.figure", map_values_for("0191", "custom", weeks_ago(4))
+        client, app, "ov-top-table.children", map_values_for("0191", "custom", weeks_ago(4))
     )
     assert response.status_code == 403
     assert b'"z"' not in response.data
@@ -126,11 +126,11 @@ def test_police_area_sees_only_assigned_areas(
 ) -> None:
     client = client_as("polis")
     response = call_callback(
-        client, app, "ov-map.figure", map_values_for("0380", "custom", weeks_ago(12))
+        client, app, "ov-top-table.children", map_values_for("0380", "custom", weeks_ago(12))
     )
     assert response.status_code == 200
-    figure = response.get_json()["response"][ids.MAP]["figure"]
-    shown = set(figure["data"][0]["locations"]) | set(figure["data"][1]["locations"])
+    traces = map_traces(response.get_json()["response"][ids.MAP]["figure"])
+    shown = set(traces[0]["locations"]) | set(traces[1]["locations"])
     assert shown == {f"0380-D{i:02d}" for i in range(1, 7)}
 
 
@@ -139,7 +139,7 @@ def test_police_area_cannot_ask_for_the_kommun_total(
 ) -> None:
     client = client_as("polis")
     response = call_callback(
-        client, app, "ov-map.figure", map_values_for("0380", "kommun", weeks_ago(4))
+        client, app, "ov-top-table.children", map_values_for("0380", "kommun", weeks_ago(4))
     )
     assert response.status_code == 403
 
@@ -159,12 +159,12 @@ def test_leadership_gets_the_stricter_threshold(
 ) -> None:
     client = client_as("ledning")
     response = call_callback(
-        client, app, "ov-map.figure", map_values_for("0380", "custom", weeks_ago(4))
+        client, app, "ov-top-table.children", map_values_for("0380", "custom", weeks_ago(4))
     )
     assert response.status_code == 200
-    figure = response.get_json()["response"][ids.MAP]["figure"]
-    assert all(z == 0 or z >= 10 for z in figure["data"][0]["z"])
-    assert all(c[1] == "<10" for c in figure["data"][1]["customdata"])
+    traces = map_traces(response.get_json()["response"][ids.MAP]["figure"])
+    assert all(z == 0 or z >= 10 for z in traces[0]["z"])
+    assert all(c[1] == "<10" for c in traces[1]["customdata"])
 
 
 def test_a_copied_cookie_stops_working_after_logout(
@@ -176,10 +176,10 @@ def test_a_copied_cookie_stops_working_after_logout(
     thief = app.test_client()
     thief.set_cookie("session", cookie.value)
     values = map_values_for("0380", "custom", weeks_ago(4))
-    assert call_callback(thief, app, "ov-map.figure", values).status_code == 200
+    assert call_callback(thief, app, "ov-top-table.children", values).status_code == 200
     token = csrf_from(original.get("/login").get_data(as_text=True))
     assert original.post("/logout", data={"csrf_token": token}).status_code == 302
-    assert call_callback(thief, app, "ov-map.figure", values).status_code == 401
+    assert call_callback(thief, app, "ov-top-table.children", values).status_code == 401
 
 
 def test_session_cookie_expires_after_a_working_day(client: FlaskClient) -> None:

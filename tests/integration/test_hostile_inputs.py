@@ -20,27 +20,67 @@ def with_value(key: str, value: Any) -> dict[str, Any]:
     return {**GOOD, key: value}
 
 
+def with_level(level: Any) -> dict[str, Any]:
+    """A hostile level where the trend reads it and in the map-layer store."""
+    layer = {"kommun": "0380", "level": level, "url": f"/geo/0380/{level}.geojson?v=1"}
+    return {**GOOD, f"{ids.LEVEL}.value": level, f"{ids.MAP_LAYER}.data": layer}
+
+
 HOSTILE_FILTERS = [
-    pytest.param(with_value(f"{ids.LEVEL}.value", "bogus"), id="unknown-level"),
-    pytest.param(with_value(f"{ids.LEVEL}.value", ["custom"]), id="level-as-list"),
+    pytest.param(with_level("bogus"), id="unknown-level"),
+    pytest.param(with_level(["custom"]), id="level-as-list"),
     pytest.param(
         with_value(f"{ids.CATEGORIES}.value", ["no-such-category"]), id="unknown-category"
     ),
     pytest.param(with_value(f"{ids.CATEGORIES}.value", 5), id="categories-as-int"),
     pytest.param(with_value(f"{ids.SOURCES}.value", [["polis"]]), id="nested-sources"),
     pytest.param(with_value(f"{ids.SOURCES}.value", ["x"] * 101), id="too-many-sources"),
-    pytest.param(with_value(f"{ids.KOMMUN}.value", {"$ne": 1}), id="kommun-as-object"),
+    pytest.param(
+        {
+            **GOOD,
+            f"{ids.KOMMUN}.value": {"$ne": 1},
+            f"{ids.MAP_LAYER}.data": {"kommun": {"$ne": 1}, "level": "custom", "url": "x"},
+        },
+        id="kommun-as-object",
+    ),
 ]
 
 
 @pytest.mark.parametrize("values", HOSTILE_FILTERS)
-@pytest.mark.parametrize("output", ["ov-map.figure", "ov-trend.figure"])
+@pytest.mark.parametrize("output", ["ov-top-table.children", "ov-trend.figure"])
 def test_malformed_filters_get_400(
     app: Flask, client_as: Callable[[str], FlaskClient], values: dict[str, Any], output: str
 ) -> None:
     response = call_callback(client_as("samordnare"), app, output, values)
     assert response.status_code == 400
     assert b'"z"' not in response.data and b'"y"' not in response.data
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [
+        "0380/custom",
+        None,
+        {"kommun": "0380", "level": "custom", "url": "https://evil.example/x.geojson"},
+        {"kommun": "0380", "level": "custom", "url": "/geo/0191/custom.geojson?v=1"},
+    ],
+)
+def test_malformed_map_layer_gets_400(
+    app: Flask, client_as: Callable[[str], FlaskClient], layer: Any
+) -> None:
+    values = with_value(f"{ids.MAP_LAYER}.data", layer)
+    response = call_callback(client_as("samordnare"), app, "ov-top-table.children", values)
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("level", [5, {"a": 1}])
+def test_malformed_level_types_get_400(
+    app: Flask, client_as: Callable[[str], FlaskClient], level: Any
+) -> None:
+    response = call_callback(
+        client_as("samordnare"), app, "ov-top-table.children", with_level(level)
+    )
+    assert response.status_code == 400
 
 
 @pytest.mark.parametrize("focus", [["0380-D01"], {"a": 1}, 7, "x" * 65])
@@ -61,7 +101,7 @@ def test_extreme_dates_are_clamped_not_crashing(
 ) -> None:
     client = client_as("samordnare")
     values = overview_values("0380", "custom", period)
-    for output in ("ov-map.figure", "ov-trend.figure"):
+    for output in ("ov-top-table.children", "ov-trend.figure"):
         response = call_callback(client, app, output, values)
         assert response.status_code == 200
         assert len(response.data) < 200_000

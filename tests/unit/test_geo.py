@@ -84,6 +84,47 @@ def test_negative_tolerance_is_refused(sigtuna: BaseGeometry) -> None:
         simplify_coverage(cells, tolerance_m=-1)
 
 
+def test_simplification_cleans_overlaps_and_narrow_gaps_into_shared_borders() -> None:
+    # Metres, a 2 km square: the bottom and top strips leave a 50 m gap between them,
+    # closed at both ends by small areas, one of which overlaps the bottom by 10 m.
+    boxes = [shapely.box(0, 0, 2000, 1000), shapely.box(0, 1050, 2000, 2000)]
+    boxes += [shapely.box(0, 990, 500, 1050), shapely.box(1500, 1000, 2000, 1050)]
+    layer = gpd.GeoDataFrame({"code": ["a", "b", "c", "d"]}, geometry=boxes, crs=SWEREF99TM)
+    simplified = simplify_coverage(layer, tolerance_m=10).to_crs(SWEREF99TM)
+    assert bool(shapely.coverage_is_valid(simplified.geometry.values))
+    assert simplified.area.sum() == pytest.approx(2000 * 2000, rel=1e-6)
+    assert simplified.union_all().area == pytest.approx(2000 * 2000, rel=1e-6)
+
+
+def test_area_the_cleaning_would_swallow_keeps_its_own_shape() -> None:
+    outer, inner = shapely.box(0, 0, 1000, 1000), shapely.box(400, 400, 500, 500)
+    layer = gpd.GeoDataFrame(geometry=[outer, inner, inner], crs=SWEREF99TM)
+    simplified = simplify_coverage(layer, tolerance_m=10).to_crs(SWEREF99TM)
+    assert not simplified.is_empty.any()
+    assert simplified.area.iloc[1] == pytest.approx(100 * 100, rel=1e-6)
+
+
+def test_invalid_polygons_are_repaired_before_cleaning() -> None:
+    bowtie = Polygon([(0, 0), (1000, 1000), (1000, 0), (0, 1000)])
+    layer = gpd.GeoDataFrame(geometry=[bowtie, shapely.box(1000, 0, 2000, 1000)], crs=SWEREF99TM)
+    simplified = simplify_coverage(layer, tolerance_m=1).to_crs(SWEREF99TM)
+    assert simplified.is_valid.all()
+    assert simplified.area.iloc[0] == pytest.approx(500 * 1000, rel=1e-6)
+
+
+def test_simplification_refuses_non_polygonal_rows() -> None:
+    layer = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 1, 1), None], crs=SWEREF99TM)
+    with pytest.raises(ValueError, match=r"not non-empty polygons \(rows 1\)"):
+        simplify_coverage(layer, tolerance_m=1)
+
+
+@pytest.mark.parametrize("option", ["gap_width_m", "snapping_m"])
+def test_negative_cleaning_distances_are_refused(sigtuna: BaseGeometry, option: str) -> None:
+    cells = voronoi_neighbourhoods(sigtuna, n_areas=4, seed=1)
+    with pytest.raises(ValueError, match=option):
+        simplify_coverage(cells, tolerance_m=1, **{option: -1.0})
+
+
 def test_feature_collection_rounds_and_names_features(sigtuna: BaseGeometry) -> None:
     cells = voronoi_neighbourhoods(sigtuna, n_areas=4, seed=1)
     cells["code"] = [f"0191-D{r:02d}" for r in cells["rank"]]
