@@ -1,0 +1,116 @@
+"""The admin areas page: only administrators, server-side, in every callback."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from dashboard import ids
+from dashboard.callbacks.admin_areas import guess_fields
+from tests.helpers import call_callback
+
+LAYER = json.dumps(
+    {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"kod": "0191-T1", "namn": "Testområde"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[17.9, 59.6], [17.91, 59.6], [17.91, 59.61], [17.9, 59.6]]],
+                },
+            }
+        ],
+    }
+).encode()
+UPLOAD = "data:application/geo+json;base64," + base64.b64encode(LAYER).decode()
+
+ADMIN_CALLBACKS: list[tuple[str, dict[str, Any]]] = [
+    (
+        "ad-area-upload-info.children",
+        {f"{ids.AREA_UPLOAD}.contents": UPLOAD, f"{ids.AREA_UPLOAD}.filename": "lager.geojson"},
+    ),
+    ("ad-area-job.data", {f"{ids.AREA_IMPORT}.n_clicks": 1}),
+    ("ad-area-poll.disabled@", {f"{ids.AREA_POLL}.n_intervals": 1, f"{ids.AREA_JOB}.data": "x"}),
+    ("ad-pop-report.children", {f"{ids.POP_UPLOAD}.contents": "data:text/csv;base64,eA=="}),
+    ("ad-own-members.options", {f"{ids.OWN_KOMMUN}.value": "0380"}),
+    ("ad-own-report.children", {f"{ids.OWN_CREATE}.n_clicks": 1}),
+]
+
+
+@pytest.mark.parametrize("username", ["samordnare", "rapportor", "polis", "ledning"])
+@pytest.mark.parametrize(("output", "values"), ADMIN_CALLBACKS, ids=[o for o, _ in ADMIN_CALLBACKS])
+def test_every_admin_callback_refuses_other_roles(
+    app: Flask,
+    client_as: Callable[[str], FlaskClient],
+    username: str,
+    output: str,
+    values: dict[str, Any],
+) -> None:
+    response = call_callback(client_as(username), app, output, values)
+    assert response.status_code == 403
+
+
+def test_admin_page_layout_refuses_a_coordinator(
+    app: Flask, client_as: Callable[[str], FlaskClient]
+) -> None:
+    values = {"_pages_location.pathname": "/admin/omraden", "_pages_location.search": ""}
+    response = call_callback(client_as("samordnare"), app, "_pages_content.children", values)
+    text = json.dumps(response.get_json(), ensure_ascii=False)
+    assert "Ingen behörighet" in text and "ad-area-upload" not in text
+
+
+def test_upload_lists_the_fields_and_guesses_them(
+    app: Flask, client_as: Callable[[str], FlaskClient]
+) -> None:
+    response = call_callback(
+        client_as("admin"), app, "ad-area-upload-info.children", ADMIN_CALLBACKS[0][1]
+    )
+    assert response.status_code == 200
+    result = response.get_json()["response"]
+    assert [o["value"] for o in result[ids.AREA_CODE_FIELD]["options"]] == ["kod", "namn"]
+    assert result[ids.AREA_CODE_FIELD]["value"] == "kod"
+    assert result[ids.AREA_NAME_FIELD]["value"] == "namn"
+    token = result[ids.AREA_UPLOAD_TOKEN]["data"]
+    assert token.endswith(".geojson") and "/" not in token
+
+
+def test_upload_of_an_unknown_file_type_is_refused_clearly(
+    app: Flask, client_as: Callable[[str], FlaskClient]
+) -> None:
+    values = {f"{ids.AREA_UPLOAD}.contents": UPLOAD, f"{ids.AREA_UPLOAD}.filename": "lager.exe"}
+    response = call_callback(client_as("admin"), app, "ad-area-upload-info.children", values)
+    assert "stöds inte" in json.dumps(response.get_json(), ensure_ascii=False)
+
+
+def test_import_refuses_a_forged_upload_token(
+    app: Flask, client_as: Callable[[str], FlaskClient]
+) -> None:
+    values = {
+        f"{ids.AREA_IMPORT}.n_clicks": 1,
+        f"{ids.AREA_UPLOAD_TOKEN}.data": "../../secret_key",
+        f"{ids.AREA_LEVEL}.value": "custom",
+        f"{ids.AREA_CODE_FIELD}.value": "kod",
+        f"{ids.AREA_NAME_FIELD}.value": "namn",
+    }
+    response = call_callback(client_as("admin"), app, "ad-area-job.data", values)
+    assert response.status_code == 200
+    assert "Ladda upp en fil först" in json.dumps(response.get_json(), ensure_ascii=False)
+
+
+def test_field_guesses_for_scb_layers() -> None:
+    fields = ["deso_2018", "kommun_kod", "kommun_namn", "regso_2020_kod", "regso_2020_namn"]
+    assert guess_fields(fields) == {
+        "code": "deso_2018",
+        "name": "deso_2018",
+        "parent": "regso_2020_kod",
+        "parent_name": "regso_2020_namn",
+    }
+    assert guess_fields(["regsokod", "regsonamn", "kommunkod"])["name"] == "regsonamn"
