@@ -88,27 +88,14 @@ def init_dash(server: Flask) -> Dash:
     admin_areas_callbacks.register(app)
     app.init_app(server)
     # Dash Pages needs the mounted app to register pages (it reads dash.get_app()).
-    dash.register_page(
-        overview.__name__,
-        path=overview.PATH,
-        name=overview.NAME,
-        title=f"{overview.NAME} – SSP Lägesbild",
-        layout=overview.layout,
-    )
-    dash.register_page(
-        admin_areas.__name__,
-        path=admin_areas.PATH,
-        name=admin_areas.NAME,
-        title=f"{admin_areas.NAME} – SSP Lägesbild",
-        layout=admin_areas.layout,
-    )
-    dash.register_page(
-        not_found_404.__name__,
-        path="/404",
-        name=not_found_404.NAME,
-        title=f"{not_found_404.NAME} – SSP Lägesbild",
-        layout=not_found_404.layout,
-    )
+    for page in (overview, admin_areas, not_found_404):
+        dash.register_page(
+            page.__name__,
+            path=page.PATH,
+            name=page.NAME,
+            title=f"{page.NAME} – SSP Lägesbild",
+            layout=page.layout,
+        )
     server.extensions["dash"] = app
 
     def check_callback_request() -> tuple[Response, int] | None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from dash import dcc, html
 
+PATH = "/404"
 NAME = "Sidan finns inte"
 
 
