@@ -24,8 +24,12 @@ def layer_field_names(path: Path) -> list[str]:
         return [name for name in schema.names if name != "geometry"]
     source = str(path)
     if suffix == ".zip":
-        with zipfile.ZipFile(path) as archive:
-            shapes = [n for n in archive.namelist() if n.lower().endswith(".shp")]
+        try:
+            with zipfile.ZipFile(path) as archive:
+                shapes = [n for n in archive.namelist() if n.lower().endswith(".shp")]
+        except (zipfile.BadZipFile, OSError):
+            msg = "zip-filen är skadad"
+            raise ValueError(msg) from None
         if not shapes:
             msg = "zip-filen innehåller ingen .shp-fil"
             raise ValueError(msg)
@@ -36,9 +40,15 @@ def layer_field_names(path: Path) -> list[str]:
             "använd GeoJSON, GeoPackage, zippad Shapefile eller GeoParquet"
         )
         raise ValueError(msg)
+    expected = "ESRI Shapefile" if suffix == ".zip" else "GPKG" if suffix == ".gpkg" else "GeoJSON"
     try:
         info = pyogrio.read_info(source)
     except Exception as error:  # pyogrio raises several driver-specific errors
         msg = f"filen gick inte att läsa som kartlager ({type(error).__name__})"
         raise ValueError(msg) from None
+    # GDAL picks the driver from the content: a VRT behind a .geojson name could
+    # read other files on the server. Only the format the name promises is accepted.
+    if info.get("driver") != expected:
+        msg = f"filen är inte {expected} som namnet säger"
+        raise ValueError(msg)
     return [str(name) for name in info["fields"]]

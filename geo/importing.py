@@ -77,6 +77,10 @@ SHOWN = 10
 """At most this many codes, rows or names are listed in a message."""
 
 GEOJSON, GPKG, SHAPEFILE_ZIP, GEOPARQUET = "GeoJSON", "GeoPackage", "zippad shapefil", "GeoParquet"
+GDAL_DRIVER = {GEOJSON: "GeoJSON", GPKG: "GPKG", SHAPEFILE_ZIP: "ESRI Shapefile"}
+"""The only GDAL driver each format may be opened with. GDAL picks the driver from
+the content, so a file named .geojson holding an OGR VRT definition would otherwise
+read any file on the server (or a URL) and show it as areas."""
 FORMAT_BY_SUFFIX = {
     ".geojson": GEOJSON,
     ".json": GEOJSON,
@@ -308,9 +312,11 @@ def _read_ogr(
 ) -> gpd.GeoDataFrame:
     """Read with GDAL; ``count_first`` checks the feature count (cheap except for GeoJSON)."""
     try:
+        info = pyogrio.read_info(path, layer=layer)
+        if info.get("driver") != GDAL_DRIVER[fmt]:
+            raise LayerError(_unreadable_message(fmt))
         if count_first:
-            features = int(pyogrio.read_info(path, layer=layer)["features"])
-            _refuse_too_many_features(features, limits)
+            _refuse_too_many_features(int(info["features"]), limits)
         frame = pyogrio.read_dataframe(path, layer=layer)
     except LayerError:
         raise

@@ -17,6 +17,7 @@ import pyogrio
 import pytest
 import shapely
 
+from geo.fields import layer_field_names
 from geo.importing import (
     OVERLAP_REPORT_SHARE,
     OVERLAP_TOLERANCE,
@@ -626,3 +627,37 @@ def test_geojson_feature_collection_written_by_hand_is_read(tmp_path: Path) -> N
     loaded = load_squares(path)
     assert loaded.areas["code"].tolist() == ["A1", "A2", "A3"]
     assert loaded.report.source_crs == "EPSG:4326"
+
+
+VRT = (
+    '<OGRVRTDataSource><OGRVRTLayer name="a"><SrcDataSource>CSV:{secret}</SrcDataSource>'
+    "</OGRVRTLayer></OGRVRTDataSource>"
+)
+
+
+def secret_file(tmp_path: Path) -> Path:
+    path = tmp_path / "secret.csv"
+    path.write_text("code,secret\n0191-X1,TOPSECRET-LINE\n", encoding="utf-8")
+    return path
+
+
+def test_vrt_behind_a_shapefile_name_cannot_read_server_files(tmp_path: Path) -> None:
+    """GDAL picks drivers by content: an OGR VRT named .shp must not open other files."""
+    vrt = VRT.format(secret=secret_file(tmp_path)).encode()
+    path = zip_with(tmp_path / "evil.zip", {"a.shp": vrt, "a.shx": b"", "a.dbf": b""})
+    with pytest.raises(LayerError) as error:
+        load_layer(path, code_field="code", name_field="secret")
+    assert "TOPSECRET" not in str(error.value)
+    with pytest.raises(ValueError) as refused_fields:
+        layer_field_names(path)
+    assert "TOPSECRET" not in str(refused_fields.value)
+
+
+def test_vrt_behind_a_geojson_name_cannot_read_server_files(tmp_path: Path) -> None:
+    path = tmp_path / "evil.geojson"
+    path.write_text(VRT.format(secret=secret_file(tmp_path)), encoding="utf-8")
+    with pytest.raises(LayerError):
+        load_layer(path, code_field="code", name_field="secret")
+    with pytest.raises(ValueError) as error:
+        layer_field_names(path)
+    assert "TOPSECRET" not in str(error.value)
