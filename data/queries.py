@@ -186,9 +186,17 @@ class DisplayUnits:
         return self.members[unit] != (unit,)
 
 
-def _unit_population(cube: CountCube, unit: int, members: list[int]) -> int | None:
+def _unit_population(
+    cube: CountCube, unit: int, members: list[int], *, whole_kommun: bool
+) -> int | None:
+    """Youths behind a display unit: its own figure, or the sum of what it stands for.
+
+    A merged unit's own population counts only when the viewer sees the whole kommun:
+    for a partial scope (a police area) the unit stands only for the members in
+    scope, and the parent's figure would let one small area pass as a large one.
+    """
     own = cube.areas.population[unit]
-    if members == [unit] or own is not None:
+    if members == [unit] or (whole_kommun and own is not None):
         return own
     values = [cube.areas.population[m] for m in members]
     return None if any(v is None for v in values) else sum(v or 0 for v in values)
@@ -224,6 +232,7 @@ def display_units(cube: CountCube, selection: Selection, viewer: Viewer) -> Disp
     ]
     unit = {i: i for i in members}
     threshold = viewer.level.min_area_population
+    whole = viewer.role != "police_area"
     if selection.level != "kommun":
         for _ in range(8):  # the hierarchy is shallow; the bound guards cycles
             grouped: dict[int, list[int]] = {}
@@ -234,7 +243,7 @@ def display_units(cube: CountCube, selection: Selection, viewer: Viewer) -> Disp
                 for u, group in grouped.items()
                 if areas.levels[u] != "kommun"
                 and int(areas.parent[u]) != NO_AREA
-                and (_unit_population(cube, u, group) or 0) < threshold
+                and (_unit_population(cube, u, group, whole_kommun=whole) or 0) < threshold
             }
             if not small_parents:
                 break
@@ -247,14 +256,25 @@ def display_units(cube: CountCube, selection: Selection, viewer: Viewer) -> Disp
     unit_of = np.full(len(areas.codes), NO_AREA, dtype=np.int64)
     grouped_members: dict[int, list[int]] = {}
     for i, u in unit.items():
-        unit_of[i] = u
         grouped_members.setdefault(u, []).append(i)
+    if not whole and selection.level != "kommun":
+        # A partial scope merged up to the kommun and still too small: nothing to
+        # show, since the kommun "unit" would be the small area's own count.
+        grouped_members = {
+            u: m
+            for u, m in grouped_members.items()
+            if (_unit_population(cube, u, m, whole_kommun=False) or 0) >= threshold
+        }
+    for u, m in grouped_members.items():
+        unit_of[m] = u
     order = tuple(sorted(grouped_members, key=lambda u: areas.codes[u]))
     return DisplayUnits(
         unit_of=unit_of,
         units=order,
         members={u: tuple(sorted(m)) for u, m in grouped_members.items()},
-        population={u: _unit_population(cube, u, m) for u, m in grouped_members.items()},
+        population={
+            u: _unit_population(cube, u, m, whole_kommun=whole) for u, m in grouped_members.items()
+        },
     )
 
 

@@ -273,3 +273,23 @@ def test_points_in_a_kommun_without_areas_stay_at_kommun_level(
     with sessions() as session:
         placed = place_points(session, "0380", [17.64], [59.86])
     assert placed.area_codes == ("0380",) and placed.precisions == ("kommun",)
+
+
+def test_a_partial_scope_cannot_borrow_the_parents_population(
+    sigtuna: sessionmaker[Session],
+) -> None:
+    """A police area covering one small DeSO must not see it as its large RegSO."""
+    with unit_of_work(sigtuna) as session:
+        import_population(session, {"0191C1030": 50, "0191R005": 1000})
+        police = Viewer(
+            "police_area", "0191", AudienceLevel(5, 200), area_codes=frozenset({"0191C1030"})
+        )
+    with sigtuna() as session:
+        cube = build_cube(session, today=TODAY)
+    week = monday_of(TODAY)
+    table = map_values(cube, Selection("0191", "deso", week, week), police)
+    # Merged all the way up it would be the kommun "unit" standing for 50 youths:
+    # it is not shown at all, and cannot be focused either.
+    assert table.frame.empty
+    with pytest.raises(AccessDenied):
+        weekly_trend(cube, Selection("0191", "deso", week, week, focus_area="0191"), police)
