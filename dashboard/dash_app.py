@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dash
 from dash import Dash, dcc, html
@@ -106,18 +107,39 @@ def init_dash(server: Flask) -> Dash:
             # Layer uploads travel base64-encoded in a callback; only admins may send them.
             request.max_content_length = ADMIN_UPLOAD_BYTES
         body = request.get_json(silent=True)
-        if (
-            not isinstance(body, dict)
-            or not isinstance(body.get("output"), str)
-            or body["output"] not in app.callback_map
-            or not isinstance(body.get("inputs"), list)
-        ):
+        if not _well_formed_callback(body, app.callback_map):
             return jsonify({"error": "ogiltig förfrågan"}), 400
         return None
 
     server.before_request(check_callback_request)
     server.register_error_handler(DependencyException, _unknown_component_file)
     return app
+
+
+def _dependencies(items: Any, expected: int) -> bool:
+    return (
+        isinstance(items, list)
+        and len(items) == expected
+        and all(
+            isinstance(i, dict)
+            and isinstance(i.get("id"), str | dict)
+            and isinstance(i.get("property"), str)
+            for i in items
+        )
+    )
+
+
+def _well_formed_callback(body: Any, callback_map: dict[str, Any]) -> bool:
+    """True for a body shaped like the renderer's: a known output, and inputs and
+    state that match the callback's declared dependencies one to one."""
+    if not isinstance(body, dict) or not isinstance(body.get("output"), str):
+        return False
+    spec = callback_map.get(body["output"])
+    if spec is None or not isinstance(body.get("outputs"), dict | list):
+        return False
+    return _dependencies(body.get("inputs"), len(spec["inputs"])) and _dependencies(
+        body.get("state", []), len(spec.get("state", []))
+    )
 
 
 def _unknown_component_file(_error: Exception) -> tuple[Response, int]:

@@ -402,7 +402,7 @@ def _read_csv_text(raw: bytes) -> str:
     raise AreaImportError(msg)
 
 
-def parse_population_csv(
+def _parse_population_csv(
     raw: bytes, *, code_field: str | None = None, value_field: str | None = None
 ) -> dict[str, int]:
     """Population aged 10–19 per area code from an SCB-style CSV.
@@ -413,7 +413,14 @@ def parse_population_csv(
     Windows-1252. Refuses negative or non-integer values and repeated codes.
     """
     text = _read_csv_text(raw)
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    if "\x00" in text:
+        msg = "Filen innehåller nolltecken: det är ingen textfil (CSV)."
+        raise AreaImportError(msg)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        msg = "Hittar ingen avgränsare (komma eller semikolon): är det en CSV-fil?"
+        raise AreaImportError(msg) from None
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     fields = [f.strip() for f in reader.fieldnames or []]
     lower = {f.lower(): f for f in fields}
@@ -466,9 +473,25 @@ def parse_population_csv(
     return result
 
 
+WHOLE_NUMBER: Final = re.compile(r"[0-9]{1,7}")
+"""Plain ASCII digits, at most 9,999,999 (more youths than Sweden has is an error)."""
+
+
+def parse_population_csv(
+    raw: bytes, *, code_field: str | None = None, value_field: str | None = None
+) -> dict[str, int]:
+    """Population aged 10–19 per area code from an SCB-style CSV (see the layouts in
+    :func:`_parse_population_csv`); any CSV-level fault is a Swedish refusal."""
+    try:
+        return _parse_population_csv(raw, code_field=code_field, value_field=value_field)
+    except csv.Error:
+        msg = "Filen kunde inte läsas som CSV (för långa fält eller trasiga citattecken)."
+        raise AreaImportError(msg) from None
+
+
 def _whole(text: str, line: int) -> int:
     cleaned = text.replace(" ", "").replace("\u00a0", "")
-    if not cleaned.isdigit():
+    if not WHOLE_NUMBER.fullmatch(cleaned):
         msg = f"Rad {line}: {text!r} är inte ett heltal ≥ 0."
         raise AreaImportError(msg)
     return int(cleaned)

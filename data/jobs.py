@@ -6,6 +6,7 @@ import json
 import secrets
 import time
 from dataclasses import dataclass
+from datetime import UTC, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
@@ -98,11 +99,23 @@ def finish_job(
         job.finished_at = utcnow()
 
 
+STALE_AFTER = timedelta(minutes=30)
+"""A job still 'running' after this long lost its worker (restart, crash)."""
+
+
 def job_status(session: Session, job_id: str, *, user_id: int | None) -> JobStatus | None:
-    """The job's status, only for the user who started it (None otherwise)."""
+    """The job's status, only for the user who started it (None otherwise).
+
+    A job left 'running' past :data:`STALE_AFTER` is reported failed: its worker
+    is gone, and its unit of work never committed, so nothing was imported.
+    """
     job = session.scalar(
         select(ImportJob).where(ImportJob.id == job_id, ImportJob.created_by_id == user_id)
     )
     if job is None:
         return None
+    started = job.created_at if job.created_at.tzinfo else job.created_at.replace(tzinfo=UTC)
+    if job.status == "running" and utcnow() - started > STALE_AFTER:
+        lost = ["Importen avbröts (servern startades om); ingenting importerades. Försök igen."]
+        return JobStatus(job.id, "failed", 1.0, "Avbruten", tuple(lost))
     return JobStatus(job.id, job.status, job.progress, job.step, tuple(json.loads(job.messages)))

@@ -6,6 +6,7 @@ import base64
 import binascii
 import re
 import secrets
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -34,8 +35,8 @@ from data.jobs import job_status, start_job
 
 MAX_LAYER_BYTES = 100 * 1024 * 1024
 MAX_POPULATION_BYTES = 20 * 1024 * 1024
-TOKEN = re.compile(r"^[0-9a-f]{32}\.(geojson|json|gpkg|zip|parquet|geoparquet)$")
-CRS_TEXT = re.compile(r"^(EPSG|epsg):\d{4,6}$")
+TOKEN = re.compile(r"[0-9a-f]{32}\.(geojson|json|gpkg|zip|parquet|geoparquet)")
+CRS_TEXT = re.compile(r"(EPSG|epsg):\d{4,6}")
 
 
 def upload_dir() -> Path:
@@ -43,6 +44,20 @@ def upload_dir() -> Path:
     path = Path(current_app.instance_path) / "uploads"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+UPLOAD_MAX_AGE_SECONDS = 3600
+
+
+def remove_stale_uploads(folder: Path, *, now: float | None = None) -> int:
+    """Delete uploads older than an hour (abandoned before import); return how many."""
+    limit = (now if now is not None else time.time()) - UPLOAD_MAX_AGE_SECONDS
+    removed = 0
+    for path in folder.iterdir():
+        if path.is_file() and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def decode_upload(contents: Any, limit: int) -> bytes:
@@ -130,6 +145,7 @@ def register(app: Dash) -> None:
                 ),
                 *nothing,
             )
+        remove_stale_uploads(upload_dir())
         try:
             data = decode_upload(contents, MAX_LAYER_BYTES)
             token = f"{secrets.token_hex(16)}{suffix}"
@@ -137,11 +153,16 @@ def register(app: Dash) -> None:
             path.write_bytes(data)
             try:
                 fields = layer_fields(path)
-            except AreaImportError:
+            except Exception:  # whatever the reader says, the file is not kept
                 path.unlink(missing_ok=True)
                 raise
         except AreaImportError as error:
             return html.Span(str(error), className="report-error"), *nothing
+        except Exception:
+            current_app.logger.exception("reading an uploaded layer failed")
+            return html.Span(
+                "Filen kunde inte läsas som kartlager.", className="report-error"
+            ), *nothing
         options = _field_options(fields)
         guess = guess_fields(fields)
         info = f"{name}: {len(data) // 1024} kB, {len(fields)} fält. Kontrollera fälten nedan."
@@ -186,14 +207,14 @@ def register(app: Dash) -> None:
     ) -> tuple[Any, ...]:
         user = require_role(*ROLES)
         problems = []
-        if not isinstance(token, str) or not TOKEN.match(token):
+        if not isinstance(token, str) or not TOKEN.fullmatch(token):
             problems.append("Ladda upp en fil först.")
         if level not in IMPORT_LEVELS:
             problems.append("Välj nivå.")
         if not isinstance(code_field, str) or not isinstance(name_field, str):
             problems.append("Välj fält för kod och namn.")
         crs_text = (crs or "").strip() if isinstance(crs, str) else ""
-        if crs_text and not CRS_TEXT.match(crs_text):
+        if crs_text and not CRS_TEXT.fullmatch(crs_text):
             problems.append("Koordinatsystem anges som EPSG:nnnn, t.ex. EPSG:3006.")
         path = upload_dir() / str(token)
         if not problems and not path.exists():

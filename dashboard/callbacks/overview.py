@@ -115,7 +115,7 @@ def _selection(
     )
 
 
-LAYER_URL = re.compile(r"^/geo/(\d{4})/([a-z]+)\.geojson\?v=(\d{1,9})$")
+LAYER_URL = re.compile(r"/geo/(\d{4})/([a-z]+)\.geojson\?v=(\d{1,9})")
 
 
 def _layer(layer: Any) -> tuple[str, str, str]:
@@ -127,7 +127,7 @@ def _layer(layer: Any) -> tuple[str, str, str]:
         msg = "malformed map layer"
         raise BadSelection(msg)
     kommun, level, url = layer.get("kommun"), layer.get("level"), layer.get("url")
-    match = LAYER_URL.match(url) if isinstance(url, str) else None
+    match = LAYER_URL.fullmatch(url) if isinstance(url, str) else None
     if match is None or match.group(1) != kommun or match.group(2) != level:
         msg = "malformed map layer"
         raise BadSelection(msg)

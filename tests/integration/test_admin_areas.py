@@ -114,3 +114,57 @@ def test_field_guesses_for_scb_layers() -> None:
         "parent_name": "regso_2020_namn",
     }
     assert guess_fields(["regsokod", "regsonamn", "kommunkod"])["name"] == "regsonamn"
+
+
+def test_a_broken_zip_is_refused_and_not_kept(
+    app: Flask, client_as: Callable[[str], FlaskClient]
+) -> None:
+    from pathlib import Path
+
+    uploads = Path(app.instance_path) / "uploads"
+    before = set(uploads.iterdir()) if uploads.exists() else set()
+    values = {
+        f"{ids.AREA_UPLOAD}.contents": "data:application/zip;base64,"
+        + base64.b64encode(b"not a zip").decode(),
+        f"{ids.AREA_UPLOAD}.filename": "lager.zip",
+    }
+    response = call_callback(client_as("admin"), app, "ad-area-upload-info.children", values)
+    assert response.status_code == 200
+    assert "skadad" in json.dumps(response.get_json(), ensure_ascii=False)
+    assert set(uploads.iterdir()) == before
+
+
+def test_abandoned_uploads_are_removed_after_an_hour(tmp_path: Any) -> None:
+    import os
+    import time
+
+    from dashboard.callbacks.admin_areas import remove_stale_uploads
+
+    old, new = tmp_path / "old.geojson", tmp_path / "new.geojson"
+    old.write_text("x")
+    new.write_text("y")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    assert remove_stale_uploads(tmp_path) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["new.geojson"]
+
+
+def test_a_job_whose_worker_died_is_reported_failed(app: Flask) -> None:
+    from datetime import timedelta
+
+    from dashboard.state import app_state
+    from data.db import unit_of_work
+    from data.jobs import job_status, start_job
+    from data.models import ImportJob, User, utcnow
+
+    state = app_state(app)
+    with unit_of_work(state.sessions) as session:
+        admin_id = session.query(User).filter_by(username="admin").one().id
+        job_id = start_job(session, kind="areas", user_id=admin_id)
+        job = session.get(ImportJob, job_id)
+        assert job is not None
+        job.created_at = utcnow() - timedelta(hours=2)
+    with state.sessions() as session:
+        status = job_status(session, job_id, user_id=admin_id)
+        assert status is not None and status.status == "failed"
+        assert job_status(session, job_id, user_id=admin_id + 999) is None

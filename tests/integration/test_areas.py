@@ -293,3 +293,20 @@ def test_a_partial_scope_cannot_borrow_the_parents_population(
     assert table.frame.empty
     with pytest.raises(AccessDenied):
         weekly_trend(cube, Selection("0191", "deso", week, week, focus_area="0191"), police)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "regso_kod;alder_10_19\n0191R001;²\n".encode(),
+        "regso_kod;alder_10_19\n0191R001;٣\n".encode(),
+        b"regso_kod;alder_10_19\n0191R001;99999999999999999999999\n",
+        b"regso_kod;alder_10_19\n0191R001;1\x002\n",
+        b"\xff\xfe" + "regso_kod;alder_10_19\n".encode("utf-16-le"),
+        b'regso_kod;alder_10_19\n0191R001;"' + b"9" * 200_000 + b"\n",
+    ],
+    ids=["superscript", "arabic-indic", "huge", "nul", "utf16", "long-field"],
+)
+def test_hostile_population_values_are_refused(raw: bytes) -> None:
+    with pytest.raises(AreaImportError):
+        parse_population_csv(raw)

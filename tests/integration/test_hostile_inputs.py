@@ -148,3 +148,26 @@ def test_malformed_callback_requests_get_400(
 def test_unknown_component_file_is_404(client: FlaskClient) -> None:
     assert client.get("/_dash-component-suites/dash/nope.js").status_code == 404
     assert client.get("/_dash-component-suites/evil/x.js").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda body: body.update(inputs=[]),
+        lambda body: body.update(inputs=[1]),
+        lambda body: body.update(state="x"),
+        lambda body: body.update(outputs=None),
+    ],
+    ids=["no-inputs", "int-input", "state-text", "no-outputs"],
+)
+def test_misshapen_callback_bodies_get_400(
+    app: Flask, client_as: Callable[[str], FlaskClient], mutate: Callable[[dict[str, Any]], None]
+) -> None:
+    from tests.helpers import dash_payload
+
+    body = dash_payload(app, "ov-top-table.children", GOOD)
+    mutate(body)
+    response = client_as("samordnare").post(
+        "/_dash-update-component", data=json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 400
