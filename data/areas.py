@@ -21,11 +21,11 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from data.db import AREAS_VERSION, bump_version
-from data.models import Area, Observation
+from data.models import Area, AreaMember, Observation
 from geo.assign import OUTSIDE, AreaLocator
 from geo.fields import FORMATS, layer_field_names
 from geo.hierarchy import parents_by_code_prefix, parents_by_overlap
@@ -370,6 +370,21 @@ def compose_area(session: Session, *, code: str, name: str, member_codes: Sequen
     if area is not None and area.level != "custom":
         msg = f"Koden {code} används redan på nivån {area.level}."
         raise AreaImportError(msg)
+    # Each DeSO/RegSO counts in one own area only; overlapping own areas would
+    # count an incident twice (and let their difference single out a small area).
+    taken = session.execute(
+        select(Area.code, AreaMember.member_id)
+        .join(AreaMember, AreaMember.area_id == Area.id)
+        .where(AreaMember.member_id.in_([m.id for m in members]), Area.code != code)
+    ).all()
+    if taken:
+        owners = sorted({owner for owner, _ in taken})
+        msg = f"Några delområden ingår redan i ett annat eget område: {', '.join(owners)}."
+        raise AreaImportError(msg)
+    nested = _nested_members(members)
+    if nested:
+        msg = f"Välj antingen en RegSO eller dess DeSO, inte båda: {', '.join(nested)}."
+        raise AreaImportError(msg)
     if area is None:
         area = Area(code=code, level="custom")
         session.add(area)
@@ -381,9 +396,17 @@ def compose_area(session: Session, *, code: str, name: str, member_codes: Sequen
     populations = [m.population_10_19 for m in members]
     area.population_10_19 = None if None in populations else sum(p or 0 for p in populations)
     session.flush()
+    session.execute(delete(AreaMember).where(AreaMember.area_id == area.id))
+    session.execute(insert(AreaMember), [{"area_id": area.id, "member_id": m.id} for m in members])
     bump_version(session)
     bump_version(session, AREAS_VERSION)
     return area
+
+
+def _nested_members(members: list[Area]) -> list[str]:
+    """Codes of chosen members whose parent was chosen too (counted twice otherwise)."""
+    chosen = {m.id for m in members}
+    return sorted(m.code for m in members if m.parent_id in chosen)
 
 
 # --- population ---------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data.db import read_version
-from data.models import Area, Category, Observation, Source
+from data.models import Area, AreaMember, Category, Observation, Source
 
 NO_AREA = -1
 HISTORY_YEARS = 10
@@ -54,6 +54,8 @@ class AreaIndex:
     """Index of each area's parent, or ``NO_AREA``."""
     population: tuple[int | None, ...]
     synthetic: tuple[bool, ...]
+    own_area: np.ndarray
+    """Index of the composed own area (``custom``) an area is a member of, or ``NO_AREA``."""
 
     def position(self, code: str) -> int:
         """Return the index of ``code``; raise ``KeyError`` for an unknown area."""
@@ -76,6 +78,10 @@ class AreaIndex:
             for _ in range(8):
                 if self.levels[j] == level:
                     out[i] = j
+                    break
+                # An own area composed of DeSO/RegSO collects its members' records.
+                if level == "custom" and int(self.own_area[j]) != NO_AREA:
+                    out[i] = int(self.own_area[j])
                     break
                 j = int(self.parent[j])
                 if j == NO_AREA:
@@ -197,6 +203,10 @@ def _load_areas(session: Session) -> AreaIndex:
         [position.get(row.parent_id, NO_AREA) if row.parent_id else NO_AREA for row in rows],
         dtype=np.int64,
     )
+    own_area = np.full(len(rows), NO_AREA, dtype=np.int64)
+    for owner_id, member_id in session.execute(select(AreaMember.area_id, AreaMember.member_id)):
+        if owner_id in position and member_id in position:
+            own_area[position[member_id]] = position[owner_id]
     return AreaIndex(
         ids=tuple(r.id for r in rows),
         codes=tuple(r.code for r in rows),
@@ -206,6 +216,7 @@ def _load_areas(session: Session) -> AreaIndex:
         parent=parent,
         population=tuple(r.population_10_19 for r in rows),
         synthetic=tuple(bool(r.is_synthetic) for r in rows),
+        own_area=own_area,
     )
 
 

@@ -139,6 +139,23 @@ class UserArea(Base):
     )
 
 
+class AreaMember(Base):
+    """A DeSO or RegSO that is part of an own area (``custom``) composed from them.
+
+    Each DeSO/RegSO belongs to at most one composed own area, so its incidents are
+    counted there once.
+    """
+
+    __tablename__ = "area_member"
+
+    area_id: Mapped[int] = mapped_column(
+        ForeignKey("area.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("area.id", ondelete="CASCADE"), primary_key=True, unique=True
+    )
+
+
 class Observation(Base):
     """One group-level report: incidents of a category in an area on a day.
 

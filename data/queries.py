@@ -117,13 +117,17 @@ def _in_scope(cube: CountCube, selection: Selection, viewer: Viewer) -> np.ndarr
     in_kommun = np.array([k == selection.kommun_code for k in areas.kommun_codes])
     if viewer.role != "police_area":
         return in_kommun
-    # A police area coordinator sees the assigned areas and everything inside them.
+    # A police area coordinator sees the assigned areas and everything inside them,
+    # including the members of an assigned own area.
     assigned = np.array([c in viewer.area_codes for c in areas.codes])
     mask = assigned.copy()
     for i in range(len(areas.codes)):
-        j = int(areas.parent[i])
-        while j != NO_AREA and not mask[i]:
-            mask[i] = assigned[j]
+        j = i
+        for _ in range(8):
+            if j == NO_AREA or mask[i]:
+                break
+            owner = int(areas.own_area[j])
+            mask[i] = bool(assigned[j]) or (owner != NO_AREA and bool(assigned[owner]))
             j = int(areas.parent[j])
     return in_kommun & mask
 

@@ -24,9 +24,9 @@ from data.areas import (
     read_area_layer,
 )
 from data.cube import build_cube, monday_of
-from data.db import AREAS_VERSION, make_session_factory, read_version, unit_of_work
+from data.db import AREAS_VERSION, bump_version, make_session_factory, read_version, unit_of_work
 from data.disclosure import AudienceLevel
-from data.models import Area
+from data.models import Area, Observation
 from data.queries import AccessDenied, Selection, Viewer, layer_scope, map_values, weekly_trend
 from geo.importing import LoadedLayer
 
@@ -310,3 +310,38 @@ def test_a_partial_scope_cannot_borrow_the_parents_population(
 def test_hostile_population_values_are_refused(raw: bytes) -> None:
     with pytest.raises(AreaImportError):
         parse_population_csv(raw)
+
+
+def test_an_own_area_counts_the_incidents_of_its_members(sigtuna: sessionmaker[Session]) -> None:
+    with unit_of_work(sigtuna) as session:
+        import_population(session, {"0191R004": 300, "0191R005": 250})
+        compose_area(
+            session, code="0191-VALSTA", name="Valsta", member_codes=["0191R004", "0191R005"]
+        )
+        ids = dict(session.execute(select(Area.code, Area.id)).all())
+        for code, n in (("0191C1030", 6), ("0191C1090", 4), ("0191C1140", 9)):
+            session.add(
+                Observation(
+                    area_id=ids[code],
+                    occurred_on=TODAY,
+                    category_code="vald",
+                    source_code="skola",
+                    count=n,
+                )
+            )
+        bump_version(session)
+    with sigtuna() as session:
+        cube = build_cube(session, today=TODAY)
+    week = monday_of(TODAY)
+    table = map_values(cube, Selection("0191", "custom", week, week), _viewer())
+    # C1030 (in R005) and C1090 (in R004) count in Valsta; C1140 is in neither.
+    assert table.frame.set_index("code").loc["0191-VALSTA", "count"] == 10
+
+
+def test_own_areas_may_not_share_members(sigtuna: sessionmaker[Session]) -> None:
+    with unit_of_work(sigtuna) as session:
+        compose_area(session, code="0191-A", name="Område A", member_codes=["0191R004"])
+    with pytest.raises(AreaImportError, match="0191-A"), unit_of_work(sigtuna) as session:
+        compose_area(session, code="0191-B", name="Område B", member_codes=["0191R004", "0191R005"])
+    with pytest.raises(AreaImportError, match="RegSO eller dess DeSO"), unit_of_work(sigtuna) as s:
+        compose_area(s, code="0191-C", name="Område C", member_codes=["0191R005", "0191C1030"])
