@@ -174,6 +174,26 @@ def map_figure(
     return fig
 
 
+def _week_band(
+    first: date, last: date, *, height: float, color: str, below: bool = False
+) -> dict[str, Any]:
+    """A rectangle over whole weeks (Mondays ``first``..``last``), from the x axis up."""
+    band: dict[str, Any] = {
+        "type": "rect",
+        "xref": "x",
+        "yref": "paper",
+        "x0": first - timedelta(days=3.5),
+        "x1": last + timedelta(days=3.5),
+        "y0": 0,
+        "y1": height,
+        "fillcolor": color,
+        "line": {"width": 0},
+    }
+    if below:
+        band["layer"] = "below"
+    return band
+
+
 def trend_figure(
     table: ProtectedCounts,
     *,
@@ -209,33 +229,9 @@ def trend_figure(
     )
     shapes: list[dict[str, Any]] = []
     if highlight is not None and len(weeks) > 1:
-        first, last = highlight
-        shapes.append(
-            {
-                "type": "rect",
-                "xref": "x",
-                "yref": "paper",
-                "x0": first - timedelta(days=3.5),
-                "x1": last + timedelta(days=3.5),
-                "y0": 0,
-                "y1": 1,
-                "fillcolor": "rgba(31,95,153,0.07)",
-                "line": {"width": 0},
-                "layer": "below",
-            }
-        )
+        shapes.append(_week_band(*highlight, height=1, color="rgba(31,95,153,0.07)", below=True))
     shapes.extend(
-        {
-            "type": "rect",
-            "xref": "x",
-            "yref": "paper",
-            "x0": week - timedelta(days=3.5),
-            "x1": week + timedelta(days=3.5),
-            "y0": 0,
-            "y1": 0.04,
-            "fillcolor": SUPPRESSED_COLOR,
-            "line": {"width": 0},
-        }
+        _week_band(week, week, height=0.04, color=SUPPRESSED_COLOR)
         for week, hidden in zip(weeks, frame["suppressed"], strict=True)
         if hidden
     )
