@@ -29,6 +29,8 @@ from data.areas import (
 )
 from data.db import unit_of_work
 from data.demo import DEMO_ACCOUNTS, DemoError, build_demo, is_demo_database
+from data.ingest.polisen import parse_police_events
+from data.ingest.store import ImportSummary, import_police_events
 from data.setup import initialise_database
 from data.users import UserError, create_user
 from data.vocabulary import AREA_LEVELS, ROLES, codes, label_of
@@ -258,3 +260,46 @@ def compose_area_command(code: str, name: str, members: tuple[str, ...]) -> None
     except AreaImportError as error:
         raise click.ClickException(str(error)) from None
     click.echo(summary)
+
+
+MAX_POLICE_FILE_BYTES = 200 * 1024 * 1024
+
+
+class _RolledBack(Exception):
+    """Raised inside a unit of work to undo it; carries the summary to report."""
+
+    def __init__(self, summary: ImportSummary) -> None:
+        super().__init__(summary.line())
+        self.summary = summary
+
+
+@ssp_cli.command("import-polisen")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_polisen_command(file: Path) -> None:
+    """Import polisen.se events (API JSON, old or new format) as kommun-level observations.
+
+    Prints ``imported=N duplicates=M rejected=R``; exits 1 and writes nothing when any
+    event was rejected. Events of types outside the type table are skipped (stderr).
+    """
+    size = file.stat().st_size
+    if size > MAX_POLICE_FILE_BYTES:
+        raise click.ClickException(f"Filen är för stor ({size // 2**20} MB).")
+    try:
+        parsed = parse_police_events(file.read_bytes())
+    except ValueError as error:
+        raise click.ClickException(f"Ingenting importerades. {error}") from None
+    try:
+        with unit_of_work(app_state().sessions) as session:
+            summary = import_police_events(session, parsed)
+            if summary.rejected:
+                raise _RolledBack(summary)
+    except _RolledBack as rolled_back:
+        summary = rolled_back.summary
+    for message in summary.messages:
+        click.echo(message, err=True)
+    if summary.skipped:
+        click.echo(f"{summary.skipped} händelser hoppades över (se ovan).", err=True)
+    click.echo(summary.line())
+    if summary.rejected:
+        sys.exit(1)

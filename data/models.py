@@ -197,6 +197,8 @@ class Observation(Base):
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
+    external_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    """Idempotency key of an imported record (e.g. ``polisen:591234``): re-imports add nothing."""
 
     area: Mapped[Area] = relationship()
 

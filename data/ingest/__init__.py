@@ -1,0 +1,1 @@
+"""Data entering the tool: parsing, validation (PII guard) and storing imports."""

@@ -1,0 +1,287 @@
+"""Parse the public polisen.se events API ("händelser") into group-level police events.
+
+Pure: no database, no network. The caller decides what to store.
+
+Two location formats exist (see ``shared/data/SOURCES.md``):
+
+* **old** (until 2026-01-27): ``location.name`` is the kommun ("Uppsala") and
+  ``location.gps`` is the kommun centroid;
+* **new**: ``location.name`` is the county ("Uppsala län") and the kommun is only the
+  last comma-separated part of ``name`` ("22 augusti 17.59, Brand, Uppsala"). When that
+  last part is itself a county ("…, Sammanfattning natt, Uppsala län") the event is
+  county-wide.
+
+So the finest precision any event gets is ``kommun``; ``gps`` is an administrative
+centroid, never an incident location, and is ignored. County-wide events get
+precision ``county`` and an empty ``kommun_name``.
+
+``summary`` and ``url`` are **not** carried over: the free text may name streets,
+ages or people, and the url repeats the title. Only the structured fields are kept.
+
+``occurred_at`` is when the event happened, from the start of the title ("22
+augusti 07.21, Brand, Uppsala"), with the year taken from the API's ``datetime``
+field — which is when polisen.se *published* the event (hours later, sometimes the
+next day: in the real file 1,768 of 1,878 events differ in the hour). A title dated
+in December published in January belongs to the year before. When the title has no
+readable date, the publication time is used.
+Time bands: ``day`` 06:00–17:59, ``evening`` 18:00–21:59, ``night`` 22:00–05:59.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+from data.vocabulary import CATEGORIES
+
+STOCKHOLM: Final = ZoneInfo("Europe/Stockholm")
+TYPE_TABLE_PATH: Final = Path(__file__).with_name("polisen_typer.csv")
+COUNTY_SUFFIX: Final = " län"
+_DATETIME_FORMAT: Final = "%Y-%m-%d %H:%M:%S %z"
+_CATEGORY_CODES: Final = frozenset(term.code for term in CATEGORIES)
+
+
+@dataclass(frozen=True, slots=True)
+class PoliceEvent:
+    """One polisen.se event at kommun (or county) precision, without free text."""
+
+    event_id: int
+    occurred_at: datetime
+    """Aware, in Europe/Stockholm."""
+    occurred_on: date
+    time_band: str
+    kommun_name: str
+    """The kommun ("Uppsala"); empty for county-wide events."""
+    county_name: str | None
+    """The county ("Uppsala län") when the record names one, else None."""
+    precision: str
+    """``kommun`` or ``county`` — never finer."""
+    category: str
+    event_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class PoliceParse:
+    """Parsed events, and (event id, Swedish reason) for every record not imported."""
+
+    events: tuple[PoliceEvent, ...]
+    skipped: tuple[tuple[int | None, str], ...]
+
+
+class _Skip(Exception):
+    """A record that cannot be imported; the message is the Swedish reason."""
+
+
+def load_type_table(path: Path | None = None) -> dict[str, str | None]:
+    """Read the type → category table (CSV ``typ,kategori[,kommentar]``).
+
+    An empty ``kategori`` means the type is known but not imported (for example
+    traffic). Refuses unknown category codes and duplicate types.
+    """
+    source = TYPE_TABLE_PATH if path is None else path
+    table: dict[str, str | None] = {}
+    with source.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames is None or not {"typ", "kategori"} <= set(reader.fieldnames):
+            msg = f"{source}: the type table needs the columns 'typ' and 'kategori'"
+            raise ValueError(msg)
+        for line, row in enumerate(reader, start=2):
+            typ = (row["typ"] or "").strip()
+            kategori = (row["kategori"] or "").strip() or None
+            if not typ:
+                msg = f"{source}, line {line}: empty 'typ'"
+                raise ValueError(msg)
+            if typ in table:
+                msg = f"{source}, line {line}: type {typ!r} is listed twice"
+                raise ValueError(msg)
+            if kategori is not None and kategori not in _CATEGORY_CODES:
+                msg = (
+                    f"{source}, line {line}: unknown category {kategori!r}; "
+                    f"use one of {sorted(_CATEGORY_CODES)} or leave it empty"
+                )
+                raise ValueError(msg)
+            table[typ] = kategori
+    return table
+
+
+def time_band(moment: datetime) -> str:
+    """The time-of-day band of a local time: day 06–18, evening 18–22, night 22–06."""
+    if 6 <= moment.hour < 18:
+        return "day"
+    if 18 <= moment.hour < 22:
+        return "evening"
+    return "night"
+
+
+def parse_police_events(
+    raw: bytes | str | list[dict[str, Any]],
+    *,
+    kommuner: Collection[str] | None = None,
+    type_table: Mapping[str, str | None] | None = None,
+) -> PoliceParse:
+    """Parse a polisen.se events array (JSON text or already decoded).
+
+    Records are deduplicated by ``id`` (the last one wins). With ``kommuner`` only
+    events of those kommuner are kept; county-wide events are then skipped too.
+    Records that are malformed, of a type not imported, or outside ``kommuner`` are
+    returned in ``skipped`` with a Swedish reason. Raises ValueError only when the
+    input as a whole is not a JSON array.
+    """
+    records = _decode(raw)
+    table = load_type_table() if type_table is None else type_table
+    wanted = None if kommuner is None else frozenset(kommuner)
+    events: list[PoliceEvent] = []
+    skipped: list[tuple[int | None, str]] = []
+    for event_id, record in _dedupe(records, skipped):
+        try:
+            event = _parse_record(event_id, record, table)
+        except _Skip as reason:
+            skipped.append((event_id, str(reason)))
+            continue
+        if wanted is not None and event.kommun_name not in wanted:
+            where = event.kommun_name or f"hela {event.county_name or 'länet'}"
+            skipped.append((event_id, f"händelsen gäller {where}, inte de valda kommunerna"))
+            continue
+        events.append(event)
+    events.sort(key=lambda e: (e.occurred_at, e.event_id))
+    return PoliceParse(events=tuple(events), skipped=tuple(skipped))
+
+
+def _decode(raw: bytes | str | list[dict[str, Any]]) -> list[Any]:
+    if isinstance(raw, bytes | str):
+        try:
+            decoded = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            msg = f"The polisen.se file is not valid JSON: {error}"
+            raise ValueError(msg) from error
+    else:
+        decoded = raw
+    if not isinstance(decoded, list):
+        msg = "The polisen.se file must be a JSON array of events"
+        raise ValueError(msg)
+    return decoded
+
+
+def _dedupe(
+    records: list[Any], skipped: list[tuple[int | None, str]]
+) -> list[tuple[int, dict[str, Any]]]:
+    """Records by id, the last version of each id kept; id-less records go to skipped."""
+    by_id: dict[int, dict[str, Any]] = {}
+    for position, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            skipped.append((None, f"post {position} är inget JSON-objekt"))
+            continue
+        event_id = record.get("id")
+        if isinstance(event_id, bool) or not isinstance(event_id, int) or event_id <= 0:
+            skipped.append((None, f"post {position} saknar giltigt id"))
+            continue
+        by_id.pop(event_id, None)  # keep the last version, in its last position
+        by_id[event_id] = record
+    return list(by_id.items())
+
+
+def _parse_record(
+    event_id: int, record: dict[str, Any], table: Mapping[str, str | None]
+) -> PoliceEvent:
+    event_type = _text(record, "type", "händelsetyp").strip()
+    if event_type not in table:
+        raise _Skip(f"okänd händelsetyp {event_type!r}; lägg till den i typtabellen")
+    category = table[event_type]
+    if category is None:
+        raise _Skip(f"händelsetypen {event_type!r} importeras inte")
+    published = _occurred_at(_text(record, "datetime", "tidpunkt"))
+    occurred_at = event_time(str(record.get("name") or ""), published)
+    kommun_name, county_name, precision = _location(record)
+    return PoliceEvent(
+        event_id=event_id,
+        occurred_at=occurred_at,
+        occurred_on=occurred_at.date(),
+        time_band=time_band(occurred_at),
+        kommun_name=kommun_name,
+        county_name=county_name,
+        precision=precision,
+        category=category,
+        event_type=event_type,
+    )
+
+
+SWEDISH_MONTHS: Final = {
+    name: number
+    for number, name in enumerate(
+        (
+            "januari",
+            "februari",
+            "mars",
+            "april",
+            "maj",
+            "juni",
+            "juli",
+            "augusti",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ),
+        start=1,
+    )
+}
+_TITLE_TIME: Final = re.compile(r"^\s*(\d{1,2}) ([a-zåäö]+) (\d{1,2})[.:](\d{2})\b", re.IGNORECASE)
+
+
+def event_time(title: str, published: datetime) -> datetime:
+    """When the event happened: the title's "22 augusti 07.21" in the publication's year.
+
+    Falls back to ``published`` (Europe/Stockholm) when the title has no such date.
+    """
+    match = _TITLE_TIME.match(title)
+    month = SWEDISH_MONTHS.get(match.group(2).lower()) if match else None
+    if match is None or month is None:
+        return published
+    year = published.year - 1 if month == 12 and published.month == 1 else published.year
+    try:
+        moment = datetime(
+            year, month, int(match.group(1)), int(match.group(3)), int(match.group(4))
+        )
+    except ValueError:
+        return published
+    return moment.replace(tzinfo=STOCKHOLM)
+
+
+def _text(record: Mapping[str, Any], key: str, label: str) -> str:
+    value = record.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise _Skip(f"{label} ({key}) saknas eller är ingen text")
+    return value
+
+
+def _occurred_at(value: str) -> datetime:
+    try:
+        moment = datetime.strptime(value.strip(), _DATETIME_FORMAT)
+    except ValueError:
+        raise _Skip(
+            "tidpunkten (datetime) kan inte tolkas; väntat 'ÅÅÅÅ-MM-DD tt:mm:ss +hh:mm'"
+        ) from None
+    return moment.astimezone(STOCKHOLM)
+
+
+def _location(record: Mapping[str, Any]) -> tuple[str, str | None, str]:
+    """(kommun name, county name, precision) from ``location.name`` and ``name``."""
+    location = record.get("location")
+    if not isinstance(location, dict):
+        raise _Skip("platsen (location) saknas")
+    place = _text(location, "name", "platsens namn").strip()
+    if not place.endswith(COUNTY_SUFFIX):
+        return place, None, "kommun"  # old format: location.name is the kommun
+    last_part = _text(record, "name", "rubrik").rsplit(",", 1)[-1].strip()
+    if "," not in record["name"] or not last_part:
+        raise _Skip("rubriken (name) saknar kommun efter sista kommatecknet")
+    if last_part.endswith(COUNTY_SUFFIX):
+        return "", last_part, "county"
+    return last_part, place, "kommun"
