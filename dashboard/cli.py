@@ -29,6 +29,12 @@ from data.areas import (
 )
 from data.db import unit_of_work
 from data.demo import DEMO_ACCOUNTS, DemoError, build_demo, is_demo_database
+from data.ingest.observations import (
+    import_observations,
+    parse_observation_csv,
+    template_csv,
+    vocabulary_lookup,
+)
 from data.ingest.polisen import parse_police_events
 from data.ingest.store import ImportSummary, import_police_events
 from data.setup import initialise_database
@@ -300,6 +306,51 @@ def import_polisen_command(file: Path) -> None:
         click.echo(message, err=True)
     if summary.skipped:
         click.echo(f"{summary.skipped} händelser hoppades över (se ovan).", err=True)
+    click.echo(summary.line())
+    if summary.rejected:
+        sys.exit(1)
+
+
+MAX_OBSERVATION_FILE_BYTES = 200 * 1024 * 1024
+MAX_ERRORS_SHOWN = 50
+
+
+@ssp_cli.command("observation-template")
+def observation_template_command() -> None:
+    """Print the CSV template for observation imports: the header and one example row."""
+    click.echo(template_csv(), nl=False)
+
+
+@ssp_cli.command("import-observations")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_observations_command(file: Path) -> None:
+    """Import observations from CSV, all or nothing; prints imported=N duplicates=M rejected=R.
+
+    Exits 1 and writes nothing when any row is rejected; the row errors go to stderr
+    (never the rejected values themselves).
+    """
+    size = file.stat().st_size
+    if size > MAX_OBSERVATION_FILE_BYTES:
+        raise click.ClickException(f"Filen är för stor ({size // 2**20} MB).")
+    state = app_state()
+    try:
+        with unit_of_work(state.sessions) as session:
+            categories, sources = vocabulary_lookup(session)
+            parsed = parse_observation_csv(
+                file.read_bytes(), categories=categories, sources=sources, today=date.today()
+            )
+            summary, errors = import_observations(session, parsed)
+            if errors:
+                raise _RolledBack(summary)
+    except ValueError as error:
+        raise click.ClickException(f"Ingenting importerades. {error}") from None
+    except _RolledBack as rolled_back:
+        summary = rolled_back.summary
+    for message in summary.messages[:MAX_ERRORS_SHOWN]:
+        click.echo(message, err=True)
+    if len(summary.messages) > MAX_ERRORS_SHOWN:
+        click.echo(f"… och {len(summary.messages) - MAX_ERRORS_SHOWN} fel till.", err=True)
     click.echo(summary.line())
     if summary.rejected:
         sys.exit(1)
