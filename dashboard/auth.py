@@ -196,6 +196,10 @@ def login() -> Any:
                 dbs.commit()  # a password rehash, if argon2 parameters changed
                 session.clear()  # a fresh session on login: no fixation
                 session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
+                # The form token is set now, in the login response's cookie, so that
+                # concurrent requests of the first page load cannot write a cookie
+                # without it (a later logout would then fail with "form expired").
+                csrf_token()
                 login_user(_session_user(user))
                 return redirect(_safe_next(request.args.get("next")))
     demo_accounts = []

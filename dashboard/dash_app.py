@@ -15,7 +15,8 @@ from dashboard import ids
 from dashboard.auth import csrf_token, current_session_user
 from dashboard.callbacks import admin_areas as admin_areas_callbacks
 from dashboard.callbacks import overview as overview_callbacks
-from dashboard.pages import admin_areas, not_found_404, overview
+from dashboard.callbacks import report as report_callbacks
+from dashboard.pages import admin_areas, not_found_404, overview, report
 from dashboard.state import db_session
 from data.demo import is_demo_database
 from data.queries import AccessDenied
@@ -38,6 +39,7 @@ def shell() -> html.Div:
             html.H1("SSP Lägesbild"),
             html.Nav(
                 [dcc.Link("Översikt", href="/")]
+                + ([dcc.Link("Rapportera", href=report.PATH)] if user.role in report.ROLES else [])
                 + ([dcc.Link("Områden", href="/admin/omraden")] if user.role == "admin" else []),
                 id=ids.NAV,
             ),
@@ -87,9 +89,10 @@ def init_dash(server: Flask) -> Dash:
     app.layout = shell
     overview_callbacks.register(app)
     admin_areas_callbacks.register(app)
+    report_callbacks.register(app)
     app.init_app(server)
     # Dash Pages needs the mounted app to register pages (it reads dash.get_app()).
-    for page in (overview, admin_areas, not_found_404):
+    for page in (overview, report, admin_areas, not_found_404):
         dash.register_page(
             page.__name__,
             path=page.PATH,

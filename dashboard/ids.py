@@ -54,3 +54,32 @@ OWN_CODE: Final = "ad-own-code"
 OWN_CREATE: Final = "ad-own-create"
 OWN_REPORT: Final = "ad-own-report"
 AREA_SUMMARY: Final = "ad-area-summary"
+
+# Report form
+REPORT_DATE: Final = "rp-date"
+REPORT_BAND: Final = "rp-band"
+REPORT_AREA: Final = "rp-area"
+REPORT_CATEGORY: Final = "rp-category"
+REPORT_SOURCE: Final = "rp-source"
+REPORT_COUNT: Final = "rp-count"
+REPORT_GROUP: Final = "rp-group"
+REPORT_AGE: Final = "rp-age"
+REPORT_NOTE: Final = "rp-note"
+REPORT_SUBMIT: Final = "rp-submit"
+REPORT_RESULT: Final = "rp-result"
+REPORT_FIELDS: Final = (
+    "datum",
+    "tid",
+    "omrade",
+    "kategori",
+    "kalla",
+    "antal",
+    "gruppstorlek",
+    "alder",
+    "anteckning",
+)
+
+
+def report_error(field: str) -> str:
+    """Id of the error text shown next to a report form field."""
+    return f"rp-error-{field}"

@@ -190,6 +190,64 @@ def parse_observation_csv(
     return result
 
 
+def validate_observation(
+    value: dict[str, str], *, categories: dict[str, str], sources: dict[str, str], today: date
+) -> tuple[dict[str, object] | None, list[tuple[str, str]]]:
+    """Validate one observation given as text per column (see ``COLUMNS``).
+
+    Returns (row, []) or (None, [(column, Swedish message), …]). Shared by the CSV
+    import and the report form, so both refuse exactly the same things. A cell with
+    PII is blanked before anything else looks at it, and no message repeats it.
+    """
+    value = {name: (text or "").strip() for name, text in value.items()}
+    errors: list[tuple[str, str]] = []
+    for name, cell in value.items():
+        findings = find_pii(cell)
+        if findings:
+            errors.append((name, pii_message(name, findings)))
+            value[name] = ""  # never kept, never echoed
+    day = _parse_date(value.get("datum", ""), today) if value.get("datum") else "datum saknas"
+    if isinstance(day, str):
+        errors.append(("datum", day))
+    band = TIME_BANDS.get(value.get("tid", "").lower(), "?")
+    if band == "?":
+        errors.append(("tid", "skriv dag, kväll eller natt (eller lämna tomt)"))
+    category = categories.get(value.get("kategori", "").lower())
+    if category is None:
+        errors.append(("kategori", "okänd kategori (se listan i mallen)"))
+    source = sources.get(value.get("kalla", "").lower())
+    if source is None:
+        errors.append(("kalla", "okänd källa"))
+    count = _parse_count(value.get("antal", ""))
+    if isinstance(count, str):
+        errors.append(("antal", count))
+    group = value.get("gruppstorlek", "") or None
+    if group is not None and group not in GROUP_SIZE_BANDS:
+        errors.append(("gruppstorlek", f"välj {', '.join(GROUP_SIZE_BANDS)}"))
+    age = value.get("alder", "") or None
+    if age is not None and age not in AGE_BANDS:
+        errors.append(("alder", f"välj {', '.join(AGE_BANDS)}"))
+    note = value.get("anteckning", "") or None
+    if note is not None and len(note) > MAX_NOTE:
+        errors.append(("anteckning", f"högst {MAX_NOTE} tecken"))
+    area = value.get("omrade", "")
+    if not area:
+        errors.append(("omrade", "område saknas"))
+    if errors:
+        return None, errors
+    return {
+        "area_code": area,
+        "occurred_on": day,
+        "time_band": band,
+        "category_code": category,
+        "source_code": source,
+        "count": count,
+        "group_size": group,
+        "age_band": age,
+        "note": note,
+    }, []
+
+
 def _validate_row(
     line: int,
     cells: list[str],
@@ -200,63 +258,28 @@ def _validate_row(
     seen: Counter[str],
     result: ParsedObservations,
 ) -> None:
-    errors: list[RowError] = []
-    value = {name: (cells[i].strip() if i < len(cells) else "") for name, i in position.items()}
-    for name, cell in value.items():
-        findings = find_pii(cell)
-        if findings:
-            errors.append(RowError(line, name, pii_message(name, findings)))
-            value[name] = ""  # never kept, never echoed
-    day = _parse_date(value.get("datum", ""), today) if value.get("datum") else "datum saknas"
-    if isinstance(day, str):
-        errors.append(RowError(line, "datum", day))
-    band = TIME_BANDS.get(value.get("tid", "").lower(), "?")
-    if band == "?":
-        errors.append(RowError(line, "tid", "skriv dag, kväll eller natt (eller lämna tomt)"))
-    category = categories.get(value.get("kategori", "").lower())
-    if category is None:
-        errors.append(RowError(line, "kategori", "okänd kategori (se listan i mallen)"))
-    source = sources.get(value.get("kalla", "").lower())
-    if source is None:
-        errors.append(RowError(line, "kalla", "okänd källa"))
-    count = _parse_count(value.get("antal", ""))
-    if isinstance(count, str):
-        errors.append(RowError(line, "antal", count))
-    group = value.get("gruppstorlek", "") or None
-    if group is not None and group not in GROUP_SIZE_BANDS:
-        errors.append(RowError(line, "gruppstorlek", f"välj {', '.join(GROUP_SIZE_BANDS)}"))
-    age = value.get("alder", "") or None
-    if age is not None and age not in AGE_BANDS:
-        errors.append(RowError(line, "alder", f"välj {', '.join(AGE_BANDS)}"))
-    note = value.get("anteckning", "") or None
-    if note is not None and len(note) > MAX_NOTE:
-        errors.append(RowError(line, "anteckning", f"högst {MAX_NOTE} tecken"))
-    area = value.get("omrade", "")
-    if not area:
-        errors.append(RowError(line, "omrade", "område saknas"))
-    if errors:
-        result.errors.extend(errors)
+    value = {name: (cells[i] if i < len(cells) else "") for name, i in position.items()}
+    row, errors = validate_observation(value, categories=categories, sources=sources, today=today)
+    if row is None:
+        result.errors.extend(RowError(line, column, message) for column, message in errors)
         return
     content = "|".join(
-        str(v) for v in (day, band, area, category, source, count, group, age, note or "")
+        str(row[k] or "")
+        for k in (
+            "occurred_on",
+            "time_band",
+            "area_code",
+            "category_code",
+            "source_code",
+            "count",
+            "group_size",
+            "age_band",
+            "note",
+        )
     )
     seen[content] += 1
     key = hashlib.sha256(f"{content}#{seen[content]}".encode()).hexdigest()[:40]
-    result.rows.append(
-        {
-            "line": line,
-            "area_code": area,
-            "occurred_on": day,
-            "time_band": band,
-            "category_code": category,
-            "source_code": source,
-            "count": count,
-            "group_size": group,
-            "age_band": age,
-            "note": note,
-            "external_key": f"csv:{key}",
-        }
-    )
+    result.rows.append({"line": line, **row, "external_key": f"csv:{key}"})
 
 
 def vocabulary_lookup(session: Session) -> tuple[dict[str, str], dict[str, str]]:
@@ -325,3 +348,50 @@ def import_observations(
         )
         bump_version(session)
     return ImportSummary(len(fresh), len(existing), 0, 0, ()), []
+
+
+def store_observation(
+    session: Session,
+    row: dict[str, object],
+    *,
+    user_id: int,
+    kommun_code: str | None,
+    area_codes: frozenset[str] = frozenset(),
+) -> Observation:
+    """Store one validated report from the form (the caller's unit of work commits).
+
+    Refuses an area outside the reporter's kommun, and for a police area coordinator
+    an area outside the assigned ones. Form reports carry no idempotency key: two
+    identical reports are two reports.
+    """
+    area = session.scalar(select(Area).where(Area.code == str(row["area_code"])))
+    if area is None or (kommun_code is not None and area.kommun_code != kommun_code):
+        msg = "området finns inte i din kommun"
+        raise PermissionError(msg)
+    if area_codes:
+        chain: set[str] = set()
+        current: Area | None = area
+        while current is not None and len(chain) < 8:
+            chain.add(current.code)
+            current = current.parent
+        if not chain & area_codes:
+            msg = "området ingår inte i dina tilldelade områden"
+            raise PermissionError(msg)
+    observation = Observation(
+        area_id=area.id,
+        occurred_on=row["occurred_on"],
+        time_band=row["time_band"],
+        category_code=row["category_code"],
+        source_code=row["source_code"],
+        count=row["count"],
+        group_size=row["group_size"],
+        age_band=row["age_band"],
+        note=row["note"],
+        location_precision="area",
+        is_synthetic=False,
+        created_by_id=user_id,
+    )
+    session.add(observation)
+    session.flush()
+    bump_version(session)
+    return observation

@@ -203,3 +203,10 @@ def test_repeated_failures_block_the_username_for_a_while(app: Flask) -> None:
     assert "För många" in blocked.get_data(as_text=True)
     # Other users on the same client are not locked out by someone else's failures.
     assert login(app.test_client(), "samordnare", DEMO_PASSWORD).status_code == 302
+
+
+def test_the_form_token_is_set_at_login(client: FlaskClient) -> None:
+    """Set in the login response, so concurrent first requests cannot drop it."""
+    assert login(client, "samordnare", DEMO_PASSWORD).status_code == 302
+    with client.session_transaction() as session:
+        assert session.get("csrf_token")

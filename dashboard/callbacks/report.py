@@ -1,0 +1,81 @@
+"""The report form's submit: validate like the CSV import, store, confirm."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from dash import Dash, Input, Output, State, html
+
+from dashboard import ids
+from dashboard.auth import require_role
+from dashboard.pages.report import ROLES
+from dashboard.state import app_state
+from data.db import unit_of_work
+from data.ingest.observations import store_observation, validate_observation, vocabulary_lookup
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(int(value)) if float(value).is_integer() else str(value)
+    return value if isinstance(value, str) else "\x00"  # anything else is refused below
+
+
+def register(app: Dash) -> None:
+    """Register the report form callback on ``app``."""
+
+    @app.callback(
+        Output(ids.REPORT_RESULT, "children"),
+        *(Output(ids.report_error(f), "children") for f in ids.REPORT_FIELDS),
+        Input(ids.REPORT_SUBMIT, "n_clicks"),
+        State(ids.REPORT_DATE, "date"),
+        State(ids.REPORT_BAND, "value"),
+        State(ids.REPORT_AREA, "value"),
+        State(ids.REPORT_CATEGORY, "value"),
+        State(ids.REPORT_SOURCE, "value"),
+        State(ids.REPORT_COUNT, "value"),
+        State(ids.REPORT_GROUP, "value"),
+        State(ids.REPORT_AGE, "value"),
+        State(ids.REPORT_NOTE, "value"),
+        prevent_initial_call=True,
+    )
+    def submit_report(_clicks: Any, *values: Any) -> tuple[Any, ...]:
+        user = require_role(*ROLES)
+        text = dict(zip(ids.REPORT_FIELDS, (_text(v) for v in values), strict=True))
+        if user.role == "reporter" and user.source_code:
+            text["kalla"] = user.source_code  # reporters report for their own organisation
+        state = app_state()
+        with state.sessions() as session:
+            categories, sources = vocabulary_lookup(session)
+        row, problems = validate_observation(
+            text, categories=categories, sources=sources, today=date.today()
+        )
+        shown = dict.fromkeys(ids.REPORT_FIELDS, "")
+        if row is None:
+            for field, message in problems:
+                shown[field] = message if field in shown else shown.get(field, "")
+            summary = html.Div(
+                "Rapporten sparades inte: rätta fälten ovan.", className="report-error"
+            )
+            return (summary, *shown.values())
+        try:
+            with unit_of_work(state.sessions) as session:
+                store_observation(
+                    session,
+                    row,
+                    user_id=user.id,
+                    kommun_code=user.kommun_code,
+                    area_codes=user.area_codes if user.role == "police_area" else frozenset(),
+                )
+        except PermissionError as error:
+            shown["omrade"] = str(error)
+            summary = html.Div("Rapporten sparades inte.", className="report-error")
+            return (summary, *shown.values())
+        confirmation = html.Div(
+            "Tack! Rapporten är sparad och syns i lägesbilden.",
+            className="report-ok",
+            id="report-saved",
+        )
+        return (confirmation, *shown.values())

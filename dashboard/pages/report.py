@@ -1,0 +1,146 @@
+"""Rapportera: a group-level observation from a school, unit, youth centre or police."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from dash import dcc, html
+from sqlalchemy import select
+
+from dashboard import ids
+from dashboard.auth import require_role
+from dashboard.pages.overview import denied
+from dashboard.state import db_session
+from data.models import Area
+from data.queries import AccessDenied, category_options, source_options
+from data.vocabulary import AGE_BANDS, GROUP_SIZE_BANDS
+
+PATH = "/rapportera"
+NAME = "Rapportera"
+ROLES = ("reporter", "police_area", "coordinator")
+
+
+def _field(label: str, field: str, control: Any) -> html.Div:
+    return html.Div(
+        [
+            html.Label(label, htmlFor=control.id),
+            control,
+            html.Div(id=ids.report_error(field), className="field-error", role="alert"),
+        ]
+    )
+
+
+def layout(**_query: Any) -> html.Div:
+    """The report form; only reporting roles, checked server-side."""
+    try:
+        user = require_role(*ROLES)
+    except AccessDenied:
+        return denied("Din roll kan inte rapportera observationer.")
+    session = db_session()
+    query = select(Area.code, Area.name, Area.level).where(
+        Area.kommun_code == user.kommun_code, Area.level != "kommun"
+    )
+    if user.area_codes:
+        query = query.where(Area.code.in_(sorted(user.area_codes)))
+    areas = session.execute(query.order_by(Area.name)).all()
+    fixed_source = user.source_code if user.role == "reporter" else None
+    form = html.Div(
+        [
+            html.H2("Rapportera en observation"),
+            html.P(
+                "Bara gruppnivå: skriv aldrig namn, personnummer, telefonnummer, e-post "
+                "eller hemadresser. Sådant stoppas och sparas inte.",
+                className="notice",
+            ),
+            _field(
+                "Datum",
+                "datum",
+                dcc.DatePickerSingle(
+                    id=ids.REPORT_DATE,
+                    date=date.today().isoformat(),
+                    max_date_allowed=date.today().isoformat(),
+                    display_format="YYYY-MM-DD",
+                    first_day_of_week=1,
+                ),
+            ),
+            _field(
+                "Tid på dygnet",
+                "tid",
+                dcc.RadioItems(
+                    id=ids.REPORT_BAND,
+                    options=[
+                        {"label": "Dag (06–18)", "value": "dag"},
+                        {"label": "Kväll (18–22)", "value": "kväll"},
+                        {"label": "Natt (22–06)", "value": "natt"},
+                    ],
+                    value="kväll",
+                    className="radio",
+                ),
+            ),
+            _field(
+                "Område",
+                "omrade",
+                dcc.Dropdown(
+                    id=ids.REPORT_AREA,
+                    options=[
+                        {"label": f"{name} ({code})", "value": code} for code, name, _ in areas
+                    ],
+                    placeholder="Välj område",
+                ),
+            ),
+            _field(
+                "Kategori",
+                "kategori",
+                dcc.Dropdown(
+                    id=ids.REPORT_CATEGORY,
+                    options=[
+                        {"label": label, "value": code} for code, label in category_options(session)
+                    ],
+                    placeholder="Välj kategori",
+                ),
+            ),
+            _field(
+                "Källa",
+                "kalla",
+                dcc.Dropdown(
+                    id=ids.REPORT_SOURCE,
+                    options=[
+                        {"label": label, "value": code} for code, label in source_options(session)
+                    ],
+                    value=fixed_source or user.source_code,
+                    disabled=fixed_source is not None,
+                    clearable=False,
+                ),
+            ),
+            _field(
+                "Antal händelser",
+                "antal",
+                dcc.Input(id=ids.REPORT_COUNT, type="number", min=1, value=1),
+            ),
+            _field(
+                "Gruppstorlek (valfritt)",
+                "gruppstorlek",
+                dcc.Dropdown(
+                    id=ids.REPORT_GROUP,
+                    options=[{"label": b, "value": b} for b in GROUP_SIZE_BANDS],
+                ),
+            ),
+            _field(
+                "Ålder (valfritt)",
+                "alder",
+                dcc.Dropdown(
+                    id=ids.REPORT_AGE, options=[{"label": b, "value": b} for b in AGE_BANDS]
+                ),
+            ),
+            _field(
+                "Kort anteckning (valfritt, högst 280 tecken)",
+                "anteckning",
+                dcc.Textarea(id=ids.REPORT_NOTE, maxLength=280, value="", style={"width": "100%"}),
+            ),
+            html.Button("Skicka rapport", id=ids.REPORT_SUBMIT, n_clicks=0, className="primary"),
+            html.Div(id=ids.REPORT_RESULT, role="status"),
+        ],
+        className="card filters report-form",
+    )
+    return html.Div(form, className="page")
