@@ -83,3 +83,8 @@ REPORT_FIELDS: Final = (
 def report_error(field: str) -> str:
     """Id of the error text shown next to a report form field."""
     return f"rp-error-{field}"
+
+
+# Overview export
+EXPORT_BUTTON: Final = "ov-export"
+EXPORT_DOWNLOAD: Final = "ov-export-download"

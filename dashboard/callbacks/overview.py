@@ -12,6 +12,7 @@ from dash import ClientsideFunction, Dash, Input, Output, Patch, State, ctx, htm
 
 from dashboard import ids
 from dashboard.auth import current_viewer
+from dashboard.exports import map_table_csv
 from dashboard.figures import (
     MEASURES,
     SUPPRESSED_TRACE,
@@ -325,6 +326,26 @@ def register(app: Dash) -> None:
             _status(selection, table, measure),
             _map_note(table, unplaced, selection),
         )
+
+    @app.callback(
+        Output(ids.EXPORT_DOWNLOAD, "data"),
+        Input(ids.EXPORT_BUTTON, "n_clicks"),
+        State(ids.MAP_LAYER, "data"),
+        *(State(i.component_id, i.component_property) for i in VALUE_INPUTS[:4]),
+        prevent_initial_call=True,
+    )
+    def export_table(
+        _clicks: Any, layer: Any, start: Any, end: Any, categories: Any, sources: Any
+    ) -> dict[str, Any]:
+        """The map's table as CSV: the same protected numbers as on screen."""
+        viewer = current_viewer()
+        kommun, level, _url = _layer(layer)
+        selection = _selection(kommun, level, start, end, categories, sources, viewer)
+        table = map_values(current_cube(), selection, viewer)
+        period = describe_period(selection.first_monday, selection.last_monday)
+        content = map_table_csv(table, period=period, level=label_of(AREA_LEVELS, level))
+        filename = f"lagesbild-{kommun}-{level}-{selection.first_monday.isoformat()}.csv"
+        return {"content": content, "filename": filename, "type": "text/csv"}
 
     @app.callback(
         Output(ids.FOCUS, "data"),

@@ -148,7 +148,14 @@ def layout(**_query: Any) -> html.Div:
                         className="card",
                     ),
                     html.Div(
-                        [html.H2("Områden med flest händelser"), html.Div(id=ids.TOP_TABLE)],
+                        [
+                            html.H2("Områden med flest händelser"),
+                            html.Div(id=ids.TOP_TABLE),
+                            html.Button(
+                                "Ladda ner tabellen (CSV)", id=ids.EXPORT_BUTTON, n_clicks=0
+                            ),
+                            dcc.Download(id=ids.EXPORT_DOWNLOAD),
+                        ],
                         className="card",
                     ),
                 ],

@@ -1,0 +1,61 @@
+"""CSV export of the map table: protected numbers only, formula-safe cells."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+
+import pandas as pd
+from flask import Flask
+from flask.testing import FlaskClient
+
+from dashboard import ids
+from dashboard.exports import map_table_csv
+from data.disclosure import AudienceLevel, protect
+from tests.helpers import call_callback, overview_values, weeks_ago
+
+
+def test_export_has_only_zero_at_least_five_or_the_marker(
+    app: Flask, client_as: Callable[[str], FlaskClient]
+) -> None:
+    values = overview_values("0380", "custom", weeks_ago(4))
+    values[f"{ids.EXPORT_BUTTON}.n_clicks"] = 1
+    response = call_callback(
+        client_as("samordnare"),
+        app,
+        "ov-export-download.data",
+        values,
+        [f"{ids.EXPORT_BUTTON}.n_clicks"],
+    )
+    assert response.status_code == 200
+    download = response.get_json()["response"][ids.EXPORT_DOWNLOAD]["data"]
+    assert download["filename"].endswith(".csv")
+    rows = list(csv.DictReader(io.StringIO(download["content"]), delimiter=";"))
+    assert len(rows) == 24
+    for row in rows:
+        assert row["antal"] == "<5" or int(row["antal"]) == 0 or int(row["antal"]) >= 5
+
+
+def test_export_is_refused_to_a_kommun_outside_scope(
+    app: Flask, client_as: Callable[[str], FlaskClient]
+) -> None:
+    values = overview_values("0191", "custom", weeks_ago(4))
+    values[f"{ids.EXPORT_BUTTON}.n_clicks"] = 1
+    response = call_callback(client_as("samordnare"), app, "ov-export-download.data", values)
+    assert response.status_code == 403
+
+
+def test_formula_like_area_names_are_neutralised() -> None:
+    frame = pd.DataFrame(
+        {
+            "code": ["=1+1", "A2"],
+            "name": ['=HYPERLINK("http://x")', "@SUM(A1)"],
+            "merged": ["", "-2+3"],
+            "count": [7, 2],
+        }
+    )
+    text = map_table_csv(protect(frame, level=AudienceLevel(5)), period="v. 1", level="DeSO")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))[1:]
+    assert rows[0][:2] == ["'=1+1", '\'=HYPERLINK("http://x")']
+    assert rows[1][1:4] == ["'@SUM(A1)", "'-2+3", "<5"]
