@@ -30,13 +30,15 @@ from data.areas import (
 from data.db import unit_of_work
 from data.demo import DEMO_ACCOUNTS, DemoError, build_demo, is_demo_database
 from data.ingest.observations import (
+    ImportRejected,
+    default_mapping,
+    import_context,
     import_observations,
-    parse_observation_csv,
     template_csv,
-    vocabulary_lookup,
 )
 from data.ingest.polisen import parse_police_events
 from data.ingest.store import ImportSummary, import_police_events
+from data.ingest.table import TableError, read_table
 from data.setup import initialise_database
 from data.users import UserError, create_user
 from data.vocabulary import AREA_LEVELS, ROLES, codes, label_of
@@ -315,6 +317,14 @@ MAX_OBSERVATION_FILE_BYTES = 200 * 1024 * 1024
 MAX_ERRORS_SHOWN = 50
 
 
+def _terminal_progress(fraction: float, step: str) -> None:
+    click.echo(f"\r{step} ({fraction:.0%})".ljust(60), nl=False, err=True)
+
+
+def _line_progress(fraction: float, step: str) -> None:
+    click.echo(f"{step} ({fraction:.0%})", err=True)
+
+
 @ssp_cli.command("observation-template")
 def observation_template_command() -> None:
     """Print the CSV template for observation imports: the header and one example row."""
@@ -323,9 +333,15 @@ def observation_template_command() -> None:
 
 @ssp_cli.command("import-observations")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Visa förloppet på stderr (standard: bara i en terminal).",
+)
 @with_appcontext
-def import_observations_command(file: Path) -> None:
-    """Import observations from CSV, all or nothing; prints imported=N duplicates=M rejected=R.
+def import_observations_command(file: Path, progress: bool | None) -> None:
+    """Import observations from CSV or XLSX, all or nothing; prints imported=N duplicates=M
+    rejected=R.
 
     Exits 1 and writes nothing when any row is rejected; the row errors go to stderr
     (never the rejected values themselves).
@@ -334,19 +350,26 @@ def import_observations_command(file: Path) -> None:
     if size > MAX_OBSERVATION_FILE_BYTES:
         raise click.ClickException(f"Filen är för stor ({size // 2**20} MB).")
     state = app_state()
+    tty = sys.stderr.isatty()
+    show = tty if progress is None else progress
+    report = (_terminal_progress if tty else _line_progress) if show else None
     try:
+        table = read_table(file.read_bytes(), file.name)
         with unit_of_work(state.sessions) as session:
-            categories, sources = vocabulary_lookup(session)
-            parsed = parse_observation_csv(
-                file.read_bytes(), categories=categories, sources=sources, today=date.today()
+            context = import_context(session, today=date.today())
+            summary = import_observations(
+                session,
+                table,
+                default_mapping(table.header),
+                context,
+                progress=report or (lambda _f, _s: None),
             )
-            summary, errors = import_observations(session, parsed)
-            if errors:
-                raise _RolledBack(summary)
-    except ValueError as error:
+    except TableError as error:
         raise click.ClickException(f"Ingenting importerades. {error}") from None
-    except _RolledBack as rolled_back:
-        summary = rolled_back.summary
+    except ImportRejected as rejected:
+        summary = rejected.summary
+    if report is _terminal_progress:
+        click.echo("", err=True)
     for message in summary.messages[:MAX_ERRORS_SHOWN]:
         click.echo(message, err=True)
     if len(summary.messages) > MAX_ERRORS_SHOWN:

@@ -1,4 +1,4 @@
-"""Bulk import of group-level observations from CSV: parse, validate, then write.
+"""Bulk import of group-level observations from CSV or XLSX: map, validate, write.
 
 Every row is validated before anything is written (one unit of work: all rows or
 none). Every cell passes the PII guard: a cell with a personnummer, phone number,
@@ -9,11 +9,10 @@ earlier import, adds nothing: each row carries a content-based idempotency key.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
@@ -24,6 +23,7 @@ from sqlalchemy.orm import Session
 from data.db import bump_version
 from data.ingest.pii import find_pii, pii_message
 from data.ingest.store import ImportSummary
+from data.ingest.table import Table
 from data.models import Area, Category, Observation, Source
 from data.vocabulary import AGE_BANDS, GROUP_SIZE_BANDS
 
@@ -99,27 +99,9 @@ class RowError:
         return f"Rad {self.line}, {self.column}: {self.message}"
 
 
-@dataclass
-class ParsedObservations:
-    """Valid rows (ready to write) and row-level errors."""
-
-    rows: list[dict[str, object]] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-
 def template_csv() -> str:
     """The CSV template: the header and one valid example row (``;``-separated)."""
     return ";".join(COLUMNS) + "\n" + ";".join(TEMPLATE_EXAMPLE) + "\n"
-
-
-def _decode(raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    msg = "Filen är varken UTF-8 eller Windows-1252."
-    raise ValueError(msg)
 
 
 def _parse_date(text: str, today: date) -> date | str:
@@ -144,50 +126,6 @@ def _parse_count(text: str) -> int | str:
         value = int(float(cleaned))
         return value if value >= 1 else "antalet måste vara minst 1"
     return "antalet måste vara ett heltal, minst 1"
-
-
-def parse_observation_csv(
-    raw: bytes, *, categories: dict[str, str], sources: dict[str, str], today: date
-) -> ParsedObservations:
-    """Validate every row of a CSV; ``categories``/``sources`` map codes and labels to codes.
-
-    Refuses (as errors, nothing raised) missing columns, more than ``MAX_ROWS`` rows,
-    PII in any cell, unknown codes, bad dates and counts. Raises ``ValueError`` only
-    for a file that cannot be read as text at all.
-    """
-    text = _decode(raw)
-    if "\x00" in text:
-        msg = "Filen innehåller nolltecken: det är ingen CSV-fil."
-        raise ValueError(msg)
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    result = ParsedObservations()
-    try:
-        header = next(reader)
-    except StopIteration:
-        result.errors.append(RowError(1, "rubrikrad", "filen är tom"))
-        return result
-    names = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in header]
-    missing = [c for c in REQUIRED if c not in names]
-    if missing:
-        result.errors.append(
-            RowError(1, "rubrikrad", f"kolumner saknas: {', '.join(missing)} (se mallen)")
-        )
-        return result
-    position = {name: i for i, name in enumerate(names) if name in COLUMNS}
-    seen: Counter[str] = Counter()
-    try:
-        for line, cells in enumerate(reader, start=2):
-            if line - 1 > MAX_ROWS:
-                result.errors.append(RowError(line, "fil", f"högst {MAX_ROWS} rader per fil"))
-                break
-            if not any(c.strip() for c in cells):
-                continue
-            _validate_row(line, cells, position, categories, sources, today, seen, result)
-    except csv.Error:
-        result.errors.append(RowError(0, "fil", "filen kunde inte läsas som CSV"))
-    return result
 
 
 def validate_observation(
@@ -248,40 +186,6 @@ def validate_observation(
     }, []
 
 
-def _validate_row(
-    line: int,
-    cells: list[str],
-    position: dict[str, int],
-    categories: dict[str, str],
-    sources: dict[str, str],
-    today: date,
-    seen: Counter[str],
-    result: ParsedObservations,
-) -> None:
-    value = {name: (cells[i] if i < len(cells) else "") for name, i in position.items()}
-    row, errors = validate_observation(value, categories=categories, sources=sources, today=today)
-    if row is None:
-        result.errors.extend(RowError(line, column, message) for column, message in errors)
-        return
-    content = "|".join(
-        str(row[k] or "")
-        for k in (
-            "occurred_on",
-            "time_band",
-            "area_code",
-            "category_code",
-            "source_code",
-            "count",
-            "group_size",
-            "age_band",
-            "note",
-        )
-    )
-    seen[content] += 1
-    key = hashlib.sha256(f"{content}#{seen[content]}".encode()).hexdigest()[:40]
-    result.rows.append({"line": line, **row, "external_key": f"csv:{key}"})
-
-
 def vocabulary_lookup(session: Session) -> tuple[dict[str, str], dict[str, str]]:
     """Codes and lower-cased Swedish labels of categories and sources, mapped to codes."""
     categories = {
@@ -297,57 +201,319 @@ def vocabulary_lookup(session: Session) -> tuple[dict[str, str], dict[str, str]]
     return categories, sources
 
 
-def import_observations(
-    session: Session, parsed: ParsedObservations, *, user_id: int | None = None
-) -> tuple[ImportSummary, list[RowError]]:
-    """Write the parsed rows when there is no error at all (the caller's unit commits).
+# --- bulk import: mapping, validation stream, check, write ---------------------------
 
-    Unknown area codes are row errors too. Rows already imported (same content key)
-    are duplicates and left alone.
+
+def column_key(name: str) -> str:
+    """A file's column name as the template column it stands for (or itself, lower-cased)."""
+    cleaned = name.strip().lower()
+    return ALIASES.get(cleaned, cleaned)
+
+
+def default_mapping(header: Sequence[str]) -> dict[str, int]:
+    """Template column → position in ``header``, for the columns the header names."""
+    mapping: dict[str, int] = {}
+    for i, name in enumerate(header):
+        key = column_key(name)
+        if key in COLUMNS and key not in mapping:
+            mapping[key] = i
+    return mapping
+
+
+def mapping_errors(header: Sequence[str], mapping: Mapping[str, int]) -> list[RowError]:
+    """Why ``mapping`` cannot be used with ``header`` (Swedish, as line-1 errors)."""
+    errors: list[RowError] = []
+    unknown = sorted(set(mapping) - set(COLUMNS))
+    if unknown:
+        errors.append(RowError(1, "rubrikrad", f"okända mallkolumner: {', '.join(unknown)}"))
+    missing = [c for c in REQUIRED if c not in mapping]
+    if missing:
+        errors.append(
+            RowError(1, "rubrikrad", f"kolumner saknas: {', '.join(missing)} (se mallen)")
+        )
+    if any(not 0 <= i < len(header) for i in mapping.values()):
+        errors.append(RowError(1, "rubrikrad", "en vald kolumn finns inte i filen"))
+    used = Counter(mapping.values())
+    if any(n > 1 for n in used.values()):
+        errors.append(RowError(1, "rubrikrad", "samma kolumn i filen är vald för två fält"))
+    return errors
+
+
+@dataclass(frozen=True, slots=True)
+class ImportContext:
+    """What validation checks rows against: vocabularies, known areas, today."""
+
+    categories: Mapping[str, str]
+    sources: Mapping[str, str]
+    areas: Mapping[str, int]
+    """Area code → id of the areas this import may write to."""
+    today: date
+
+
+def import_context(
+    session: Session, *, today: date, kommun_code: str | None = None
+) -> ImportContext:
+    """Vocabularies and areas from the database (only ``kommun_code``'s areas if given)."""
+    categories, sources = vocabulary_lookup(session)
+    query = select(Area.code, Area.id)
+    if kommun_code is not None:
+        query = query.where(Area.kommun_code == kommun_code)
+    areas = {str(code): int(area_id) for code, area_id in session.execute(query)}
+    return ImportContext(categories, sources, areas, today)
+
+
+_INSERT_FIELDS: Final = (
+    "area_id",
+    "occurred_on",
+    "time_band",
+    "category_code",
+    "source_code",
+    "count",
+    "group_size",
+    "age_band",
+    "note",
+    "external_key",
+)
+Progress = Callable[[float, str], None]
+
+
+def _no_progress(_fraction: float, _step: str) -> None:
+    return None
+
+
+def validate_table(
+    table: Table,
+    mapping: Mapping[str, int],
+    context: ImportContext,
+    progress: Progress = _no_progress,
+) -> Iterator[tuple[int, tuple[object, ...] | None, list[RowError]]]:
+    """Validate each row: yields ``(line, row, [])`` or ``(line, None, errors)``.
+
+    ``row`` is a tuple in ``_INSERT_FIELDS`` order with a content-based idempotency
+    key: the same content gets the same key in every import, and the n-th identical
+    row of a file gets the n-th key, so a file with two identical rows imports two.
+    Raises ``TableError`` when the file breaks off half-way (nothing is written then).
     """
-    errors = list(parsed.errors)
-    codes = sorted({str(r["area_code"]) for r in parsed.rows})
-    area_ids = dict(session.execute(select(Area.code, Area.id).where(Area.code.in_(codes))).all())
-    errors.extend(
-        RowError(int(str(r["line"])), "omrade", "okänt område (se list-areas)")
-        for r in parsed.rows
-        if r["area_code"] not in area_ids
-    )
-    keys = [str(r["external_key"]) for r in parsed.rows]
-    existing = set(
+    categories = dict(context.categories)
+    sources = dict(context.sources)
+    seen: dict[int, int] = {}
+    total = max(1, table.line_estimate)
+    rows = 0
+    for line, cells in table.rows():
+        rows += 1
+        if rows > MAX_ROWS:
+            yield line, None, [RowError(line, "fil", f"högst {MAX_ROWS} rader per fil")]
+            return
+        if rows % 5000 == 0:
+            progress(min(line / total, 1.0), f"Kontrollerar rad {line:,}".replace(",", " "))
+        value = {name: (cells[i] if i < len(cells) else "") for name, i in mapping.items()}
+        row, problems = validate_observation(
+            value, categories=categories, sources=sources, today=context.today
+        )
+        if row is None:
+            yield line, None, [RowError(line, column, message) for column, message in problems]
+            continue
+        area_id = context.areas.get(str(row["area_code"]))
+        if area_id is None:
+            yield line, None, [RowError(line, "omrade", "okänt område (se list-areas)")]
+            continue
+        content = "|".join(str(row[k] or "") for k in _CONTENT_FIELDS)
+        digest = int.from_bytes(hashlib.blake2b(content.encode(), digest_size=8).digest())
+        occurrence = seen.get(digest, 0) + 1
+        seen[digest] = occurrence
+        key = hashlib.sha256(f"{content}#{occurrence}".encode()).hexdigest()[:40]
+        yield (
+            line,
+            (
+                area_id,
+                row["occurred_on"],
+                row["time_band"],
+                row["category_code"],
+                row["source_code"],
+                row["count"],
+                row["group_size"],
+                row["age_band"],
+                row["note"],
+                f"csv:{key}",
+            ),
+            [],
+        )
+
+
+_CONTENT_FIELDS: Final = (
+    "occurred_on",
+    "time_band",
+    "area_code",
+    "category_code",
+    "source_code",
+    "count",
+    "group_size",
+    "age_band",
+    "note",
+)
+
+
+@dataclass
+class ImportCheck:
+    """What an import would do: counts, row errors and the first valid rows."""
+
+    rows: int = 0
+    valid: int = 0
+    duplicates: int = 0
+    rejected_lines: int = 0
+    error_count: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    """The first ``MAX_ERRORS_KEPT`` errors (``error_count`` has them all)."""
+    preview: list[tuple[int, tuple[object, ...]]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every row is valid (the file can be imported)."""
+        return self.error_count == 0 and self.rows > 0
+
+    def add_errors(self, errors: list[RowError]) -> None:
+        """Count a rejected row and keep its errors while there is room."""
+        self.rejected_lines += 1
+        self.error_count += len(errors)
+        room = MAX_ERRORS_KEPT - len(self.errors)
+        if room > 0:
+            self.errors.extend(errors[:room])
+
+    def messages(self) -> tuple[str, ...]:
+        """The kept errors as Swedish lines, and how many more there are."""
+        lines = [e.text() for e in self.errors]
+        if self.error_count > len(self.errors):
+            lines.append(f"… och {self.error_count - len(self.errors)} fel till.")
+        return tuple(lines)
+
+
+MAX_ERRORS_KEPT: Final = 10_000
+PREVIEW_ROWS: Final = 20
+KEY_CHUNK: Final = 5_000
+"""Keys looked up per query and rows inserted per statement (bind-parameter limits)."""
+
+
+class ImportRejected(Exception):
+    """The file has bad rows: nothing was written (the unit of work rolls back)."""
+
+    def __init__(self, check: ImportCheck) -> None:
+        super().__init__(f"{check.rejected_lines} rader avvisades")
+        self.check = check
+
+    @property
+    def summary(self) -> ImportSummary:
+        """The summary line's numbers: nothing imported."""
+        check = self.check
+        return ImportSummary(0, check.duplicates, check.rejected_lines, 0, check.messages())
+
+
+def _existing_keys(session: Session, keys: list[str]) -> set[str]:
+    return set(
         session.scalars(select(Observation.external_key).where(Observation.external_key.in_(keys)))
     )
-    fresh = [r for r in parsed.rows if r["external_key"] not in existing]
-    rejected_lines = len({e.line for e in errors})
-    if errors:
-        summary = ImportSummary(
-            0, len(existing), rejected_lines, 0, tuple(e.text() for e in errors)
-        )
-        return summary, errors
-    if fresh:
-        session.execute(
-            insert(Observation),
-            [
-                {
-                    "area_id": area_ids[str(r["area_code"])],
-                    "occurred_on": r["occurred_on"],
-                    "time_band": r["time_band"],
-                    "category_code": r["category_code"],
-                    "source_code": r["source_code"],
-                    "count": r["count"],
-                    "group_size": r["group_size"],
-                    "age_band": r["age_band"],
-                    "note": r["note"],
-                    "location_precision": "area",
-                    "is_synthetic": False,
-                    "created_by_id": user_id,
-                    "external_key": r["external_key"],
-                }
-                for r in fresh
-            ],
-        )
+
+
+def check_observations(
+    session: Session,
+    table: Table,
+    mapping: Mapping[str, int],
+    context: ImportContext,
+    progress: Progress = _no_progress,
+) -> ImportCheck:
+    """Validate every row and count what an import would add; writes nothing."""
+    check = ImportCheck()
+    header_errors = mapping_errors(table.header, mapping)
+    if header_errors:
+        check.add_errors(header_errors)
+        return check
+    pending: list[str] = []
+    for line, row, errors in validate_table(table, mapping, context, progress):
+        check.rows += 1
+        if row is None:
+            check.add_errors(errors)
+            continue
+        check.valid += 1
+        if len(check.preview) < PREVIEW_ROWS:
+            check.preview.append((line, row))
+        pending.append(str(row[-1]))
+        if len(pending) >= KEY_CHUNK:
+            check.duplicates += len(_existing_keys(session, pending))
+            pending = []
+    if pending:
+        check.duplicates += len(_existing_keys(session, pending))
+    progress(1.0, "Kontrollen är klar")
+    return check
+
+
+def import_observations(
+    session: Session,
+    table: Table,
+    mapping: Mapping[str, int],
+    context: ImportContext,
+    *,
+    user_id: int | None = None,
+    progress: Progress = _no_progress,
+) -> ImportSummary:
+    """Validate and write every row in the caller's unit of work: all rows or none.
+
+    Rows are written in chunks as they are validated (memory stays flat for a
+    million rows); the first bad row stops the writing, the rest is still checked
+    so every error is reported, and ``ImportRejected`` is raised — the caller's unit
+    of work then rolls back everything written. Rows already imported (same content
+    key) are duplicates and left alone.
+    """
+    check = ImportCheck()
+    header_errors = mapping_errors(table.header, mapping)
+    if header_errors:
+        check.add_errors(header_errors)
+        raise ImportRejected(check)
+    imported = 0
+    chunk: list[tuple[object, ...]] = []
+
+    def flush() -> int:
+        keys = [str(r[-1]) for r in chunk]
+        existing = _existing_keys(session, keys)
+        check.duplicates += len(existing)
+        fresh = [
+            dict(zip(_INSERT_FIELDS, r, strict=True)) | _FIXED | {"created_by_id": user_id}
+            for r in chunk
+            if r[-1] not in existing
+        ]
+        if fresh:
+            session.execute(insert(Observation), fresh)
+        chunk.clear()
+        return len(fresh)
+
+    for _line, row, errors in validate_table(
+        table,
+        mapping,
+        context,
+        lambda f, step: progress(0.98 * f, step.replace("Kontrollerar", "Importerar")),
+    ):
+        check.rows += 1
+        if row is None:
+            check.add_errors(errors)
+            chunk.clear()
+            continue
+        check.valid += 1
+        if check.error_count:
+            continue  # nothing more is written once a row is bad; keep checking
+        chunk.append(row)
+        if len(chunk) >= KEY_CHUNK:
+            imported += flush()
+    if check.error_count or check.rows == 0:
+        if check.rows == 0:
+            check.add_errors([RowError(2, "fil", "filen har inga rader under rubrikraden")])
+        raise ImportRejected(check)
+    if chunk:
+        imported += flush()
+    if imported:
         bump_version(session)
-    return ImportSummary(len(fresh), len(existing), 0, 0, ()), []
+    progress(1.0, "Sparar")
+    return ImportSummary(imported, check.duplicates, 0, 0, ())
+
+
+_FIXED: Final[dict[str, object]] = {"location_precision": "area", "is_synthetic": False}
 
 
 def store_observation(

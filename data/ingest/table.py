@@ -1,0 +1,233 @@
+"""Reading an uploaded table — CSV or XLSX — as a header and rows of text cells.
+
+Both formats give the same thing: a header (the first non-empty row) and the rows
+after it as lists of strings, numbered as in a spreadsheet (the header is line 1
+when it is the first row). Rows are produced lazily so a million-row file is never
+held as Python objects; iterating twice re-reads the file.
+
+CSV: UTF-8 (with or without BOM) or Windows-1252, ``;`` or ``,`` separated.
+XLSX: the first worksheet, cached values (formulas are never evaluated); dates
+become ISO dates, whole numbers lose their ``.0``. The XLSX container is checked
+before it is opened (size after unpacking, number of parts), and the XML is parsed
+with defusedxml when openpyxl uses it, so a zip or XML bomb is refused, not unpacked.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+
+XLSX_MAGIC: Final = b"PK\x03\x04"
+OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0"
+MAX_UNPACKED_BYTES: Final = 1024 * 1024 * 1024
+"""An XLSX whose parts unpack to more than this is refused (a zip bomb)."""
+MAX_RATIO: Final = 200
+"""…and so is one that unpacks to more than this many times its size."""
+MAX_PARTS: Final = 2000
+MAX_COLUMNS: Final = 200
+
+
+class TableError(ValueError):
+    """The file cannot be read as a table at all; the message is Swedish."""
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A header and a way to iterate the rows below it (``(line, cells)``)."""
+
+    kind: str
+    """"csv" or "xlsx"."""
+    header: tuple[str, ...]
+    header_line: int
+    line_estimate: int
+    """About how many lines the file has (for progress; never used for limits)."""
+    _text: str | None = None
+    _raw: bytes | None = None
+    _delimiter: str = ";"
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """Each row after the header as ``(line number, cells)``; blank rows skipped."""
+        if self.kind == "csv":
+            assert self._text is not None
+            return _csv_rows(self._text, self._delimiter, self.header_line)
+        assert self._raw is not None
+        return _xlsx_rows(self._raw, self.header_line)
+
+
+def read_table(raw: bytes, filename: str = "") -> Table:
+    """Read ``raw`` as CSV or XLSX (by content, not by name); raise ``TableError``."""
+    name = filename.lower()
+    if raw.startswith(OLE_MAGIC) or name.endswith(".xls"):
+        msg = "Gamla Excel-filer (.xls) kan inte läsas: spara som .xlsx eller CSV."
+        raise TableError(msg)
+    if raw.startswith(XLSX_MAGIC):
+        return _read_xlsx(raw)
+    if name.endswith((".xlsx", ".xlsm")):
+        msg = "Filen heter .xlsx men är ingen Excel-fil."
+        raise TableError(msg)
+    return _read_csv(raw)
+
+
+def _decode(raw: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    msg = "Filen är varken UTF-8 eller Windows-1252."
+    raise TableError(msg)
+
+
+def _read_csv(raw: bytes) -> Table:
+    text = _decode(raw)
+    if "\x00" in text:
+        msg = "Filen innehåller nolltecken: det är ingen CSV-fil."
+        raise TableError(msg)
+    first = ""
+    for first in text.split("\n", 20)[:20]:
+        if first.strip().strip(";,"):
+            break
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    records = 0
+    try:
+        for cells in reader:
+            records += 1
+            if any(c.strip() for c in cells):
+                header = tuple(c.strip() for c in cells)
+                break
+        else:
+            msg = "Filen är tom."
+            raise TableError(msg)
+    except csv.Error:
+        msg = "Filen kunde inte läsas som CSV."
+        raise TableError(msg) from None
+    if len(header) > MAX_COLUMNS:
+        msg = f"Filen har {len(header)} kolumner; högst {MAX_COLUMNS} går att läsa."
+        raise TableError(msg)
+    return Table(
+        kind="csv",
+        header=header,
+        header_line=records,
+        line_estimate=text.count("\n") + 1,
+        _text=text,
+        _delimiter=delimiter,
+    )
+
+
+def _csv_rows(text: str, delimiter: str, header_line: int) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    line = 0
+    try:
+        for cells in reader:
+            line += 1
+            if line <= header_line or not any(c.strip() for c in cells):
+                continue
+            yield line, cells
+    except csv.Error:
+        msg = f"Rad {line + 1}: filen kunde inte läsas som CSV (ett citattecken som inte slutar?)."
+        raise TableError(msg) from None
+
+
+def _check_container(raw: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        msg = "Excel-filen är skadad (ingen giltig .xlsx)."
+        raise TableError(msg) from None
+    unpacked = sum(part.file_size for part in parts)
+    if len(parts) > MAX_PARTS or unpacked > MAX_UNPACKED_BYTES or unpacked > MAX_RATIO * len(raw):
+        msg = "Excel-filen packas upp till orimligt mycket data och läses inte."
+        raise TableError(msg)
+    names = {part.filename for part in parts}
+    if "xl/workbook.xml" not in names:
+        msg = "Filen är en zip-fil men ingen Excel-arbetsbok (.xlsx)."
+        raise TableError(msg)
+
+
+def _open_sheet(raw: bytes) -> Workbook:
+    from openpyxl import load_workbook  # only XLSX imports need it
+
+    try:
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a broken workbook
+        msg = "Excel-filen kunde inte läsas (skadad eller inte en arbetsbok)."
+        raise TableError(msg) from error
+    if not workbook.worksheets:
+        msg = "Excel-filen har inget kalkylblad."
+        raise TableError(msg)
+    return workbook
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _sheet_rows(raw: bytes) -> Generator[tuple[int, list[str]], None, None]:
+    workbook = _open_sheet(raw)
+    try:
+        sheet = workbook.worksheets[0]
+        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield line, [_cell_text(v) for v in values[:MAX_COLUMNS]]
+    except TableError:
+        raise
+    except Exception as error:  # a part that breaks half-way through
+        msg = "Excel-filen kunde inte läsas till slut (skadad)."
+        raise TableError(msg) from error
+    finally:
+        workbook.close()
+
+
+def _read_xlsx(raw: bytes) -> Table:
+    _check_container(raw)
+    workbook = _open_sheet(raw)
+    try:
+        sheet = workbook.worksheets[0]
+        estimate = int(sheet.max_row or 0)
+    finally:
+        workbook.close()
+    rows = _sheet_rows(raw)
+    try:
+        for line, cells in rows:
+            if any(c.strip() for c in cells):
+                header = tuple(c.strip() for c in cells)
+                while header and not header[-1]:
+                    header = header[:-1]
+                return Table(
+                    kind="xlsx",
+                    header=header,
+                    header_line=line,
+                    line_estimate=max(estimate, line),
+                    _raw=raw,
+                )
+    finally:
+        rows.close()
+    msg = "Kalkylbladet är tomt."
+    raise TableError(msg)
+
+
+def _xlsx_rows(raw: bytes, header_line: int) -> Iterator[tuple[int, list[str]]]:
+    for line, cells in _sheet_rows(raw):
+        if line > header_line and any(c.strip() for c in cells):
+            yield line, cells
