@@ -74,6 +74,7 @@ bench: $(VENV)/.stamp-dev
 	$(PY) bench/bench_map_query.py
 	$(PY) bench/bench_assign.py
 	$(PY) bench/bench_layer_size.py
+	$(PY) bench/bench_import.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

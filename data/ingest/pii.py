@@ -116,8 +116,14 @@ _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 _FORMULA_TRIGGERS = ("=", "+", "-", "@")
 
 
+_MAY_HOLD_PII = re.compile(r"[\d@]")
+"""Every pattern above needs a digit or an "@": text without either is clean."""
+
+
 def find_pii(text: str) -> list[PiiFinding]:
     """Return the kinds of personal data found in ``text``, each once, in ``KINDS`` order."""
+    if not _MAY_HOLD_PII.search(text):
+        return []
     found: set[str] = set()
     for match in _PERSONNUMMER.finditer(text):
         kind = _identity_number_kind(match.group(1), match.group(2))
