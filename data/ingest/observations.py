@@ -495,7 +495,7 @@ def import_observations(
         ]
         if fresh:
             # Core insert (one executemany): the ORM's bulk path costs ~3x more here.
-            session.connection().execute(insert(Observation.__table__), fresh)
+            session.connection().execute(insert(OBSERVATION_TABLE), fresh)
         chunk.clear()
         return len(fresh)
 
@@ -528,6 +528,7 @@ def import_observations(
     return ImportSummary(imported, check.duplicates, 0, 0, ())
 
 
+OBSERVATION_TABLE: Final = Observation.metadata.tables["observation"]
 _FIXED: Final[dict[str, object]] = {"location_precision": "area", "is_synthetic": False}
 
 

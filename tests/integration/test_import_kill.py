@@ -89,8 +89,8 @@ def test_sigkill_mid_import_leaves_the_database_unchanged(
     assert process.stderr is not None
     deadline = time.monotonic() + 120
     for line in process.stderr:
-        done = int("".join(c for c in line.split("(")[0] if c.isdigit()) or 0)
-        if line.startswith("Importerar rad") and done >= ROWS // 2:
+        reached = int("".join(c for c in line.split("(")[0] if c.isdigit()) or 0)
+        if line.startswith("Importerar rad") and reached >= ROWS // 2:
             break
         assert time.monotonic() < deadline, "the import made no progress"
     assert process.poll() is None, "the import finished before it could be killed"

@@ -206,8 +206,6 @@ def test_identical_rows_get_distinct_keys_that_are_stable_across_files() -> None
     assert len(set(first)) == 3
     again = [row[-1] for _, row in valid_rows(raw)]
     assert again == first
-    as_xlsx = xlsx(
-        [["datum", "tid", "omrade", "kategori", "kalla", "antal"]]
-        + [["2026-11-20", "kväll", "0380-D01", "samling", "fritid", 2]] * 3
-    )
+    header: list[object] = ["datum", "tid", "omrade", "kategori", "kalla", "antal"]
+    as_xlsx = xlsx([header] + [["2026-11-20", "kväll", "0380-D01", "samling", "fritid", 2]] * 3)
     assert [row[-1] for _, row in valid_rows(as_xlsx)] == first
