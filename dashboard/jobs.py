@@ -1,16 +1,28 @@
-"""Running area imports in a background thread, with progress in the database."""
+"""Running imports in background threads, with progress in the database (and a side file)."""
 
 from __future__ import annotations
 
+import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 
 from dashboard.state import app_state
+from dashboard.uploads import jobs_folder
 from data.areas import AreaImportError, import_areas, read_area_layer
 from data.db import unit_of_work
+from data.ingest.observations import (
+    ImportRejected,
+    check_observations,
+    import_context,
+    import_observations,
+)
+from data.ingest.table import TableError, read_table
 from data.jobs import JobProgress, finish_job
 
 
@@ -34,7 +46,8 @@ def run_area_import(app: Flask, job_id: str, request: AreaImportRequest) -> None
     the job 'failed' with the Swedish reason.
     """
     state = app_state(app)
-    progress = JobProgress(state.sessions, job_id)
+    folder = jobs_folder(app)
+    progress = JobProgress(state.sessions, job_id, folder)
     try:
         layer = read_area_layer(
             request.path,
@@ -54,7 +67,7 @@ def run_area_import(app: Flask, job_id: str, request: AreaImportRequest) -> None
                 progress=lambda f, step: progress(0.6 + 0.4 * f, step),
             )
     except AreaImportError as error:
-        finish_job(state.sessions, job_id, ok=False, messages=[str(error)])
+        finish_job(state.sessions, job_id, ok=False, messages=[str(error)], folder=folder)
     except Exception:  # an unexpected failure: report it without internals, keep the log
         app.logger.exception("area import %s failed", job_id)
         finish_job(
@@ -62,21 +75,165 @@ def run_area_import(app: Flask, job_id: str, request: AreaImportRequest) -> None
             job_id,
             ok=False,
             messages=["Ett oväntat fel inträffade; ingenting importerades. Se serverloggen."],
+            folder=folder,
         )
     else:
         state.cubes.clear()
-        finish_job(state.sessions, job_id, ok=True, messages=summary.messages)
+        finish_job(state.sessions, job_id, ok=True, messages=summary.messages, folder=folder)
     finally:
         request.path.unlink(missing_ok=True)
 
 
 def start_area_import(app: Flask, job_id: str, request: AreaImportRequest) -> threading.Thread:
     """Start :func:`run_area_import` in a daemon thread and return it."""
+    return start_job_thread(run_area_import, app, job_id, request)
+
+
+@dataclass(frozen=True, slots=True)
+class ObservationImportRequest:
+    """One uploaded observation file, its column mapping and who imports it."""
+
+    path: Path
+    mapping: dict[str, int]
+    user_id: int
+    kommun_code: str | None
+
+    @property
+    def check_path(self) -> Path:
+        """Where the check's result waits for the page (beside the upload)."""
+        return self.path.with_name(self.path.name + ".check.json")
+
+
+def _preview_row(row: tuple[object, ...], codes: dict[int, str]) -> dict[str, str]:
+    area_id, day, band, category, source, count, group, age, note, _key = row
+    return {
+        "datum": str(day),
+        "tid": str(band or ""),
+        "omrade": codes.get(int(str(area_id)), ""),
+        "kategori": str(category),
+        "kalla": str(source),
+        "antal": str(count),
+        "gruppstorlek": str(group or ""),
+        "alder": str(age or ""),
+        "anteckning": str(note or ""),
+    }
+
+
+def run_observation_check(app: Flask, job_id: str, request: ObservationImportRequest) -> None:
+    """Validate every row (nothing written) and leave the result beside the upload.
+
+    The result holds counts, the first row errors (never a rejected value) and the
+    first valid rows for the preview, plus the mapping it was made with, so the
+    import can refuse to run on a mapping that was never checked.
+    """
+    state = app_state(app)
+    folder = jobs_folder(app)
+    progress = JobProgress(state.sessions, job_id, folder)
+    try:
+        table = read_table(request.path.read_bytes(), request.path.name)
+        with state.sessions() as session:
+            context = import_context(session, today=date.today(), kommun_code=request.kommun_code)
+            check = check_observations(session, table, request.mapping, context, progress)
+        codes = {area_id: code for code, area_id in context.areas.items()}
+        result = {
+            "mapping": request.mapping,
+            "ok": check.ok,
+            "rows": check.rows,
+            "valid": check.valid,
+            "duplicates": check.duplicates,
+            "rejected": check.rejected_lines,
+            "errors": list(check.messages()[:MAX_ERRORS_ON_PAGE]),
+            "error_count": check.error_count,
+            "preview": [[line, _preview_row(row, codes)] for line, row in check.preview],
+        }
+        request.check_path.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    except TableError as error:
+        request.path.unlink(missing_ok=True)
+        finish_job(state.sessions, job_id, ok=False, messages=[str(error)], folder=folder)
+    except Exception:
+        app.logger.exception("observation check %s failed", job_id)
+        finish_job(
+            state.sessions,
+            job_id,
+            ok=False,
+            messages=["Ett oväntat fel inträffade vid kontrollen. Se serverloggen."],
+            folder=folder,
+        )
+    else:
+        line = (
+            f"{check.valid} rader kan importeras."
+            if check.ok
+            else f"{check.rejected_lines} rader har fel: rätta filen eller kolumnvalen."
+        )
+        finish_job(state.sessions, job_id, ok=True, messages=[line], folder=folder)
+
+
+def run_observation_import(app: Flask, job_id: str, request: ObservationImportRequest) -> None:
+    """Import a checked file as one unit of work (all rows or none); report into the job.
+
+    Always removes the upload and its check result.
+    """
+    state = app_state(app)
+    folder = jobs_folder(app)
+    progress = JobProgress(state.sessions, job_id, folder)
+    try:
+        table = read_table(request.path.read_bytes(), request.path.name)
+        with unit_of_work(state.sessions) as session:
+            context = import_context(session, today=date.today(), kommun_code=request.kommun_code)
+            summary = import_observations(
+                session,
+                table,
+                request.mapping,
+                context,
+                user_id=request.user_id,
+                progress=progress,
+            )
+    except ImportRejected as rejected:
+        lines = ["Ingenting importerades.", *rejected.check.messages()[:MAX_ERRORS_ON_PAGE]]
+        finish_job(state.sessions, job_id, ok=False, messages=lines, folder=folder)
+    except TableError as error:
+        finish_job(
+            state.sessions,
+            job_id,
+            ok=False,
+            messages=[f"Ingenting importerades. {error}"],
+            folder=folder,
+        )
+    except Exception:
+        app.logger.exception("observation import %s failed", job_id)
+        finish_job(
+            state.sessions,
+            job_id,
+            ok=False,
+            messages=["Ett oväntat fel inträffade; ingenting importerades. Se serverloggen."],
+            folder=folder,
+        )
+    else:
+        state.cubes.clear()
+        lines = [
+            f"{summary.imported} observationer importerades"
+            + (
+                f", {summary.duplicates} fanns redan (hoppades över)."
+                if summary.duplicates
+                else "."
+            ),
+            "De syns nu i lägesbilden.",
+        ]
+        finish_job(state.sessions, job_id, ok=True, messages=lines, folder=folder)
+    finally:
+        request.path.unlink(missing_ok=True)
+        request.check_path.unlink(missing_ok=True)
+
+
+MAX_ERRORS_ON_PAGE = 200
+
+
+def start_job_thread(
+    target: Callable[[Flask, str, Any], None], app: Flask, job_id: str, request: object
+) -> threading.Thread:
+    """Run ``target(app, job_id, request)`` in a daemon thread and return it."""
     thread = threading.Thread(
-        target=run_area_import,
-        args=(app, job_id, request),
-        name=f"import-{job_id[:8]}",
-        daemon=True,
+        target=target, args=(app, job_id, request), name=f"job-{job_id[:8]}", daemon=True
     )
     thread.start()
     return thread

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, jsonify, request
 from dashboard.auth import current_viewer
 from dashboard.state import app_state, areas_version, current_cube, db_session
 from data.db import database_answers
+from data.ingest.observations import template_csv
 from data.queries import AccessDenied, area_layer_geojson, layer_scope
 from data.vocabulary import AREA_LEVELS, codes
 
@@ -21,6 +22,18 @@ def healthz() -> Any:
     if database_answers(app_state().engine):
         return jsonify({"status": "ok", "database": "ok"})
     return jsonify({"status": "error", "database": "unavailable"}), 503
+
+
+@bp.route("/importera/mall.csv")
+def observation_template() -> Response:
+    """The import template (header + one example row), UTF-8 with BOM for Excel."""
+    try:
+        current_viewer()  # signed-in users only
+    except AccessDenied:
+        abort(403)
+    response = Response("\ufeff" + template_csv(), mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = 'attachment; filename="ssp-observationer-mall.csv"'
+    return response
 
 
 @bp.route("/geo/<kommun>/<level>.geojson")

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 import secrets
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +16,13 @@ from dashboard.auth import require_role
 from dashboard.jobs import AreaImportRequest, start_area_import
 from dashboard.pages.admin_areas import ROLES, summary_table
 from dashboard.state import app_state, db_session
+from dashboard.uploads import (
+    UploadError,
+    decode_upload,
+    remove_stale_uploads,
+    report_items,
+    upload_dir,
+)
 from data.areas import (
     IMPORT_LEVELS,
     LAYER_FORMATS,
@@ -37,48 +41,6 @@ MAX_LAYER_BYTES = 100 * 1024 * 1024
 MAX_POPULATION_BYTES = 20 * 1024 * 1024
 TOKEN = re.compile(r"[0-9a-f]{32}\.(geojson|json|gpkg|zip|parquet|geoparquet)")
 CRS_TEXT = re.compile(r"(EPSG|epsg):\d{4,6}")
-
-
-def upload_dir() -> Path:
-    """Where uploaded layer files wait for their import (inside the instance folder)."""
-    path = Path(current_app.instance_path) / "uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-UPLOAD_MAX_AGE_SECONDS = 3600
-
-
-def remove_stale_uploads(folder: Path, *, now: float | None = None) -> int:
-    """Delete uploads older than an hour (abandoned before import); return how many."""
-    limit = (now if now is not None else time.time()) - UPLOAD_MAX_AGE_SECONDS
-    removed = 0
-    for path in folder.iterdir():
-        if path.is_file() and path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
-
-
-def decode_upload(contents: Any, limit: int) -> bytes:
-    """The bytes of a ``dcc.Upload`` data URL; refuses other input and oversize files."""
-    if not isinstance(contents, str) or "," not in contents:
-        msg = "Ingen fil mottogs."
-        raise AreaImportError(msg)
-    encoded = contents.split(",", 1)[1]
-    if len(encoded) * 3 // 4 > limit:
-        msg = f"Filen är för stor (högst {limit // (1024 * 1024)} MB)."
-        raise AreaImportError(msg)
-    try:
-        return base64.b64decode(encoded, validate=True)
-    except (binascii.Error, ValueError):
-        msg = "Filen kunde inte avkodas."
-        raise AreaImportError(msg) from None
-
-
-def _report(lines: list[str] | tuple[str, ...], *, ok: bool) -> list[html.Li]:
-    css = "report-ok" if ok else "report-error"
-    return [html.Li(line, className=css) for line in lines]
 
 
 def _field_options(fields: list[str]) -> list[dict[str, str]]:
@@ -156,7 +118,7 @@ def register(app: Dash) -> None:
             except Exception:  # whatever the reader says, the file is not kept
                 path.unlink(missing_ok=True)
                 raise
-        except AreaImportError as error:
+        except (AreaImportError, UploadError) as error:
             return html.Span(str(error), className="report-error"), *nothing
         except Exception:
             current_app.logger.exception("reading an uploaded layer failed")
@@ -220,7 +182,7 @@ def register(app: Dash) -> None:
         if not problems and not path.exists():
             problems.append("Filen finns inte längre; ladda upp den igen.")
         if problems:
-            return no_update, True, _report(problems, ok=False), "0", ""
+            return no_update, True, report_items(problems, ok=False), "0", ""
         with unit_of_work(app_state().sessions) as session:
             job_id = start_job(session, kind="areas", user_id=user.id)
         request = AreaImportRequest(
@@ -249,9 +211,9 @@ def register(app: Dash) -> None:
         user = require_role(*ROLES)
         if not isinstance(job_id, str):
             return no_update, no_update, no_update, True, no_update
-        status = job_status(db_session(), job_id, user_id=user.id)
+        status = job_status(db_session(), job_id, user_id=user.id, folder=upload_dir())
         if status is None:
-            return "0", "", _report(["Okänt importjobb."], ok=False), True, no_update
+            return "0", "", report_items(["Okänt importjobb."], ok=False), True, no_update
         value = str(round(100 * status.progress))
         if status.status == "running":
             return value, status.step, no_update, False, no_update
@@ -259,7 +221,7 @@ def register(app: Dash) -> None:
         return (
             value,
             status.step,
-            _report(status.messages, ok=status.status == "done"),
+            report_items(status.messages, ok=status.status == "done"),
             True,
             summary,
         )
@@ -276,14 +238,14 @@ def register(app: Dash) -> None:
             values = parse_population_csv(decode_upload(contents, MAX_POPULATION_BYTES))
             with unit_of_work(app_state().sessions) as session:
                 updated, unknown = import_population(session, values, skip_unknown=True)
-        except AreaImportError as error:
-            return html.Ul(_report([f"Ingenting importerades. {error}"], ok=False)), no_update
+        except (AreaImportError, UploadError) as error:
+            return html.Ul(report_items([f"Ingenting importerades. {error}"], ok=False)), no_update
         lines = [f"Befolkning 10–19 år uppdaterad för {updated} områden."]
         if unknown:
             lines.append(
                 f"{len(unknown)} koder finns inte här och hoppades över: {', '.join(unknown[:5])}"
             )
-        return html.Ul(_report(lines, ok=True)), summary_table(area_summary(db_session()))
+        return html.Ul(report_items(lines, ok=True)), summary_table(area_summary(db_session()))
 
     @app.callback(
         Output(ids.OWN_MEMBERS, "options"),
@@ -317,5 +279,5 @@ def register(app: Dash) -> None:
                 )
                 line = f"Eget område {area.code} ({area.name}) sparat av {len(members)} delområden."
         except AreaImportError as error:
-            return html.Ul(_report([str(error)], ok=False)), no_update
-        return html.Ul(_report([line], ok=True)), summary_table(area_summary(db_session()))
+            return html.Ul(report_items([str(error)], ok=False)), no_update
+        return html.Ul(report_items([line], ok=True)), summary_table(area_summary(db_session()))

@@ -138,7 +138,7 @@ def test_abandoned_uploads_are_removed_after_an_hour(tmp_path: Any) -> None:
     import os
     import time
 
-    from dashboard.callbacks.admin_areas import remove_stale_uploads
+    from dashboard.uploads import remove_stale_uploads
 
     old, new = tmp_path / "old.geojson", tmp_path / "new.geojson"
     old.write_text("x")

@@ -1,0 +1,271 @@
+"""Callbacks of the import page: upload, check (preview), import — coordinators only.
+
+Every callback checks the role server-side. An upload is written under a token
+that carries the uploader's user id, and every later step refuses a token that is
+not the current user's. The import runs only on a mapping that a finished check
+passed (the check's result is kept beside the upload with the mapping it used).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from pathlib import Path
+from typing import Any, Final
+
+from dash import Dash, Input, Output, State, html, no_update
+from flask import current_app
+
+from dashboard import ids
+from dashboard.auth import require_role
+from dashboard.jobs import (
+    ObservationImportRequest,
+    run_observation_check,
+    run_observation_import,
+    start_job_thread,
+)
+from dashboard.pages.import_page import COLUMN_LABELS, ROLES
+from dashboard.state import app_state, db_session
+from dashboard.uploads import (
+    UploadError,
+    decode_upload,
+    remove_stale_uploads,
+    report_items,
+    upload_dir,
+)
+from data.db import unit_of_work
+from data.ingest.observations import COLUMNS, REQUIRED, default_mapping
+from data.ingest.table import MAX_COLUMNS, TableError, read_table
+from data.jobs import job_status, start_job
+
+MAX_IMPORT_BYTES: Final = 60 * 1024 * 1024
+"""Largest file through the page (about a million rows); bigger files: the CLI."""
+SUFFIXES: Final = (".csv", ".txt", ".xlsx")
+TOKEN: Final = re.compile(r"u(?P<user>\d+)-[0-9a-f]{32}\.(csv|txt|xlsx)")
+MAP_OUTPUTS: Final = [
+    *(Output(ids.import_map(c), "options") for c in COLUMNS),
+    *(Output(ids.import_map(c), "value") for c in COLUMNS),
+]
+MAP_STATES: Final = [State(ids.import_map(c), "value") for c in COLUMNS]
+
+
+def _owned_upload(token: Any, user_id: int) -> Path | None:
+    """The upload behind ``token`` when it is the user's own and still there."""
+    if not isinstance(token, str):
+        return None
+    match = TOKEN.fullmatch(token)
+    if match is None or int(match["user"]) != user_id:
+        return None
+    path = upload_dir() / token
+    return path if path.is_file() else None
+
+
+def _mapping(values: tuple[Any, ...]) -> tuple[dict[str, int], list[str]]:
+    """The chosen mapping from the dropdown values, and what is wrong with it."""
+    mapping: dict[str, int] = {}
+    for column, value in zip(COLUMNS, values, strict=True):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < MAX_COLUMNS:
+            return {}, ["Ogiltigt kolumnval."]
+        mapping[column] = value
+    problems = [
+        f"Välj en kolumn för {COLUMN_LABELS[c].split(' (')[0].lower()}."
+        for c in REQUIRED
+        if c not in mapping
+    ]
+    if len(set(mapping.values())) < len(mapping):
+        problems.append("Samma kolumn i filen är vald för två fält.")
+    return mapping, problems
+
+
+def _error(lines: list[str]) -> html.Ul:
+    return html.Ul(report_items(lines, ok=False), className="report")
+
+
+def _preview(result: dict[str, Any]) -> list[Any]:
+    """Counts, the first valid rows and the row errors of a finished check."""
+    counts = html.P(
+        f"{result['rows']} rader lästes: {result['valid']} utan fel, "
+        f"{result['rejected']} med fel; {result['duplicates']} finns redan och hoppas över.",
+        id="import-counts",
+    )
+    parts: list[Any] = [counts]
+    if result["errors"]:
+        parts.append(html.H4("Fel per rad (värdena visas inte)"))
+        parts.append(_error(result["errors"]))
+    if result["preview"]:
+        head = html.Tr(
+            [html.Th("Rad")] + [html.Th(COLUMN_LABELS[c].split(" (")[0]) for c in COLUMNS]
+        )
+        body = [
+            html.Tr([html.Td(str(line))] + [html.Td(row[c]) for c in COLUMNS])
+            for line, row in result["preview"]
+        ]
+        parts.append(html.H4(f"Förhandsvisning: de första {len(body)} raderna utan fel"))
+        parts.append(
+            html.Table([html.Thead(head), html.Tbody(body)], className="top preview", id="preview")
+        )
+    return parts
+
+
+def _read_check(upload: Path) -> dict[str, Any] | None:
+    try:
+        value = json.loads(upload.with_name(upload.name + ".check.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def register(app: Dash) -> None:
+    """Register the import page's callbacks on ``app``."""
+
+    @app.callback(
+        Output(ids.IMPORT_UPLOAD_INFO, "children"),
+        Output(ids.IMPORT_TOKEN, "data"),
+        Output(ids.IMPORT_CHECK, "disabled"),
+        Output(ids.IMPORT_RUN, "disabled"),
+        Output(ids.IMPORT_RESULT, "children"),
+        Output(ids.IMPORT_PREVIEW, "children"),
+        Output(ids.IMPORT_PROGRESS, "value"),
+        Output(ids.IMPORT_STEP, "children"),
+        *MAP_OUTPUTS,
+        Input(ids.IMPORT_UPLOAD, "contents"),
+        State(ids.IMPORT_UPLOAD, "filename"),
+        prevent_initial_call=True,
+    )
+    def receive_file(contents: Any, filename: Any) -> tuple[Any, ...]:
+        user = require_role(*ROLES)
+
+        def refused(message: str) -> tuple[Any, ...]:
+            info = html.Span(message, className="report-error")
+            no_columns: list[list[Any]] = [[] for _ in COLUMNS]
+            return (info, None, True, True, [], [], "0", "", *no_columns, *(None for _ in COLUMNS))
+
+        name = str(filename or "") if isinstance(filename, str | None) else ""
+        suffix = Path(name).suffix.lower()
+        if suffix not in SUFFIXES:
+            return refused(
+                f"Filtypen {suffix or '(ingen)'} stöds inte: använd CSV eller Excel (.xlsx)."
+            )
+        folder = upload_dir()
+        remove_stale_uploads(folder)
+        try:
+            data = decode_upload(contents, MAX_IMPORT_BYTES)
+            table = read_table(data, name)
+        except (UploadError, TableError) as error:
+            return refused(str(error))
+        token = f"u{user.id}-{secrets.token_hex(16)}{suffix}"
+        (folder / token).write_bytes(data)
+        options = [
+            {"label": f"{header or '(utan rubrik)'} – kolumn {i + 1}", "value": i}
+            for i, header in enumerate(table.header)
+        ]
+        guess = default_mapping(table.header)
+        kind = "Excel" if table.kind == "xlsx" else "CSV"
+        info = (
+            f"{name}: {kind}, {len(data) // 1024} kB, {len(table.header)} kolumner. "
+            "Kontrollera kolumnvalen och tryck på Kontrollera filen."
+        )
+        return (
+            info,
+            token,
+            False,
+            True,
+            [],
+            [],
+            "0",
+            "",
+            *(options for _ in COLUMNS),
+            *(guess.get(c) for c in COLUMNS),
+        )
+
+    def start(kind: str, token: Any, values: tuple[Any, ...]) -> tuple[Any, ...]:
+        user = require_role(*ROLES)
+        upload = _owned_upload(token, user.id)
+        if upload is None:
+            return no_update, True, _error(["Ladda upp filen (igen) först."]), no_update, True
+        mapping, problems = _mapping(values)
+        if kind == "import" and not problems:
+            checked = _read_check(upload)
+            if checked is None or checked.get("mapping") != mapping:
+                problems.append("Kontrollera filen med de här kolumnvalen först.")
+            elif not checked.get("ok"):
+                problems.append("Filen har fel: rätta dem och ladda upp den igen.")
+        if problems:
+            return no_update, True, _error(problems), no_update, True
+        with unit_of_work(app_state().sessions) as session:
+            job_id = start_job(session, kind=f"observations-{kind}", user_id=user.id)
+        request = ObservationImportRequest(
+            path=upload, mapping=mapping, user_id=user.id, kommun_code=user.kommun_code
+        )
+        target = run_observation_check if kind == "check" else run_observation_import
+        start_job_thread(target, current_app._get_current_object(), job_id, request)  # type: ignore[attr-defined]
+        return {"id": job_id, "kind": kind}, False, [], [], True
+
+    @app.callback(
+        Output(ids.IMPORT_JOB, "data"),
+        Output(ids.IMPORT_POLL, "disabled"),
+        Output(ids.IMPORT_RESULT, "children", allow_duplicate=True),
+        Output(ids.IMPORT_PREVIEW, "children", allow_duplicate=True),
+        Output(ids.IMPORT_RUN, "disabled", allow_duplicate=True),
+        Input(ids.IMPORT_CHECK, "n_clicks"),
+        State(ids.IMPORT_TOKEN, "data"),
+        *MAP_STATES,
+        prevent_initial_call=True,
+    )
+    def start_check(_clicks: Any, token: Any, *values: Any) -> tuple[Any, ...]:
+        return start("check", token, values)
+
+    @app.callback(
+        Output(ids.IMPORT_JOB, "data", allow_duplicate=True),
+        Output(ids.IMPORT_POLL, "disabled", allow_duplicate=True),
+        Output(ids.IMPORT_RESULT, "children", allow_duplicate=True),
+        Output(ids.IMPORT_PREVIEW, "children", allow_duplicate=True),
+        Output(ids.IMPORT_RUN, "disabled", allow_duplicate=True),
+        Input(ids.IMPORT_RUN, "n_clicks"),
+        State(ids.IMPORT_TOKEN, "data"),
+        *MAP_STATES,
+        prevent_initial_call=True,
+    )
+    def start_import(_clicks: Any, token: Any, *values: Any) -> tuple[Any, ...]:
+        return start("import", token, values)
+
+    @app.callback(
+        Output(ids.IMPORT_PROGRESS, "value", allow_duplicate=True),
+        Output(ids.IMPORT_STEP, "children", allow_duplicate=True),
+        Output(ids.IMPORT_RESULT, "children", allow_duplicate=True),
+        Output(ids.IMPORT_PREVIEW, "children", allow_duplicate=True),
+        Output(ids.IMPORT_POLL, "disabled", allow_duplicate=True),
+        Output(ids.IMPORT_RUN, "disabled", allow_duplicate=True),
+        Output(ids.IMPORT_CHECK, "disabled", allow_duplicate=True),
+        Input(ids.IMPORT_POLL, "n_intervals"),
+        State(ids.IMPORT_JOB, "data"),
+        State(ids.IMPORT_TOKEN, "data"),
+        prevent_initial_call=True,
+    )
+    def poll(_ticks: Any, job: Any, token: Any) -> tuple[Any, ...]:
+        user = require_role(*ROLES)
+        if not (
+            isinstance(job, dict)
+            and isinstance(job.get("id"), str)
+            and job.get("kind") in ("check", "import")
+        ):
+            return (no_update,) * 4 + (True, no_update, no_update)
+        status = job_status(db_session(), job["id"], user_id=user.id, folder=upload_dir())
+        if status is None:
+            return "0", "", _error(["Okänt importjobb."]), [], True, True, no_update
+        value = str(round(100 * status.progress))
+        if status.status == "running":
+            return value, status.step, no_update, no_update, False, True, True
+        ok = status.status == "done"
+        result = html.Ul(report_items(status.messages, ok=ok), className="report")
+        if job["kind"] == "import":
+            return value, status.step, result, [], True, True, not ok
+        upload = _owned_upload(token, user.id)
+        checked = _read_check(upload) if upload is not None and ok else None
+        if checked is None:
+            return value, status.step, result, [], True, True, False
+        result = html.Ul(report_items(status.messages, ok=bool(checked["ok"])), className="report")
+        return value, status.step, result, _preview(checked), True, not checked["ok"], False

@@ -1,0 +1,162 @@
+"""Importera: observations from a CSV or Excel file — map columns, check, then import."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.auth import require_role
+from dashboard.pages.overview import denied
+from dashboard.state import db_session
+from data.ingest.observations import COLUMNS, REQUIRED
+from data.queries import AccessDenied, category_options, source_options
+from data.vocabulary import AGE_BANDS, GROUP_SIZE_BANDS
+
+PATH = "/importera"
+NAME = "Importera"
+ROLES = ("coordinator",)
+TEMPLATE_URL = "/importera/mall.csv"
+COLUMN_LABELS: Final = {
+    "datum": "Datum",
+    "tid": "Tid på dygnet (dag/kväll/natt)",
+    "omrade": "Område (kod)",
+    "kategori": "Kategori",
+    "kalla": "Källa",
+    "antal": "Antal händelser",
+    "gruppstorlek": "Gruppstorlek",
+    "alder": "Ålder",
+    "anteckning": "Anteckning",
+}
+
+
+def _vocabulary() -> html.Details:
+    session = db_session()
+    categories = ", ".join(f"{code} ({label})" for code, label in category_options(session))
+    sources = ", ".join(f"{code} ({label})" for code, label in source_options(session))
+    return html.Details(
+        [
+            html.Summary("Giltiga värden i mallens kolumner"),
+            html.Ul(
+                [
+                    html.Li("datum: 2026-11-20, 20261120 eller 20/11/2026 (inte i framtiden)"),
+                    html.Li("tid: dag, kväll eller natt (eller tomt)"),
+                    html.Li("omrade: områdets kod, t.ex. 0380-D01 (se Översikt)"),
+                    html.Li(f"kategori: kod eller namn – {categories}"),
+                    html.Li(f"kalla: kod eller namn – {sources}"),
+                    html.Li("antal: heltal, minst 1 (tomt = 1)"),
+                    html.Li(f"gruppstorlek: {', '.join(GROUP_SIZE_BANDS)} (valfritt)"),
+                    html.Li(f"alder: {', '.join(AGE_BANDS)} (valfritt)"),
+                    html.Li(
+                        "anteckning: högst 280 tecken, aldrig namn, personnummer, "
+                        "telefonnummer, e-post eller adresser (valfritt)"
+                    ),
+                ]
+            ),
+        ],
+        className="vocabulary",
+    )
+
+
+def _mapping_row(column: str) -> html.Div:
+    required = column in REQUIRED
+    return html.Div(
+        [
+            html.Label(
+                COLUMN_LABELS[column] + (" *" if required else ""),
+                htmlFor=ids.import_map(column),
+            ),
+            dcc.Dropdown(
+                id=ids.import_map(column),
+                options=[],
+                value=None,
+                placeholder="Välj kolumn i filen" if required else "(används inte)",
+            ),
+        ],
+        className="mapping-row",
+    )
+
+
+def layout(**_query: Any) -> html.Div:
+    """The import page; only coordinators (checked server-side here and in every callback)."""
+    try:
+        require_role(*ROLES)
+    except AccessDenied:
+        return denied("Import av observationer är till för SSP-samordnare.")
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.H2("Importera observationer"),
+                    html.P(
+                        [
+                            "Ladda upp en CSV- eller Excel-fil (.xlsx) med en rad per "
+                            "observation. Utgå gärna från ",
+                            html.A("mallen (CSV)", href=TEMPLATE_URL, id="import-template"),
+                            ". Filen kontrolleras rad för rad innan något sparas, och "
+                            "importen sparar alla rader eller ingen. Samma fil två gånger "
+                            "ger inga dubbletter.",
+                        ]
+                    ),
+                    html.P(
+                        "Bara gruppnivå: celler med personnummer, telefonnummer, e-post "
+                        "eller adresser stoppar importen och sparas aldrig.",
+                        className="notice",
+                    ),
+                    _vocabulary(),
+                    dcc.Upload(
+                        id=ids.IMPORT_UPLOAD,
+                        children=html.Div(
+                            ["Dra hit en fil eller ", html.A("välj fil"), " (CSV eller .xlsx)"]
+                        ),
+                        className="upload",
+                        accept=".csv,.txt,.xlsx",
+                        multiple=False,
+                    ),
+                    html.Div(id=ids.IMPORT_UPLOAD_INFO, role="status"),
+                    dcc.Store(id=ids.IMPORT_TOKEN),
+                    dcc.Store(id=ids.IMPORT_JOB),
+                    dcc.Interval(id=ids.IMPORT_POLL, interval=500, disabled=True),
+                ],
+                className="card",
+            ),
+            html.Div(
+                [
+                    html.H3("1. Kolumner"),
+                    html.P(
+                        "Välj vilken kolumn i filen som motsvarar varje fält. Kolumner med "
+                        "mallens namn (eller engelska namn) väljs automatiskt. * = krävs."
+                    ),
+                    html.Div([_mapping_row(c) for c in COLUMNS], className="mapping"),
+                    html.Button(
+                        "2. Kontrollera filen",
+                        id=ids.IMPORT_CHECK,
+                        n_clicks=0,
+                        className="primary",
+                        disabled=True,
+                    ),
+                    html.Button(
+                        "3. Importera",
+                        id=ids.IMPORT_RUN,
+                        n_clicks=0,
+                        className="primary",
+                        disabled=True,
+                    ),
+                    html.Div(
+                        [
+                            html.Progress(
+                                id=ids.IMPORT_PROGRESS, value="0", max="100", className="progress"
+                            ),
+                            html.Span(id=ids.IMPORT_STEP, className="step"),
+                        ]
+                    ),
+                    html.Div(id=ids.IMPORT_RESULT, role="status"),
+                    html.Div(id=ids.IMPORT_PREVIEW),
+                ],
+                className="card",
+                id=ids.IMPORT_MAPPING,
+            ),
+        ],
+        className="page import-page",
+    )

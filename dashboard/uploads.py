@@ -1,0 +1,68 @@
+"""Uploaded files: where they wait, how they are decoded, when they are removed.
+
+Files arrive through ``dcc.Upload`` as base64 data URLs in a callback, are written
+to ``instance/uploads`` under a random token, and are removed by the job that uses
+them, or after an hour when abandoned. Job progress side files live beside them.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import time
+from pathlib import Path
+from typing import Any
+
+from dash import html
+from flask import Flask, current_app
+
+UPLOAD_MAX_AGE_SECONDS = 3600
+
+
+class UploadError(ValueError):
+    """An upload that cannot be used; the message is Swedish."""
+
+
+def jobs_folder(app: Flask) -> Path:
+    """Where uploads and job progress side files live (shared by this machine's workers)."""
+    path = Path(app.instance_path) / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def upload_dir() -> Path:
+    """Where uploaded files wait for their import (inside the instance folder)."""
+    return jobs_folder(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+def remove_stale_uploads(folder: Path, *, now: float | None = None) -> int:
+    """Delete uploads older than an hour (abandoned before import); return how many."""
+    limit = (now if now is not None else time.time()) - UPLOAD_MAX_AGE_SECONDS
+    removed = 0
+    for path in folder.iterdir():
+        if path.is_file() and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def decode_upload(contents: Any, limit: int) -> bytes:
+    """The bytes of a ``dcc.Upload`` data URL; refuses other input and oversize files."""
+    if not isinstance(contents, str) or "," not in contents:
+        msg = "Ingen fil mottogs."
+        raise UploadError(msg)
+    encoded = contents.split(",", 1)[1]
+    if len(encoded) * 3 // 4 > limit:
+        msg = f"Filen är för stor (högst {limit // (1024 * 1024)} MB)."
+        raise UploadError(msg)
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        msg = "Filen kunde inte avkodas."
+        raise UploadError(msg) from None
+
+
+def report_items(lines: list[str] | tuple[str, ...], *, ok: bool) -> list[html.Li]:
+    """Swedish report lines as list items, styled as success or error."""
+    css = "report-ok" if ok else "report-error"
+    return [html.Li(line, className=css) for line in lines]

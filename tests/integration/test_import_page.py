@@ -1,0 +1,344 @@
+"""The import page: upload → column mapping → check with preview → import, coordinators only."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import secrets
+import time
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from dashboard import create_app, ids
+from dashboard.state import app_state
+from data.db import unit_of_work
+from data.demo import build_demo
+from data.ingest.observations import COLUMNS
+from data.models import Observation
+from data.setup import initialise_database
+from tests.helpers import call_callback, login
+
+PASSWORD = "import-page-test-1"
+DAY = (date.today() - timedelta(days=3)).isoformat()
+UPLOAD_OUT = "im-upload-info.children"
+CHECK_OUT = "..im-job.data..."
+RUN_OUT = "im-job.data@"
+POLL_OUT = "im-progress.value@"
+
+
+@pytest.fixture(scope="module")
+def import_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """An app of its own: these tests write observations."""
+    instance = tmp_path_factory.mktemp("import-instance")
+    app = create_app(
+        {
+            "SSP_INSTANCE_PATH": str(instance),
+            "DATABASE_URL": f"sqlite:///{instance / 'ssp.sqlite'}",
+            "SECRET_KEY": secrets.token_hex(16),
+            "TESTING": True,
+        }
+    )
+    state = app_state(app)
+    initialise_database(state.engine)
+    with unit_of_work(state.sessions) as session:
+        build_demo(session, end=date.today(), password=PASSWORD, days=30)
+    yield app
+    state.engine.dispose()
+
+
+@pytest.fixture
+def as_user(import_app: Flask) -> Callable[[str], FlaskClient]:
+    def _login(username: str) -> FlaskClient:
+        client = import_app.test_client()
+        assert login(client, username, PASSWORD).status_code == 302
+        return client
+
+    return _login
+
+
+def xlsx_upload(rows: list[list[object]]) -> str:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    encoded = base64.b64encode(out.getvalue()).decode()
+    return "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64," + (
+        encoded
+    )
+
+
+def csv_upload(text: str, encoding: str = "utf-8") -> str:
+    return "data:text/csv;base64," + base64.b64encode(text.encode(encoding)).decode()
+
+
+OWN_LAYOUT: list[list[object]] = [
+    ["Vecka", "När", "Var", "Vad", "Vem", "Hur många", "Kommentar"],
+    *[
+        [47, date.fromisoformat(DAY), f"0380-D{1 + i % 3:02d}", "samling", "fritid", 2, "Samling"]
+        for i in range(30)
+    ],
+]
+OWN_MAPPING = {"datum": 1, "omrade": 2, "kategori": 3, "kalla": 4, "antal": 5, "anteckning": 6}
+
+
+def mapping_values(mapping: dict[str, int]) -> dict[str, Any]:
+    return {f"{ids.import_map(c)}.value": mapping.get(c) for c in COLUMNS}
+
+
+def upload(client: FlaskClient, app: Flask, contents: str, filename: str) -> dict[str, Any]:
+    values = {f"{ids.IMPORT_UPLOAD}.contents": contents, f"{ids.IMPORT_UPLOAD}.filename": filename}
+    response = call_callback(client, app, UPLOAD_OUT, values)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return dict(response.get_json()["response"])
+
+
+def start(
+    client: FlaskClient, app: Flask, output: str, token: Any, mapping: dict[str, int]
+) -> dict[str, Any]:
+    button = ids.IMPORT_CHECK if output == CHECK_OUT else ids.IMPORT_RUN
+    values = {f"{button}.n_clicks": 1, f"{ids.IMPORT_TOKEN}.data": token, **mapping_values(mapping)}
+    response = call_callback(client, app, output, values)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return dict(response.get_json()["response"])
+
+
+def wait(client: FlaskClient, app: Flask, job: Any, token: Any) -> dict[str, Any]:
+    """Poll like the page does until the job is no longer running; return the last answer."""
+    values = {
+        f"{ids.IMPORT_POLL}.n_intervals": 1,
+        f"{ids.IMPORT_JOB}.data": job,
+        f"{ids.IMPORT_TOKEN}.data": token,
+    }
+    deadline = time.monotonic() + 60
+    while True:
+        result = dict(call_callback(client, app, POLL_OUT, values).get_json()["response"])
+        if result[ids.IMPORT_POLL]["disabled"]:
+            return result
+        assert time.monotonic() < deadline, "the job did not finish"
+        time.sleep(0.05)
+
+
+def observations(app: Flask) -> int:
+    with app_state(app).sessions() as session:
+        return int(session.scalar(select(func.count()).select_from(Observation)) or 0)
+
+
+def text_of(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def test_upload_check_preview_and_import_an_excel_file_with_its_own_columns(
+    import_app: Flask, as_user: Callable[[str], FlaskClient]
+) -> None:
+    client = as_user("samordnare")
+    answer = upload(client, import_app, xlsx_upload(OWN_LAYOUT), "egen.xlsx")
+    token = answer[ids.IMPORT_TOKEN]["data"]
+    assert token and answer[ids.IMPORT_CHECK]["disabled"] is False
+    options = answer[ids.import_map("datum")]["options"]
+    assert [o["label"] for o in options][:2] == ["Vecka – kolumn 1", "När – kolumn 2"]
+    # Nothing in this layout has a template name, so nothing is pre-chosen.
+    assert all(answer[ids.import_map(c)]["value"] is None for c in COLUMNS)
+    # Import before a check is refused.
+    refused = start(client, import_app, RUN_OUT, token, OWN_MAPPING)
+    assert "Kontrollera filen" in text_of(refused[ids.IMPORT_RESULT])
+    before = observations(import_app)
+
+    started = start(client, import_app, CHECK_OUT, token, OWN_MAPPING)
+    job = started[ids.IMPORT_JOB]["data"]
+    checked = wait(client, import_app, job, token)
+    preview = text_of(checked[ids.IMPORT_PREVIEW]["children"])
+    assert "30 rader lästes: 30 utan fel, 0 med fel; 0 finns redan" in preview
+    assert "0380-D01" in preview and "Samling" in preview
+    assert checked[ids.IMPORT_RUN]["disabled"] is False
+    assert checked[ids.IMPORT_PROGRESS]["value"] == "100"
+    assert observations(import_app) == before  # a check writes nothing
+
+    # The mapping that was checked is the only one that may be imported.
+    other = {**OWN_MAPPING, "antal": 0}
+    refused = start(client, import_app, RUN_OUT, token, other)
+    assert "Kontrollera filen" in text_of(refused[ids.IMPORT_RESULT])
+
+    job = start(client, import_app, RUN_OUT, token, OWN_MAPPING)[ids.IMPORT_JOB]["data"]
+    done = wait(client, import_app, job, token)
+    assert "30 observationer importerades" in text_of(done[ids.IMPORT_RESULT]["children"])
+    assert observations(import_app) == before + 30
+    # The upload and its check are gone: the token cannot be reused.
+    assert not list((Path(import_app.instance_path) / "uploads").glob("u*"))
+    again = start(client, import_app, RUN_OUT, token, OWN_MAPPING)
+    assert "Ladda upp filen" in text_of(again[ids.IMPORT_RESULT])
+
+
+def test_the_same_file_again_is_all_duplicates_and_adds_nothing(
+    import_app: Flask, as_user: Callable[[str], FlaskClient]
+) -> None:
+    client = as_user("samordnare")
+    text = "datum;omrade;kategori;kalla;antal\n" + f"{DAY};0380-D05;vald;skola;1\n" * 7
+    token = upload(client, import_app, csv_upload(text), "v.csv")[ids.IMPORT_TOKEN]["data"]
+    mapping = {"datum": 0, "omrade": 1, "kategori": 2, "kalla": 3, "antal": 4}
+    wait(
+        client,
+        import_app,
+        start(client, import_app, CHECK_OUT, token, mapping)[ids.IMPORT_JOB]["data"],
+        token,
+    )
+    job = start(client, import_app, RUN_OUT, token, mapping)[ids.IMPORT_JOB]["data"]
+    wait(client, import_app, job, token)
+    before = observations(import_app)
+    token = upload(client, import_app, csv_upload(text), "v.csv")[ids.IMPORT_TOKEN]["data"]
+    job = start(client, import_app, CHECK_OUT, token, mapping)[ids.IMPORT_JOB]["data"]
+    checked = wait(client, import_app, job, token)
+    assert "7 finns redan" in text_of(checked[ids.IMPORT_PREVIEW]["children"])
+    job = start(client, import_app, RUN_OUT, token, mapping)[ids.IMPORT_JOB]["data"]
+    done = wait(client, import_app, job, token)
+    assert "0 observationer importerades, 7 fanns redan" in text_of(done[ids.IMPORT_RESULT])
+    assert observations(import_app) == before
+
+
+def test_bad_rows_are_listed_without_their_values_and_block_the_import(
+    import_app: Flask, as_user: Callable[[str], FlaskClient]
+) -> None:
+    client = as_user("samordnare")
+    secret = "19121212-1212"  # Skatteverket's published test personnummer (not a person)
+    text = (
+        "datum;omrade;kategori;kalla;anteckning\n"
+        f"{DAY};0380-D01;samling;fritid;Lugnt\n"
+        f"{DAY};0380-D01;samling;fritid;Pratade med {secret}\n"
+        f"2099-01-01;0380-D01;samling;fritid;\n"
+        f"{DAY};0191-D01;samling;fritid;\n"
+        f"{DAY};0380-D01;okänd;fritid;\n"
+    )
+    answer = upload(client, import_app, csv_upload(text, "cp1252"), "fel.csv")
+    token = answer[ids.IMPORT_TOKEN]["data"]
+    mapping = {
+        c: answer[ids.import_map(c)]["value"]
+        for c in COLUMNS
+        if answer[ids.import_map(c)]["value"] is not None
+    }
+    assert mapping == {"datum": 0, "omrade": 1, "kategori": 2, "kalla": 3, "anteckning": 4}
+    job = start(client, import_app, CHECK_OUT, token, mapping)[ids.IMPORT_JOB]["data"]
+    checked = wait(client, import_app, job, token)
+    shown = text_of(checked)
+    assert "5 rader lästes: 1 utan fel, 4 med fel" in shown
+    assert "Rad 3, anteckning" in shown and "personnummer" in shown
+    assert "Rad 4, datum: datumet ligger i framtiden" in shown
+    # Another kommun's area is unknown to this coordinator's import.
+    assert "Rad 5, omrade: okänt område" in shown
+    assert "Rad 6, kategori" in shown
+    assert secret not in shown and "1212" not in shown
+    assert checked[ids.IMPORT_RUN]["disabled"] is True
+    before = observations(import_app)
+    refused = start(client, import_app, RUN_OUT, token, mapping)
+    assert "Filen har fel" in text_of(refused[ids.IMPORT_RESULT])
+    assert observations(import_app) == before
+    check_files = list((Path(import_app.instance_path) / "uploads").glob("*.check.json"))
+    assert all(secret not in p.read_text("utf-8") for p in check_files)
+
+
+@pytest.mark.parametrize(
+    ("contents", "filename", "message"),
+    [
+        (csv_upload("x"), "lager.geojson", "stöds inte"),
+        ("data:text/csv;base64,***", "a.csv", "kunde inte avkodas"),
+        (csv_upload(""), "tom.csv", "tom"),
+        ("data:application/octet-stream;base64,0M8R4KGxGuE=", "gammal.xlsx", "xls"),
+        (12, "a.csv", "Ingen fil"),
+    ],
+)
+def test_unusable_uploads_are_refused_and_not_kept(
+    import_app: Flask,
+    as_user: Callable[[str], FlaskClient],
+    contents: Any,
+    filename: str,
+    message: str,
+) -> None:
+    answer = upload(as_user("samordnare"), import_app, contents, filename)
+    assert message in text_of(answer[ids.IMPORT_UPLOAD_INFO]["children"])
+    assert answer[ids.IMPORT_TOKEN]["data"] is None
+
+
+def test_a_token_of_another_user_or_a_forged_one_is_refused(
+    import_app: Flask, as_user: Callable[[str], FlaskClient]
+) -> None:
+    owner = as_user("samordnare")
+    token = upload(owner, import_app, csv_upload("datum;omrade;kategori;kalla\n"), "a.csv")[
+        ids.IMPORT_TOKEN
+    ]["data"]
+    mapping = {"datum": 0, "omrade": 1, "kategori": 2, "kalla": 3}
+    for forged in (
+        token.replace("u", "u9", 1),
+        "../../ssp.sqlite",
+        {"x": 1},
+        "u1-" + "0" * 32 + ".csv",
+    ):
+        refused = start(owner, import_app, CHECK_OUT, forged, mapping)
+        assert "Ladda upp filen" in text_of(refused[ids.IMPORT_RESULT])
+    bad_mapping = start(owner, import_app, CHECK_OUT, token, {**mapping, "antal": -1})
+    assert "Ogiltigt" in text_of(bad_mapping[ids.IMPORT_RESULT])
+    missing = start(owner, import_app, CHECK_OUT, token, {"datum": 0})
+    assert "Välj en kolumn för område" in text_of(missing[ids.IMPORT_RESULT])
+    # A poll for a job id that is not the user's says so.
+    values = {
+        f"{ids.IMPORT_POLL}.n_intervals": 1,
+        f"{ids.IMPORT_JOB}.data": {"id": "x", "kind": "check"},
+    }
+    result = call_callback(owner, import_app, POLL_OUT, values).get_json()["response"]
+    assert "Okänt importjobb" in text_of(result)
+
+
+IMPORT_CALLBACKS: list[tuple[str, dict[str, Any]]] = [
+    (
+        UPLOAD_OUT,
+        {
+            f"{ids.IMPORT_UPLOAD}.contents": csv_upload("a;b\n"),
+            f"{ids.IMPORT_UPLOAD}.filename": "a.csv",
+        },
+    ),
+    (CHECK_OUT, {f"{ids.IMPORT_CHECK}.n_clicks": 1}),
+    (RUN_OUT, {f"{ids.IMPORT_RUN}.n_clicks": 1}),
+    (POLL_OUT, {f"{ids.IMPORT_POLL}.n_intervals": 1}),
+]
+
+
+@pytest.mark.parametrize("username", ["admin", "rapportor", "polis", "ledning"])
+@pytest.mark.parametrize(
+    ("output", "values"), IMPORT_CALLBACKS, ids=[o for o, _ in IMPORT_CALLBACKS]
+)
+def test_every_import_callback_refuses_other_roles(
+    import_app: Flask,
+    as_user: Callable[[str], FlaskClient],
+    username: str,
+    output: str,
+    values: dict[str, Any],
+) -> None:
+    assert call_callback(as_user(username), import_app, output, values).status_code == 403
+
+
+def test_the_page_and_the_template(
+    import_app: Flask, as_user: Callable[[str], FlaskClient]
+) -> None:
+    values = {"_pages_location.pathname": "/importera", "_pages_location.search": ""}
+    page = call_callback(as_user("rapportor"), import_app, "_pages_content.children", values)
+    assert "Ingen behörighet" in text_of(page.get_json()) and ids.IMPORT_UPLOAD not in text_of(
+        page.get_json()
+    )
+    page = call_callback(as_user("samordnare"), import_app, "_pages_content.children", values)
+    assert ids.IMPORT_UPLOAD in text_of(page.get_json())
+    template = as_user("samordnare").get("/importera/mall.csv")
+    assert template.status_code == 200
+    body = template.get_data(as_text=True)
+    assert body.startswith("\ufeffdatum;tid;omrade;kategori;kalla;antal")
+    assert len(body.strip().splitlines()) == 2
+    anonymous = import_app.test_client().get("/importera/mall.csv")
+    assert anonymous.status_code in (302, 401)
