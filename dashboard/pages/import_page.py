@@ -110,7 +110,7 @@ def layout(**_query: Any) -> html.Div:
                         children=html.Div(
                             ["Dra hit en fil eller ", html.A("välj fil"), " (CSV eller .xlsx)"]
                         ),
-                        className="upload",
+                        className="upload-drop",
                         accept=".csv,.txt,.xlsx",
                         multiple=False,
                     ),
@@ -145,11 +145,10 @@ def layout(**_query: Any) -> html.Div:
                     ),
                     html.Div(
                         [
-                            html.Progress(
-                                id=ids.IMPORT_PROGRESS, value="0", max="100", className="progress"
-                            ),
-                            html.Span(id=ids.IMPORT_STEP, className="step"),
-                        ]
+                            html.Progress(id=ids.IMPORT_PROGRESS, value="0", max="100"),
+                            html.Span(id=ids.IMPORT_STEP, className="status"),
+                        ],
+                        className="progress-row",
                     ),
                     html.Div(id=ids.IMPORT_RESULT, role="status"),
                     html.Div(id=ids.IMPORT_PREVIEW),
