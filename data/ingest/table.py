@@ -14,6 +14,7 @@ with defusedxml when openpyxl uses it, so a zip or XML bomb is refused, not unpa
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import zipfile
@@ -49,16 +50,15 @@ class Table:
     header_line: int
     line_estimate: int
     """About how many lines the file has (for progress; never used for limits)."""
-    _text: str | None = None
     _raw: bytes | None = None
+    _encoding: str = "utf-8-sig"
     _delimiter: str = ";"
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """Each row after the header as ``(line number, cells)``; blank rows skipped."""
-        if self.kind == "csv":
-            assert self._text is not None
-            return _csv_rows(self._text, self._delimiter, self.header_line)
         assert self._raw is not None
+        if self.kind == "csv":
+            return _csv_rows(self._raw, self._encoding, self._delimiter, self.header_line)
         return _xlsx_rows(self._raw, self.header_line)
 
 
@@ -76,27 +76,43 @@ def read_table(raw: bytes, filename: str = "") -> Table:
     return _read_csv(raw)
 
 
-def _decode(raw: bytes) -> str:
+def _encoding(raw: bytes) -> str:
+    """``utf-8-sig`` when the whole file is valid UTF-8, else ``cp1252`` when that reads it.
+
+    Checked in 1 MB steps with an incremental decoder, so a large file is never held
+    as one big string (a str with "ä" in it takes two bytes per character).
+    """
     for encoding in ("utf-8-sig", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            return raw.decode(encoding)
+            for start in range(0, len(raw), _STEP):
+                decoder.decode(raw[start : start + _STEP])
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
+        return encoding
     msg = "Filen är varken UTF-8 eller Windows-1252."
     raise TableError(msg)
 
 
+_STEP: Final = 1024 * 1024
+
+
+def _text_stream(raw: bytes, encoding: str) -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(raw), encoding=encoding, newline="")
+
+
 def _read_csv(raw: bytes) -> Table:
-    text = _decode(raw)
-    if "\x00" in text:
+    if b"\x00" in raw:
         msg = "Filen innehåller nolltecken: det är ingen CSV-fil."
         raise TableError(msg)
+    encoding = _encoding(raw)
     first = ""
-    for first in text.split("\n", 20)[:20]:
+    for first in raw[:65536].decode(encoding, errors="replace").split("\n", 20)[:20]:
         if first.strip().strip(";,"):
             break
     delimiter = ";" if first.count(";") >= first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(_text_stream(raw, encoding), delimiter=delimiter)
     records = 0
     try:
         for cells in reader:
@@ -117,14 +133,17 @@ def _read_csv(raw: bytes) -> Table:
         kind="csv",
         header=header,
         header_line=records,
-        line_estimate=text.count("\n") + 1,
-        _text=text,
+        line_estimate=raw.count(b"\n") + 1,
+        _raw=raw,
+        _encoding=encoding,
         _delimiter=delimiter,
     )
 
 
-def _csv_rows(text: str, delimiter: str, header_line: int) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+def _csv_rows(
+    raw: bytes, encoding: str, delimiter: str, header_line: int
+) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(_text_stream(raw, encoding), delimiter=delimiter)
     line = 0
     try:
         for cells in reader:
