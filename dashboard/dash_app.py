@@ -14,9 +14,11 @@ from flask_login import current_user
 from dashboard import ids
 from dashboard.auth import csrf_token, current_session_user
 from dashboard.callbacks import admin_areas as admin_areas_callbacks
+from dashboard.callbacks import import_page as import_callbacks
 from dashboard.callbacks import overview as overview_callbacks
 from dashboard.callbacks import report as report_callbacks
-from dashboard.pages import admin_areas, not_found_404, overview, report
+from dashboard.callbacks import walk as walk_callbacks
+from dashboard.pages import admin_areas, import_page, not_found_404, overview, report, walk
 from dashboard.state import db_session
 from data.demo import is_demo_database
 from data.queries import AccessDenied
@@ -25,6 +27,8 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 CALLBACK_PATH = "/_dash-update-component"
 ADMIN_UPLOAD_BYTES = 140 * 1024 * 1024
 """A 100 MB layer file is about 134 MB as base64 in the callback's JSON."""
+IMPORT_UPLOAD_BYTES = 85 * 1024 * 1024
+"""A 60 MB observation file (the import page's limit) as base64, with room to spare."""
 
 
 def shell() -> html.Div:
@@ -40,6 +44,12 @@ def shell() -> html.Div:
             html.Nav(
                 [dcc.Link("Översikt", href="/")]
                 + ([dcc.Link("Rapportera", href=report.PATH)] if user.role in report.ROLES else [])
+                + ([dcc.Link(walk.NAME, href=walk.PATH)] if user.role in walk.ROLES else [])
+                + (
+                    [dcc.Link(import_page.NAME, href=import_page.PATH)]
+                    if user.role in import_page.ROLES
+                    else []
+                )
                 + ([dcc.Link("Områden", href="/admin/omraden")] if user.role == "admin" else []),
                 id=ids.NAV,
             ),
@@ -90,9 +100,11 @@ def init_dash(server: Flask) -> Dash:
     overview_callbacks.register(app)
     admin_areas_callbacks.register(app)
     report_callbacks.register(app)
+    walk_callbacks.register(app)
+    import_callbacks.register(app)
     app.init_app(server)
     # Dash Pages needs the mounted app to register pages (it reads dash.get_app()).
-    for page in (overview, report, admin_areas, not_found_404):
+    for page in (overview, report, walk, import_page, admin_areas, not_found_404):
         dash.register_page(
             page.__name__,
             path=page.PATH,
@@ -109,6 +121,8 @@ def init_dash(server: Flask) -> Dash:
         if current_user.is_authenticated and current_user.role == "admin":
             # Layer uploads travel base64-encoded in a callback; only admins may send them.
             request.max_content_length = ADMIN_UPLOAD_BYTES
+        elif current_user.is_authenticated and current_user.role in import_page.ROLES:
+            request.max_content_length = IMPORT_UPLOAD_BYTES
         body = request.get_json(silent=True)
         if not _well_formed_callback(body, app.callback_map):
             return jsonify({"error": "ogiltig förfrågan"}), 400

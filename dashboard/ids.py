@@ -27,6 +27,8 @@ TOP_TABLE: Final = "ov-top-table"
 FOCUS: Final = "ov-focus"
 FOCUS_BAR: Final = "ov-focus-bar"
 FOCUS_CLEAR: Final = "ov-focus-clear"
+NOTES: Final = "ov-notes"
+"""Notes from reports of the focused area; not in the layout for roles without free text."""
 
 # Admin: areas page
 NAV: Final = "nav"
@@ -88,3 +90,46 @@ def report_error(field: str) -> str:
 # Overview export
 EXPORT_BUTTON: Final = "ov-export"
 EXPORT_DOWNLOAD: Final = "ov-export-download"
+
+# Walk report form (nattvandring)
+WALK_DATE: Final = "wk-date"
+WALK_AREAS: Final = "wk-areas"
+WALK_START: Final = "wk-start"
+WALK_END: Final = "wk-end"
+WALK_WALKERS: Final = "wk-walkers"
+WALK_RATING: Final = "wk-rating"
+WALK_NOTE: Final = "wk-note"
+WALK_SUBMIT: Final = "wk-submit"
+WALK_RESULT: Final = "wk-result"
+WALK_SEEN_ROWS: Final = 5
+"""Rows of "Vad såg ni?" on the form (fixed: simple and robust)."""
+
+
+def walk_seen(row: int, part: str) -> str:
+    """Id of a "Vad såg ni?" control: ``part`` is category, area or count; rows from 1."""
+    return f"wk-seen-{row}-{part}"
+
+
+def walk_error(field: str) -> str:
+    """Id of the error text shown next to a walk form field (or ``sett-i`` for row i)."""
+    return f"wk-error-{field}"
+
+
+# Import page (observations from CSV/XLSX)
+IMPORT_UPLOAD: Final = "im-upload"
+IMPORT_UPLOAD_INFO: Final = "im-upload-info"
+IMPORT_TOKEN: Final = "im-token"
+IMPORT_MAPPING: Final = "im-mapping"
+IMPORT_CHECK: Final = "im-check"
+IMPORT_RUN: Final = "im-run"
+IMPORT_JOB: Final = "im-job"
+IMPORT_POLL: Final = "im-poll"
+IMPORT_PROGRESS: Final = "im-progress"
+IMPORT_STEP: Final = "im-step"
+IMPORT_RESULT: Final = "im-result"
+IMPORT_PREVIEW: Final = "im-preview"
+
+
+def import_map(column: str) -> str:
+    """Id of the dropdown that picks the file's column for template ``column``."""
+    return f"im-map-{column}"

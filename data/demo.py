@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from data.db import AREAS_VERSION, bump_version
-from data.models import Area, Observation, Setting, User, UserArea
+from data.models import Area, Observation, Setting, User, UserArea, WalkReport
 from data.synthetic import SyntheticArea, synthetic_observations
 from data.users import create_user
 from geo.demo_areas import voronoi_neighbourhoods
@@ -137,7 +137,7 @@ def build_demo(
         msg = "the database is not empty; use --force to replace its content with the demo"
         raise DemoError(msg)
     if has_content:
-        for model in (Observation, UserArea, User):
+        for model in (Observation, WalkReport, UserArea, User):
             session.execute(delete(model))
         session.execute(delete(Area).where(Area.parent_id.is_not(None)))
         session.execute(delete(Area))

@@ -199,8 +199,59 @@ class Observation(Base):
     )
     external_key: Mapped[str | None] = mapped_column(String(80), unique=True)
     """Idempotency key of an imported record (e.g. ``polisen:591234``): re-imports add nothing."""
+    walk_id: Mapped[int | None] = mapped_column(
+        ForeignKey("walk_report.id", ondelete="CASCADE"), index=True
+    )
+    """The walk report this observation was seen on (source ``nattvandring``), if any."""
 
     area: Mapped[Area] = relationship()
+
+
+class WalkReport(Base):
+    """A nattvandring walk: when, how many adults walked and how it felt (group level).
+
+    What was seen is stored as observations (``Observation.walk_id``); the walked
+    areas are kept in :class:`WalkReportArea` so a walk with nothing seen still
+    records where adults were present. Times are local ``HH:MM``; an end before the
+    start means the walk ended the next day.
+    """
+
+    __tablename__ = "walk_report"
+    __table_args__ = (
+        CheckConstraint("walkers >= 1", name="walkers_positive"),
+        CheckConstraint("rating IN ('calm', 'uneasy')", name="rating"),
+        CheckConstraint("length(start_time) = 5 AND length(end_time) = 5", name="times"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kommun_code: Mapped[str] = mapped_column(String(4), index=True)
+    walked_on: Mapped[date] = mapped_column(Date, index=True)
+    """The day the walk started."""
+    start_time: Mapped[str] = mapped_column(String(5))
+    end_time: Mapped[str] = mapped_column(String(5))
+    walkers: Mapped[int] = mapped_column(Integer)
+    rating: Mapped[str] = mapped_column(String(8))
+    """``calm`` (lugnt) or ``uneasy`` (oroligt)."""
+    note: Mapped[str | None] = mapped_column(String(280))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    areas: Mapped[list[Area]] = relationship(secondary="walk_report_area", lazy="selectin")
+
+
+class WalkReportArea(Base):
+    """An area a walk went through (one row per area and walk)."""
+
+    __tablename__ = "walk_report_area"
+
+    walk_id: Mapped[int] = mapped_column(
+        ForeignKey("walk_report.id", ondelete="CASCADE"), primary_key=True
+    )
+    area_id: Mapped[int] = mapped_column(
+        ForeignKey("area.id", ondelete="RESTRICT"), primary_key=True
+    )
 
 
 class DataVersion(Base):

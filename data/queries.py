@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from hashlib import sha256
 
 import geopandas as gpd
 import numpy as np
@@ -21,7 +22,8 @@ from sqlalchemy.orm import Session
 
 from data.cube import NO_AREA, CountCube, iso_week_label, monday_of
 from data.disclosure import AudienceLevel, ProtectedCounts, protect
-from data.models import Area, Category, Source
+from data.ingest.pii import find_pii
+from data.models import Area, Category, Observation, Source
 from data.vocabulary import AREA_LEVELS, codes, label_of
 from geo.layers import WGS84
 from geo.simplify import dumps_compact, feature_collection, simplify_coverage
@@ -346,6 +348,29 @@ def unplaced_count(cube: CountCube, selection: Selection, viewer: Viewer) -> Pro
     return protect(pd.DataFrame({"what": ["unplaced"], "count": [total]}), level=viewer.level)
 
 
+def _selection_mask(cube: CountCube, selection: Selection, viewer: Viewer) -> np.ndarray:
+    """Areas whose records count for ``selection``: the scope, or its focus unit.
+
+    The focus must be a display unit of the chosen (access-checked) level: a finer
+    or merged-away area would get round the level and small-area rules. The unit
+    collects every area whose ancestor at the level it stands for (DeSO under a
+    RegSO, members of an own area, areas merged into it).
+    """
+    scope = _in_scope(cube, selection, viewer)
+    if selection.focus_area is None:
+        return scope
+    units = display_units(cube, selection, viewer)
+    focus = next((u for u in units.units if cube.areas.codes[u] == selection.focus_area), None)
+    if focus is None:
+        msg = f"area {selection.focus_area} is not shown at this level in your scope"
+        raise AccessDenied(msg)
+    target = cube.areas.ancestor_at(selection.level)
+    in_unit = np.zeros(len(cube.areas.codes), dtype=bool)
+    valid = target != NO_AREA
+    in_unit[valid] = units.unit_of[target[valid]] == focus
+    return scope & in_unit
+
+
 def weekly_trend(cube: CountCube, selection: Selection, viewer: Viewer) -> ProtectedCounts:
     """Weekly counts for the selection (or its focus unit), disclosure-controlled.
 
@@ -353,21 +378,7 @@ def weekly_trend(cube: CountCube, selection: Selection, viewer: Viewer) -> Prote
     ``suppressed``; one row per week of the period, zeros included.
     """
     _check_level(cube, selection, viewer)
-    scope = _in_scope(cube, selection, viewer)
-    mask = scope
-    if selection.focus_area is not None:
-        # The focus must be a display unit of the chosen (access-checked) level: a
-        # finer or merged-away area would get round the level and small-area rules.
-        units = display_units(cube, selection, viewer)
-        focus = next((u for u in units.units if cube.areas.codes[u] == selection.focus_area), None)
-        if focus is None:
-            msg = f"area {selection.focus_area} is not shown at this level in your scope"
-            raise AccessDenied(msg)
-        target = cube.areas.ancestor_at(selection.level)
-        in_unit = np.zeros(len(cube.areas.codes), dtype=bool)
-        valid = target != NO_AREA
-        in_unit[valid] = units.unit_of[target[valid]] == focus
-        mask = scope & in_unit
+    mask = _selection_mask(cube, selection, viewer)
     try:
         frame = cube.per_week(
             first_monday=selection.first_monday,
@@ -380,6 +391,80 @@ def weekly_trend(cube: CountCube, selection: Selection, viewer: Viewer) -> Prote
         raise BadSelection(str(error.args[0])) from None
     frame.insert(1, "week_label", [iso_week_label(m) for m in frame["week"]])
     return protect(frame, level=viewer.level)
+
+
+FREE_TEXT_ROLES = frozenset({"coordinator", "police_area"})
+"""Roles that may read the short notes of observations: the SSP team and police area
+coordinators (their areas). Leadership never sees free text; reporters read only
+aggregates (a school's staff must not read social services' notes); administrators
+manage the system, not its content."""
+NOTES_SCANNED = 5000
+"""At most this many distinct notes are read for one area before choosing the shown ones."""
+
+
+def _note_order(note: str) -> str:
+    # A hash of the text: stable between requests, unrelated to when it was written.
+    return sha256(note.encode("utf-8")).hexdigest()
+
+
+def area_notes(
+    session: Session, cube: CountCube, selection: Selection, viewer: Viewer, *, limit: int = 10
+) -> tuple[str, ...]:
+    """Notes of the observations behind the focused area's published count.
+
+    The focus (``selection.focus_area``) is a display unit of the chosen level and
+    takes in everything under it, exactly the records its map count is made of,
+    filtered by period, categories and sources. Notes come without dates or
+    counts, de-duplicated, in an order that says nothing about time, at most
+    ``limit``; a note the PII guard would refuse today is left out.
+
+    Returns nothing when the area's count is suppressed (or zero): the existence of
+    a note would otherwise reveal a small count. Refuses (:class:`AccessDenied`)
+    roles outside :data:`FREE_TEXT_ROLES` and areas outside the viewer's scope.
+    """
+    if viewer.role not in FREE_TEXT_ROLES:
+        msg = "din roll får inte se anteckningar"
+        raise AccessDenied(msg)
+    if selection.focus_area is None:
+        msg = "notes are shown for one area: choose an area"
+        raise BadSelection(msg)
+    _check_level(cube, selection, viewer)
+    mask = _selection_mask(cube, selection, viewer)
+    try:
+        own = cube.per_area(
+            first_monday=selection.first_monday,
+            last_monday=selection.last_monday,
+            categories=selection.categories,
+            sources=selection.sources,
+            area_mask=mask,
+        )
+    except KeyError as error:
+        raise BadSelection(str(error.args[0])) from None
+    published = protect(pd.DataFrame({"count": [int(own.sum())]}), level=viewer.level)
+    if not published.published_values()[0] or limit < 1:
+        return ()
+    area_ids = [cube.areas.ids[i] for i in np.flatnonzero(mask)]
+    # The same days the cube counts: the period, within the cube's week axis.
+    first = max(selection.first_monday, cube.first_monday)
+    last = min(selection.last_monday, cube.last_monday) + timedelta(days=6)
+    query = (
+        select(Observation.note)
+        .where(
+            Observation.area_id.in_(area_ids),
+            Observation.occurred_on.between(first, last),
+            Observation.note.is_not(None),
+        )
+        .distinct()
+        .order_by(Observation.note)
+        .limit(NOTES_SCANNED)
+    )
+    if selection.categories:
+        query = query.where(Observation.category_code.in_(selection.categories))
+    if selection.sources:
+        query = query.where(Observation.source_code.in_(selection.sources))
+    texts = {text.strip() for text in session.scalars(query) if text and text.strip()}
+    shown = sorted((t for t in texts if not find_pii(t)), key=_note_order)
+    return tuple(shown[:limit])
 
 
 def category_options(session: Session) -> list[tuple[str, str]]:

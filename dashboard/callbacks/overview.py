@@ -11,7 +11,7 @@ import pandas as pd
 from dash import ClientsideFunction, Dash, Input, Output, Patch, State, ctx, html, no_update
 
 from dashboard import ids
-from dashboard.auth import current_viewer
+from dashboard.auth import current_viewer, require_role
 from dashboard.exports import map_table_csv
 from dashboard.figures import (
     MEASURES,
@@ -29,10 +29,12 @@ from dashboard.state import current_cube, db_session
 from data.cube import monday_of
 from data.disclosure import ProtectedCounts
 from data.queries import (
+    FREE_TEXT_ROLES,
     AccessDenied,
     BadSelection,
     Selection,
     Viewer,
+    area_notes,
     available_levels,
     layer_bounds,
     layer_scope,
@@ -51,6 +53,7 @@ VALUE_INPUTS = (
 )
 """The filters the map values follow (after the layer), in the order of their arguments."""
 TOP_N = 10
+NOTES_SHOWN = 10
 MIN_TREND_WEEKS = 12
 """A short period's trend is shown with this many weeks of context before it."""
 
@@ -229,6 +232,25 @@ def _map_note(table: ProtectedCounts, unplaced: ProtectedCounts, selection: Sele
     return notes
 
 
+def _notes_panel(notes: tuple[str, ...], *, k: int) -> list[Any]:
+    """The notes as plain text items (Dash escapes them), or a calm explanation."""
+    if not notes:
+        return [
+            html.P("Inga anteckningar att visa för urvalet."),
+            html.P(
+                f"Anteckningar visas bara för områden med minst {k} händelser i urvalet.",
+                className="hint",
+            ),
+        ]
+    return [
+        html.Ul([html.Li(note) for note in notes], id="notes-list"),
+        html.P(
+            f"Högst {NOTES_SHOWN} anteckningar, utan datum och i slumpvis ordning.",
+            className="hint",
+        ),
+    ]
+
+
 def register(app: Dash) -> None:
     """Register the overview callbacks on ``app`` (not on Dash's global list)."""
 
@@ -403,3 +425,28 @@ def register(app: Dash) -> None:
             title = "Händelser per vecka – hela urvalet"
             bar = "Klicka på ett område i kartan för att se dess trend."
         return figure, title, bar
+
+    @app.callback(
+        Output(ids.NOTES, "children"),
+        Input(ids.KOMMUN, "value"),
+        Input(ids.LEVEL, "value"),
+        *VALUE_INPUTS[:4],
+        Input(ids.FOCUS, "data"),
+    )
+    def update_notes(
+        kommun: str | None,
+        level: str | None,
+        start: str | None,
+        end: str | None,
+        categories: Any,
+        sources: Any,
+        focus: str | None,
+    ) -> list[Any]:
+        """Notes of the focused area; refused (403) for roles that may not read free text."""
+        require_role(*FREE_TEXT_ROLES)
+        viewer = current_viewer()
+        if not focus:
+            return [html.P("Klicka på ett område i kartan för att se anteckningar därifrån.")]
+        selection = _selection(kommun, level, start, end, categories, sources, viewer, focus)
+        notes = area_notes(db_session(), current_cube(), selection, viewer, limit=NOTES_SHOWN)
+        return _notes_panel(notes, k=viewer.level.k)

@@ -9,18 +9,11 @@ from dash import Dash, Input, Output, State, html
 
 from dashboard import ids
 from dashboard.auth import require_role
+from dashboard.callbacks.inputs import as_text
 from dashboard.pages.report import ROLES
 from dashboard.state import app_state
 from data.db import unit_of_work
 from data.ingest.observations import store_observation, validate_observation, vocabulary_lookup
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(int(value)) if float(value).is_integer() else str(value)
-    return value if isinstance(value, str) else "\x00"  # anything else is refused below
 
 
 def register(app: Dash) -> None:
@@ -43,7 +36,7 @@ def register(app: Dash) -> None:
     )
     def submit_report(_clicks: Any, *values: Any) -> tuple[Any, ...]:
         user = require_role(*ROLES)
-        text = dict(zip(ids.REPORT_FIELDS, (_text(v) for v in values), strict=True))
+        text = dict(zip(ids.REPORT_FIELDS, (as_text(v) for v in values), strict=True))
         if user.role == "reporter" and user.source_code:
             text["kalla"] = user.source_code  # reporters report for their own organisation
         state = app_state()
@@ -52,6 +45,11 @@ def register(app: Dash) -> None:
         row, problems = validate_observation(
             text, categories=categories, sources=sources, today=date.today()
         )
+        if not text["antal"].strip():
+            # In a file an empty count means 1; on the form it is a field the browser
+            # empties when what was typed is not a number: ask instead of guessing.
+            row = None
+            problems.append(("antal", "skriv antalet händelser (ett heltal, minst 1)"))
         shown = dict.fromkeys(ids.REPORT_FIELDS, "")
         if row is None:
             for field, message in problems:

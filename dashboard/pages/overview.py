@@ -13,6 +13,7 @@ from dashboard.periods import DEFAULT_QUICK, QUICK_PERIODS, quick_period
 from dashboard.state import areas_version, current_cube, db_session
 from data.cube import history_start
 from data.queries import (
+    FREE_TEXT_ROLES,
     AccessDenied,
     available_levels,
     category_options,
@@ -36,6 +37,25 @@ def default_level(levels: list[str]) -> str:
     """The finest level offered: neighbourhoods before the whole kommun."""
     finer = [lvl for lvl in levels if lvl != "kommun"]
     return finer[-1] if finer else levels[0]
+
+
+def notes_panel(role: str) -> list[html.Section]:
+    """The notes panel under the trend, only for roles that may read free text.
+
+    For any other role (leadership) the panel is not in the layout at all, and its
+    callback refuses them as well.
+    """
+    if role not in FREE_TEXT_ROLES:
+        return []
+    return [
+        html.Section(
+            [
+                html.H3("Anteckningar från rapporter"),
+                html.Div(id=ids.NOTES, role="status"),
+            ],
+            className="notes",
+        )
+    ]
 
 
 def layout(**_query: Any) -> html.Div:
@@ -172,6 +192,7 @@ def layout(**_query: Any) -> html.Div:
                         className="focus-bar",
                     ),
                     dcc.Graph(id=ids.TREND, config={"displaylogo": False}),
+                    *notes_panel(viewer.role),
                 ],
                 className="card",
                 style={"marginTop": "1rem"},

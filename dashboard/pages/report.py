@@ -9,7 +9,7 @@ from dash import dcc, html
 from sqlalchemy import select
 
 from dashboard import ids
-from dashboard.auth import require_role
+from dashboard.auth import SessionUser, require_role
 from dashboard.pages.overview import denied
 from dashboard.state import db_session
 from data.models import Area
@@ -31,6 +31,20 @@ def _field(label: str, field: str, control: Any) -> html.Div:
     )
 
 
+def area_options(user: SessionUser) -> list[dict[str, str]]:
+    """Dropdown options of the areas ``user`` may report in: their kommun's
+    neighbourhoods, for a police area coordinator only the assigned ones."""
+    query = select(Area.code, Area.name).where(
+        Area.kommun_code == user.kommun_code, Area.level != "kommun"
+    )
+    if user.area_codes:
+        query = query.where(Area.code.in_(sorted(user.area_codes)))
+    return [
+        {"label": f"{name} ({code})", "value": code}
+        for code, name in db_session().execute(query.order_by(Area.name))
+    ]
+
+
 def layout(**_query: Any) -> html.Div:
     """The report form; only reporting roles, checked server-side."""
     try:
@@ -38,12 +52,6 @@ def layout(**_query: Any) -> html.Div:
     except AccessDenied:
         return denied("Din roll kan inte rapportera observationer.")
     session = db_session()
-    query = select(Area.code, Area.name, Area.level).where(
-        Area.kommun_code == user.kommun_code, Area.level != "kommun"
-    )
-    if user.area_codes:
-        query = query.where(Area.code.in_(sorted(user.area_codes)))
-    areas = session.execute(query.order_by(Area.name)).all()
     fixed_source = user.source_code if user.role == "reporter" else None
     form = html.Div(
         [
@@ -82,11 +90,7 @@ def layout(**_query: Any) -> html.Div:
                 "Område",
                 "omrade",
                 dcc.Dropdown(
-                    id=ids.REPORT_AREA,
-                    options=[
-                        {"label": f"{name} ({code})", "value": code} for code, name, _ in areas
-                    ],
-                    placeholder="Välj område",
+                    id=ids.REPORT_AREA, options=area_options(user), placeholder="Välj område"
                 ),
             ),
             _field(
@@ -116,7 +120,7 @@ def layout(**_query: Any) -> html.Div:
             _field(
                 "Antal händelser",
                 "antal",
-                dcc.Input(id=ids.REPORT_COUNT, type="number", min=1, value=1),
+                dcc.Input(id=ids.REPORT_COUNT, type="number", value=1),
             ),
             _field(
                 "Gruppstorlek (valfritt)",

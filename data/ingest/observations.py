@@ -68,6 +68,8 @@ TIME_BANDS: Final = {
 EARLIEST: Final = date(2000, 1, 1)
 MAX_NOTE: Final = 280
 MAX_ROWS: Final = 1_000_000
+_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Control characters (tab and line breaks are text) are refused in every cell."""
 MAX_CLEAN_CELL: Final = 40
 MAX_CLEAN_CELLS: Final = 100_000
 _DATE_FORMATS: Final = (
@@ -150,6 +152,10 @@ def validate_observation(
     errors: list[tuple[str, str]] = []
     for name, cell in value.items():
         if clean is not None and cell in clean:
+            continue
+        if _CONTROL.search(cell):
+            errors.append((name, "innehåller styrtecken som inte är text"))
+            value[name] = ""
             continue
         findings = find_pii(cell)
         if findings:
@@ -542,6 +548,18 @@ OBSERVATION_TABLE: Final = Observation.metadata.tables["observation"]
 _FIXED: Final[dict[str, object]] = {"location_precision": "area", "is_synthetic": False}
 
 
+def within_assigned(area: Area, area_codes: frozenset[str]) -> bool:
+    """True when ``area`` is one of ``area_codes`` or lies inside one (empty: no limit)."""
+    if not area_codes:
+        return True
+    chain: set[str] = set()
+    current: Area | None = area
+    while current is not None and len(chain) < 8:
+        chain.add(current.code)
+        current = current.parent
+    return bool(chain & area_codes)
+
+
 def store_observation(
     session: Session,
     row: dict[str, object],
@@ -560,15 +578,9 @@ def store_observation(
     if area is None or (kommun_code is not None and area.kommun_code != kommun_code):
         msg = "området finns inte i din kommun"
         raise PermissionError(msg)
-    if area_codes:
-        chain: set[str] = set()
-        current: Area | None = area
-        while current is not None and len(chain) < 8:
-            chain.add(current.code)
-            current = current.parent
-        if not chain & area_codes:
-            msg = "området ingår inte i dina tilldelade områden"
-            raise PermissionError(msg)
+    if not within_assigned(area, area_codes):
+        msg = "området ingår inte i dina tilldelade områden"
+        raise PermissionError(msg)
     observation = Observation(
         area_id=area.id,
         occurred_on=row["occurred_on"],

@@ -95,9 +95,16 @@ def test_clicking_an_area_filters_the_trend(browser: webdriver.Chrome, live_serv
         return False
 
     WebDriverWait(browser, 30, poll_frequency=1.0).until(clicked)
+    # The notes panel follows the focus (the demo has no notes: the calm text).
+    WebDriverWait(browser, 30).until(
+        lambda d: "Inga anteckningar" in d.find_element(By.ID, "ov-notes").text
+    )
     browser.find_element(By.ID, "ov-focus-clear").click()
     WebDriverWait(browser, 30).until(
         lambda d: "hela urvalet" in d.find_element(By.ID, "ov-trend-title").text
+    )
+    WebDriverWait(browser, 30).until(
+        lambda d: "Klicka på ett område" in d.find_element(By.ID, "ov-notes").text
     )
 
 

@@ -1,0 +1,133 @@
+"""The walk report form: offer the walked areas per row; validate, store, confirm."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from dash import Dash, Input, Output, State, html
+
+from dashboard import ids
+from dashboard.auth import require_role
+from dashboard.callbacks.inputs import as_text, as_texts
+from dashboard.pages.walk import ROLES
+from dashboard.state import app_state
+from data.db import unit_of_work
+from data.ingest.observations import vocabulary_lookup
+from data.ingest.walks import FIELDS, store_walk, validate_walk
+
+ROWS = range(1, ids.WALK_SEEN_ROWS + 1)
+ERROR_FIELDS = (*FIELDS, *(f"sett-{row}" for row in ROWS))
+
+
+def chosen_area_options(chosen: Any, options: Any) -> list[dict[str, str]]:
+    """The options of the areas chosen for the walk (malformed input offers none)."""
+    codes = set(as_texts(chosen))
+    if not isinstance(options, list):
+        return []
+    return [
+        {"label": o["label"], "value": o["value"]}
+        for o in options
+        if isinstance(o, dict)
+        and isinstance(o.get("label"), str)
+        and isinstance(o.get("value"), str)
+        and o["value"] in codes
+    ]
+
+
+def _confirmation(seen_rows: int, incidents: int, areas: int) -> html.Div:
+    where = "1 område" if areas == 1 else f"{areas} områden"
+    what = (
+        "inget särskilt sett"
+        if seen_rows == 0
+        else f"{incidents} {'händelse' if incidents == 1 else 'händelser'} "
+        "som nu syns i lägesbilden (källa Nattvandring)"
+    )
+    return html.Div(
+        f"Tack! Nattvandringen är rapporterad: {where}, {what}.",
+        className="report-ok",
+        id="walk-saved",
+    )
+
+
+def register(app: Dash) -> None:
+    """Register the walk form's callbacks on ``app``."""
+
+    @app.callback(
+        *(Output(ids.walk_seen(row, "area"), "options") for row in ROWS),
+        Input(ids.WALK_AREAS, "value"),
+        State(ids.WALK_AREAS, "options"),
+    )
+    def offer_walked_areas(chosen: Any, options: Any) -> tuple[list[dict[str, str]], ...]:
+        require_role(*ROLES)
+        offered = chosen_area_options(chosen, options)
+        return tuple(offered for _ in ROWS)
+
+    @app.callback(
+        Output(ids.WALK_RESULT, "children"),
+        *(Output(ids.walk_error(field), "children") for field in ERROR_FIELDS),
+        Input(ids.WALK_SUBMIT, "n_clicks"),
+        State(ids.WALK_DATE, "date"),
+        State(ids.WALK_AREAS, "value"),
+        State(ids.WALK_START, "value"),
+        State(ids.WALK_END, "value"),
+        State(ids.WALK_WALKERS, "value"),
+        State(ids.WALK_RATING, "value"),
+        State(ids.WALK_NOTE, "value"),
+        *(
+            State(ids.walk_seen(row, part), "value")
+            for row in ROWS
+            for part in ("category", "area", "count")
+        ),
+        prevent_initial_call=True,
+    )
+    def submit_walk(
+        _clicks: Any,
+        walked_on: Any,
+        areas: Any,
+        start: Any,
+        end: Any,
+        walkers: Any,
+        rating: Any,
+        note: Any,
+        *seen: Any,
+    ) -> tuple[Any, ...]:
+        user = require_role(*ROLES)
+        state = app_state()
+        with state.sessions() as session:
+            categories, _sources = vocabulary_lookup(session)
+        cells = [as_text(v) for v in seen]
+        walk, problems = validate_walk(
+            walked_on=as_text(walked_on),
+            areas=as_texts(areas),
+            start=as_text(start),
+            end=as_text(end),
+            walkers=as_text(walkers),
+            rating=as_text(rating),
+            seen=[cells[i : i + 3] for i in range(0, len(cells), 3)],
+            note=as_text(note),
+            categories=categories,
+            today=date.today(),
+        )
+        shown = dict.fromkeys(ERROR_FIELDS, "")
+        if walk is None:
+            shown.update((f, m) for f, m in problems.items() if f in shown)
+            summary = html.Div(
+                "Nattvandringen sparades inte: rätta fälten ovan.", className="report-error"
+            )
+            return (summary, *shown.values())
+        try:
+            with unit_of_work(state.sessions) as session:
+                store_walk(
+                    session,
+                    walk,
+                    user_id=user.id,
+                    kommun_code=user.kommun_code,
+                    area_codes=user.area_codes if user.role == "police_area" else frozenset(),
+                )
+        except PermissionError as error:
+            shown["omraden"] = str(error)
+            summary = html.Div("Nattvandringen sparades inte.", className="report-error")
+            return (summary, *shown.values())
+        incidents = sum(s.count for s in walk.seen)
+        return (_confirmation(len(walk.seen), incidents, len(walk.area_codes)), *shown.values())
