@@ -147,3 +147,20 @@ def test_wrong_columns_are_refused_clearly(demo_app: Flask, tmp_path: Path) -> N
     code, out, err = run(demo_app, path)
     assert code == 1 and "kolumner saknas" in err
     assert out.strip().splitlines()[-1] == "imported=0 duplicates=0 rejected=1"
+
+
+def test_a_100k_row_file_with_one_bad_row_at_the_end_writes_nothing(
+    demo_app: Flask, tmp_path: Path
+) -> None:
+    path = tmp_path / "stor.csv"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("datum;tid;omrade;kategori;kalla;antal\n")
+        for i in range(100_000):
+            handle.write(f"{YESTERDAY};kväll;0380-D{1 + i % 24:02d};samling;fritid;1\n")
+        handle.write(f"{YESTERDAY};kväll;0380-D01;samling;fritid;-1\n")
+    before = count_rows(demo_app)
+    code, out, err = run(demo_app, path)
+    assert code == 1
+    assert out.strip().splitlines()[-1] == "imported=0 duplicates=0 rejected=1"
+    assert "Rad 100002, antal" in err
+    assert count_rows(demo_app) == before  # 100,000 good rows were written and rolled back
