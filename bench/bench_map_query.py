@@ -177,8 +177,8 @@ def baseline_map_values(
         .order_by(Area.id),
         connection,
     )
-    frame = shown.assign(count=shown["code"].map(per_area).fillna(0).astype("int64"))
-    return protect(frame, level=viewer.level), n_rows
+    frame = shown.assign(count=shown["code"].map(per_area).fillna(0).astype("int64"), key=0)
+    return protect(frame, level=viewer.level, additive=True), n_rows
 
 
 # --- setup --------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask
 
+from dashboard.api import bp as api_bp
 from dashboard.auth import init_auth
 from dashboard.cli import ssp_cli
 from dashboard.config import load_config
@@ -43,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.teardown_appcontext(close_db_session)
     init_auth(app)
     app.register_blueprint(routes_bp)
+    app.register_blueprint(api_bp)
     app.cli.add_command(ssp_cli)
     init_dash(app)
     return app

@@ -4,10 +4,15 @@ Every request except the login page, the health check and static library code
 needs a logged-in user; Dash's JSON endpoints answer 401 instead of redirecting.
 Callbacks and page layouts additionally resolve the user's :class:`Viewer`
 themselves, so hiding a control in the UI is never what protects data.
+
+The aggregate API (``/api/v1/``) also accepts ``Authorization: Bearer TOKEN``
+(:mod:`data.tokens`): the token's user is loaded for that one request, with their
+role and scope, and nothing is written to the session (no cookie is set).
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -17,9 +22,11 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     Flask,
+    Request,
     Response,
     abort,
     current_app,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -29,6 +36,7 @@ from flask import (
 )
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from dashboard.state import app_state, db_session
@@ -36,14 +44,20 @@ from data.demo import DEMO_ACCOUNTS, is_demo_database
 from data.disclosure import audience_level
 from data.models import User, new_session_token
 from data.queries import AccessDenied, BadSelection, Viewer
+from data.tokens import verify_token
 from data.users import authenticate
 from data.vocabulary import ROLES, label_of
 
 bp = Blueprint("auth", __name__)
 
 PUBLIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/static/")
-PUBLIC_PATHS = frozenset({"/login", "/healthz", "/_favicon.ico", "/favicon.ico"})
+API_PREFIX = "/api/v1/"
+"""The aggregate API: the only place where bearer tokens count."""
+API_SPEC_PATH = API_PREFIX + "openapi.yaml"
+PUBLIC_PATHS = frozenset({"/login", "/healthz", "/_favicon.ico", "/favicon.ico", API_SPEC_PATH})
 JSON_PREFIXES = ("/_dash-", "/api/", "/geo/")
+TOKEN_REQUEST = "ssp_token_request"
+"""Flag in ``g``: this request was authenticated by a bearer token."""
 CSRF_KEY = "csrf_token"
 
 
@@ -97,6 +111,46 @@ def _load_user(session_id: str) -> SessionUser | None:
     return _session_user(user)
 
 
+def bearer_token(header: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer TOKEN`` header; None for other schemes."""
+    scheme, _, token = (header or "").strip().partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+def _load_token_user(req: Request) -> SessionUser | None:
+    """Flask-Login's request loader: a bearer token, on the aggregate API only.
+
+    Flask-Login calls it only when the request has no session user. It never
+    touches the session, so a token request gets no cookie; elsewhere (pages,
+    callbacks, geometry) a token counts for nothing.
+    """
+    if not req.path.startswith(API_PREFIX):
+        return None
+    token = bearer_token(req.headers.get("Authorization"))
+    if not token:
+        return None
+    dbs = db_session()
+    user = verify_token(dbs, token)
+    if user is None:
+        return None
+    if dbs.dirty:  # the token's last-used time; best effort, never fails a request
+        try:
+            dbs.commit()
+        except SQLAlchemyError:
+            dbs.rollback()
+    g.setdefault(TOKEN_REQUEST, True)
+    return _session_user(user)
+
+
+def _keep_token_requests_sessionless(response: WerkzeugResponse) -> WerkzeugResponse:
+    """``after_request``: a bearer-token request sets no cookie, whatever ran during it
+    (Dash renders the page shell, with its form token, on a process's first request)."""
+    if g.get(TOKEN_REQUEST):
+        session.clear()
+        session.modified = False
+    return response
+
+
 def csrf_token() -> str:
     """The session's CSRF token for HTML forms (created on first use)."""
     token = session.get(CSRF_KEY)
@@ -141,6 +195,12 @@ def require_role(*roles: str) -> SessionUser:
     return user
 
 
+def noise_key() -> bytes:
+    """The cell key method's secret, derived from the app's secret key (never shown)."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hashlib.sha256(b"ssp-lagesbild/cell-key/" + secret).digest()
+
+
 def current_viewer() -> Viewer:
     """The group-level :class:`Viewer` of the logged-in user (raises AccessDenied)."""
     user = current_session_user()
@@ -149,6 +209,7 @@ def current_viewer() -> Viewer:
         min_cell=int(current_app.config["SSP_MIN_CELL"]),
         min_cell_leadership=int(current_app.config["SSP_MIN_CELL_LEADERSHIP"]),
         min_area_population=int(current_app.config["SSP_MIN_AREA_POP"]),
+        noise_key=noise_key(),
     )
     return Viewer(
         role=user.role, kommun_code=user.kommun_code, level=level, area_codes=user.area_codes
@@ -245,9 +306,11 @@ def init_auth(app: Flask) -> None:
     """Attach Flask-Login, the login routes and the request guard to ``app``."""
     manager = LoginManager()
     manager.user_loader(_load_user)
+    manager.request_loader(_load_token_user)
     manager.init_app(app)
     app.register_blueprint(bp)
     app.before_request(guard_request)
+    app.after_request(_keep_token_requests_sessionless)
 
     @app.errorhandler(AccessDenied)
     def _denied(error: AccessDenied) -> tuple[Response, int]:

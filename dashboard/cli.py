@@ -7,7 +7,7 @@ import io
 import os
 import secrets
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -36,10 +36,12 @@ from data.ingest.observations import (
     import_observations,
     template_csv,
 )
+from data.ingest.pii import neutralise_formula
 from data.ingest.polisen import parse_police_events
 from data.ingest.store import ImportSummary, import_police_events
 from data.ingest.table import TableError, read_table
 from data.setup import initialise_database
+from data.tokens import TokenError, create_token, list_tokens, revoke_token
 from data.users import UserError, create_user
 from data.vocabulary import AREA_LEVELS, ROLES, codes, label_of
 
@@ -377,3 +379,67 @@ def import_observations_command(file: Path, progress: bool | None) -> None:
     click.echo(summary.line())
     if summary.rejected:
         sys.exit(1)
+
+
+def _moment(value: datetime | None) -> str:
+    return "" if value is None else value.isoformat(timespec="seconds")
+
+
+@ssp_cli.command("create-token")
+@click.argument("username")
+@click.option("--label", default="", help="What the token is for, e.g. 'veckorapport'.")
+@with_appcontext
+def create_token_command(username: str, label: str) -> None:
+    """Create a bearer token for the aggregate API; it is printed once, never stored."""
+    try:
+        with unit_of_work(app_state().sessions) as session:
+            token, secret = create_token(session, username, label=label)
+            token_id = token.id
+    except TokenError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Token {token_id} skapad för {username.strip().lower()}. Spara den nu – den visas "
+        "bara den här gången:",
+        err=True,
+    )
+    click.echo(secret)
+
+
+@ssp_cli.command("revoke-token")
+@click.argument("token_id", type=int)
+@with_appcontext
+def revoke_token_command(token_id: int) -> None:
+    """Revoke a bearer token by its id (see list-tokens); it stops working at once."""
+    try:
+        with unit_of_work(app_state().sessions) as session:
+            revoke_token(session, token_id)
+    except TokenError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Token {token_id} är återkallad.")
+
+
+@ssp_cli.command("list-tokens")
+@click.argument("username", required=False)
+@with_appcontext
+def list_tokens_command(username: str | None) -> None:
+    """Print bearer tokens as CSV (never the token): id,username,label,created_at,…"""
+    try:
+        with unit_of_work(app_state().sessions) as session:
+            tokens = list_tokens(session, username)
+    except TokenError as error:
+        raise click.ClickException(str(error)) from None
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", "username", "label", "created_at", "last_used_at", "revoked_at"])
+    for t in tokens:
+        writer.writerow(
+            [
+                t.id,
+                t.username,
+                neutralise_formula(t.label),
+                _moment(t.created_at),
+                _moment(t.last_used_at),
+                _moment(t.revoked_at),
+            ]
+        )
+    click.echo(out.getvalue(), nl=False)

@@ -91,22 +91,23 @@ def map_traces_data(table: ProtectedCounts, *, measure: str = "count") -> dict[s
     merged = frame["merged"] if "merged" in frame.columns else [""] * len(frame)
     values: dict[str, list[Any]] = {"locations": [], "z": [], "customdata": []}
     grey: dict[str, list[Any]] = {"locations": [], "z": [], "customdata": []}
-    for code, name, merge, population, count, hidden in zip(
+    for code, name, merge, population, count, hidden, shown in zip(
         frame["code"],
         frame["name"],
         merged,
         populations,
         frame["count"],
         frame["suppressed"],
+        table.display(),
         strict=True,
     ):
         pop = None if population is None or pd.isna(population) else int(population)
         label = unit_label(str(name), str(merge))
         if hidden:
             grey["locations"].append(code)
-            # A constant colour index, not a count (the hover text says "<k").
+            # A constant colour index, not a count (the hover says "<k" or "skyddad").
             grey["z"].append(0)
-            grey["customdata"].append([label, table.marker, "–"])
+            grey["customdata"].append([label, shown, "–"])
             continue
         rate = per_thousand(int(count), pop)
         rate_text = "saknar befolkning" if rate is None else f"{rate:.1f}".replace(".", ",")

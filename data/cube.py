@@ -100,6 +100,12 @@ class CountCube:
     sources: tuple[str, ...]
     counts: np.ndarray
     """Shape ``(n_areas, n_weeks, n_categories, n_sources)``."""
+    keys: np.ndarray
+    """Same shape, int64: the sum of the record keys (observation ids) of each cell.
+
+    Any aggregate's key is the sum of its cells' keys, so the same set of records
+    always has the same key whichever filters reached it — the cell key of the
+    cell key method (see :mod:`data.disclosure`)."""
 
     @property
     def n_weeks(self) -> int:
@@ -145,17 +151,20 @@ class CountCube:
         categories: tuple[str, ...] = (),
         sources: tuple[str, ...] = (),
         area_mask: np.ndarray | None = None,
+        keys: bool = False,
     ) -> np.ndarray:
         """Total per area (own records only) over the weeks and filters; empty = all.
 
         Only areas in ``area_mask`` (bool per area) are summed; the others are 0.
+        With ``keys`` the record keys are summed instead of the counts.
         """
         cmask, smask = self._masks(categories, sources)
         lo, hi = self._week_bounds(first_monday, last_monday)
         out = np.zeros(len(self.areas.codes), dtype=np.int64)
         rows = np.flatnonzero(area_mask) if area_mask is not None else slice(None)
+        values = self.keys if keys else self.counts
         # Summing the weeks first leaves a small (areas, categories, sources) block.
-        block = self.counts[rows, lo:hi].sum(axis=1, dtype=np.int64)
+        block = values[rows, lo:hi].sum(axis=1, dtype=np.int64)
         out[rows] = (block @ smask) @ cmask
         return out
 
@@ -175,14 +184,17 @@ class CountCube:
         cmask, smask = self._masks(categories, sources)
         n = (last_monday - first_monday).days // 7 + 1
         totals = np.zeros(max(n, 0), dtype=np.int64)
+        key_sums = np.zeros(max(n, 0), dtype=np.int64)
         lo, hi = self._week_bounds(first_monday, last_monday)
         if hi > lo:
-            block = self.counts[area_mask.astype(bool), lo:hi]
-            sums = np.einsum("awcs,c,s->w", block, cmask, smask, dtype=np.int64)
+            chosen = area_mask.astype(bool)
             offset = self.week_index(first_monday)
-            totals[lo - offset : hi - offset] = sums
+            for out, values in ((totals, self.counts), (key_sums, self.keys)):
+                block = values[chosen, lo:hi]
+                sums = np.einsum("awcs,c,s->w", block, cmask, smask, dtype=np.int64)
+                out[lo - offset : hi - offset] = sums
         mondays = [first_monday + timedelta(weeks=i) for i in range(len(totals))]
-        return pd.DataFrame({"week": mondays, "count": totals})
+        return pd.DataFrame({"week": mondays, "count": totals, "key": key_sums})
 
 
 def _load_areas(session: Session) -> AreaIndex:
@@ -240,6 +252,7 @@ def build_cube(session: Session, *, today: date | None = None) -> CountCube:
             Observation.category_code,
             Observation.source_code,
             func.sum(Observation.count),
+            func.sum(Observation.id),
         )
         .where(Observation.occurred_on.between(history_start(today), today))
         .group_by(
@@ -250,7 +263,7 @@ def build_cube(session: Session, *, today: date | None = None) -> CountCube:
         )
     ).all()
     current = monday_of(today)
-    frame = pd.DataFrame(grouped, columns=["area_id", "day", "category", "source", "n"])
+    frame = pd.DataFrame(grouped, columns=["area_id", "day", "category", "source", "n", "key"])
     if frame.empty:
         first_monday = last_monday = current
     else:
@@ -259,6 +272,7 @@ def build_cube(session: Session, *, today: date | None = None) -> CountCube:
         last_monday = current
     n_weeks = (last_monday - first_monday).days // 7 + 1
     counts = np.zeros((len(areas.codes), n_weeks, len(categories), len(sources)), dtype=np.int32)
+    keys = np.zeros(counts.shape, dtype=np.int64)
     if not frame.empty:
         position = {area_id: i for i, area_id in enumerate(areas.ids)}
         a = frame["area_id"].map(position).to_numpy(dtype=np.int64)
@@ -266,7 +280,8 @@ def build_cube(session: Session, *, today: date | None = None) -> CountCube:
         c = frame["category"].map({code: i for i, code in enumerate(categories)}).to_numpy(np.int64)
         s = frame["source"].map({code: i for i, code in enumerate(sources)}).to_numpy(np.int64)
         np.add.at(counts, (a, w, c, s), frame["n"].to_numpy(dtype=np.int32))
-    return CountCube(version, areas, first_monday, categories, sources, counts)
+        np.add.at(keys, (a, w, c, s), frame["key"].to_numpy(dtype=np.int64))
+    return CountCube(version, areas, first_monday, categories, sources, counts, keys)
 
 
 @dataclass

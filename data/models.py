@@ -297,3 +297,28 @@ class ImportJob(Base):
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ApiToken(Base):
+    """A bearer token for the aggregate API, acting as its user (role and scope).
+
+    Only the SHA-256 hash of the token is stored; the token itself is shown once,
+    when it is created. A revoked token, or one whose user is deactivated, no
+    longer works.
+    """
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    """Hex SHA-256 of the token (a random 256-bit secret needs no salt or slow hash)."""
+    label: Mapped[str] = mapped_column(String(100), default="")
+    """What the token is for, e.g. "veckorapport-skript" (no secrets, no personal data)."""
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()

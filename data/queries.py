@@ -284,24 +284,36 @@ def display_units(cube: CountCube, selection: Selection, viewer: Viewer) -> Disp
     )
 
 
-def _own_counts(
-    cube: CountCube, selection: Selection, viewer: Viewer
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Check access, then return (own count per area, ancestor at the level, scope mask)."""
-    _check_level(cube, selection, viewer)
-    scope = _in_scope(cube, selection, viewer)
+def _per_area(
+    cube: CountCube, selection: Selection, mask: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Own counts and record keys per area for the selection's weeks and filters."""
     try:
-        own = cube.per_area(
-            first_monday=selection.first_monday,
-            last_monday=selection.last_monday,
-            categories=selection.categories,
-            sources=selection.sources,
-            area_mask=scope,
+        return tuple(  # type: ignore[return-value]
+            cube.per_area(
+                first_monday=selection.first_monday,
+                last_monday=selection.last_monday,
+                categories=selection.categories,
+                sources=selection.sources,
+                area_mask=mask,
+                keys=keys,
+            )
+            for keys in (False, True)
         )
     except KeyError as error:
         raise BadSelection(str(error.args[0])) from None
+
+
+def _own_counts(
+    cube: CountCube, selection: Selection, viewer: Viewer
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Check access, then return (own count per area, own record key per area,
+    ancestor at the level, scope mask)."""
+    _check_level(cube, selection, viewer)
+    scope = _in_scope(cube, selection, viewer)
+    own, keys = _per_area(cube, selection, scope)
     target = cube.areas.ancestor_at(selection.level)
-    return own, target, scope
+    return own, keys, target, scope
 
 
 def _merge_label(cube: CountCube, units: DisplayUnits, unit: int) -> str:
@@ -321,12 +333,15 @@ def map_values(cube: CountCube, selection: Selection, viewer: Viewer) -> Protect
     are merged upwards (:func:`display_units`); records stored at a coarser level
     than the chosen one are not spread onto areas (see :func:`unplaced_count`).
     """
-    own, target, scope = _own_counts(cube, selection, viewer)
+    own, keys, target, scope = _own_counts(cube, selection, viewer)
     units = display_units(cube, selection, viewer)
     placed = (target != NO_AREA) & scope
     unit_index = np.where(placed, units.unit_of[np.where(placed, target, 0)], NO_AREA)
     counted = unit_index != NO_AREA
-    totals = np.bincount(unit_index[counted], weights=own[counted], minlength=len(cube.areas.codes))
+    totals = np.zeros(len(cube.areas.codes), dtype=np.int64)
+    key_totals = np.zeros(len(cube.areas.codes), dtype=np.int64)
+    np.add.at(totals, unit_index[counted], own[counted])
+    np.add.at(key_totals, unit_index[counted], keys[counted])
     shown = list(units.units)
     frame = pd.DataFrame(
         {
@@ -335,17 +350,26 @@ def map_values(cube: CountCube, selection: Selection, viewer: Viewer) -> Protect
             "synthetic": [cube.areas.synthetic[u] for u in shown],
             "merged": [_merge_label(cube, units, u) for u in shown],
             "population": pd.array([units.population[u] for u in shown], dtype="Int64"),
-            "count": totals[shown].astype(np.int64) if shown else np.zeros(0, np.int64),
+            "count": totals[shown] if shown else np.zeros(0, np.int64),
+            "key": key_totals[shown] if shown else np.zeros(0, np.int64),
         }
     )
-    return protect(frame, level=viewer.level)
+    # The units add up to the kommun's total (published at kommun level).
+    return protect(frame, level=viewer.level, additive=True)
 
 
 def unplaced_count(cube: CountCube, selection: Selection, viewer: Viewer) -> ProtectedCounts:
     """Incidents in scope known only at a coarser level than the chosen one (one row)."""
-    own, target, scope = _own_counts(cube, selection, viewer)
-    total = int(own[(target == NO_AREA) & scope].sum())
-    return protect(pd.DataFrame({"what": ["unplaced"], "count": [total]}), level=viewer.level)
+    own, keys, target, scope = _own_counts(cube, selection, viewer)
+    unplaced = (target == NO_AREA) & scope
+    frame = pd.DataFrame(
+        {
+            "what": ["unplaced"],
+            "count": [int(own[unplaced].sum())],
+            "key": [int(keys[unplaced].sum())],
+        }
+    )
+    return protect(frame, level=viewer.level)
 
 
 def _selection_mask(cube: CountCube, selection: Selection, viewer: Viewer) -> np.ndarray:
@@ -390,7 +414,8 @@ def weekly_trend(cube: CountCube, selection: Selection, viewer: Viewer) -> Prote
     except KeyError as error:
         raise BadSelection(str(error.args[0])) from None
     frame.insert(1, "week_label", [iso_week_label(m) for m in frame["week"]])
-    return protect(frame, level=viewer.level)
+    # The weeks add up to the period's total (the selection's map value).
+    return protect(frame, level=viewer.level, additive=True)
 
 
 FREE_TEXT_ROLES = frozenset({"coordinator", "police_area"})
@@ -430,17 +455,10 @@ def area_notes(
         raise BadSelection(msg)
     _check_level(cube, selection, viewer)
     mask = _selection_mask(cube, selection, viewer)
-    try:
-        own = cube.per_area(
-            first_monday=selection.first_monday,
-            last_monday=selection.last_monday,
-            categories=selection.categories,
-            sources=selection.sources,
-            area_mask=mask,
-        )
-    except KeyError as error:
-        raise BadSelection(str(error.args[0])) from None
-    published = protect(pd.DataFrame({"count": [int(own.sum())]}), level=viewer.level)
+    own, keys = _per_area(cube, selection, mask)
+    published = protect(
+        pd.DataFrame({"count": [int(own.sum())], "key": [int(keys.sum())]}), level=viewer.level
+    )
     if not published.published_values()[0] or limit < 1:
         return ()
     area_ids = [cube.areas.ids[i] for i in np.flatnonzero(mask)]

@@ -11,20 +11,23 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, delete, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard import create_app
 from dashboard.state import app_state
 from data.db import make_engine, make_session_factory, unit_of_work
 from data.demo import build_demo
+from data.models import ApiToken
 from data.setup import initialise_database
+from data.tokens import create_token
 from tests.helpers import login
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,7 +53,9 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
-def _postgres_engine() -> Iterator[Engine]:
+@contextmanager
+def postgres_schema() -> Iterator[tuple[str, str]]:
+    """``(TEST_DATABASE_URL, name)`` of a fresh PostgreSQL schema, dropped afterwards."""
     url = os.environ.get("TEST_DATABASE_URL", "")
     require(bool(url), "TEST_DATABASE_URL is not set (no PostgreSQL on 127.0.0.1:5432)")
     schema = f"test_{secrets.token_hex(6)}"
@@ -61,14 +66,21 @@ def _postgres_engine() -> Iterator[Engine]:
     except Exception as error:  # the server is configured but does not answer
         admin.dispose()
         require(False, f"PostgreSQL at TEST_DATABASE_URL did not answer: {error}")
-    engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
     try:
-        yield engine
+        yield url, schema
     finally:
-        engine.dispose()
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def _postgres_engine() -> Iterator[Engine]:
+    with postgres_schema() as (url, schema):
+        engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -136,6 +148,18 @@ def client_as(app: Flask) -> Callable[[str], FlaskClient]:
         return test_client
 
     return _login
+
+
+@pytest.fixture(scope="module")
+def coordinator_token(app: Flask) -> Iterator[str]:
+    """A bearer token of the demo coordinator for one test module, deleted afterwards."""
+    state = app_state(app)
+    with unit_of_work(state.sessions) as session:
+        token, secret = create_token(session, "samordnare", label="tests")
+        token_id = token.id
+    yield secret
+    with unit_of_work(state.sessions) as session:
+        session.execute(delete(ApiToken).where(ApiToken.id == token_id))
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from dashboard.pages.overview import default_level
 from dashboard.periods import describe_period, parse_period, quick_period
 from dashboard.state import current_cube, db_session
 from data.cube import monday_of
-from data.disclosure import ProtectedCounts
+from data.disclosure import NOISE_BOUND, SECONDARY_MARKER, ProtectedCounts
 from data.queries import (
     FREE_TEXT_ROLES,
     AccessDenied,
@@ -190,7 +190,8 @@ def _status(selection: Selection, table: ProtectedCounts, measure: str = "count"
         f"Visar {label_of(AREA_LEVELS, selection.level)}, {shown} · "
         f"Period: {describe_period(selection.first_monday, selection.last_monday)} · "
         f"Kategorier: {categories} · Källor: {sources} · "
-        f"Tal 1–{table.k - 1} visas som {table.marker} för att skydda enskilda."
+        f"Tal 1–{table.k - 1} visas som {table.marker} för att skydda enskilda; "
+        f"övriga tal kan avvika med högst {NOISE_BOUND} (skyddsbrus)."
     )
 
 
@@ -199,8 +200,9 @@ def _map_note(table: ProtectedCounts, unplaced: ProtectedCounts, selection: Sele
         html.Div(
             [
                 html.Span(className="legend-suppressed"),
-                f"Grått: färre än {table.k} händelser – "
-                "antalet visas inte för att skydda enskilda.",
+                f"Grått: färre än {table.k} händelser ({table.marker}), eller "
+                f"{SECONDARY_MARKER} – dolt för att ett grannområdes lilla tal inte ska "
+                "kunna räknas ut. Antalet visas inte för att skydda enskilda.",
             ],
             className="status",
         )

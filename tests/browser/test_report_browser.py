@@ -9,6 +9,7 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from data.disclosure import NOISE_BOUND
 from tests.browser.test_admin_areas_browser import choose
 from tests.browser.test_overview_browser import log_in, wait_for_map
 
@@ -68,4 +69,7 @@ def test_reporter_submits_and_the_coordinators_map_reflects_it(
     assert after != before
     assert after != "<5"
     if before != "<5":
-        assert int(after) == int(before) + 7
+        # Both numbers carry the cell key method's noise (at most ±2 each).
+        assert abs(int(after) - (int(before) + 7)) <= 2 * NOISE_BOUND
+    else:
+        assert int(after) >= 5

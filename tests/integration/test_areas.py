@@ -25,7 +25,7 @@ from data.areas import (
 )
 from data.cube import build_cube, monday_of
 from data.db import AREAS_VERSION, bump_version, make_session_factory, read_version, unit_of_work
-from data.disclosure import AudienceLevel
+from data.disclosure import NOISE_BOUND, AudienceLevel
 from data.models import Area, Observation
 from data.queries import AccessDenied, Selection, Viewer, layer_scope, map_values, weekly_trend
 from geo.importing import LoadedLayer
@@ -335,7 +335,8 @@ def test_an_own_area_counts_the_incidents_of_its_members(sigtuna: sessionmaker[S
     week = monday_of(TODAY)
     table = map_values(cube, Selection("0191", "custom", week, week), _viewer())
     # C1030 (in R005) and C1090 (in R004) count in Valsta; C1140 is in neither.
-    assert table.frame.set_index("code").loc["0191-VALSTA", "count"] == 10
+    valsta = table.published_values()[list(table.frame["code"]).index("0191-VALSTA")]
+    assert valsta is not None and abs(valsta - 10) <= NOISE_BOUND
 
 
 def test_own_areas_may_not_share_members(sigtuna: sessionmaker[Session]) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from data.cube import CubeCache, build_cube, monday_of
 from data.db import AREAS_VERSION, bump_version, make_session_factory, read_version, unit_of_work
 from data.demo import DemoError, build_demo, is_demo_database
-from data.disclosure import AudienceLevel
+from data.disclosure import NOISE_BOUND, AudienceLevel
 from data.models import Area, Base, Category, Observation, Source, User
 from data.queries import AccessDenied, Selection, Viewer, map_values, unplaced_count, weekly_trend
 from data.setup import initialise_database
@@ -191,7 +191,8 @@ def test_map_values_match_raw_counts_where_published(demo_sessions: sessionmaker
         if hidden:
             assert 1 <= expected <= 4
         else:
-            assert int(count) == expected
+            # Published with the cell key method's bounded noise (clamped at k).
+            assert abs(int(count) - expected) <= NOISE_BOUND or int(count) == 5
 
 
 def test_kommun_level_is_the_sum_of_its_areas(demo_sessions: sessionmaker[Session]) -> None:
@@ -205,7 +206,8 @@ def test_kommun_level_is_the_sum_of_its_areas(demo_sessions: sessionmaker[Sessio
     )
     areas = cube.per_area(first_monday=first, last_monday=monday_of(END))
     in_sigtuna = [i for i, k in enumerate(cube.areas.kommun_codes) if k == "0191"]
-    assert int(kommun.frame["count"].iloc[0]) == int(areas[in_sigtuna].sum())
+    # The kommun's number is the sum of its areas' records, within the noise bound.
+    assert abs(int(kommun.frame["count"].iloc[0]) - int(areas[in_sigtuna].sum())) <= NOISE_BOUND
 
 
 def test_kommun_level_records_are_never_spread_onto_areas(

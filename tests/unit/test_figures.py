@@ -10,6 +10,7 @@ import pytest
 
 from dashboard.figures import OFFLINE_MAP_STYLE, map_figure, map_traces_data, map_view, trend_figure
 from data.disclosure import AudienceLevel, protect
+from tests.helpers import quiet_keys
 
 LEVEL = AudienceLevel(5)
 
@@ -21,6 +22,7 @@ def areas(counts: list[int]) -> pd.DataFrame:
             "name": [f"Område {i}" for i in range(len(counts))],
             "synthetic": [True] * len(counts),
             "count": counts,
+            "key": quiet_keys(len(counts)),
         }
     )
 
@@ -60,7 +62,14 @@ def test_map_view_fits_a_kommun() -> None:
 def test_trend_leaves_gaps_for_suppressed_weeks() -> None:
     weeks = [date(2026, 1, 5) + timedelta(weeks=i) for i in range(4)]
     table = protect(
-        pd.DataFrame({"week": weeks, "week_label": ["a", "b", "c", "d"], "count": [9, 2, 0, 30]}),
+        pd.DataFrame(
+            {
+                "week": weeks,
+                "week_label": ["a", "b", "c", "d"],
+                "count": [9, 2, 0, 30],
+                "key": quiet_keys(4),
+            }
+        ),
         level=LEVEL,
     )
     figure = trend_figure(table, highlight=(weeks[0], weeks[-1]))
@@ -74,7 +83,14 @@ def test_trend_leaves_gaps_for_suppressed_weeks() -> None:
 def test_running_week_is_labelled_as_incomplete() -> None:
     weeks = [date(2026, 11, 9), date(2026, 11, 16), date(2026, 11, 23)]
     table = protect(
-        pd.DataFrame({"week": weeks, "week_label": ["a", "b", "c"], "count": [40, 41, 6]}),
+        pd.DataFrame(
+            {
+                "week": weeks,
+                "week_label": ["a", "b", "c"],
+                "count": [40, 41, 6],
+                "key": quiet_keys(3),
+            }
+        ),
         level=LEVEL,
     )
     labelled = trend_figure(table, running_week=date(2026, 11, 23))

@@ -1,0 +1,140 @@
+"""Differencing attacks on the demo data: subtracting published numbers never pins down
+a hidden count between 1 and k−1.
+
+The attacker knows the method (Kerckhoffs): a published count p ≥ k came from a
+true count n ≥ k with p = max(k, n + e), |e| ≤ 2; "<k" means 1..k−1; 0 means 0.
+From two published numbers whose record sets differ by a hidden part, the attacker
+gets a range of possible values for that part. These tests replay the attacks that
+worked against primary suppression alone (they were strict xfails before the cell
+key method and secondary suppression landed) and assert that every range they give
+holds the true value and at least two possible values — never a certain small count.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+
+from dashboard.state import app_state
+from data.cube import CountCube
+from data.disclosure import NOISE_BOUND, SECONDARY_MARKER, AudienceLevel
+from data.queries import Selection, Viewer, map_values, weekly_trend
+
+AUDIENCES = [
+    Viewer("coordinator", "0380", AudienceLevel(5, noise_key=b"test-secret")),
+    Viewer("leadership", "0380", AudienceLevel(10, noise_key=b"test-secret")),
+]
+
+
+def demo_cube(app: Flask) -> CountCube:
+    with app_state(app).sessions() as session:
+        return app_state(app).cubes.get(session)
+
+
+UNBOUNDED = 10**9
+
+
+def possible(shown: str, k: int) -> tuple[int, int]:
+    """The true counts consistent with one shown value (attacker's view): "<k" is
+    1..k−1, "skyddad" (secondary suppression) is at least k, a number n ≥ k came
+    from n − 2 .. n + 2 (never below k), 0 is 0."""
+    if shown == f"<{k}":
+        return 1, k - 1
+    if shown == SECONDARY_MARKER:
+        return k, UNBOUNDED
+    published = int(shown)
+    if published == 0:
+        return 0, 0
+    return max(k, published - NOISE_BOUND), published + NOISE_BOUND
+
+
+def difference_range(whole: list[str], parts: list[str], k: int) -> tuple[int, int]:
+    """Range of (sum of ``whole``) − (sum of ``parts``) the attacker can infer."""
+    low = sum(possible(p, k)[0] for p in whole) - sum(possible(p, k)[1] for p in parts)
+    high = sum(possible(p, k)[1] for p in whole) - sum(possible(p, k)[0] for p in parts)
+    return max(0, low), high
+
+
+def check(found: list[tuple[int, int, int]]) -> None:
+    for low, high, truth in found:
+        assert low <= truth <= high, "the published numbers misstate the truth"
+        assert high > low, f"a hidden count was pinned down to {truth}"
+
+
+@pytest.mark.parametrize("viewer", AUDIENCES, ids=[v.role for v in AUDIENCES])
+def test_week_total_minus_the_weeks_map_cells(app: Flask, viewer: Viewer) -> None:
+    k = viewer.level.k
+    cube = demo_cube(app)
+    found = []
+    for category in ("nedskrapning", "stold", "hot", "ran", "brand"):
+        monday = cube.first_monday
+        while monday <= cube.last_monday:
+            selection = Selection("0380", "custom", monday, monday, categories=(category,))
+            cells = map_values(cube, selection, viewer)
+            trend = weekly_trend(cube, selection, viewer).display()
+            hidden = cells.frame["suppressed"].to_numpy()
+            if trend[0] != f"<{k}" and hidden.any():
+                true = cube.per_area(
+                    first_monday=monday, last_monday=monday, categories=(category,)
+                )
+                truth = sum(
+                    int(true[cube.areas.position(code)])
+                    for code, h in zip(cells.frame["code"], hidden, strict=True)
+                    if h
+                )
+                shown = [v for v, h in zip(cells.display(), hidden, strict=True) if not h]
+                found.append((*difference_range([trend[0]], shown, k), truth))
+            monday += timedelta(weeks=1)
+    assert len(found) > (50 if k == 5 else 5)
+    check(found)
+
+
+@pytest.mark.parametrize("viewer", AUDIENCES, ids=[v.role for v in AUDIENCES])
+def test_a_period_minus_the_same_period_one_week_shorter(app: Flask, viewer: Viewer) -> None:
+    k = viewer.level.k
+    cube = demo_cube(app)
+    found = []
+    last = cube.last_monday - timedelta(weeks=1)
+    for weeks in range(2, 30):
+        first = last - timedelta(weeks=weeks - 1)
+        longer = map_values(cube, Selection("0380", "custom", first, last), viewer)
+        shorter = map_values(
+            cube, Selection("0380", "custom", first, last - timedelta(weeks=1)), viewer
+        )
+        week = cube.per_area(first_monday=last, last_monday=last)
+        for code, a, b in zip(
+            longer.frame["code"], longer.display(), shorter.display(), strict=True
+        ):
+            truth = int(week[cube.areas.position(code)])
+            if 1 <= truth < k:
+                found.append((*difference_range([a], [b], k), truth))
+    assert len(found) > 20
+    check(found)
+
+
+@pytest.mark.parametrize("viewer", AUDIENCES, ids=[v.role for v in AUDIENCES])
+def test_all_categories_minus_all_but_one(app: Flask, viewer: Viewer) -> None:
+    k = viewer.level.k
+    cube = demo_cube(app)
+    monday = cube.last_monday - timedelta(weeks=2)
+    everything = map_values(cube, Selection("0380", "custom", monday, monday), viewer)
+    found = []
+    for category in cube.categories:
+        rest = tuple(c for c in cube.categories if c != category)
+        others = map_values(
+            cube, Selection("0380", "custom", monday, monday, categories=rest), viewer
+        )
+        one = cube.per_area(first_monday=monday, last_monday=monday, categories=(category,))
+        for code, a, b in zip(
+            everything.frame["code"],
+            everything.display(),
+            others.display(),
+            strict=True,
+        ):
+            truth = int(one[cube.areas.position(code)])
+            if 1 <= truth < k:
+                found.append((*difference_range([a], [b], k), truth))
+    assert len(found) > 10
+    check(found)
