@@ -138,3 +138,72 @@ def test_all_categories_minus_all_but_one(app: Flask, viewer: Viewer) -> None:
                 found.append((*difference_range([a], [b], k), truth))
     assert len(found) > 10
     check(found)
+
+
+POLICE = Viewer(
+    "police_area",
+    "0380",
+    AudienceLevel(5, noise_key=b"test-secret"),
+    area_codes=frozenset({"0380-D01", "0380-D02", "0380-D03", "0380-D04", "0380-D05", "0380-D06"}),
+)
+
+
+@pytest.mark.parametrize("viewer", [*AUDIENCES, POLICE], ids=[v.role for v in [*AUDIENCES, POLICE]])
+def test_every_nested_pair_of_reachable_filters_reveals_nothing(
+    app: Flask, viewer: Viewer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Enumerate the filter lattice over the demo's last 8 weeks — every whole-week
+    period (36), categories: all, each one, all but each one (37) — and compare every
+    pair whose record sets are nested in one dimension (period or categories): the
+    attacker's range for the difference, cell by cell, must hold the truth and at
+    least two values whenever the true difference is 1..k−1."""
+    cube = demo_cube(app)
+    k = viewer.level.k
+    end = cube.last_monday - timedelta(weeks=1)
+    weeks = [end - timedelta(weeks=i) for i in range(7, -1, -1)]
+    periods = [(a, b) for i, a in enumerate(weeks) for b in weeks[i:]]
+    everything = tuple(cube.categories)
+    category_sets = [
+        (),
+        *((c,) for c in everything),
+        *(tuple(x for x in everything if x != c) for c in everything),
+    ]
+    shown: dict[tuple[object, ...], dict[str, str]] = {}
+    truth: dict[tuple[object, ...], dict[str, int]] = {}
+    for first, last in periods:
+        for categories in category_sets:
+            selection = Selection("0380", "custom", first, last, categories=categories)
+            table = map_values(cube, selection, viewer)
+            own = cube.per_area(first_monday=first, last_monday=last, categories=categories)
+            key = (first, last, categories)
+            shown[key] = dict(zip(table.frame["code"], table.display(), strict=True))
+            truth[key] = {c: int(own[cube.areas.position(c)]) for c in table.frame["code"]}
+
+    def covers(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
+        return set(small or everything) <= set(big or everything) and big != small
+
+    pairs = 0
+    small_differences = 0
+    for (first, last, cats), values in shown.items():
+        for (first2, last2, cats2), values2 in shown.items():
+            same_period = (first, last) == (first2, last2)
+            nested_period = cats == cats2 and first <= first2 <= last2 <= last
+            if not (
+                (same_period and covers(cats, cats2))
+                or (nested_period and (first, last) != (first2, last2))
+            ):
+                continue
+            pairs += 1
+            for code, text in values.items():
+                difference = truth[(first, last, cats)][code] - truth[(first2, last2, cats2)][code]
+                if 1 <= difference < k:
+                    small_differences += 1
+                    low, high = difference_range([text], [values2[code]], k)
+                    assert low <= difference <= high, (code, text, values2[code], difference)
+                    assert high > low, f"{code}: a difference of {difference} was pinned down"
+    with capsys.disabled():
+        print(
+            f"\n[{viewer.role}] {len(shown)} filter combinations, {pairs} nested pairs, "
+            f"{small_differences} hidden differences of 1..{k - 1}: 0 disclosures"
+        )
+    assert pairs > 10_000 and small_differences > 100

@@ -63,3 +63,53 @@ def test_dashboard_reaches_geo_only_through_data() -> None:
         if "geo" in imported_roots(path)
     )
     assert offenders == []
+
+
+def _attribute_uses(path: Path, names: set[str]) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        f"{path.relative_to(ROOT)}:{node.lineno} .{node.attr}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr in names
+    ]
+
+
+def test_no_route_or_callback_reads_raw_counts() -> None:
+    """The choke point, by import and use: nothing under dashboard/ touches the cube's
+    raw arrays or aggregations, and nothing outside data/disclosure.py builds a
+    ProtectedCounts — every number that leaves the server went through protect()."""
+    raw = {"counts", "per_area", "per_week"}
+    offenders = [
+        use
+        for path in sorted((ROOT / "dashboard").rglob("*.py"))
+        for use in _attribute_uses(path, raw)
+    ]
+    assert offenders == []
+    builders = []
+    for path in sorted([*(ROOT / "dashboard").rglob("*.py"), *(ROOT / "data").rglob("*.py")]):
+        if path.name == "disclosure.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        builders += [
+            f"{path.relative_to(ROOT)}:{node.lineno}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "ProtectedCounts"
+        ]
+    assert builders == []
+
+
+def test_only_the_query_modules_call_protect() -> None:
+    callers = sorted(
+        str(path.relative_to(ROOT))
+        for path in [*(ROOT / "dashboard").rglob("*.py"), *(ROOT / "data").rglob("*.py")]
+        if path.name != "disclosure.py"
+        and any(
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "protect"
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        )
+    )
+    assert callers == ["data/aggregates.py", "data/queries.py"]
