@@ -12,7 +12,7 @@ holds the true value and at least two possible values — never a certain small 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from flask import Flask
@@ -168,8 +168,9 @@ def test_every_nested_pair_of_reachable_filters_reveals_nothing(
         *((c,) for c in everything),
         *(tuple(x for x in everything if x != c) for c in everything),
     ]
-    shown: dict[tuple[object, ...], dict[str, str]] = {}
-    truth: dict[tuple[object, ...], dict[str, int]] = {}
+    Combination = tuple[date, date, tuple[str, ...]]
+    shown: dict[Combination, dict[str, str]] = {}
+    truth: dict[Combination, dict[str, int]] = {}
     for first, last in periods:
         for categories in category_sets:
             selection = Selection("0380", "custom", first, last, categories=categories)
