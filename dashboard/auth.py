@@ -41,7 +41,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from dashboard.state import app_state, db_session
 from data.demo import DEMO_ACCOUNTS, is_demo_database
-from data.disclosure import audience_level
+from data.disclosure import DEFAULT_LEADERSHIP_TIME_GRAIN, audience_level
 from data.models import User, new_session_token
 from data.queries import AccessDenied, BadSelection, Viewer
 from data.tokens import verify_token
@@ -210,6 +210,9 @@ def current_viewer() -> Viewer:
         min_cell_leadership=int(current_app.config["SSP_MIN_CELL_LEADERSHIP"]),
         min_area_population=int(current_app.config["SSP_MIN_AREA_POP"]),
         noise_key=noise_key(),
+        leadership_time_grain=str(
+            current_app.config.get("SSP_LEADERSHIP_TIME_GRAIN", DEFAULT_LEADERSHIP_TIME_GRAIN)
+        ),
     )
     return Viewer(
         role=user.role, kommun_code=user.kommun_code, level=level, area_codes=user.area_codes

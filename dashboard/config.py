@@ -10,9 +10,11 @@ from typing import Any
 
 from data.db import sqlite_url
 from data.disclosure import (
+    DEFAULT_LEADERSHIP_TIME_GRAIN,
     DEFAULT_MIN_AREA_POPULATION,
     DEFAULT_MIN_CELL,
     DEFAULT_MIN_CELL_LEADERSHIP,
+    TIME_GRAINS,
 )
 
 SECRET_KEY_FILE = "secret_key"
@@ -20,6 +22,15 @@ DEMO_PASSWORD_FILE = "demo-password.txt"
 TRUE_WORDS = frozenset({"1", "true", "yes", "on", "ja"})
 DEFAULT_SESSION_HOURS = 8
 """A working day: after it the user logs in again."""
+
+
+def _choice(name: str, value: str | None, allowed: tuple[str, ...], default: str) -> str:
+    if value is None or value == "":
+        return default
+    if value not in allowed:
+        msg = f"{name} must be one of {', '.join(allowed)}, got {value!r}"
+        raise ValueError(msg)
+    return value
 
 
 def _flag(value: str | None) -> bool:
@@ -58,7 +69,8 @@ def load_config(
 
     Keys: ``SSP_INSTANCE_PATH``, ``DATABASE_URL``, ``SECRET_KEY``, ``SSP_DEMO``,
     ``SSP_MIN_CELL``, ``SSP_MIN_CELL_LEADERSHIP``, ``SSP_SESSION_HOURS``,
-    ``SSP_COOKIE_SECURE`` (set it behind HTTPS). The secret key is never a constant:
+    ``SSP_COOKIE_SECURE`` (set it behind HTTPS), ``SSP_LEADERSHIP_TIME_GRAIN``
+    (``month``, the default, or ``week``). The secret key is never a constant:
     when absent it is generated once and kept in the instance folder.
     """
     env = os.environ if environ is None else environ
@@ -84,6 +96,12 @@ def load_config(
             "SSP_SESSION_HOURS", env.get("SSP_SESSION_HOURS"), DEFAULT_SESSION_HOURS
         ),
         "SSP_COOKIE_SECURE": _flag(env.get("SSP_COOKIE_SECURE")),
+        "SSP_LEADERSHIP_TIME_GRAIN": _choice(
+            "SSP_LEADERSHIP_TIME_GRAIN",
+            env.get("SSP_LEADERSHIP_TIME_GRAIN"),
+            TIME_GRAINS,
+            DEFAULT_LEADERSHIP_TIME_GRAIN,
+        ),
     }
     config.update(given)
     if not config["SECRET_KEY"]:

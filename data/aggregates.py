@@ -30,6 +30,7 @@ from data.queries import (
     _in_scope,  # the same scope mask as the map's, not a copy of its rules
     available_levels,
     display_units,
+    snap_to_grain,
 )
 from data.vocabulary import AREA_LEVELS, label_of
 
@@ -189,6 +190,10 @@ def plan_aggregate(
     :class:`AggregateRefused` (unknown codes, more than ``max_cells`` cells).
     """
     fields = parse_group_by(group_by)
+    if "week" in fields and viewer.level.time_grain != "week":
+        msg = "din roll ser hela månader: gruppera på month i stället för week"
+        raise AggregateDenied(msg, parameter="group_by")
+    selection = snap_to_grain(selection, viewer.level)
     if not viewer.may_see_kommun(selection.kommun_code):
         msg = f"kommun {selection.kommun_code} ligger utanför ditt behörighetsområde"
         raise AggregateDenied(msg, parameter="area")

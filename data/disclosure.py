@@ -38,6 +38,8 @@ DEFAULT_MIN_CELL_LEADERSHIP: Final = 10
 DEFAULT_MIN_AREA_POPULATION: Final = 200
 MIN_ALLOWED_K: Final = 2
 MAX_ALLOWED_K: Final = 100
+TIME_GRAINS: Final = ("week", "month")
+DEFAULT_LEADERSHIP_TIME_GRAIN: Final = "month"
 SECONDARY_MARKER: Final = "skyddad"
 """Shown for a cell hidden only to protect another (its count is at least k)."""
 NOISE_VALUES: Final = (-2, -1, 0, 1, 2)
@@ -56,10 +58,16 @@ class AudienceLevel:
     """Areas with fewer youths aged 10–19 (or none known) are shown merged upwards."""
     noise_key: bytes = b""
     """Secret of the cell key method's hash (derived from the app's secret key)."""
+    time_grain: str = "week"
+    """"week" or "month": the finest period this audience sees (periods are snapped
+    to whole months, trends are monthly) — a coarser lattice of reachable filters."""
 
     def __post_init__(self) -> None:
         if self.min_area_population < 0:
             msg = f"the minimum area population must be >= 0, got {self.min_area_population}"
+            raise ValueError(msg)
+        if self.time_grain not in TIME_GRAINS:
+            msg = f"the time grain must be one of {', '.join(TIME_GRAINS)}, got {self.time_grain!r}"
             raise ValueError(msg)
         if not MIN_ALLOWED_K <= self.k <= MAX_ALLOWED_K:
             allowed = f"{MIN_ALLOWED_K}..{MAX_ALLOWED_K}"
@@ -74,10 +82,17 @@ def audience_level(
     min_cell_leadership: int,
     min_area_population: int = DEFAULT_MIN_AREA_POPULATION,
     noise_key: bytes = b"",
+    leadership_time_grain: str = DEFAULT_LEADERSHIP_TIME_GRAIN,
 ) -> AudienceLevel:
-    """Return the disclosure level of ``role``: leadership gets the stricter threshold."""
+    """Return the disclosure level of ``role``: leadership gets the stricter threshold
+    and (by default) whole months instead of weeks."""
     if role == "leadership":
-        return AudienceLevel(max(min_cell, min_cell_leadership), min_area_population, noise_key)
+        return AudienceLevel(
+            max(min_cell, min_cell_leadership),
+            min_area_population,
+            noise_key,
+            leadership_time_grain,
+        )
     return AudienceLevel(min_cell, min_area_population, noise_key)
 
 

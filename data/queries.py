@@ -9,7 +9,7 @@ raises :class:`AccessDenied`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from hashlib import sha256
 
@@ -95,6 +95,29 @@ class Selection:
     def n_weeks(self) -> int:
         """Number of whole weeks in the period."""
         return (self.last_monday - self.first_monday).days // 7 + 1
+
+
+def month_of(monday: date) -> date:
+    """The month an ISO week belongs to: that of its Thursday (as ISO years do)."""
+    thursday = monday + timedelta(days=3)
+    return date(thursday.year, thursday.month, 1)
+
+
+def _first_monday_of(month: date) -> date:
+    monday = month - timedelta(days=month.weekday())
+    return monday if month_of(monday) == month else monday + timedelta(weeks=1)
+
+
+def snap_to_grain(selection: Selection, level: AudienceLevel) -> Selection:
+    """The selection widened to the audience's time grain: whole months for "month"
+    (the weeks whose Thursday falls in the first to the last month touched)."""
+    if level.time_grain == "week":
+        return selection
+    first = _first_monday_of(month_of(selection.first_monday))
+    last_month = month_of(selection.last_monday)
+    following = date(last_month.year + last_month.month // 12, last_month.month % 12 + 1, 1)
+    last = _first_monday_of(following) - timedelta(weeks=1)
+    return replace(selection, first_monday=first, last_monday=last)
 
 
 def whole_weeks(start: date, end: date) -> tuple[date, date]:
@@ -333,6 +356,7 @@ def map_values(cube: CountCube, selection: Selection, viewer: Viewer) -> Protect
     are merged upwards (:func:`display_units`); records stored at a coarser level
     than the chosen one are not spread onto areas (see :func:`unplaced_count`).
     """
+    selection = snap_to_grain(selection, viewer.level)
     own, keys, target, scope = _own_counts(cube, selection, viewer)
     units = display_units(cube, selection, viewer)
     placed = (target != NO_AREA) & scope
@@ -360,6 +384,7 @@ def map_values(cube: CountCube, selection: Selection, viewer: Viewer) -> Protect
 
 def unplaced_count(cube: CountCube, selection: Selection, viewer: Viewer) -> ProtectedCounts:
     """Incidents in scope known only at a coarser level than the chosen one (one row)."""
+    selection = snap_to_grain(selection, viewer.level)
     own, keys, target, scope = _own_counts(cube, selection, viewer)
     unplaced = (target == NO_AREA) & scope
     frame = pd.DataFrame(
@@ -401,6 +426,7 @@ def weekly_trend(cube: CountCube, selection: Selection, viewer: Viewer) -> Prote
     Columns ``week`` (Monday), ``week_label`` (ISO, e.g. 2026-W14), ``count``,
     ``suppressed``; one row per week of the period, zeros included.
     """
+    selection = snap_to_grain(selection, viewer.level)
     _check_level(cube, selection, viewer)
     mask = _selection_mask(cube, selection, viewer)
     try:
@@ -413,8 +439,21 @@ def weekly_trend(cube: CountCube, selection: Selection, viewer: Viewer) -> Prote
         )
     except KeyError as error:
         raise BadSelection(str(error.args[0])) from None
-    frame.insert(1, "week_label", [iso_week_label(m) for m in frame["week"]])
-    # The weeks add up to the period's total (the selection's map value).
+    if viewer.level.time_grain == "month":
+        # Monthly points: each month's weeks summed (counts and record keys alike).
+        months = frame["week"].map(month_of)
+        grouped = frame.groupby(months, sort=True)
+        frame = pd.DataFrame(
+            {
+                "week": grouped["week"].min().to_list(),
+                "week_label": [f"{m:%Y-%m}" for m in grouped.groups],
+                "count": grouped["count"].sum().to_numpy(dtype=np.int64),
+                "key": grouped["key"].sum().to_numpy(dtype=np.int64),
+            }
+        )
+    else:
+        frame.insert(1, "week_label", [iso_week_label(m) for m in frame["week"]])
+    # The weeks (months) add up to the period's total (the selection's map value).
     return protect(frame, level=viewer.level, additive=True)
 
 
@@ -453,6 +492,7 @@ def area_notes(
     if selection.focus_area is None:
         msg = "notes are shown for one area: choose an area"
         raise BadSelection(msg)
+    selection = snap_to_grain(selection, viewer.level)
     _check_level(cube, selection, viewer)
     mask = _selection_mask(cube, selection, viewer)
     own, keys = _per_area(cube, selection, mask)

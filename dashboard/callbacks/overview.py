@@ -39,6 +39,7 @@ from data.queries import (
     layer_bounds,
     layer_scope,
     map_values,
+    snap_to_grain,
     unplaced_count,
     weekly_trend,
 )
@@ -108,7 +109,7 @@ def _selection(
     if not kommun:
         kommun = viewer.kommun_code or ""
     first, last = parse_period(start, end, date.today())
-    return Selection(
+    selection = Selection(
         kommun_code=_text(kommun, "kommun"),
         level=_text(level or "kommun", "area level"),
         first_monday=first,
@@ -117,6 +118,8 @@ def _selection(
         sources=_codes(sources, "sources"),
         focus_area=None if focus is None else _text(focus, "area"),
     )
+    # Leadership sees whole months: describe the period the numbers are for.
+    return snap_to_grain(selection, viewer.level)
 
 
 LAYER_URL = re.compile(r"/geo/(\d{4})/([a-z]+)\.geojson\?v=(\d{1,9})")

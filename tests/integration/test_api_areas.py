@@ -103,7 +103,9 @@ def test_leadership_gets_regso_with_k_10_but_never_deso(area_app: Any) -> None:
     refused = ask(area_app, "ledning9", level="deso", group_by="area")
     assert refused.status_code == 403
     assert refused.get_json()["parameter"] == "level"
-    body = ask(area_app, "ledning9", level="regso", group_by="area,week").get_json()
+    weekly = ask(area_app, "ledning9", level="regso", group_by="area,week")
+    assert weekly.status_code == 403  # leadership sees whole months
+    body = ask(area_app, "ledning9", level="regso", group_by="area,month").get_json()
     assert body["k"] == 10
     assert {c["area"] for c in body["cells"]} == {R1, R2}
     assert all(c["count"] is None or c["count"] == 0 or c["count"] >= 10 for c in body["cells"])

@@ -12,15 +12,18 @@ holds the true value and at least two possible values — never a certain small 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
 from dashboard.state import app_state
 from data.cube import CountCube
 from data.disclosure import NOISE_BOUND, SECONDARY_MARKER, AudienceLevel
-from data.queries import Selection, Viewer, map_values, weekly_trend
+from data.queries import Selection, Viewer, map_values, snap_to_grain, weekly_trend
 
 AUDIENCES = [
     Viewer("coordinator", "0380", AudienceLevel(5, noise_key=b"test-secret")),
@@ -208,3 +211,34 @@ def test_every_nested_pair_of_reachable_filters_reveals_nothing(
             f"{small_differences} hidden differences of 1..{k - 1}: 0 disclosures"
         )
     assert pairs > 10_000 and small_differences > 100
+
+
+def test_leadership_sees_months_trend_points_and_whole_month_periods(app: Flask) -> None:
+    cube = demo_cube(app)
+    leadership = Viewer("leadership", "0380", AudienceLevel(10, time_grain="month"))
+    end = cube.last_monday
+    four_weeks = Selection("0380", "custom", end - timedelta(weeks=3), end)
+    trend = weekly_trend(
+        cube, replace(four_weeks, first_monday=end - timedelta(weeks=30)), leadership
+    )
+    labels = trend.frame["week_label"].tolist()
+    assert all(len(label) == 7 and label[4] == "-" for label in labels)  # "2026-11"
+    assert len(labels) == len(set(labels)) and 7 <= len(labels) <= 9
+    # A four-week period and the whole months it touches are the same query.
+    snapped = snap_to_grain(four_weeks, leadership.level)
+    assert snapped.n_weeks >= 4
+    assert (
+        map_values(cube, four_weeks, leadership).display()
+        == map_values(cube, snapped, leadership).display()
+    )
+
+
+def test_the_api_refuses_weekly_groups_to_leadership(
+    app: Flask, client_as: Callable[[str], FlaskClient]
+) -> None:
+    leadership = client_as("ledning")
+    refused = leadership.get("/api/v1/aggregates?level=custom&group_by=week")
+    assert refused.status_code == 403
+    assert refused.get_json()["parameter"] == "group_by"
+    monthly = leadership.get("/api/v1/aggregates?level=custom&group_by=month")
+    assert monthly.status_code == 200
