@@ -39,6 +39,17 @@ class AreaImportRequest:
     crs: str | None = None
 
 
+NOTHING_IMPORTED = "Ett oväntat fel inträffade; ingenting importerades. Se serverloggen."
+
+
+def _report_crash(app: Flask, job_id: str, what: str, message: str = NOTHING_IMPORTED) -> None:
+    """An unexpected failure: log it with its traceback, report it without internals."""
+    app.logger.exception(what, job_id)
+    finish_job(
+        app_state(app).sessions, job_id, ok=False, messages=[message], folder=jobs_folder(app)
+    )
+
+
 def run_area_import(app: Flask, job_id: str, request: AreaImportRequest) -> None:
     """Read, validate and import a layer as one unit of work; report into the job.
 
@@ -69,14 +80,7 @@ def run_area_import(app: Flask, job_id: str, request: AreaImportRequest) -> None
     except AreaImportError as error:
         finish_job(state.sessions, job_id, ok=False, messages=[str(error)], folder=folder)
     except Exception:  # an unexpected failure: report it without internals, keep the log
-        app.logger.exception("area import %s failed", job_id)
-        finish_job(
-            state.sessions,
-            job_id,
-            ok=False,
-            messages=["Ett oväntat fel inträffade; ingenting importerades. Se serverloggen."],
-            folder=folder,
-        )
+        _report_crash(app, job_id, "area import %s failed")
     else:
         state.cubes.clear()
         finish_job(state.sessions, job_id, ok=True, messages=summary.messages, folder=folder)
@@ -151,13 +155,11 @@ def run_observation_check(app: Flask, job_id: str, request: ObservationImportReq
         request.path.unlink(missing_ok=True)
         finish_job(state.sessions, job_id, ok=False, messages=[str(error)], folder=folder)
     except Exception:
-        app.logger.exception("observation check %s failed", job_id)
-        finish_job(
-            state.sessions,
+        _report_crash(
+            app,
             job_id,
-            ok=False,
-            messages=["Ett oväntat fel inträffade vid kontrollen. Se serverloggen."],
-            folder=folder,
+            "observation check %s failed",
+            "Ett oväntat fel inträffade vid kontrollen. Se serverloggen.",
         )
     else:
         line = (
@@ -200,14 +202,7 @@ def run_observation_import(app: Flask, job_id: str, request: ObservationImportRe
             folder=folder,
         )
     except Exception:
-        app.logger.exception("observation import %s failed", job_id)
-        finish_job(
-            state.sessions,
-            job_id,
-            ok=False,
-            messages=["Ett oväntat fel inträffade; ingenting importerades. Se serverloggen."],
-            folder=folder,
-        )
+        _report_crash(app, job_id, "observation import %s failed")
     else:
         state.cubes.clear()
         lines = [

@@ -122,6 +122,10 @@ def _selection(
     return snap_to_grain(selection, viewer.level)
 
 
+def _grain(viewer: Viewer) -> str:
+    return "månad" if viewer.level.time_grain == "month" else "vecka"
+
+
 LAYER_URL = re.compile(r"/geo/(\d{4})/([a-z]+)\.geojson\?v=(\d{1,9})")
 
 
@@ -424,10 +428,10 @@ def register(app: Dash) -> None:
         )
         if focus:
             name = cube.areas.names[cube.areas.position(focus)]
-            title = f"Händelser per vecka – {name}"
+            title = f"Händelser per {_grain(viewer)} – {name}"
             bar = f"Visar endast {name} (klicka på ett annat område för att byta)."
         else:
-            title = "Händelser per vecka – hela urvalet"
+            title = f"Händelser per {_grain(viewer)} – hela urvalet"
             bar = "Klicka på ett område i kartan för att se dess trend."
         return figure, title, bar
 
