@@ -2,6 +2,8 @@
 
 from typing import Final
 
+from data.ingest.observations import COLUMNS
+
 # Shell
 HEADER: Final = "app-header"
 LOGOUT_FORM: Final = "logout-form"
@@ -69,17 +71,8 @@ REPORT_AGE: Final = "rp-age"
 REPORT_NOTE: Final = "rp-note"
 REPORT_SUBMIT: Final = "rp-submit"
 REPORT_RESULT: Final = "rp-result"
-REPORT_FIELDS: Final = (
-    "datum",
-    "tid",
-    "omrade",
-    "kategori",
-    "kalla",
-    "antal",
-    "gruppstorlek",
-    "alder",
-    "anteckning",
-)
+REPORT_FIELDS: Final = COLUMNS
+"""The form's fields are the import template's columns (one validation for both)."""
 
 
 def report_error(field: str) -> str:
