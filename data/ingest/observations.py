@@ -108,19 +108,25 @@ def template_csv() -> str:
     return ";".join(COLUMNS) + "\n" + ";".join(TEMPLATE_EXAMPLE) + "\n"
 
 
+def checked_day(year: int, month: int, day: int, today: date) -> date | str:
+    """The date, or why it cannot be an observation's date (Swedish): it must exist
+    and lie between 2000-01-01 and today. Shared by imports, the report and walk forms."""
+    try:
+        value = date(year, month, day)
+    except ValueError:
+        return "datumet finns inte"
+    if value > today:
+        return "datumet ligger i framtiden"
+    if value < EARLIEST:
+        return "datumet är före år 2000"
+    return value
+
+
 def _parse_date(text: str, today: date) -> date | str:
     for pattern in _DATE_FORMATS:
         match = pattern.fullmatch(text)
         if match:
-            try:
-                day = date(int(match["y"]), int(match["m"]), int(match["d"]))
-            except ValueError:
-                return "datumet finns inte"
-            if day > today:
-                return "datumet ligger i framtiden"
-            if day < EARLIEST:
-                return "datumet är före år 2000"
-            return day
+            return checked_day(int(match["y"]), int(match["m"]), int(match["d"]), today)
     return "okänt datumformat; skriv t.ex. 2026-11-20 eller 20/11/2026"
 
 

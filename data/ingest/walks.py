@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.db import bump_version
-from data.ingest.observations import EARLIEST, MAX_NOTE, within_assigned
+from data.ingest.observations import MAX_NOTE, checked_day, within_assigned
 from data.ingest.pii import find_pii, pii_message
 from data.models import Area, Observation, WalkReport
 
@@ -107,15 +107,7 @@ def _parse_day(text: str, today: date) -> date | str:
     match = _DATE.fullmatch(text)
     if match is None:
         return "skriv datumet som ÅÅÅÅ-MM-DD"
-    try:
-        day = date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return "datumet finns inte"
-    if day > today:
-        return "datumet ligger i framtiden"
-    if day < EARLIEST:
-        return "datumet är före år 2000"
-    return day
+    return checked_day(int(match[1]), int(match[2]), int(match[3]), today)
 
 
 def _parse_time(text: str, what: str) -> str | tuple[str]:
