@@ -330,5 +330,6 @@ def aggregate(
     frame = pd.DataFrame(_cell_keys(cube, plan))
     frame["count"] = grouped_sums(cube.counts, plan).ravel()
     frame["key"] = grouped_sums(cube.keys, plan).ravel()
-    # The cells add up to the selection's total (the same request without group_by).
-    return protect(frame, level=viewer.level, additive=True)
+    # Every margin of this table is another request (fewer group fields; none gives
+    # the selection's total): secondary suppression protects against all of them.
+    return protect(frame, level=viewer.level, table_shape=plan.shape)
