@@ -135,7 +135,7 @@ def holiday_entries(years: Iterable[int]) -> list[CalendarEntry]:
     ``public`` (helgdagar), ``optional`` (valborgsmässoafton, påskafton …) and
     ``de_facto`` (midsommarafton, julafton, nyårsafton). Plain Sundays left out."""
     wanted = sorted(set(years))
-    entries = []
+    entries: list[CalendarEntry] = []
     for kind in HOLIDAY_KINDS:
         calendar = holidays.country_holidays("SE", years=wanted, categories=(kind,), language="sv")
         entries.extend(
