@@ -53,7 +53,7 @@ def test_an_injected_uplift_is_recovered_and_none_is_invented() -> None:
     for seed in range(SEEDS):
         observed, baseline = window_counts(synthetic_frame(seed), VALBORG, shifts)
         for area in AREAS:
-            row = [int(v) for v in baseline.loc[area]]
+            row = [int(v) for v in baseline.loc[area].to_numpy()]
             result = uplift(int(observed[area]), row)
             assert result.low is not None and result.high is not None
             if area in BOOSTED:
