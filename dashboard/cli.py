@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import secrets
 import sys
 from datetime import date, datetime
@@ -29,6 +30,7 @@ from data.areas import (
 )
 from data.db import unit_of_work
 from data.demo import DEMO_ACCOUNTS, DemoError, build_demo, is_demo_database
+from data.events import kommun_calendar, save_school_entries
 from data.ingest.observations import (
     ImportRejected,
     default_mapping,
@@ -38,6 +40,7 @@ from data.ingest.observations import (
 )
 from data.ingest.pii import neutralise_formula
 from data.ingest.polisen import parse_police_events
+from data.ingest.school_calendar import CalendarRejected, read_school_calendar
 from data.ingest.store import ImportSummary, import_police_events
 from data.ingest.table import TableError, read_table
 from data.setup import initialise_database
@@ -317,6 +320,7 @@ def import_polisen_command(file: Path) -> None:
 
 MAX_OBSERVATION_FILE_BYTES = 200 * 1024 * 1024
 MAX_ERRORS_SHOWN = 50
+MAX_CALENDAR_FILE_BYTES = 2 * 1024 * 1024
 
 
 def _terminal_progress(fraction: float, step: str) -> None:
@@ -443,3 +447,51 @@ def list_tokens_command(username: str | None) -> None:
             ]
         )
     click.echo(out.getvalue(), nl=False)
+
+
+@ssp_cli.command("calendar")
+@click.option("--kommun", "kommun_code", required=True, help="Kommun code, e.g. 0380.")
+@click.option("--year", required=True, type=click.IntRange(2000, 2100), help="Calendar year.")
+@with_appcontext
+def calendar_command(kommun_code: str, year: int) -> None:
+    """Print the kommun's calendar of YEAR as CSV: date_start,date_end,name,kind.
+
+    kind: public, optional, de_facto (holidays and eves), school (the kommun's school
+    calendar), local (events entered by the team), event_window (valborg, midsommar,
+    nyårsafton, payday weekends, school events: the dates their windows cover).
+    """
+    if not re.fullmatch(r"\d{4}", kommun_code):
+        raise click.ClickException("Kommunkoden är fyra siffror, t.ex. 0380.")
+    with app_state().sessions() as session:
+        rows = kommun_calendar(session, kommun_code, year)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["date_start", "date_end", "name", "kind"])
+    for row in rows:
+        writer.writerow(
+            [row.start.isoformat(), row.end.isoformat(), neutralise_formula(row.name), row.kind]
+        )
+    click.echo(out.getvalue(), nl=False)
+
+
+@ssp_cli.command("import-school-calendar")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--kommun", "kommun_code", required=True, help="Kommun code, e.g. 0380.")
+@with_appcontext
+def import_school_calendar_command(file: Path, kommun_code: str) -> None:
+    """Import a school calendar (CSV, XLSX or iCalendar) for a kommun, all or nothing."""
+    if not re.fullmatch(r"\d{4}", kommun_code):
+        raise click.ClickException("Kommunkoden är fyra siffror, t.ex. 0380.")
+    if file.stat().st_size > MAX_CALENDAR_FILE_BYTES:
+        raise click.ClickException("Filen är för stor för en skolkalender.")
+    try:
+        parsed = read_school_calendar(file.read_bytes(), file.name)
+    except CalendarRejected as rejected:
+        for message in rejected.errors[:MAX_ERRORS_SHOWN]:
+            click.echo(message, err=True)
+        raise click.ClickException("Ingenting importerades.") from None
+    with unit_of_work(app_state().sessions) as session:
+        added, updated = save_school_entries(session, kommun_code, parsed.entries)
+    for skipped in parsed.skipped:
+        click.echo(f"Hoppade över: {skipped}", err=True)
+    click.echo(f"added={added} updated={updated} skipped={len(parsed.skipped)}")

@@ -23,6 +23,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -322,3 +323,61 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship()
+
+
+class SchoolCalendarEntry(Base):
+    """A school holiday or skolavslutning of a municipality (entered or imported).
+
+    ``kind`` is one of :data:`data.calendar.SCHOOL_KINDS`; ``last_day`` is inclusive
+    (skolavslutning: one day). One entry per kommun, kind and first day.
+    """
+
+    __tablename__ = "school_calendar_entry"
+    __table_args__ = (
+        CheckConstraint("last_day >= first_day", name="days_ordered"),
+        UniqueConstraint("kommun_code", "kind", "first_day"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kommun_code: Mapped[str] = mapped_column(String(4), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LocalEvent(Base):
+    """A local event entered by the SSP team (festival, match, demonstration …).
+
+    ``starts_at``/``ends_at`` are stored in UTC (read back as aware UTC times); the
+    areas it concerns are in :class:`LocalEventArea` (none: the whole kommun).
+    """
+
+    __tablename__ = "local_event"
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="times_ordered"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kommun_code: Mapped[str] = mapped_column(String(4), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(24))
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    areas: Mapped[list[Area]] = relationship(secondary="local_event_area", lazy="selectin")
+
+
+class LocalEventArea(Base):
+    """An area a local event concerns (one row per area and event)."""
+
+    __tablename__ = "local_event_area"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("local_event.id", ondelete="CASCADE"), primary_key=True
+    )
+    area_id: Mapped[int] = mapped_column(
+        ForeignKey("area.id", ondelete="RESTRICT"), primary_key=True
+    )

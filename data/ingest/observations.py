@@ -122,12 +122,24 @@ def checked_day(year: int, month: int, day: int, today: date) -> date | str:
     return value
 
 
-def _parse_date(text: str, today: date) -> date | str:
+DATE_FORMAT_HELP: Final = "okänt datumformat; skriv t.ex. 2026-11-20 eller 20/11/2026"
+
+
+def date_parts(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of a date written 2026-11-20, 20261120, 20/11/2026 or
+    20.11.2026; ``None`` for anything else. The caller checks that the date exists."""
     for pattern in _DATE_FORMATS:
-        match = pattern.fullmatch(text)
+        match = pattern.fullmatch(text.strip())
         if match:
-            return checked_day(int(match["y"]), int(match["m"]), int(match["d"]), today)
-    return "okänt datumformat; skriv t.ex. 2026-11-20 eller 20/11/2026"
+            return int(match["y"]), int(match["m"]), int(match["d"])
+    return None
+
+
+def _parse_date(text: str, today: date) -> date | str:
+    parts = date_parts(text)
+    if parts is None:
+        return DATE_FORMAT_HELP
+    return checked_day(*parts, today)
 
 
 def _parse_count(text: str) -> int | str:
