@@ -86,6 +86,11 @@ def layout(**_query: Any) -> html.Div:
                     className="radio",
                 ),
             ),
+            html.P(
+                "En natt räknas till datumet då den började: något som hände kl. 02 "
+                "natten mot 1 maj rapporteras som 30 april, natt.",
+                className="hint",
+            ),
             _field(
                 "Område",
                 "omrade",

@@ -24,7 +24,9 @@ field — which is when polisen.se *published* the event (hours later, sometimes
 next day: in the real file 1,768 of 1,878 events differ in the hour). A title dated
 in December published in January belongs to the year before. When the title has no
 readable date, the publication time is used.
-Time bands: ``day`` 06:00–17:59, ``evening`` 18:00–21:59, ``night`` 22:00–05:59.
+Time bands: ``day`` 06:00–17:59, ``evening`` 18:00–21:59, ``night`` 22:00–05:59; an
+event at 00:00–05:59 is filed under the date before (the night that began that
+evening), as nattvandring and event windows count nights.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ import json
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 from zoneinfo import ZoneInfo
@@ -109,6 +111,13 @@ def load_type_table(path: Path | None = None) -> dict[str, str | None]:
                 raise ValueError(msg)
             table[typ] = kategori
     return table
+
+
+def slot_date(moment: datetime) -> date:
+    """The date an observation at ``moment`` is filed under: its own date, except
+    that 00:00–05:59 belongs to the night that began the evening before (the
+    ``night`` band of a date runs 22–06 into the next morning; see data.calendar)."""
+    return (moment - timedelta(hours=6)).date() if moment.hour < 6 else moment.date()
 
 
 def time_band(moment: datetime) -> str:
@@ -202,7 +211,7 @@ def _parse_record(
     return PoliceEvent(
         event_id=event_id,
         occurred_at=occurred_at,
-        occurred_on=occurred_at.date(),
+        occurred_on=slot_date(occurred_at),
         time_band=time_band(occurred_at),
         kommun_name=kommun_name,
         county_name=county_name,

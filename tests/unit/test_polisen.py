@@ -265,11 +265,27 @@ def test_datetime_is_converted_to_stockholm_across_dst(stamp: str, local: str) -
     assert event.occurred_at.tzinfo is STOCKHOLM
 
 
-def test_utc_evening_becomes_next_local_day_at_night() -> None:
+def test_utc_evening_is_local_after_midnight_and_filed_under_the_night_before() -> None:
     untitled = record(datetime="2026-06-30 22:30:00 +00:00", name="Skadegörelse, Uppsala")
     (event,) = parse_police_events([untitled]).events
-    assert str(event.occurred_on) == "2026-07-01"
+    assert str(event.occurred_at) == "2026-07-01 00:30:00+02:00"
+    # The night band of 30 June runs 22:00 to 06:00 on 1 July.
+    assert str(event.occurred_on) == "2026-06-30"
     assert event.time_band == "night"
+
+
+@pytest.mark.parametrize(
+    ("local", "filed", "band"),
+    [
+        ("2026-05-01 05:59:00 +02:00", "2026-04-30", "night"),
+        ("2026-05-01 06:00:00 +02:00", "2026-05-01", "day"),
+        ("2026-04-30 23:10:00 +02:00", "2026-04-30", "night"),
+        ("2026-04-30 21:59:00 +02:00", "2026-04-30", "evening"),
+    ],
+)
+def test_each_moment_is_filed_under_its_slot(local: str, filed: str, band: str) -> None:
+    (event,) = parse_police_events([record(datetime=local, name="Brand, Uppsala")]).events
+    assert (str(event.occurred_on), event.time_band) == (filed, band)
 
 
 def test_event_time_comes_from_the_title_not_the_publication() -> None:
