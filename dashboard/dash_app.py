@@ -14,11 +14,20 @@ from flask_login import current_user
 from dashboard import ids
 from dashboard.auth import csrf_token, current_session_user
 from dashboard.callbacks import admin_areas as admin_areas_callbacks
+from dashboard.callbacks import events_page as events_callbacks
 from dashboard.callbacks import import_page as import_callbacks
 from dashboard.callbacks import overview as overview_callbacks
 from dashboard.callbacks import report as report_callbacks
 from dashboard.callbacks import walk as walk_callbacks
-from dashboard.pages import admin_areas, import_page, not_found_404, overview, report, walk
+from dashboard.pages import (
+    admin_areas,
+    events_page,
+    import_page,
+    not_found_404,
+    overview,
+    report,
+    walk,
+)
 from dashboard.state import db_session
 from data.demo import is_demo_database
 from data.queries import AccessDenied
@@ -42,7 +51,7 @@ def shell() -> html.Div:
         [
             html.H1("SSP Lägesbild"),
             html.Nav(
-                [dcc.Link("Översikt", href="/")]
+                [dcc.Link("Översikt", href="/"), dcc.Link(events_page.NAME, href=events_page.PATH)]
                 + ([dcc.Link("Rapportera", href=report.PATH)] if user.role in report.ROLES else [])
                 + ([dcc.Link(walk.NAME, href=walk.PATH)] if user.role in walk.ROLES else [])
                 + (
@@ -102,9 +111,10 @@ def init_dash(server: Flask) -> Dash:
     report_callbacks.register(app)
     walk_callbacks.register(app)
     import_callbacks.register(app)
+    events_callbacks.register(app)
     app.init_app(server)
     # Dash Pages needs the mounted app to register pages (it reads dash.get_app()).
-    for page in (overview, report, walk, import_page, admin_areas, not_found_404):
+    for page in (overview, events_page, report, walk, import_page, admin_areas, not_found_404):
         dash.register_page(
             page.__name__,
             path=page.PATH,

@@ -126,3 +126,18 @@ IMPORT_PREVIEW: Final = "im-preview"
 def import_map(column: str) -> str:
     """Id of the dropdown that picks the file's column for template ``column``."""
     return f"im-map-{column}"
+
+
+# Tid & händelser page
+EV_KOMMUN: Final = "ev-kommun"
+EV_LEVEL: Final = "ev-level"
+EV_YEAR: Final = "ev-year"
+EV_EVENT: Final = "ev-event"
+EV_CATEGORIES: Final = "ev-categories"
+EV_SUMMARY: Final = "ev-summary"
+EV_MAP: Final = "ev-map"
+EV_YOY: Final = "ev-yoy"
+EV_RANKED: Final = "ev-ranked"
+EV_HEATMAP: Final = "ev-heatmap"
+EV_HEATMAP_NOTE: Final = "ev-heatmap-note"
+EV_BANDS: Final = "ev-bands"

@@ -10,8 +10,9 @@ carries the setting ``demo = 1`` so the UI labels it as demo data.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Final, cast
 
 import numpy as np
@@ -20,8 +21,19 @@ import shapely
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from data.calendar import CalendarEntry, demo_skolavslutning, demo_sportlov, local
 from data.db import AREAS_VERSION, bump_version
-from data.models import Area, Observation, Setting, User, UserArea, WalkReport
+from data.events import add_local_event, save_school_entries
+from data.models import (
+    Area,
+    LocalEvent,
+    Observation,
+    SchoolCalendarEntry,
+    Setting,
+    User,
+    UserArea,
+    WalkReport,
+)
 from data.synthetic import SyntheticArea, synthetic_observations
 from data.users import create_user
 from geo.demo_areas import voronoi_neighbourhoods
@@ -115,6 +127,46 @@ def observation_rows(frame: pd.DataFrame, area_ids: dict[str, int]) -> list[dict
     return cast("list[dict[str, Any]]", rows.to_dict("records"))
 
 
+DEMO_FESTIVAL: Final = "Demofestival (syntetisk)"
+"""The demo's local event: a synthetic festival, the second Saturday of August."""
+
+
+def _demo_calendar(
+    session: Session, area_ids: Mapping[str, int], *, first: date, last: date
+) -> None:
+    """The demo kommuner's school calendars (the ASSUMED sportlov, skolavslutning,
+    sommarlov and jullov the synthetic data follow) and a synthetic local festival."""
+    for spec in DEMO_KOMMUNER:
+        entries = []
+        for year in range(first.year, last.year + 1):
+            sport = demo_sportlov(spec.code, year)
+            end_of_school = demo_skolavslutning(year)
+            entries += [
+                CalendarEntry(*sport, "sportlov", "school"),
+                CalendarEntry(end_of_school, end_of_school, "skolavslutning", "school"),
+                CalendarEntry(
+                    end_of_school + timedelta(days=1),
+                    date.fromisocalendar(year, 33, 7),
+                    "sommarlov",
+                    "school",
+                ),
+                CalendarEntry(date(year, 12, 21), date(year + 1, 1, 6), "jullov", "school"),
+            ]
+        save_school_entries(session, spec.code, entries)
+    centre = [code for code in area_ids if code.startswith("0380-D")][:3]
+    for year in range(first.year, last.year + 1):
+        saturday = date(year, 8, 8) + timedelta(days=(5 - date(year, 8, 8).weekday()) % 7)
+        add_local_event(
+            session,
+            "0380",
+            name=DEMO_FESTIVAL,
+            kind="festival",
+            starts_at=local(saturday, 14),
+            ends_at=local(saturday, 26),
+            area_codes=centre,
+        )
+
+
 def build_demo(
     session: Session,
     *,
@@ -137,7 +189,7 @@ def build_demo(
         msg = "the database is not empty; use --force to replace its content with the demo"
         raise DemoError(msg)
     if has_content:
-        for model in (Observation, WalkReport, UserArea, User):
+        for model in (Observation, WalkReport, LocalEvent, SchoolCalendarEntry, UserArea, User):
             session.execute(delete(model))
         session.execute(delete(Area).where(Area.parent_id.is_not(None)))
         session.execute(delete(Area))
@@ -199,6 +251,7 @@ def build_demo(
             area_codes=police_areas,
         )
 
+    _demo_calendar(session, area_ids, first=end - timedelta(days=days), last=end)
     data = synthetic_observations(synthetic_areas, end=end, days=days, seed=seed)
     frame = data.observations
     rows = observation_rows(frame, area_ids)

@@ -359,15 +359,38 @@ def map_values(cube: CountCube, selection: Selection, viewer: Viewer) -> Protect
     selection = snap_to_grain(selection, viewer.level)
     own, keys, target, scope = _own_counts(cube, selection, viewer)
     units = display_units(cube, selection, viewer)
+    return protect(
+        unit_frame(cube, units, target, scope, own, keys), level=viewer.level, additive=True
+    )
+
+
+def unit_of_area(units: DisplayUnits, target: np.ndarray, scope: np.ndarray) -> np.ndarray:
+    """For each cube area, the display unit its records count in (``NO_AREA``: none —
+    outside the scope, or stored at a coarser level than the chosen one)."""
     placed = (target != NO_AREA) & scope
-    unit_index = np.where(placed, units.unit_of[np.where(placed, target, 0)], NO_AREA)
+    return np.where(placed, units.unit_of[np.where(placed, target, 0)], NO_AREA)
+
+
+def unit_frame(
+    cube: CountCube,
+    units: DisplayUnits,
+    target: np.ndarray,
+    scope: np.ndarray,
+    own: np.ndarray,
+    keys: np.ndarray,
+) -> pd.DataFrame:
+    """The map's table before protection: one row per display unit (``code``, ``name``,
+    ``synthetic``, ``merged``, ``population``) with the summed ``count`` and record
+    ``key`` of the per-area ``own`` counts and ``keys``. The units add up to the
+    kommun's total (published at kommun level): protect it as additive."""
+    unit_index = unit_of_area(units, target, scope)
     counted = unit_index != NO_AREA
     totals = np.zeros(len(cube.areas.codes), dtype=np.int64)
     key_totals = np.zeros(len(cube.areas.codes), dtype=np.int64)
     np.add.at(totals, unit_index[counted], own[counted])
     np.add.at(key_totals, unit_index[counted], keys[counted])
     shown = list(units.units)
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             "code": [cube.areas.codes[u] for u in shown],
             "name": [cube.areas.names[u] for u in shown],
@@ -378,8 +401,6 @@ def map_values(cube: CountCube, selection: Selection, viewer: Viewer) -> Protect
             "key": key_totals[shown] if shown else np.zeros(0, np.int64),
         }
     )
-    # The units add up to the kommun's total (published at kommun level).
-    return protect(frame, level=viewer.level, additive=True)
 
 
 def unplaced_count(cube: CountCube, selection: Selection, viewer: Viewer) -> ProtectedCounts:

@@ -33,6 +33,8 @@ def choose(browser: webdriver.Chrome, dropdown_id: str, value: str) -> None:
     )
     label = option.find_element(By.XPATH, "./ancestor::label")
     if label.get_attribute("aria-selected") != "true":
+        # A long list scrolls: bring the option out from under the search field first.
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", label)
         label.click()
     # A single-choice dropdown may stay open; Escape closes it like a person would.
     browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)

@@ -1,0 +1,139 @@
+"""Tid & händelser: what happened around each event, against normal weeks and last year."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.auth import current_viewer
+from dashboard.pages.overview import default_level, denied
+from dashboard.state import current_cube, db_session
+from data.queries import AccessDenied, available_levels, category_options, visible_kommuner
+from data.vocabulary import AREA_LEVELS, label_of
+
+PATH = "/tid"
+NAME = "Tid & händelser"
+
+
+def year_options(first_year: int, today: date) -> list[dict[str, Any]]:
+    """Years with data, newest first."""
+    return [{"label": str(y), "value": y} for y in range(today.year, first_year - 1, -1)]
+
+
+def default_year(today: date) -> int:
+    """This year once valborg has passed, else last year (so valborg has data)."""
+    return today.year if (today.month, today.day) > (5, 1) else today.year - 1
+
+
+def _section(title: str, *children: Any, hint: str = "") -> html.Section:
+    parts: list[Any] = [html.H3(title)]
+    if hint:
+        parts.append(html.P(hint, className="hint"))
+    return html.Section([*parts, *children], className="card")
+
+
+def layout(**_query: Any) -> html.Div:
+    """The page; checks the user's access itself (every callback checks again)."""
+    try:
+        viewer = current_viewer()
+    except AccessDenied:
+        return denied("Du behöver logga in för att se lägesbilden.")
+    cube = current_cube()
+    kommuner = visible_kommuner(cube, viewer)
+    if not kommuner:
+        return denied("Det finns inga områden i din kommun ännu.")
+    kommun = viewer.kommun_code or kommuner[0][0]
+    if kommun not in {code for code, _ in kommuner}:
+        kommun = kommuner[0][0]
+    levels = available_levels(cube, kommun, viewer)
+    if not levels:
+        return denied("Du har inga tilldelade områden. Be en administratör om behörighet.")
+    today = date.today()
+    filters = html.Div(
+        [
+            html.H2("Händelse"),
+            html.Label("Kommun", htmlFor=ids.EV_KOMMUN),
+            dcc.Dropdown(
+                id=ids.EV_KOMMUN,
+                options=[{"label": name, "value": code} for code, name in kommuner],
+                value=kommun,
+                clearable=False,
+                disabled=len(kommuner) == 1,
+            ),
+            html.Label("År", htmlFor=ids.EV_YEAR),
+            dcc.Dropdown(
+                id=ids.EV_YEAR,
+                options=year_options(cube.first_monday.year, today),
+                value=default_year(today),
+                clearable=False,
+            ),
+            html.Label("Händelse (period)", htmlFor=ids.EV_EVENT),
+            dcc.Dropdown(id=ids.EV_EVENT, options=[], clearable=False),
+            html.Div(
+                "Helgdagar, lönehelger, kommunens skolkalender och egna evenemang. "
+                "En natt räknas till datumet då den började.",
+                className="hint",
+            ),
+            html.Label("Områdesnivå", htmlFor=ids.EV_LEVEL),
+            dcc.RadioItems(
+                id=ids.EV_LEVEL,
+                options=[{"label": label_of(AREA_LEVELS, lvl), "value": lvl} for lvl in levels],
+                value=default_level(levels),
+                className="radio",
+            ),
+            html.Label("Kategorier", htmlFor=ids.EV_CATEGORIES),
+            dcc.Dropdown(
+                id=ids.EV_CATEGORIES,
+                options=[
+                    {"label": label, "value": code}
+                    for code, label in category_options(db_session())
+                ],
+                value=[],
+                multi=True,
+                placeholder="Alla kategorier",
+            ),
+        ],
+        className="card filters",
+    )
+    results = html.Div(
+        [
+            html.Div(id=ids.EV_SUMMARY, role="status", className="card"),
+            _section(
+                "Under händelsen, per område",
+                dcc.Loading(
+                    dcc.Graph(
+                        id=ids.EV_MAP,
+                        config={"displaylogo": False, "scrollZoom": True},
+                        style={"height": "480px"},
+                    ),
+                    type="dot",
+                ),
+            ),
+            _section(
+                "Samma händelse år för år",
+                dcc.Loading(dcc.Graph(id=ids.EV_YOY, config={"displaylogo": False})),
+                hint="Observerat antal delat med det förväntade (samma veckodagar och tider "
+                "upp till fyra veckor före och efter, utan helgdagar och andra händelser). "
+                "Strecket visar 95 %-intervallet; rött = tydlig ökning.",
+            ),
+            _section(
+                "Årets händelser rangordnade efter ökning",
+                dcc.Loading(html.Div(id=ids.EV_RANKED)),
+            ),
+            _section(
+                "Kalender: veckorna runt händelsen",
+                html.Div(id=ids.EV_HEATMAP_NOTE, className="hint"),
+                dcc.Loading(dcc.Graph(id=ids.EV_HEATMAP, config={"displaylogo": False})),
+                dcc.Graph(id=ids.EV_BANDS, config={"displaylogo": False}),
+                hint="Ringar markerar helgdagar och händelser. Tal under gränsen visas "
+                "som \u201d<5\u201d, celler som döljs för att skydda dem som \u201dskyddad\u201d.",
+            ),
+        ],
+        className="results",
+    )
+    return html.Div(
+        [html.H2(NAME), html.Div([filters, results], className="layout")], className="page"
+    )
