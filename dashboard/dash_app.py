@@ -14,6 +14,7 @@ from flask_login import current_user
 from dashboard import ids
 from dashboard.auth import csrf_token, current_session_user
 from dashboard.callbacks import admin_areas as admin_areas_callbacks
+from dashboard.callbacks import calendar_page as calendar_callbacks
 from dashboard.callbacks import events_page as events_callbacks
 from dashboard.callbacks import import_page as import_callbacks
 from dashboard.callbacks import overview as overview_callbacks
@@ -21,6 +22,7 @@ from dashboard.callbacks import report as report_callbacks
 from dashboard.callbacks import walk as walk_callbacks
 from dashboard.pages import (
     admin_areas,
+    calendar_page,
     events_page,
     import_page,
     not_found_404,
@@ -57,6 +59,11 @@ def shell() -> html.Div:
                 + (
                     [dcc.Link(import_page.NAME, href=import_page.PATH)]
                     if user.role in import_page.ROLES
+                    else []
+                )
+                + (
+                    [dcc.Link(calendar_page.NAME, href=calendar_page.PATH)]
+                    if user.role in calendar_page.ROLES
                     else []
                 )
                 + ([dcc.Link("Områden", href="/admin/omraden")] if user.role == "admin" else []),
@@ -112,9 +119,11 @@ def init_dash(server: Flask) -> Dash:
     walk_callbacks.register(app)
     import_callbacks.register(app)
     events_callbacks.register(app)
+    calendar_callbacks.register(app)
     app.init_app(server)
     # Dash Pages needs the mounted app to register pages (it reads dash.get_app()).
-    for page in (overview, events_page, report, walk, import_page, admin_areas, not_found_404):
+    pages = (overview, events_page, report, walk, import_page, calendar_page, admin_areas)
+    for page in (*pages, not_found_404):
         dash.register_page(
             page.__name__,
             path=page.PATH,
@@ -143,14 +152,22 @@ def init_dash(server: Flask) -> Dash:
     return app
 
 
+def _dependency(item: Any) -> bool:
+    return (
+        isinstance(item, dict)
+        and isinstance(item.get("id"), str | dict)
+        and isinstance(item.get("property"), str)
+    )
+
+
 def _dependencies(items: Any, expected: int) -> bool:
+    """One entry per declared dependency: a dict, or for a pattern-matching (ALL)
+    dependency a list of dicts, one per matching component."""
     return (
         isinstance(items, list)
         and len(items) == expected
         and all(
-            isinstance(i, dict)
-            and isinstance(i.get("id"), str | dict)
-            and isinstance(i.get("property"), str)
+            _dependency(i) or (isinstance(i, list) and all(_dependency(j) for j in i))
             for i in items
         )
     )

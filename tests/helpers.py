@@ -149,3 +149,48 @@ def quiet_keys(n: int, secret: bytes = b"") -> list[int]:
     quiet = candidates[cell_noise(candidates, secret) == 0]
     assert len(quiet) >= n
     return [int(k) for k in quiet[:n]]
+
+
+def call_by_input(
+    client: FlaskClient,
+    app: Flask,
+    input_id: str,
+    values: dict[str, Any],
+    *,
+    clicked: list[dict[str, Any]] | None = None,
+) -> Any:
+    """POST the callback whose first input is ``input_id`` (for callbacks that share an
+    output with ``allow_duplicate``). ``clicked`` lists the components of a
+    pattern-matching first input, each ``{"id": {...}, "value": ...}``."""
+    dash_app = app.extensions["dash"]
+    matches = [(k, v) for k, v in dash_app.callback_map.items() if v["inputs"][0]["id"] == input_id]
+    assert len(matches) == 1, f"{len(matches)} callbacks have the input {input_id!r}"
+    key, spec = matches[0]
+
+    def item(d: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": d["id"],
+            "property": d["property"],
+            "value": values.get(f"{d['id']}.{d['property']}"),
+        }
+
+    inputs: list[Any] = [item(d) for d in spec["inputs"]]
+    changed = [f"{spec['inputs'][0]['id']}.{spec['inputs'][0]['property']}"]
+    if clicked is not None:
+        prop = spec["inputs"][0]["property"]
+        inputs[0] = [{"id": c["id"], "property": prop, "value": c["value"]} for c in clicked]
+        changed = [
+            json.dumps(c["id"], separators=(",", ":"), sort_keys=True) + f".{prop}"
+            for c in clicked[:1]
+        ]
+    outputs = _split_output(key)
+    body = {
+        "output": key,
+        "outputs": outputs if len(outputs) > 1 else outputs[0],
+        "inputs": inputs,
+        "state": [item(d) for d in spec.get("state", [])],
+        "changedPropIds": changed,
+    }
+    return client.post(
+        "/_dash-update-component", data=json.dumps(body), content_type="application/json"
+    )

@@ -1,0 +1,291 @@
+"""Kalender: list, add, import and remove school calendar entries and local events.
+
+Every callback checks the role server-side and that the kommun is the user's own
+(administrators: any kommun with areas); a delete names the item, which is looked
+up again inside that kommun.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any, Final
+
+from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
+
+from dashboard import ids
+from dashboard.auth import require_role
+from dashboard.callbacks.events_page import window_label
+from dashboard.pages.calendar_page import ROLES
+from dashboard.state import app_state, current_cube
+from dashboard.uploads import UploadError, decode_upload, report_items
+from data.calendar import SCHOOL_KINDS, local
+from data.db import unit_of_work
+from data.events import (
+    LOCAL_EVENT_KINDS,
+    EventRejected,
+    add_local_event,
+    delete_local_event,
+    delete_school_entry,
+    local_events,
+    save_school_entries,
+    school_entries,
+)
+from data.ingest.school_calendar import CalendarRejected, checked_entry, read_school_calendar
+from data.queries import AccessDenied, BadSelection
+from data.vocabulary import label_of
+
+MAX_FILE: Final = 2 * 1024 * 1024
+CLOCK = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?")
+
+
+def _kommun(value: Any) -> str:
+    user = require_role(*ROLES)
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}", value):
+        raise BadSelection("ogiltig kommun")
+    if user.kommun_code is not None and value != user.kommun_code:
+        raise AccessDenied("bara den egna kommunens kalender")
+    if value not in current_cube().areas.kommun_codes:
+        raise BadSelection("okänd kommun")
+    return value
+
+
+def _day(value: Any) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _moment(day: Any, clock: Any) -> datetime | str:
+    chosen = _day(day)
+    if chosen is None:
+        return "välj ett datum"
+    match = CLOCK.fullmatch(clock.strip()) if isinstance(clock, str) else None
+    if match is None:
+        return "skriv klockslaget som 18:00"
+    hour, minute = int(match[1]), int(match[2] or 0)
+    if hour > 23 or minute > 59:
+        return "skriv klockslaget som 18:00"
+    return local(chosen, hour, minute)
+
+
+def _delete_button(item: str) -> html.Button:
+    return html.Button(
+        "Ta bort", id={"type": ids.CAL_DELETE_TYPE, "item": item}, n_clicks=0, className="small"
+    )
+
+
+def _table(
+    headers: tuple[str, ...], rows: list[tuple[Any, ...]], table_id: str, empty: str
+) -> html.Table | html.P:
+    if not rows:
+        return html.P(empty)
+    return html.Table(
+        [
+            html.Thead(html.Tr([html.Th(h) for h in headers])),
+            html.Tbody([html.Tr([html.Td(cell) for cell in row]) for row in rows]),
+        ],
+        id=table_id,
+    )
+
+
+def _bump(refresh: Any) -> int:
+    return (refresh if isinstance(refresh, int) else 0) + 1
+
+
+def register(app: Dash) -> None:
+    """Register the Kalender page's callbacks on ``app``."""
+
+    @app.callback(
+        Output(ids.CAL_SCHOOL_LIST, "children"),
+        Output(ids.CAL_EVENT_LIST, "children"),
+        Output(ids.CAL_EVENT_AREAS, "options"),
+        Input(ids.CAL_REFRESH, "data"),
+        Input(ids.CAL_KOMMUN, "value"),
+    )
+    def show(_refresh: Any, kommun: Any) -> tuple[Any, Any, Any]:
+        """The kommun's entries and events, each with a delete button."""
+        code = _kommun(kommun)
+        with app_state().sessions() as session:
+            entries = school_entries(session, code)
+            events = local_events(session, code)
+        areas = current_cube().areas
+        options = [
+            {"label": f"{name} ({c})", "value": c}
+            for c, name, k, level in zip(
+                areas.codes, areas.names, areas.kommun_codes, areas.levels, strict=True
+            )
+            if k == code and level != "kommun"
+        ]
+        school = _table(
+            ("Typ", "Första dag", "Sista dag", ""),
+            [
+                (
+                    e.name.capitalize(),
+                    e.start.isoformat(),
+                    e.end.isoformat(),
+                    _delete_button(f"school|{e.name}|{e.start.isoformat()}"),
+                )
+                for e in entries
+            ],
+            "cal-school-table",
+            "Ingen skolkalender inlagd ännu.",
+        )
+        listed = _table(
+            ("Evenemang", "Typ", "Områden", ""),
+            [
+                (
+                    window_label(row.window),
+                    label_of(LOCAL_EVENT_KINDS, row.kind),
+                    ", ".join(row.window.areas) or "hela kommunen",
+                    _delete_button(f"event|{row.id}"),
+                )
+                for row in events
+            ],
+            "cal-event-table",
+            "Inga egna evenemang ännu.",
+        )
+        return school, listed, options
+
+    @app.callback(
+        Output(ids.CAL_SCHOOL_MESSAGE, "children", allow_duplicate=True),
+        Output(ids.CAL_REFRESH, "data", allow_duplicate=True),
+        Input(ids.CAL_SCHOOL_ADD, "n_clicks"),
+        State(ids.CAL_SCHOOL_KIND, "value"),
+        State(ids.CAL_SCHOOL_FIRST, "date"),
+        State(ids.CAL_SCHOOL_LAST, "date"),
+        State(ids.CAL_KOMMUN, "value"),
+        State(ids.CAL_REFRESH, "data"),
+        prevent_initial_call=True,
+    )
+    def add_school(
+        _clicks: Any, kind: Any, first: Any, last: Any, kommun: Any, refresh: Any
+    ) -> tuple[Any, Any]:
+        """One school entry (last day empty: a single day)."""
+        code = _kommun(kommun)
+        start, end = _day(first), _day(last) or _day(first)
+        if kind not in SCHOOL_KINDS:
+            return report_items(["Välj typ av lov."], ok=False), no_update
+        if start is None or end is None:
+            return report_items(["Välj första dag."], ok=False), no_update
+        entry = checked_entry(kind, start, end)
+        if isinstance(entry, str):
+            return report_items([entry.capitalize() + "."], ok=False), no_update
+        with unit_of_work(app_state().sessions) as session:
+            added, updated = save_school_entries(session, code, [entry])
+        text = "Sparat." if added else ("Uppdaterat." if updated else "Fanns redan.")
+        return report_items([text], ok=True), _bump(refresh)
+
+    @app.callback(
+        Output(ids.CAL_SCHOOL_MESSAGE, "children", allow_duplicate=True),
+        Output(ids.CAL_REFRESH, "data", allow_duplicate=True),
+        Input(ids.CAL_SCHOOL_UPLOAD, "contents"),
+        State(ids.CAL_SCHOOL_UPLOAD, "filename"),
+        State(ids.CAL_KOMMUN, "value"),
+        State(ids.CAL_REFRESH, "data"),
+        prevent_initial_call=True,
+    )
+    def upload_school(contents: Any, filename: Any, kommun: Any, refresh: Any) -> tuple[Any, Any]:
+        """A whole school calendar file, all or nothing."""
+        code = _kommun(kommun)
+        try:
+            raw = decode_upload(contents, MAX_FILE)
+            parsed = read_school_calendar(raw, filename if isinstance(filename, str) else "")
+        except UploadError as error:
+            return report_items([str(error)], ok=False), no_update
+        except CalendarRejected as rejected:
+            lines = ["Ingenting importerades.", *rejected.errors[:50]]
+            return report_items(lines, ok=False), no_update
+        with unit_of_work(app_state().sessions) as session:
+            added, updated = save_school_entries(session, code, parsed.entries)
+        lines = [f"Importerat: {added} nya, {updated} ändrade."]
+        lines += [f"Hoppade över: {s}" for s in parsed.skipped[:20]]
+        return report_items(lines, ok=True), _bump(refresh)
+
+    @app.callback(
+        Output(ids.CAL_EVENT_MESSAGE, "children", allow_duplicate=True),
+        Output(ids.CAL_REFRESH, "data", allow_duplicate=True),
+        Input(ids.CAL_EVENT_ADD, "n_clicks"),
+        State(ids.CAL_EVENT_NAME, "value"),
+        State(ids.CAL_EVENT_KIND, "value"),
+        State(ids.CAL_EVENT_START_DAY, "date"),
+        State(ids.CAL_EVENT_START_TIME, "value"),
+        State(ids.CAL_EVENT_END_DAY, "date"),
+        State(ids.CAL_EVENT_END_TIME, "value"),
+        State(ids.CAL_EVENT_AREAS, "value"),
+        State(ids.CAL_KOMMUN, "value"),
+        State(ids.CAL_REFRESH, "data"),
+        prevent_initial_call=True,
+    )
+    def add_event(
+        _clicks: Any,
+        name: Any,
+        kind: Any,
+        start_day: Any,
+        start_time: Any,
+        end_day: Any,
+        end_time: Any,
+        areas: Any,
+        kommun: Any,
+        refresh: Any,
+    ) -> tuple[Any, Any]:
+        """Validate and store a local event; errors per field, never echoing the name."""
+        code = _kommun(kommun)
+        user = require_role(*ROLES)
+        start, end = _moment(start_day, start_time), _moment(end_day, end_time)
+        problems = []
+        if isinstance(start, str):
+            problems.append(f"Start: {start}.")
+        if isinstance(end, str):
+            problems.append(f"Slut: {end}.")
+        chosen = areas if isinstance(areas, list) else []
+        if not all(isinstance(a, str) for a in chosen) or len(chosen) > 200:
+            return report_items(["Ogiltiga områden."], ok=False), no_update
+        if problems or isinstance(start, str) or isinstance(end, str):
+            return report_items(problems, ok=False), no_update
+        try:
+            with unit_of_work(app_state().sessions) as session:
+                add_local_event(
+                    session,
+                    code,
+                    name=name if isinstance(name, str) else "",
+                    kind=kind if isinstance(kind, str) else "",
+                    starts_at=start,
+                    ends_at=end,
+                    area_codes=chosen,
+                    created_by_id=user.id,
+                )
+        except EventRejected as rejected:
+            return report_items(list(rejected.errors.values()), ok=False), no_update
+        return report_items(["Evenemanget är sparat."], ok=True), _bump(refresh)
+
+    @app.callback(
+        Output(ids.CAL_EVENT_MESSAGE, "children", allow_duplicate=True),
+        Output(ids.CAL_REFRESH, "data", allow_duplicate=True),
+        Input({"type": ids.CAL_DELETE_TYPE, "item": ALL}, "n_clicks"),
+        State(ids.CAL_KOMMUN, "value"),
+        State(ids.CAL_REFRESH, "data"),
+        prevent_initial_call=True,
+    )
+    def delete(clicks: Any, kommun: Any, refresh: Any) -> tuple[Any, Any]:
+        """Remove the clicked entry or event (inside the user's kommun only)."""
+        code = _kommun(kommun)
+        trigger = ctx.triggered_id
+        if not isinstance(trigger, dict) or not any(
+            isinstance(c, int) and c > 0 for c in clicks or []
+        ):
+            return no_update, no_update
+        item = trigger.get("item")
+        parts = item.split("|") if isinstance(item, str) else []
+        with unit_of_work(app_state().sessions) as session:
+            if len(parts) == 3 and parts[0] == "school" and (day := _day(parts[2])):
+                removed = delete_school_entry(session, code, parts[1], day)
+            elif len(parts) == 2 and parts[0] == "event" and parts[1].isdigit():
+                removed = delete_local_event(session, code, int(parts[1]))
+            else:
+                raise BadSelection("okänt val")
+        text = "Borttaget." if removed else "Fanns inte (redan borttaget?)."
+        return report_items([text], ok=removed), _bump(refresh)
