@@ -2,24 +2,55 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Final
 
+from data.calendar import CalendarEntry, school_term, tertial
 from data.cube import history_start, iso_week_label, monday_of
 from data.queries import BadSelection, last_weeks, whole_weeks
 
 QUICK_PERIODS: Final = (
     ("4w", "Senaste 4 veckorna"),
     ("12w", "Senaste 12 veckorna"),
+    ("tertial", "Innevarande tertial"),
+    ("prev_tertial", "Förra tertialen"),
+    ("term", "Skolterminen"),
     ("ytd", "I år"),
+    ("last_year", "Förra året"),
     ("52w", "Senaste 12 månaderna"),
     ("custom", "Eget datumintervall"),
 )
 DEFAULT_QUICK: Final = "4w"
 
 
-def quick_period(choice: str, today: date) -> tuple[date, date]:
-    """First and last day (Monday, Sunday) of a quick pick, in whole weeks."""
+def _calendar_period(first: date, last: date, today: date) -> tuple[date, date]:
+    """A calendar period up to today at most, widened to whole weeks (the cube's grain)."""
+    first_monday, last_monday = whole_weeks(first, min(last, today))
+    return first_monday, last_monday + timedelta(days=6)
+
+
+def quick_period(
+    choice: str, today: date, school: Iterable[CalendarEntry] = ()
+) -> tuple[date, date]:
+    """First and last day (Monday, Sunday) of a quick pick, in whole weeks.
+
+    Tertials (January–April …), the school term (from the kommun's ``school``
+    calendar, else typical dates) and last year are widened to the whole weeks
+    that cover them.
+    """
+    if choice == "tertial":
+        first, last, _ = tertial(today)
+        return _calendar_period(first, last, today)
+    if choice == "prev_tertial":
+        start, _, _ = tertial(today)
+        first, last, _ = tertial(start - timedelta(days=1))
+        return _calendar_period(first, last, today)
+    if choice == "term":
+        first, last, _ = school_term(today, school)
+        return _calendar_period(first, last, today)
+    if choice == "last_year":
+        return _calendar_period(date(today.year - 1, 1, 1), date(today.year - 1, 12, 31), today)
     if choice == "4w":
         first, last = last_weeks(today, 4)
     elif choice == "12w":

@@ -28,6 +28,7 @@ from dashboard.periods import describe_period, parse_period, quick_period
 from dashboard.state import current_cube, db_session
 from data.cube import monday_of
 from data.disclosure import NOISE_BOUND, SECONDARY_MARKER, ProtectedCounts
+from data.events import school_entries
 from data.queries import (
     FREE_TEXT_ROLES,
     AccessDenied,
@@ -284,16 +285,23 @@ def register(app: Dash) -> None:
         Output(ids.PERIOD, "start_date"),
         Output(ids.PERIOD, "end_date"),
         Input(ids.QUICK_PERIOD, "value"),
+        State(ids.KOMMUN, "value"),
         prevent_initial_call=True,
     )
-    def apply_quick_period(choice: str | None) -> tuple[Any, Any]:
-        current_viewer()
+    def apply_quick_period(choice: str | None, kommun: Any) -> tuple[Any, Any]:
+        viewer = current_viewer()
         if not choice or choice == "custom":
             return no_update, no_update
         if not isinstance(choice, str):
             msg = "malformed quick period"
             raise BadSelection(msg)
-        first, last = quick_period(choice, date.today())
+        code = kommun if isinstance(kommun, str) and kommun else viewer.kommun_code
+        school = (
+            school_entries(db_session(), code)
+            if choice == "term" and code and viewer.may_see_kommun(code)
+            else []
+        )
+        first, last = quick_period(choice, date.today(), school)
         return first.isoformat(), last.isoformat()
 
     app.clientside_callback(

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from dashboard.periods import describe_period, parse_period, quick_period
+from data.calendar import CalendarEntry, school_term, school_terms, tertial
 from data.queries import BadSelection, Selection, whole_weeks
 
 TODAY = date(2026, 11, 23)  # a Monday
@@ -74,3 +75,46 @@ def test_this_year_follows_the_iso_year_around_new_year(
 def test_extreme_dates_are_clamped_to_ten_years_up_to_today() -> None:
     clamped = parse_period("0001-01-01", "9999-12-31", TODAY)
     assert clamped == (date(2015, 12, 28), date(2026, 11, 23))
+
+
+@pytest.mark.parametrize(
+    ("choice", "first", "last"),
+    [
+        # T3 2026 (1 Sep – 31 Dec) up to today, widened to whole weeks.
+        ("tertial", date(2026, 8, 31), date(2026, 11, 29)),
+        # T2 2026: 1 May (a Friday) – 31 August (a Monday).
+        ("prev_tertial", date(2026, 4, 27), date(2026, 9, 6)),
+        ("last_year", date(2024, 12, 30), date(2026, 1, 4)),
+        # No school calendar: the typical autumn term from 18 August.
+        ("term", date(2026, 8, 17), date(2026, 11, 29)),
+    ],
+)
+def test_calendar_quick_periods(choice: str, first: date, last: date) -> None:
+    assert quick_period(choice, TODAY) == (first, last)
+
+
+def test_the_school_term_follows_the_kommuns_calendar() -> None:
+    school = [
+        CalendarEntry(date(2025, 12, 20), date(2026, 1, 6), "jullov", "school"),
+        CalendarEntry(date(2026, 6, 12), date(2026, 6, 12), "skolavslutning", "school"),
+        CalendarEntry(date(2026, 6, 13), date(2026, 8, 9), "sommarlov", "school"),
+        CalendarEntry(date(2026, 12, 19), date(2027, 1, 6), "jullov", "school"),
+    ]
+    assert quick_period("term", TODAY, school) == (date(2026, 8, 10), date(2026, 11, 29))
+    spring, autumn = school_terms(2026, school)
+    assert spring == (date(2026, 1, 7), date(2026, 6, 12), "VT 2026")
+    assert autumn == (date(2026, 8, 10), date(2026, 12, 18), "HT 2026")
+    # In the summer the last term is the spring term that just ended.
+    assert school_term(date(2026, 7, 1), school)[2] == "VT 2026"
+
+
+@pytest.mark.parametrize(
+    ("day", "name", "first", "last"),
+    [
+        (date(2026, 1, 1), "T1 2026", date(2026, 1, 1), date(2026, 4, 30)),
+        (date(2026, 8, 31), "T2 2026", date(2026, 5, 1), date(2026, 8, 31)),
+        (date(2026, 12, 31), "T3 2026", date(2026, 9, 1), date(2026, 12, 31)),
+    ],
+)
+def test_tertials(day: date, name: str, first: date, last: date) -> None:
+    assert tertial(day) == (first, last, name)
