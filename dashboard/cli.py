@@ -463,7 +463,9 @@ def calendar_command(kommun_code: str, year: int) -> None:
     if not re.fullmatch(r"\d{4}", kommun_code):
         raise click.ClickException("Kommunkoden är fyra siffror, t.ex. 0380.")
     with app_state().sessions() as session:
-        rows = kommun_calendar(session, kommun_code, year)
+        rows = kommun_calendar(
+            session, kommun_code, year, current_app.config["SSP_EVENT_WINDOW_RULES"]
+        )
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["date_start", "date_end", "name", "kind"])

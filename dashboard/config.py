@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from data.calendar import window_rules
 from data.db import sqlite_url
 from data.disclosure import (
     DEFAULT_LEADERSHIP_TIME_GRAIN,
@@ -70,7 +71,9 @@ def load_config(
     Keys: ``SSP_INSTANCE_PATH``, ``DATABASE_URL``, ``SECRET_KEY``, ``SSP_DEMO``,
     ``SSP_MIN_CELL``, ``SSP_MIN_CELL_LEADERSHIP``, ``SSP_SESSION_HOURS``,
     ``SSP_COOKIE_SECURE`` (set it behind HTTPS), ``SSP_LEADERSHIP_TIME_GRAIN``
-    (``month``, the default, or ``week``). The secret key is never a constant:
+    (``month``, the default, or ``week``), ``SSP_EVENT_WINDOWS`` (local hours of the
+    holiday event windows, e.g. ``valborg=20-04``; parsed into
+    ``SSP_EVENT_WINDOW_RULES``). The secret key is never a constant:
     when absent it is generated once and kept in the instance folder.
     """
     env = os.environ if environ is None else environ
@@ -102,8 +105,10 @@ def load_config(
             TIME_GRAINS,
             DEFAULT_LEADERSHIP_TIME_GRAIN,
         ),
+        "SSP_EVENT_WINDOWS": env.get("SSP_EVENT_WINDOWS", ""),
     }
     config.update(given)
+    config["SSP_EVENT_WINDOW_RULES"] = window_rules(str(config["SSP_EVENT_WINDOWS"] or ""))
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = instance_secret_key(instance)
     return config

@@ -19,7 +19,7 @@ municipality and year and are entered or imported per municipality.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
 from typing import Final
@@ -258,6 +258,32 @@ from the municipality's own calendar): Valborg 30 April 18:00 – 1 May 06:00,
 Midsommar midsommarafton 12:00 – 06:00, Nyårsafton 31 December 18:00 – 06:00."""
 
 
+def window_rules(spec: str) -> tuple[WindowRule, ...]:
+    """The default window rules with local hours changed by ``spec``, e.g.
+    ``"valborg=20-04,midsommar=12-06"`` (start hour – end hour; an end at or before
+    the start is the next morning). Refuses unknown keys and bad hours (ValueError
+    with a message naming the setting)."""
+    rules = {rule.key: rule for rule in DEFAULT_WINDOW_RULES}
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        key, _, hours = part.partition("=")
+        start, _, end = hours.partition("-")
+        key = key.strip()
+        if key not in rules:
+            msg = f"SSP_EVENT_WINDOWS: unknown event {key!r}; known: {', '.join(rules)}"
+            raise ValueError(msg)
+        if not (start.strip().isdigit() and end.strip().isdigit()):
+            msg = f"SSP_EVENT_WINDOWS: write hours as {key}=18-06, got {part!r}"
+            raise ValueError(msg)
+        first, last = int(start), int(end)
+        if not (0 <= first <= 23 and 0 <= last <= 23):
+            msg = f"SSP_EVENT_WINDOWS: hours are 0–23, got {part!r}"
+            raise ValueError(msg)
+        rules[key] = replace(
+            rules[key], start_hour=first, end_days=1 if last <= first else 0, end_hour=last
+        )
+    return tuple(rules.values())
+
+
 def payday_weekend(year: int, month: int) -> EventWindow:
     """The weekend after payday ("lönehelg"): Friday 18:00 to Monday 00:00 of the
     first weekend starting on or after the payday (:func:`payday`)."""
@@ -285,11 +311,15 @@ def school_windows(entries: Iterable[CalendarEntry]) -> list[EventWindow]:
 
 
 def event_windows(
-    year: int, *, school: Iterable[CalendarEntry] = (), local_events: Iterable[EventWindow] = ()
+    year: int,
+    *,
+    school: Iterable[CalendarEntry] = (),
+    local_events: Iterable[EventWindow] = (),
+    rules: Iterable[WindowRule] = DEFAULT_WINDOW_RULES,
 ) -> list[EventWindow]:
-    """Every event window of ``year``: holidays, payday weekends, the municipality's
-    school entries and local events starting that year, in time order."""
-    windows = [w for rule in DEFAULT_WINDOW_RULES if (w := rule.window(year)) is not None]
+    """Every event window of ``year``: holidays (by ``rules``), payday weekends, the
+    municipality's school entries and local events starting that year, in time order."""
+    windows = [w for rule in rules if (w := rule.window(year)) is not None]
     windows += [payday_weekend(year, month) for month in range(1, 13)]
     windows += [w for w in school_windows(school) if w.start.year == year]
     windows += [w for w in local_events if w.start.astimezone(STOCKHOLM).year == year]
@@ -297,7 +327,11 @@ def event_windows(
 
 
 def calendar_entries(
-    year: int, *, school: Iterable[CalendarEntry] = (), local_events: Iterable[EventWindow] = ()
+    year: int,
+    *,
+    school: Iterable[CalendarEntry] = (),
+    local_events: Iterable[EventWindow] = (),
+    rules: Iterable[WindowRule] = DEFAULT_WINDOW_RULES,
 ) -> list[CalendarEntry]:
     """The municipality's calendar of ``year`` as rows (what ``ssp calendar`` prints):
     holidays with their category, school entries (kind ``school``), local events
@@ -308,7 +342,7 @@ def calendar_entries(
     rows += [
         CalendarEntry(e.start, e.end, e.name, "school") for e in school if e.start.year == year
     ]
-    for window in event_windows(year, school=school, local_events=local_events):
+    for window in event_windows(year, school=school, local_events=local_events, rules=rules):
         first, last = window.days
         kind = "local" if window.kind == "local" else "event_window"
         rows.append(CalendarEntry(first, last, window.name, kind))

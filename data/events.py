@@ -19,9 +19,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from data.calendar import (
+    DEFAULT_WINDOW_RULES,
     STOCKHOLM,
     CalendarEntry,
     EventWindow,
+    WindowRule,
     calendar_entries,
     event_windows,
     real_hours,
@@ -200,20 +202,32 @@ def delete_local_event(session: Session, kommun: str, event_id: int) -> bool:
     return True
 
 
-def kommun_windows(session: Session, kommun: str, year: int) -> list[EventWindow]:
-    """Every event window of the kommun in ``year``: holidays, payday weekends, its
-    school calendar and its local events."""
+def kommun_windows(
+    session: Session,
+    kommun: str,
+    year: int,
+    rules: Iterable[WindowRule] = DEFAULT_WINDOW_RULES,
+) -> list[EventWindow]:
+    """Every event window of the kommun in ``year``: holidays (by ``rules``), payday
+    weekends, its school calendar and its local events."""
     return event_windows(
         year,
         school=school_entries(session, kommun),
         local_events=[row.window for row in local_events(session, kommun)],
+        rules=rules,
     )
 
 
-def kommun_calendar(session: Session, kommun: str, year: int) -> list[CalendarEntry]:
+def kommun_calendar(
+    session: Session,
+    kommun: str,
+    year: int,
+    rules: Iterable[WindowRule] = DEFAULT_WINDOW_RULES,
+) -> list[CalendarEntry]:
     """The kommun's calendar rows of ``year`` (what ``ssp calendar`` prints)."""
     return calendar_entries(
         year,
         school=school_entries(session, kommun),
         local_events=[row.window for row in local_events(session, kommun)],
+        rules=rules,
     )

@@ -18,6 +18,7 @@ from data.calendar import (
     local,
     payday_weekend,
     slot,
+    window_rules,
 )
 
 YEARS = (2024, 2025, 2026, 2027)
@@ -168,3 +169,27 @@ def test_calendar_rows_hold_school_local_and_window_kinds() -> None:
     assert kinds == {"public", "optional", "de_facto", "school", "local", "event_window"}
     assert CalendarEntry(date(2026, 8, 14), date(2026, 8, 15), "Stadsfest", "local") in rows
     assert rows == sorted(rows, key=lambda r: (r.start, r.end))
+
+
+def test_window_hours_are_configurable() -> None:
+    rules = window_rules("valborg=20-04, midsommar=14-2")
+    windows = {w.key: w for w in event_windows(2026, rules=rules)}
+    assert windows["valborg"].start == local(date(2026, 4, 30), 20)
+    assert windows["valborg"].end == local(date(2026, 5, 1), 4)
+    assert windows["midsommar"].end == local(date(2026, 6, 20), 2)
+    assert windows["nyar"].start == local(date(2026, 12, 31), 18)  # unchanged
+    afternoon = {w.key: w for w in event_windows(2026, rules=window_rules("nyar=12-17"))}
+    assert afternoon["nyar"].end == local(date(2026, 12, 31), 17)  # same day
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("jul=18-06", "unknown event 'jul'"),
+        ("valborg=kväll", "write hours as valborg=18-06"),
+        ("valborg=18-25", "hours are 0–23"),
+    ],
+)
+def test_bad_window_settings_are_refused_clearly(spec: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        window_rules(spec)

@@ -51,3 +51,14 @@ def test_environment_and_overrides(tmp_path: Path) -> None:
 def test_malformed_threshold_is_refused_with_its_name(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="SSP_MIN_CELL must be a whole number"):
         load_config(environ={"SSP_INSTANCE_PATH": str(tmp_path), "SSP_MIN_CELL": "fem"})
+
+
+def test_event_window_hours_come_from_the_environment(tmp_path: Path) -> None:
+    config = load_config(
+        {"SSP_INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k" * 32},
+        {"SSP_EVENT_WINDOWS": "valborg=20-04"},
+    )
+    (valborg,) = [r for r in config["SSP_EVENT_WINDOW_RULES"] if r.key == "valborg"]
+    assert (valborg.start_hour, valborg.end_days, valborg.end_hour) == (20, 1, 4)
+    with pytest.raises(ValueError, match="SSP_EVENT_WINDOWS"):
+        load_config({"SSP_INSTANCE_PATH": str(tmp_path)}, {"SSP_EVENT_WINDOWS": "x=1-2"})
