@@ -126,14 +126,23 @@ def dispersion(baseline: Sequence[float]) -> float:
     return max(1.0, float(values.var(ddof=1) / values.mean()))
 
 
-def uplift(observed: int, baseline: Sequence[int], confidence: float = CONFIDENCE) -> Uplift:
-    """Observed count of a window against the counts of its comparable periods."""
+def uplift(
+    observed: int,
+    baseline: Sequence[int],
+    confidence: float = CONFIDENCE,
+    *,
+    known_dispersion: float | None = None,
+) -> Uplift:
+    """Observed count of a window against the counts of its comparable periods.
+
+    ``known_dispersion`` replaces the dispersion estimated from ``baseline`` (for a
+    small area, the dispersion of a larger one is the better estimate)."""
     if observed < 0 or any(b < 0 for b in baseline):
         msg = "counts must not be negative"
         raise ValueError(msg)
     periods = len(baseline)
     total = int(sum(baseline))
-    phi = dispersion(baseline)
+    phi = dispersion(baseline) if known_dispersion is None else max(1.0, known_dispersion)
     if periods < MIN_BASELINE_PERIODS:
         return Uplift(observed, total, periods, None, None, None, None, phi)
     expected = total / periods

@@ -362,3 +362,64 @@ def band_pattern(
         }
     )
     return protect(table, level=viewer.level, table_shape=(7, 3))
+
+
+@dataclass(frozen=True, slots=True)
+class AreaComparison:
+    """Published observed and expected counts of one display unit in a window."""
+
+    code: str
+    name: str
+    observed: int | None
+    baseline: int | None
+    result: Uplift | None
+
+
+def compare_areas(
+    cube: CountCube,
+    slots: Slots,
+    window: EventWindow,
+    selection: Selection,
+    viewer: Viewer,
+    *,
+    overall: EventComparison,
+    avoid: Iterable[EventWindow] = (),
+    holiday_days: Iterable[date] = (),
+) -> list[AreaComparison]:
+    """Observed versus expected per display unit (the map's units).
+
+    The window's counts are the map's (the same published cells); each unit's
+    comparable periods are one published cell (the units add up to the scope's
+    total: protected as an additive list); the dispersion is the whole scope's
+    (``overall``), a better estimate than a small area's few periods.
+    """
+    shifts = comparison_shifts(window, avoid=avoid, holiday_days=holiday_days)
+    moved = [shifted(window, n) for n in shifts if _inside(slots, shifted(window, n))]
+    observed = window_map(cube, slots, window, selection, viewer)
+    around = window_selection(selection, window)
+    _check_level(cube, around, viewer)
+    scope = _in_scope(cube, around, viewer)
+    target = cube.areas.ancestor_at(around.level)
+    units = display_units(cube, around, viewer)
+    mask = np.zeros(len(slots.frame), dtype=bool)
+    for w in moved:
+        mask |= slots.covered(w)
+    own, keys = _per_area(cube, slots, mask)
+    baseline = protect(
+        unit_frame(cube, units, target, scope, own, keys), level=viewer.level, additive=True
+    )
+    phi = overall.result.dispersion if overall.result is not None else 1.0
+    rows = []
+    for code, name, seen, total in zip(
+        observed.frame["code"],
+        observed.frame["name"],
+        observed.published_values(),
+        baseline.published_values(),
+        strict=True,
+    ):
+        result = None
+        if seen is not None and total is not None and len(moved) >= MIN_BASELINE_PERIODS:
+            spread = _spread(total, [1] * len(moved))
+            result = uplift(seen, spread, known_dispersion=phi)
+        rows.append(AreaComparison(str(code), str(name), seen, total, result))
+    return rows

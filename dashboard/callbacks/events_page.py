@@ -30,10 +30,12 @@ from data.queries import (
     layer_scope,
 )
 from data.windows import (
+    AreaComparison,
     EventComparison,
     Slots,
     band_pattern,
     calendar_heatmap,
+    compare_areas,
     compare_window,
     read_slots,
     slot_range,
@@ -168,6 +170,41 @@ def _ranked_table(rows: list[EventComparison]) -> html.Table | html.P:
     )
 
 
+def _number(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}".replace(".", ",")
+
+
+def _area_table(rows: list[AreaComparison], k: int, limit: int = 15) -> html.Table | html.P:
+    """The units with the clearest rise first (published numbers only)."""
+    if not rows:
+        return html.P("Inga områden att visa.")
+
+    def order(row: AreaComparison) -> tuple[int, float]:
+        r = row.result
+        ratio = r.ratio if r is not None and r.ratio is not None else -1.0
+        return (0 if r is not None and r.significant else 1, -ratio)
+
+    body = []
+    for row in sorted(rows, key=order)[:limit]:
+        r = row.result
+        flag = "Ja" if r is not None and r.significant else ""
+        body.append(
+            html.Tr(
+                [
+                    html.Td(row.name),
+                    html.Td(f"<{k}" if row.observed is None else str(row.observed)),
+                    html.Td(_number(None if r is None else r.expected)),
+                    html.Td(_number(None if r is None else r.ratio)),
+                    html.Td(flag, className="flag" if flag else ""),
+                ]
+            )
+        )
+    head = html.Tr(
+        [html.Th(t) for t in ("Område", "Antal", "Förväntat", "Gånger", "Tydlig ökning")]
+    )
+    return html.Table([html.Thead(head), html.Tbody(body)], id="ev-areas-table")
+
+
 def _marks(windows: list[EventWindow], first: date, last: date) -> dict[date, str]:
     marks: dict[date, list[str]] = {}
     years = range(first.year, last.year + 1)
@@ -235,6 +272,7 @@ def register(app: Dash) -> None:
         Output(ids.EV_HEATMAP, "figure"),
         Output(ids.EV_BANDS, "figure"),
         Output(ids.EV_HEATMAP_NOTE, "children"),
+        Output(ids.EV_AREAS, "children"),
         Input(ids.EV_EVENT, "value"),
         Input(ids.EV_LEVEL, "value"),
         Input(ids.EV_CATEGORIES, "value"),
@@ -289,6 +327,19 @@ def register(app: Dash) -> None:
             )
 
         chosen = compare(window)
+        areas = _area_table(
+            compare_areas(
+                cube,
+                slots,
+                window,
+                base,
+                viewer,
+                overall=chosen,
+                avoid=windows,
+                holiday_days=[e.start for e in holiday_entries([window.start.year])],
+            ),
+            chosen.k,
+        )
         summary = [
             html.H3(window_label(window)),
             html.P(_comparison_text(chosen), id="ev-summary-text"),
@@ -323,4 +374,4 @@ def register(app: Dash) -> None:
             note = "Veckorna före och efter händelsen, dag för dag."
         except AccessDenied as refused:
             heat, bands, note = {}, {}, f"Visas inte: {refused}."
-        return summary, map_fig, yoy, ranked, heat, bands, note
+        return summary, map_fig, yoy, ranked, heat, bands, note, areas

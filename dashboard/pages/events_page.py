@@ -113,6 +113,12 @@ def layout(**_query: Any) -> html.Div:
                 ),
             ),
             _section(
+                "Områden jämfört med vanliga veckor",
+                dcc.Loading(html.Div(id=ids.EV_AREAS)),
+                hint="Områden med tydlig ökning först. Förväntat = samma tider i "
+                "jämförbara veckor i samma område.",
+            ),
+            _section(
                 "Samma händelse år för år",
                 dcc.Loading(dcc.Graph(id=ids.EV_YOY, config={"displaylogo": False})),
                 hint="Observerat antal delat med det förväntade (samma veckodagar och tider "

@@ -135,3 +135,18 @@ def test_the_page_is_listed_and_served(app: Flask, client_as: Callable[[str], Fl
     client = client_as("samordnare")
     page = client.get("/tid")
     assert page.status_code == 200
+
+
+def test_areas_are_compared_with_their_own_normal_weeks(
+    app: Flask, client_as: Callable[[str], FlaskClient]
+) -> None:
+    out = update(client_as("samordnare"), app, values()).get_json()["response"]
+    table = str(out[ids.EV_AREAS]["children"])
+    assert "ev-areas-table" in table and "Demoområde" in table
+    assert "'Ja'" in table  # the demo's valborg effect is clear in some area
+    shown = out[ids.EV_MAP]["figure"]["data"][0]
+    # The table's counts are the map's published numbers, not new ones.
+    import re
+
+    counts = {int(c) for c in re.findall(r"'children': '(\d+)'}", table)}
+    assert counts <= {int(z) for z in shown["z"]} | {0}
