@@ -8,11 +8,9 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.auth import current_viewer
-from dashboard.pages.overview import default_level, denied
-from dashboard.state import current_cube, db_session
-from data.queries import AccessDenied, available_levels, category_options, visible_kommuner
-from data.vocabulary import AREA_LEVELS, label_of
+from dashboard.pages.overview import page_scope, scope_filters
+from dashboard.state import db_session
+from data.queries import category_options
 
 PATH = "/tid"
 NAME = "Tid & händelser"
@@ -37,36 +35,18 @@ def _section(title: str, *children: Any, hint: str = "") -> html.Section:
 
 def layout(**_query: Any) -> html.Div:
     """The page; checks the user's access itself (every callback checks again)."""
-    try:
-        viewer = current_viewer()
-    except AccessDenied:
-        return denied("Du behöver logga in för att se lägesbilden.")
-    cube = current_cube()
-    kommuner = visible_kommuner(cube, viewer)
-    if not kommuner:
-        return denied("Det finns inga områden i din kommun ännu.")
-    kommun = viewer.kommun_code or kommuner[0][0]
-    if kommun not in {code for code, _ in kommuner}:
-        kommun = kommuner[0][0]
-    levels = available_levels(cube, kommun, viewer)
-    if not levels:
-        return denied("Du har inga tilldelade områden. Be en administratör om behörighet.")
+    scope = page_scope()
+    if isinstance(scope, html.Div):
+        return scope
     today = date.today()
     filters = html.Div(
         [
             html.H2("Händelse"),
-            html.Label("Kommun", htmlFor=ids.EV_KOMMUN),
-            dcc.Dropdown(
-                id=ids.EV_KOMMUN,
-                options=[{"label": name, "value": code} for code, name in kommuner],
-                value=kommun,
-                clearable=False,
-                disabled=len(kommuner) == 1,
-            ),
+            *scope_filters(scope, ids.EV_KOMMUN, ids.EV_LEVEL),
             html.Label("År", htmlFor=ids.EV_YEAR),
             dcc.Dropdown(
                 id=ids.EV_YEAR,
-                options=year_options(cube.first_monday.year, today),
+                options=year_options(scope.cube.first_monday.year, today),
                 value=default_year(today),
                 clearable=False,
             ),
@@ -76,13 +56,6 @@ def layout(**_query: Any) -> html.Div:
                 "Helgdagar, lönehelger, kommunens skolkalender och egna evenemang. "
                 "En natt räknas till datumet då den började.",
                 className="hint",
-            ),
-            html.Label("Områdesnivå", htmlFor=ids.EV_LEVEL),
-            dcc.RadioItems(
-                id=ids.EV_LEVEL,
-                options=[{"label": label_of(AREA_LEVELS, lvl), "value": lvl} for lvl in levels],
-                value=default_level(levels),
-                className="radio",
             ),
             html.Label("Kategorier", htmlFor=ids.EV_CATEGORIES),
             dcc.Dropdown(

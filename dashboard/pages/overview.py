@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -11,10 +12,11 @@ from dashboard import ids
 from dashboard.auth import current_viewer
 from dashboard.periods import DEFAULT_QUICK, QUICK_PERIODS, quick_period
 from dashboard.state import areas_version, current_cube, db_session
-from data.cube import history_start
+from data.cube import CountCube, history_start
 from data.queries import (
     FREE_TEXT_ROLES,
     AccessDenied,
+    Viewer,
     available_levels,
     category_options,
     source_options,
@@ -58,8 +60,20 @@ def notes_panel(role: str) -> list[html.Section]:
     ]
 
 
-def layout(**_query: Any) -> html.Div:
-    """The overview page; checks the user's access itself (Dash Pages serves it by path)."""
+@dataclass(frozen=True, slots=True)
+class PageScope:
+    """What a filter page starts from: the viewer, the kommuner they may choose, the
+    kommun shown first and its area levels."""
+
+    viewer: Viewer
+    cube: CountCube
+    kommuner: list[tuple[str, str]]
+    kommun: str
+    levels: list[str]
+
+
+def page_scope() -> PageScope | html.Div:
+    """The viewer's scope for a filter page, or the page that says why there is none."""
     try:
         viewer = current_viewer()
     except AccessDenied:
@@ -76,26 +90,42 @@ def layout(**_query: Any) -> html.Div:
     levels = available_levels(cube, kommun, viewer)
     if not levels:
         return denied("Du har inga tilldelade områden. Be en administratör om behörighet.")
+    return PageScope(viewer, cube, kommuner, kommun, levels)
+
+
+def scope_filters(scope: PageScope, kommun_id: str, level_id: str) -> list[Any]:
+    """The kommun dropdown and the area level choice of a filter page."""
+    return [
+        html.Label("Kommun", htmlFor=kommun_id),
+        dcc.Dropdown(
+            id=kommun_id,
+            options=[{"label": name, "value": code} for code, name in scope.kommuner],
+            value=scope.kommun,
+            clearable=False,
+            disabled=len(scope.kommuner) == 1,
+        ),
+        html.Label("Områdesnivå", htmlFor=level_id),
+        dcc.RadioItems(
+            id=level_id,
+            options=[{"label": label_of(AREA_LEVELS, lvl), "value": lvl} for lvl in scope.levels],
+            value=default_level(scope.levels),
+            className="radio",
+        ),
+    ]
+
+
+def layout(**_query: Any) -> html.Div:
+    """The overview page; checks the user's access itself (Dash Pages serves it by path)."""
+    scope = page_scope()
+    if isinstance(scope, html.Div):
+        return scope
+    viewer = scope.viewer
     first, last = quick_period(DEFAULT_QUICK, date.today())
     session = db_session()
     filters = html.Div(
         [
             html.H2("Urval"),
-            html.Label("Kommun", htmlFor=ids.KOMMUN),
-            dcc.Dropdown(
-                id=ids.KOMMUN,
-                options=[{"label": name, "value": code} for code, name in kommuner],
-                value=kommun,
-                clearable=False,
-                disabled=len(kommuner) == 1,
-            ),
-            html.Label("Områdesnivå", htmlFor=ids.LEVEL),
-            dcc.RadioItems(
-                id=ids.LEVEL,
-                options=[{"label": label_of(AREA_LEVELS, lvl), "value": lvl} for lvl in levels],
-                value=default_level(levels),
-                className="radio",
-            ),
+            *scope_filters(scope, ids.KOMMUN, ids.LEVEL),
             html.Label("Visa", htmlFor=ids.MEASURE),
             dcc.RadioItems(
                 id=ids.MEASURE,
