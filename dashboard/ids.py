@@ -16,6 +16,8 @@ PERIOD: Final = "ov-period"
 CATEGORIES: Final = "ov-categories"
 SOURCES: Final = "ov-sources"
 MEASURE: Final = "ov-measure"
+EVENT_PERIOD: Final = "ov-event-period"
+"""An event window (valborg 2026 …) as the period; its whole weeks fill PERIOD."""
 
 # Overview page: outputs
 STATUS: Final = "ov-status"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Final
+from typing import Any, Final
 
-from data.calendar import CalendarEntry, school_term, tertial
+from data.calendar import STOCKHOLM, CalendarEntry, EventWindow, school_term, tertial
 from data.cube import history_start, iso_week_label, monday_of
 from data.queries import BadSelection, last_weeks, whole_weeks
 
@@ -103,3 +103,24 @@ def describe_period(first_monday: date, last_monday: date) -> str:
 def week_label(day: date) -> str:
     """ISO label of the week containing ``day``."""
     return iso_week_label(monday_of(day))
+
+
+def window_value(window: EventWindow) -> str:
+    """The dropdown value naming one window: its key and start (local, to the minute)."""
+    return f"{window.key}|{window.start.astimezone(STOCKHOLM).isoformat(timespec='minutes')}"
+
+
+def window_label(window: EventWindow, *, year: bool = False) -> str:
+    """E.g. "Valborg (30 apr 18:00 – 1 maj 06:00)"; with ``year`` "Valborg 2026 (…)"."""
+    months = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+    start, end = window.start.astimezone(STOCKHOLM), window.end.astimezone(STOCKHOLM)
+
+    def moment(t: Any) -> str:
+        return f"{t.day} {months[t.month - 1]} {t:%H:%M}"
+
+    name = (
+        f"{window.name} {start.year}"
+        if year and str(start.year) not in window.name
+        else window.name
+    )
+    return f"{name} ({moment(start)} – {moment(end)})"

@@ -423,3 +423,24 @@ def compare_areas(
             result = uplift(seen, spread, known_dispersion=phi)
         rows.append(AreaComparison(str(code), str(name), seen, total, result))
     return rows
+
+
+def window_unplaced(
+    cube: CountCube, slots: Slots, window: EventWindow, selection: Selection, viewer: Viewer
+) -> ProtectedCounts:
+    """Incidents in the window known only at a coarser level than the chosen one
+    (one row, like :func:`data.queries.unplaced_count`)."""
+    around = window_selection(selection, window)
+    _check_level(cube, around, viewer)
+    scope = _in_scope(cube, around, viewer)
+    target = cube.areas.ancestor_at(around.level)
+    own, keys = _per_area(cube, slots, slots.covered(window))
+    unplaced = (target == NO_AREA) & scope
+    frame = pd.DataFrame(
+        {
+            "what": ["unplaced"],
+            "count": [int(own[unplaced].sum())],
+            "key": [int(keys[unplaced].sum())],
+        }
+    )
+    return protect(frame, level=viewer.level)

@@ -15,8 +15,8 @@ from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 
 from dashboard import ids
 from dashboard.auth import require_role
-from dashboard.callbacks.events_page import window_label
 from dashboard.pages.calendar_page import ROLES
+from dashboard.periods import window_label
 from dashboard.state import app_state, current_cube
 from dashboard.uploads import UploadError, decode_upload, report_items
 from data.calendar import SCHOOL_KINDS, local

@@ -17,6 +17,7 @@ from flask import current_app
 from dashboard import ids
 from dashboard.auth import current_viewer
 from dashboard.figures import band_figure, heatmap_figure, map_figure, ratio_figure
+from dashboard.periods import window_label, window_value
 from dashboard.state import areas_version, current_cube, db_session
 from data.calendar import STOCKHOLM, EventWindow, WindowRule, holiday_entries
 from data.cube import monday_of
@@ -45,22 +46,6 @@ from data.windows import (
 
 AROUND_WEEKS: Final = 4
 CODE = re.compile(r"[0-9A-Za-z_-]{1,64}")
-
-
-def window_value(window: EventWindow) -> str:
-    """The dropdown value naming one window: its key and start (local, to the minute)."""
-    return f"{window.key}|{window.start.astimezone(STOCKHOLM).isoformat(timespec='minutes')}"
-
-
-def window_label(window: EventWindow) -> str:
-    """E.g. "Valborg (30 apr 18:00 – 1 maj 06:00)"."""
-    months = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
-    start, end = window.start.astimezone(STOCKHOLM), window.end.astimezone(STOCKHOLM)
-
-    def moment(t: Any) -> str:
-        return f"{t.day} {months[t.month - 1]} {t:%H:%M}"
-
-    return f"{window.name} ({moment(start)} – {moment(end)})"
 
 
 def _year(value: Any) -> int:

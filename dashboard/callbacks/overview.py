@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
 from dash import ClientsideFunction, Dash, Input, Output, Patch, State, ctx, html, no_update
+from flask import current_app
 
 from dashboard import ids
 from dashboard.auth import current_viewer, require_role
@@ -24,11 +25,18 @@ from dashboard.figures import (
     unit_label,
 )
 from dashboard.pages.overview import default_level
-from dashboard.periods import describe_period, parse_period, quick_period
+from dashboard.periods import (
+    describe_period,
+    parse_period,
+    quick_period,
+    window_label,
+    window_value,
+)
 from dashboard.state import current_cube, db_session
+from data.calendar import STOCKHOLM, EventWindow, WindowRule
 from data.cube import monday_of
 from data.disclosure import NOISE_BOUND, SECONDARY_MARKER, ProtectedCounts
-from data.events import school_entries
+from data.events import kommun_windows, school_entries
 from data.queries import (
     FREE_TEXT_ROLES,
     AccessDenied,
@@ -45,6 +53,7 @@ from data.queries import (
     weekly_trend,
 )
 from data.vocabulary import AREA_LEVELS, label_of
+from data.windows import read_slots, window_map, window_unplaced
 
 VALUE_INPUTS = (
     Input(ids.PERIOD, "start_date"),
@@ -52,8 +61,11 @@ VALUE_INPUTS = (
     Input(ids.CATEGORIES, "value"),
     Input(ids.SOURCES, "value"),
     Input(ids.MEASURE, "value"),
+    Input(ids.EVENT_PERIOD, "value"),
 )
 """The filters the map values follow (after the layer), in the order of their arguments."""
+EVENT_YEARS = 2
+"""Event windows offered as periods: this year's and last year's that have ended."""
 TOP_N = 10
 NOTES_SHOWN = 10
 MIN_TREND_WEEKS = 12
@@ -123,6 +135,41 @@ def _selection(
     return snap_to_grain(selection, viewer.level)
 
 
+def _rules() -> tuple[WindowRule, ...]:
+    rules: tuple[WindowRule, ...] = current_app.config["SSP_EVENT_WINDOW_RULES"]
+    return rules
+
+
+def _event_window(event: Any, kommun: str | None, viewer: Viewer) -> EventWindow | None:
+    """The kommun's event window a dropdown value names, or None (no event chosen).
+
+    The value is looked up among the kommun's own windows of its year, so a forged
+    value picks an existing window or is refused."""
+    if event in (None, ""):
+        return None
+    if not isinstance(event, str) or len(event) > 120 or "|" not in event:
+        raise BadSelection("ogiltig händelse")
+    if not kommun or not viewer.may_see_kommun(kommun):
+        raise AccessDenied("kommun outside your scope")
+    try:
+        year = datetime.fromisoformat(event.split("|", 1)[1]).year
+    except ValueError:
+        raise BadSelection("ogiltig händelse") from None
+    if not 2000 <= year <= date.today().year:
+        raise BadSelection("ogiltig händelse")
+    windows = kommun_windows(db_session(), kommun, year, _rules())
+    window = next((w for w in windows if window_value(w) == event), None)
+    if window is None:
+        raise BadSelection("okänd händelse")
+    return window
+
+
+def _period_is(window: EventWindow, start: Any, end: Any) -> bool:
+    """True when the date range is exactly the whole weeks of ``window``."""
+    first, last = window.days
+    return parse_period(start, end, date.today()) == (monday_of(first), monday_of(last))
+
+
 def _grain(viewer: Viewer) -> str:
     return "månad" if viewer.level.time_grain == "month" else "vecka"
 
@@ -146,8 +193,42 @@ def _layer(layer: Any) -> tuple[str, str, str]:
     return str(kommun), str(level), str(url)
 
 
-def _map_title(selection: Selection, measure: str = "count") -> str:
+def _map_tables(
+    cube: Any,
+    selection: Selection,
+    viewer: Viewer,
+    start: Any,
+    end: Any,
+    event: Any,
+) -> tuple[ProtectedCounts, ProtectedCounts, EventWindow | None]:
+    """The map's table and the unplaced count: of the event window when one is chosen
+    and the dates are its weeks, else of the whole weeks."""
+    window = _event_window(event, selection.kommun_code, viewer)
+    if window is None or not _period_is(window, start, end):
+        return map_values(cube, selection, viewer), unplaced_count(cube, selection, viewer), None
+    first, last = window.days
+    slots = read_slots(
+        db_session(),
+        cube,
+        selection.kommun_code,
+        first - timedelta(days=1),
+        last + timedelta(days=1),
+        categories=selection.categories,
+        sources=selection.sources,
+    )
+    return (
+        window_map(cube, slots, window, selection, viewer),
+        window_unplaced(cube, slots, window, selection, viewer),
+        window,
+    )
+
+
+def _map_title(
+    selection: Selection, measure: str = "count", window: EventWindow | None = None
+) -> str:
     shown = "händelser per 1 000 unga" if measure == "rate" else "antal händelser"
+    if window is not None:
+        return f"{window_label(window, year=True)} – {shown}"
     return f"{label_of(AREA_LEVELS, selection.level)} – {shown}"
 
 
@@ -190,13 +271,23 @@ def _top_table(table: ProtectedCounts) -> html.Table | html.P:
     return html.Table([head, html.Tbody(rows)], className="top", id="top-areas-table")
 
 
-def _status(selection: Selection, table: ProtectedCounts, measure: str = "count") -> str:
+def _status(
+    selection: Selection,
+    table: ProtectedCounts,
+    measure: str = "count",
+    window: EventWindow | None = None,
+) -> str:
     categories = f"{len(selection.categories)} valda" if selection.categories else "alla"
     sources = f"{len(selection.sources)} valda" if selection.sources else "alla"
     shown = "per 1 000 unga (10–19 år)" if measure == "rate" else "antal händelser"
+    period = (
+        f"händelsen {window_label(window, year=True)}"
+        if window is not None
+        else describe_period(selection.first_monday, selection.last_monday)
+    )
     return (
         f"Visar {label_of(AREA_LEVELS, selection.level)}, {shown} · "
-        f"Period: {describe_period(selection.first_monday, selection.last_monday)} · "
+        f"Period: {period} · "
         f"Kategorier: {categories} · Källor: {sources} · "
         f"Tal 1–{table.k - 1} visas som {table.marker} för att skydda enskilda; "
         f"övriga tal kan avvika med högst {NOISE_BOUND} (skyddsbrus)."
@@ -282,27 +373,73 @@ def register(app: Dash) -> None:
         return options, value
 
     @app.callback(
+        Output(ids.EVENT_PERIOD, "options"),
+        Input(ids.KOMMUN, "value"),
+    )
+    def event_period_options(kommun: Any) -> list[dict[str, str]]:
+        """This year's and last year's finished event windows of the kommun, newest first."""
+        viewer = current_viewer()
+        code = _text(kommun or viewer.kommun_code or "", "kommun")
+        if not viewer.may_see_kommun(code):
+            raise AccessDenied(f"kommun {code} is outside your scope")
+        today = date.today()
+        windows = [
+            w
+            for year in range(today.year - EVENT_YEARS + 1, today.year + 1)
+            for w in kommun_windows(db_session(), code, year, _rules())
+            if w.end.astimezone(STOCKHOLM).date() <= today
+        ]
+        return [
+            {"label": window_label(w, year=True), "value": window_value(w)}
+            for w in sorted(windows, key=lambda w: w.start, reverse=True)
+        ]
+
+    @app.callback(
         Output(ids.PERIOD, "start_date"),
         Output(ids.PERIOD, "end_date"),
+        Output(ids.EVENT_PERIOD, "value"),
         Input(ids.QUICK_PERIOD, "value"),
+        Input(ids.EVENT_PERIOD, "value"),
+        Input(ids.PERIOD, "start_date"),
+        Input(ids.PERIOD, "end_date"),
         State(ids.KOMMUN, "value"),
         prevent_initial_call=True,
     )
-    def apply_quick_period(choice: str | None, kommun: Any) -> tuple[Any, Any]:
+    def sync_period(
+        choice: Any, event: Any, start: Any, end: Any, kommun: Any
+    ) -> tuple[Any, Any, Any]:
+        """Keep the date range, the quick pick and the event in step: a quick pick sets
+        the dates and clears the event; an event sets the dates to its whole weeks;
+        dates changed by hand clear an event they no longer match."""
         viewer = current_viewer()
+        code = kommun if isinstance(kommun, str) and kommun else viewer.kommun_code
+        if ctx.triggered_id == ids.EVENT_PERIOD:
+            window = _event_window(event, code, viewer)
+            if window is None:
+                return no_update, no_update, no_update
+            first, last = window.days
+            return (
+                monday_of(first).isoformat(),
+                (monday_of(last) + timedelta(days=6)).isoformat(),
+                no_update,
+            )
+        if ctx.triggered_id == ids.PERIOD:
+            window = _event_window(event, code, viewer)
+            if window is not None and not _period_is(window, start, end):
+                return no_update, no_update, None
+            return no_update, no_update, no_update
         if not choice or choice == "custom":
-            return no_update, no_update
+            return no_update, no_update, no_update
         if not isinstance(choice, str):
             msg = "malformed quick period"
             raise BadSelection(msg)
-        code = kommun if isinstance(kommun, str) and kommun else viewer.kommun_code
         school = (
             school_entries(db_session(), code)
             if choice == "term" and code and viewer.may_see_kommun(code)
             else []
         )
         first, last = quick_period(choice, date.today(), school)
-        return first.isoformat(), last.isoformat()
+        return first.isoformat(), last.isoformat(), None
 
     app.clientside_callback(
         ClientsideFunction(namespace="ssp", function_name="loadLayer"),
@@ -327,6 +464,7 @@ def register(app: Dash) -> None:
         categories: Any,
         sources: Any,
         measure: Any,
+        event: Any,
     ) -> tuple[Any, Any, Any, Any]:
         """The map, top table, status line and notes, all from one protected table.
 
@@ -340,15 +478,15 @@ def register(app: Dash) -> None:
         cube = current_cube()
         selection = _selection(kommun, level, start, end, categories, sources, viewer)
         measure = measure if measure in MEASURES else "count"
-        table = map_values(cube, selection, viewer)
-        unplaced = unplaced_count(cube, selection, viewer)
+        table, unplaced, window = _map_tables(cube, selection, viewer, start, end, event)
+        title = _map_title(selection, measure, window)
         if ctx.triggered_id in (None, ids.MAP_LAYER):
             scope = layer_scope(cube, selection.kommun_code, selection.level, viewer)
             figure: Any = map_figure(
                 table,
                 geojson_url=url,
                 bounds=layer_bounds(db_session(), scope),
-                title=_map_title(selection, measure),
+                title=title,
                 measure=measure,
             )
         else:
@@ -358,11 +496,11 @@ def register(app: Dash) -> None:
                 for key in ("locations", "z", "customdata"):
                     figure["data"][index][key] = data[part][key]
             figure["data"][VALUES_TRACE]["colorbar"]["title"]["text"] = data["title"]
-            figure["layout"]["title"]["text"] = _map_title(selection, measure)
+            figure["layout"]["title"]["text"] = title
         return (
             figure,
             _top_table(table),
-            _status(selection, table, measure),
+            _status(selection, table, measure, window),
             _map_note(table, unplaced, selection),
         )
 
@@ -371,17 +509,28 @@ def register(app: Dash) -> None:
         Input(ids.EXPORT_BUTTON, "n_clicks"),
         State(ids.MAP_LAYER, "data"),
         *(State(i.component_id, i.component_property) for i in VALUE_INPUTS[:4]),
+        State(ids.EVENT_PERIOD, "value"),
         prevent_initial_call=True,
     )
     def export_table(
-        _clicks: Any, layer: Any, start: Any, end: Any, categories: Any, sources: Any
+        _clicks: Any,
+        layer: Any,
+        start: Any,
+        end: Any,
+        categories: Any,
+        sources: Any,
+        event: Any = None,
     ) -> dict[str, Any]:
         """The map's table as CSV: the same protected numbers as on screen."""
         viewer = current_viewer()
         kommun, level, _url = _layer(layer)
         selection = _selection(kommun, level, start, end, categories, sources, viewer)
-        table = map_values(current_cube(), selection, viewer)
-        period = describe_period(selection.first_monday, selection.last_monday)
+        table, _, window = _map_tables(current_cube(), selection, viewer, start, end, event)
+        period = (
+            window_label(window, year=True)
+            if window is not None
+            else describe_period(selection.first_monday, selection.last_monday)
+        )
         content = map_table_csv(table, period=period, level=label_of(AREA_LEVELS, level))
         filename = f"lagesbild-{kommun}-{level}-{selection.first_monday.isoformat()}.csv"
         return {"content": content, "filename": filename, "type": "text/csv"}

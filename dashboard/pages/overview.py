@@ -155,6 +155,18 @@ def layout(**_query: Any) -> html.Div:
                 end_date_placeholder_text="Till",
             ),
             html.Div("Perioden avrundas till hela veckor (måndag–söndag).", className="hint"),
+            html.Label("Eller en händelse som period", htmlFor=ids.EVENT_PERIOD),
+            dcc.Dropdown(
+                id=ids.EVENT_PERIOD,
+                options=[],
+                value=None,
+                placeholder="Ingen – hela veckor",
+            ),
+            html.Div(
+                "Kartan visar då bara händelsefönstret (t.ex. valborg 30 april 18–06); "
+                "trenden visar veckorna runt det.",
+                className="hint",
+            ),
             html.Label("Kategorier", htmlFor=ids.CATEGORIES),
             dcc.Dropdown(
                 id=ids.CATEGORIES,

@@ -10,8 +10,8 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from dashboard.callbacks.events_page import window_value
 from dashboard.pages.events_page import default_year
+from dashboard.periods import window_value
 from data.calendar import event_windows
 from tests.browser.test_admin_areas_browser import choose
 from tests.browser.test_overview_browser import log_in, wait_for_map

@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from dashboard import ids
-from dashboard.callbacks.events_page import window_value
 from dashboard.pages.events_page import default_year
+from dashboard.periods import window_value
 from data.calendar import event_windows
 from data.disclosure import SECONDARY_MARKER
 from tests.helpers import call_callback

@@ -250,3 +250,111 @@ def test_level_options_follow_the_kommun(
     assert offered[0] == "kommun" and offered[-1] == "custom"
     assert set(offered) <= {"kommun", "regso", "deso", "custom"}
     assert result["value"] == "custom"
+
+
+def _valborg() -> Any:
+    from dashboard.pages.events_page import default_year
+    from data.calendar import event_windows
+
+    year = default_year(date.today())
+    return next(w for w in event_windows(year) if w.key == "valborg")
+
+
+def test_an_event_is_offered_as_a_period_and_sets_its_whole_weeks(
+    app: Flask, client_as: Callable[[str], FlaskClient]
+) -> None:
+    from dashboard.periods import window_value
+
+    client = client_as("samordnare")
+    valborg = _valborg()
+    options = call_callback(
+        client, app, f"{ids.EVENT_PERIOD}.options", {f"{ids.KOMMUN}.value": "0380"}
+    ).get_json()["response"][ids.EVENT_PERIOD]["options"]
+    assert window_value(valborg) in [o["value"] for o in options]
+    assert any(
+        o["label"].startswith(f"Valborg {valborg.start.year} (30 apr 18:00") for o in options
+    )
+    synced = call_callback(
+        client,
+        app,
+        "ov-period.start_date",
+        {f"{ids.EVENT_PERIOD}.value": window_value(valborg), f"{ids.KOMMUN}.value": "0380"},
+        [f"{ids.EVENT_PERIOD}.value"],
+    ).get_json()["response"][ids.PERIOD]
+    monday = monday_of(valborg.days[0])
+    assert synced == {
+        "start_date": monday.isoformat(),
+        "end_date": (monday_of(valborg.days[1]) + timedelta(days=6)).isoformat(),
+    }
+
+
+def test_the_map_of_an_event_period_is_the_windows_and_equals_tid_och_handelser(
+    app: Flask, client_as: Callable[[str], FlaskClient]
+) -> None:
+    from dashboard.periods import window_value
+
+    client = client_as("samordnare")
+    valborg = _valborg()
+    first, last = monday_of(valborg.days[0]), monday_of(valborg.days[1]) + timedelta(days=6)
+    values = overview_values("0380", "custom", (first.isoformat(), last.isoformat()))
+    values[f"{ids.EVENT_PERIOD}.value"] = window_value(valborg)
+    out = _map_response(client, app, values, []).get_json()["response"]
+    figure = out[ids.MAP]["figure"]
+    assert figure["layout"]["title"]["text"].startswith(f"Valborg {valborg.start.year}")
+    assert "händelsen Valborg" in out[ids.STATUS]["children"]
+    page = call_callback(
+        client,
+        app,
+        f"{ids.EV_SUMMARY}.children",
+        {
+            f"{ids.EV_EVENT}.value": window_value(valborg),
+            f"{ids.EV_LEVEL}.value": "custom",
+            f"{ids.EV_CATEGORIES}.value": [],
+            f"{ids.EV_YEAR}.value": valborg.start.year,
+            f"{ids.EV_KOMMUN}.value": "0380",
+        },
+    ).get_json()["response"][ids.EV_MAP]["figure"]
+    assert figure["data"][0]["z"] == page["data"][0]["z"]  # the same published cells
+    weekly = dict(values)
+    weekly[f"{ids.EVENT_PERIOD}.value"] = None
+    whole = _map_response(client, app, weekly, []).get_json()["response"][ids.MAP]["figure"]
+    assert sum(whole["data"][0]["z"]) > sum(figure["data"][0]["z"])  # a week holds more
+
+
+def test_dates_changed_by_hand_or_a_quick_pick_leave_the_event(
+    app: Flask, client_as: Callable[[str], FlaskClient]
+) -> None:
+    from dashboard.periods import window_value
+
+    client = client_as("samordnare")
+    valborg = _valborg()
+    base = {f"{ids.EVENT_PERIOD}.value": window_value(valborg), f"{ids.KOMMUN}.value": "0380"}
+    moved = call_callback(
+        client,
+        app,
+        "ov-period.start_date",
+        base | {f"{ids.PERIOD}.start_date": "2026-01-05", f"{ids.PERIOD}.end_date": "2026-01-11"},
+        [f"{ids.PERIOD}.start_date"],
+    ).get_json()["response"]
+    assert moved[ids.EVENT_PERIOD]["value"] is None
+    quick = call_callback(
+        client,
+        app,
+        "ov-period.start_date",
+        base | {f"{ids.QUICK_PERIOD}.value": "4w"},
+        [f"{ids.QUICK_PERIOD}.value"],
+    ).get_json()["response"]
+    assert quick[ids.EVENT_PERIOD]["value"] is None
+
+
+@pytest.mark.parametrize(
+    "event",
+    ["valborg|1999-04-30T18:00+02:00", "valborg|igår", "x" * 200, "valborg|2026-04-30T19:00+02:00"],
+)
+def test_a_forged_event_period_is_refused(
+    app: Flask, client_as: Callable[[str], FlaskClient], event: str
+) -> None:
+    values = overview_values("0380", "custom", weeks_ago(1))
+    values[f"{ids.EVENT_PERIOD}.value"] = event
+    response = call_callback(client_as("samordnare"), app, "ov-top-table.children", values, [])
+    assert response.status_code == 400
