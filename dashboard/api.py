@@ -18,18 +18,20 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Final
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.datastructures import MultiDict
 
 from dashboard.auth import current_viewer
-from dashboard.state import current_cube
+from dashboard.state import current_cube, db_session
 from data.aggregates import (
     GROUP_FIELDS,
     AggregateDenied,
     AggregateRefused,
     aggregate,
 )
+from data.calendar import STOCKHOLM, EventWindow
 from data.cube import CountCube, history_start, monday_of
+from data.events import kommun_windows
 from data.queries import (
     AccessDenied,
     BadSelection,
@@ -39,11 +41,16 @@ from data.queries import (
     whole_weeks,
 )
 from data.vocabulary import AREA_LEVELS, codes
+from data.windows import read_slots, window_aggregate
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 SPEC_FILE: Final = Path(__file__).with_name("openapi.yaml")
-PARAMETERS: Final = ("level", "area", "from", "to", "category", "source", "group_by")
+PARAMETERS: Final = ("level", "area", "from", "to", "event", "category", "source", "group_by")
+EVENT: Final = re.compile(
+    r"(?P<key>[a-zåäö0-9:-]{1,80})@(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2}))?"
+)
+"""``event=valborg@2026``, ``event=lonehelg@2026-04``: an event window as the period."""
 MAX_VALUE_LENGTH: Final = 2000
 MAX_LIST_ITEMS: Final = 100
 DEFAULT_WEEKS: Final = 4
@@ -85,6 +92,8 @@ class AggregateQuery:
     categories: tuple[str, ...]
     sources: tuple[str, ...]
     group_by: tuple[str, ...]
+    event: tuple[str, int, int | None] | None = None
+    """(key, year, month or None) of an event window chosen as the period."""
 
 
 def _single(args: MultiDict[str, str], name: str) -> str | None:
@@ -147,7 +156,13 @@ def parse_query(args: MultiDict[str, str]) -> AggregateQuery:
     start, end = _date(args, "from"), _date(args, "to")
     if start is not None and end is not None and end < start:
         raise _invalid("to", "perioden slutar innan den börjar (to före from)")
+    event = _event(args)
+    if event is not None and (start is not None or end is not None):
+        raise _invalid("event", "ange antingen event eller from/to, inte båda")
+    if event is not None and any(f in ("week", "month") for f in group_by):
+        raise _invalid("group_by", "en händelse är en period: gruppera på area, category, source")
     return AggregateQuery(
+        event=event,
         level=level,
         area=area,
         start=start,
@@ -156,6 +171,40 @@ def parse_query(args: MultiDict[str, str]) -> AggregateQuery:
         sources=_list(args, "source", CODE),
         group_by=group_by,
     )
+
+
+def _event(args: MultiDict[str, str]) -> tuple[str, int, int | None] | None:
+    value = _single(args, "event")
+    if value is None:
+        return None
+    match = EVENT.fullmatch(value)
+    month = int(match["month"]) if match and match["month"] else None
+    if match is None or (month is not None and not 1 <= month <= 12):
+        raise _invalid("event", "event skrivs t.ex. valborg@2026 eller lonehelg@2026-04")
+    year = int(match["year"])
+    if not 2000 <= year <= date.today().year:
+        raise _invalid("event", f"året ska ligga mellan 2000 och {date.today().year}")
+    return match["key"], year, month
+
+
+def find_event(windows: list[EventWindow], key: str, year: int, month: int | None) -> EventWindow:
+    """The window of ``key`` in ``year`` (and ``month`` when it recurs); ApiError else."""
+    found = [
+        w
+        for w in windows
+        if w.key == key and (month is None or w.start.astimezone(STOCKHOLM).month == month)
+    ]
+    if not found:
+        raise _invalid(
+            "event", f"ingen händelse {key} år {year}" + (f"-{month:02d}" if month else "")
+        )
+    if len(found) > 1:
+        raise _invalid(
+            "event", f"{key} förekommer flera gånger {year}: ange månad, t.ex. {key}@{year}-04"
+        )
+    if found[0].end.astimezone(STOCKHOLM).date() > date.today():
+        raise _invalid("event", "händelsen är inte slut ännu")
+    return found[0]
 
 
 def period_weeks(start: date | None, end: date | None, today: date) -> tuple[date, date]:
@@ -233,7 +282,28 @@ def aggregates() -> tuple[Response, int]:
         query = parse_query(request.args)
         viewer, cube = current_viewer(), current_cube()
         selection, within = _selection(query, viewer, cube, date.today())
-        table = aggregate(cube, selection, viewer, query.group_by, within=within)
+        window = None
+        if query.event is None:
+            table = aggregate(cube, selection, viewer, query.group_by, within=within)
+        else:
+            key, year, month = query.event
+            rules = current_app.config["SSP_EVENT_WINDOW_RULES"]
+            windows = kommun_windows(db_session(), selection.kommun_code, year, rules)
+            window = find_event(windows, key, year, month)
+            first, last = window.days
+            slots = read_slots(
+                db_session(),
+                cube,
+                selection.kommun_code,
+                first - timedelta(days=1),
+                last + timedelta(days=1),
+                categories=selection.categories,
+                sources=selection.sources,
+                detail=True,
+            )
+            table = window_aggregate(
+                cube, slots, window, selection, viewer, query.group_by, within=within
+            )
     except ApiError as error:
         return error.response()
     except AggregateDenied as error:
@@ -252,7 +322,7 @@ def aggregates() -> tuple[Response, int]:
             keys, table.published_values(), table.frame["suppressed"], strict=True
         )
     ]
-    body = {
+    body: dict[str, Any] = {
         "k": table.k,
         "level": selection.level,
         "area": within or selection.kommun_code,
@@ -261,6 +331,15 @@ def aggregates() -> tuple[Response, int]:
         "group_by": list(fields),
         "cells": cells,
     }
+    if window is not None:
+        first, last = window.days
+        body["from"], body["to"] = first.isoformat(), last.isoformat()
+        body["event"] = {
+            "key": window.key,
+            "name": window.name,
+            "start": window.start.isoformat(timespec="minutes"),
+            "end": window.end.isoformat(timespec="minutes"),
+        }
     return jsonify(body), 200
 
 

@@ -287,7 +287,7 @@ def grouped_sums(values: np.ndarray, plan: GroupPlan) -> np.ndarray:
     return out
 
 
-def _cell_keys(cube: CountCube, plan: GroupPlan) -> dict[str, np.ndarray]:
+def cell_keys(cube: CountCube, plan: GroupPlan) -> dict[str, np.ndarray]:
     """One array per group field with each cell's key, in the order of ``grouped_sums``."""
     a, p, c, s = np.indices(plan.shape).reshape(4, -1)
     keys: dict[str, np.ndarray] = {}
@@ -327,7 +327,7 @@ def aggregate(
     refuses what :func:`plan_aggregate` refuses.
     """
     plan = plan_aggregate(cube, selection, viewer, group_by, within=within, max_cells=max_cells)
-    frame = pd.DataFrame(_cell_keys(cube, plan))
+    frame = pd.DataFrame(cell_keys(cube, plan))
     frame["count"] = grouped_sums(cube.counts, plan).ravel()
     frame["key"] = grouped_sums(cube.keys, plan).ravel()
     # Every margin of this table is another request (fewer group fields; none gives

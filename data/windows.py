@@ -20,13 +20,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from data.aggregates import AggregateRefused, cell_keys, plan_aggregate
 from data.calendar import EventWindow
 from data.cube import NO_AREA, CountCube, iso_week_label, monday_of
 from data.disclosure import ProtectedCounts, protect
@@ -100,36 +101,38 @@ def read_slots(
     *,
     categories: Sequence[str] = (),
     sources: Sequence[str] = (),
+    detail: bool = False,
 ) -> Slots:
     """The kommun's observations from ``first_day`` to ``last_day`` by area, day and
-    band, filtered like the overview (categories, sources; empty: all)."""
+    band, filtered like the overview (categories, sources; empty: all). With
+    ``detail`` also by category and source (columns ``category``, ``source``)."""
     position = {
         area_id: i
         for i, (area_id, k) in enumerate(zip(cube.areas.ids, cube.areas.kommun_codes, strict=True))
         if k == kommun
     }
+    keys = [Observation.area_id, Observation.occurred_on, Observation.time_band]
+    if detail:
+        keys += [Observation.category_code, Observation.source_code]
     query = (
-        select(
-            Observation.area_id,
-            Observation.occurred_on,
-            Observation.time_band,
-            func.sum(Observation.count),
-            func.sum(Observation.id),
-        )
+        select(*keys, func.sum(Observation.count), func.sum(Observation.id))
         .where(
             Observation.area_id.in_(list(position)),
             Observation.occurred_on.between(first_day, last_day),
         )
-        .group_by(Observation.area_id, Observation.occurred_on, Observation.time_band)
+        .group_by(*keys)
     )
     if categories:
         query = query.where(Observation.category_code.in_(list(categories)))
     if sources:
         query = query.where(Observation.source_code.in_(list(sources)))
-    rows = session.execute(query).all() if position else []
+    rows: list[tuple[Any, ...]] = (
+        [tuple(row) for row in session.execute(query).all()] if position else []
+    )
+    columns = ["area", "day", "band", *(["category", "source"] if detail else []), "count", "key"]
     frame = pd.DataFrame(
-        [(position[a], d, b, int(n), int(k)) for a, d, b, n, k in rows],
-        columns=["area", "day", "band", "count", "key"],
+        [(position[row[0]], *row[1:-2], int(row[-2] or 0), int(row[-1] or 0)) for row in rows],
+        columns=columns,
     )
     # Object dtype: pandas would otherwise store a missing band as NaN in a string column.
     frame["band"] = pd.Series(
@@ -444,3 +447,48 @@ def window_unplaced(
         }
     )
     return protect(frame, level=viewer.level)
+
+
+def window_aggregate(
+    cube: CountCube,
+    slots: Slots,
+    window: EventWindow,
+    selection: Selection,
+    viewer: Viewer,
+    group_by: Sequence[str],
+    *,
+    within: str | None = None,
+) -> ProtectedCounts:
+    """The aggregate API's table for an event window: counts grouped by any of area,
+    category and source, with the same areas, scope and cells as
+    :func:`data.aggregates.aggregate` (``slots`` read with ``detail``), protected
+    against all its margins."""
+    if any(field in ("week", "month") for field in group_by):
+        msg = "en händelse är en period: gruppera på area, category eller source"
+        raise AggregateRefused(msg, parameter="group_by")
+    plan = plan_aggregate(
+        cube, window_selection(selection, window), viewer, group_by, within=within
+    )
+    rows = slots.frame[slots.covered(window)]
+    key_of_area = np.full(len(cube.areas.codes), -1, dtype=np.int64)
+    key_of_area[plan.rows] = plan.row_key
+
+    def positions(
+        column: str, known: tuple[str, ...], index: np.ndarray, grouped: bool
+    ) -> np.ndarray:
+        chosen = {known[int(i)]: (n if grouped else 0) for n, i in enumerate(index)}
+        return np.array([chosen.get(code, -1) for code in rows[column]], dtype=np.int64)
+
+    a = key_of_area[rows["area"].to_numpy(dtype=np.int64)]
+    c = positions("category", cube.categories, plan.category_index, "category" in plan.group_by)
+    s = positions("source", cube.sources, plan.source_index, "source" in plan.group_by)
+    keep = (a >= 0) & (c >= 0) & (s >= 0)
+    counts = np.zeros(plan.shape, dtype=np.int64)
+    keys = np.zeros(plan.shape, dtype=np.int64)
+    at = (a[keep], np.zeros(int(keep.sum()), dtype=np.int64), c[keep], s[keep])
+    np.add.at(counts, at, rows["count"].to_numpy(dtype=np.int64)[keep])
+    np.add.at(keys, at, rows["key"].to_numpy(dtype=np.int64)[keep])
+    frame = pd.DataFrame(cell_keys(cube, plan))
+    frame["count"] = counts.ravel()
+    frame["key"] = keys.ravel()
+    return protect(frame, level=viewer.level, table_shape=plan.shape)

@@ -357,11 +357,21 @@ def test_unknown_api_paths_are_json_404(client: FlaskClient, token_for: TokenFor
 @given(
     pairs=st.lists(
         st.tuples(
-            st.sampled_from(["level", "area", "from", "to", "category", "source", "group_by", "x"]),
+            st.sampled_from(
+                ["level", "area", "from", "to", "event", "category", "source", "group_by", "x"]
+            ),
             st.one_of(
                 st.text(max_size=30),
                 st.sampled_from(
-                    ["custom", "kommun", "0380", "0380-D01", "2026-03-02", "area,week"]
+                    [
+                        "custom",
+                        "kommun",
+                        "0380",
+                        "0380-D01",
+                        "2026-03-02",
+                        "area,week",
+                        "valborg@2025",
+                    ]
                 ),
             ),
         ),
@@ -387,7 +397,7 @@ def test_the_openapi_description_is_served_without_login(client: FlaskClient) ->
     assert spec["openapi"].startswith("3.")
     operation = spec["paths"][URL]["get"]
     names = {p["name"] for p in operation["parameters"]}
-    assert names == {"level", "area", "from", "to", "category", "source", "group_by"}
+    assert names == {"level", "area", "from", "to", "event", "category", "source", "group_by"}
 
 
 def test_the_openapi_codes_are_the_vocabulary(app: Flask) -> None:
@@ -404,3 +414,68 @@ def test_a_token_is_random_and_only_its_hash_is_stored(app: Flask, token_for: To
     with app_state(app).sessions() as session:
         hashes = set(session.scalars(select(ApiToken.token_hash)))
     assert token not in hashes and hash_token(token) in hashes
+
+
+def test_an_event_window_is_a_period_of_the_api(
+    app: Flask, client_as: Callable[[str], FlaskClient]
+) -> None:
+    from dashboard.pages.events_page import default_year
+    from data.calendar import event_windows
+
+    year = default_year(date.today())
+    valborg = next(w for w in event_windows(year) if w.key == "valborg")
+    client = client_as("samordnare")
+    response = client.get(
+        f"/api/v1/aggregates?level=custom&event=valborg@{year}&group_by=area,category"
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    body = response.get_json()
+    assert body["event"]["key"] == "valborg"
+    assert body["event"]["start"] == valborg.start.isoformat(timespec="minutes")
+    assert body["from"] == body["to"] == f"{year}-04-30"
+    assert all(c["count"] is None or c["count"] == 0 or c["count"] >= 5 for c in body["cells"])
+    total = client.get(f"/api/v1/aggregates?level=custom&event=valborg@{year}").get_json()
+    by_area = client.get(
+        f"/api/v1/aggregates?level=custom&event=valborg@{year}&group_by=area"
+    ).get_json()
+    # The area cells are the same published cells as the Tid & händelser map.
+    from dashboard import ids
+    from dashboard.periods import window_value
+    from tests.helpers import call_callback
+
+    page = call_callback(
+        client,
+        app,
+        f"{ids.EV_SUMMARY}.children",
+        {
+            f"{ids.EV_EVENT}.value": window_value(valborg),
+            f"{ids.EV_LEVEL}.value": "custom",
+            f"{ids.EV_CATEGORIES}.value": [],
+            f"{ids.EV_YEAR}.value": year,
+            f"{ids.EV_KOMMUN}.value": "0380",
+        },
+    ).get_json()["response"][ids.EV_MAP]["figure"]["data"][0]
+    published = {c["area"]: c["count"] for c in by_area["cells"] if not c["suppressed"]}
+    assert published == dict(zip(page["locations"], page["z"], strict=True))
+    assert total["cells"][0]["count"] is not None
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("event=valborg", "event"),
+        ("event=valborg@1999", "event"),
+        ("event=valborg@2026-13", "event"),
+        ("event=jul@2025", "event"),
+        ("event=lonehelg@2025", "event"),
+        ("event=valborg@2025&from=2025-04-01", "event"),
+        ("event=valborg@2025&group_by=week", "group_by"),
+        (f"event=valborg@{date.today().year + 1}", "event"),
+    ],
+)
+def test_bad_event_periods_are_refused_naming_the_parameter(
+    client_as: Callable[[str], FlaskClient], query: str, parameter: str
+) -> None:
+    response = client_as("samordnare").get(f"/api/v1/aggregates?level=custom&{query}")
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    assert response.get_json()["parameter"] == parameter
