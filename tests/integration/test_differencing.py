@@ -294,3 +294,103 @@ def test_api_tables_keep_every_small_cell_uncertain_given_all_their_margins(
         unprotectable += 1
     assert checked > 0, "the demo table has no small cell: the test would prove nothing"
     print(f"{role} {'×'.join(group_by)}: {checked} small cells, {unprotectable} without hypercube")
+
+
+@pytest.mark.parametrize("viewer", [*AUDIENCES, POLICE], ids=[v.role for v in [*AUDIENCES, POLICE]])
+def test_event_windows_against_their_weeks_and_each_other_reveal_nothing(
+    app: Flask, viewer: Viewer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Event windows are reachable periods too: every ended window of the demo's two
+    years (holidays, payday weekends, school calendar, the festival) × category
+    filters (all, each, all but each), compared with the whole weeks around it
+    (the window's records are a subset) and with itself under fewer categories."""
+    from data import windows as window_queries
+    from data.events import kommun_windows
+    from data.queries import _in_scope, display_units, unit_frame
+
+    cube = demo_cube(app)
+    k = viewer.level.k
+    today = date.today()
+    with app_state(app).sessions() as session:
+        windows = [
+            w
+            for year in (today.year - 1, today.year)
+            for w in kommun_windows(session, "0380", year)
+            if w.end.date() <= today and w.days[0] >= cube.first_monday
+        ]
+        everything = tuple(cube.categories)
+        category_sets = [
+            (),
+            *((c,) for c in everything),
+            *(tuple(x for x in everything if x != c) for c in everything),
+        ]
+        slots_of = {
+            cats: window_queries.read_slots(
+                session, cube, "0380", cube.first_monday, today, categories=cats
+            )
+            for cats in category_sets
+        }
+    base = Selection("0380", "custom", cube.last_monday, cube.last_monday)
+    shown: dict[tuple[int, tuple[str, ...]], dict[str, str]] = {}
+    truth: dict[tuple[int, tuple[str, ...]], dict[str, int]] = {}
+    weeks_shown: dict[tuple[int, tuple[str, ...]], dict[str, str]] = {}
+    weeks_truth: dict[tuple[int, tuple[str, ...]], dict[str, int]] = {}
+    for n, window in enumerate(windows):
+        around = window_queries.window_selection(base, window)
+        scope = _in_scope(cube, around, viewer)
+        target = cube.areas.ancestor_at("custom")
+        units = display_units(cube, around, viewer)
+        for cats in category_sets:
+            slots = slots_of[cats]
+            table = window_queries.window_map(cube, slots, window, base, viewer)
+            own, keys = window_queries._per_area(cube, slots, slots.covered(window))
+            raw = unit_frame(cube, units, target, scope, own, keys)
+            shown[(n, cats)] = dict(zip(table.frame["code"], table.display(), strict=True))
+            truth[(n, cats)] = dict(zip(raw["code"], raw["count"].astype(int), strict=True))
+            weekly = Selection("0380", "custom", around.first_monday, around.last_monday, cats)
+            week_table = map_values(cube, weekly, viewer)
+            shown_period = snap_to_grain(weekly, viewer.level)
+            per_area = cube.per_area(
+                first_monday=shown_period.first_monday,
+                last_monday=shown_period.last_monday,
+                categories=cats,
+            )
+            weeks_shown[(n, cats)] = dict(
+                zip(week_table.frame["code"], week_table.display(), strict=True)
+            )
+            weeks_truth[(n, cats)] = {
+                c: int(per_area[cube.areas.position(c)]) for c in week_table.frame["code"]
+            }
+
+    pairs = small = 0
+
+    def check_pair(
+        big: dict[str, str],
+        big_truth: dict[str, int],
+        part: dict[str, str],
+        part_truth: dict[str, int],
+    ) -> None:
+        nonlocal small
+        for code, text in big.items():
+            difference = big_truth[code] - part_truth[code]
+            assert difference >= 0
+            if 1 <= difference < k:
+                small += 1
+                low, high = difference_range([text], [part[code]], k)
+                assert low <= difference <= high
+                assert high > low, f"{code}: a difference of {difference} was pinned down"
+
+    for (n, cats), values in shown.items():
+        pairs += 1
+        check_pair(weeks_shown[(n, cats)], weeks_truth[(n, cats)], values, truth[(n, cats)])
+        for cats2 in category_sets:
+            if cats2 != cats and set(cats2 or everything) <= set(cats or everything):
+                pairs += 1
+                check_pair(values, truth[(n, cats)], shown[(n, cats2)], truth[(n, cats2)])
+    with capsys.disabled():
+        print(
+            f"\n[{viewer.role}] {len(windows)} event windows × {len(category_sets)} category "
+            f"filters, {pairs} nested pairs, {small} hidden differences of 1..{k - 1}: "
+            "0 disclosures"
+        )
+    assert len(windows) > 20 and pairs > 1000 and small > 100
