@@ -26,13 +26,17 @@ from data.db import AREAS_VERSION, bump_version
 from data.events import add_local_event, save_school_entries
 from data.models import (
     Area,
+    Association,
     LocalEvent,
     Observation,
+    ParentMeeting,
+    PlannedWalk,
     SchoolCalendarEntry,
     Setting,
     User,
     UserArea,
     WalkReport,
+    WalkSignup,
 )
 from data.synthetic import SyntheticArea, synthetic_observations
 from data.users import create_user
@@ -189,7 +193,18 @@ def build_demo(
         msg = "the database is not empty; use --force to replace its content with the demo"
         raise DemoError(msg)
     if has_content:
-        for model in (Observation, WalkReport, LocalEvent, SchoolCalendarEntry, UserArea, User):
+        for model in (
+            Observation,
+            WalkReport,
+            PlannedWalk,
+            WalkSignup,
+            Association,
+            ParentMeeting,
+            LocalEvent,
+            SchoolCalendarEntry,
+            UserArea,
+            User,
+        ):
             session.execute(delete(model))
         session.execute(delete(Area).where(Area.parent_id.is_not(None)))
         session.execute(delete(Area))

@@ -239,6 +239,11 @@ class WalkReport(Base):
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
+    planned_walk_id: Mapped[int | None] = mapped_column(
+        ForeignKey("planned_walk.id", ondelete="SET NULL"), index=True
+    )
+    """The walk of the schedule this report is for, if any (planned vs done)."""
+
     areas: Mapped[list[Area]] = relationship(secondary="walk_report_area", lazy="selectin")
 
 
@@ -381,3 +386,87 @@ class LocalEventArea(Base):
     area_id: Mapped[int] = mapped_column(
         ForeignKey("area.id", ondelete="RESTRICT"), primary_key=True
     )
+
+
+class Association(Base):
+    """A group that walks (sports club, Nattvandrarna group, parents of a class).
+
+    Only the association's name and a contact role (never a person's name or
+    number: contacts are kept outside the system)."""
+
+    __tablename__ = "association"
+    __table_args__ = (UniqueConstraint("kommun_code", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kommun_code: Mapped[str] = mapped_column(String(4), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WalkSignup(Base):
+    """An association's offer for one night: how many walkers, from when to when."""
+
+    __tablename__ = "walk_signup"
+    __table_args__ = (
+        CheckConstraint("walkers >= 1", name="walkers_positive"),
+        CheckConstraint("length(start_time) = 5 AND length(end_time) = 5", name="times"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kommun_code: Mapped[str] = mapped_column(String(4), index=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("association.id", ondelete="CASCADE"), index=True
+    )
+    night: Mapped[date] = mapped_column(Date, index=True)
+    """The evening the walk starts (a walk past midnight belongs to it)."""
+    walkers: Mapped[int] = mapped_column(Integer)
+    start_time: Mapped[str] = mapped_column(String(5))
+    end_time: Mapped[str] = mapped_column(String(5))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    association: Mapped[Association] = relationship(lazy="joined")
+
+
+class PlannedWalk(Base):
+    """A saved walk of the schedule: a group of an association in an area on a night."""
+
+    __tablename__ = "planned_walk"
+    __table_args__ = (CheckConstraint("walkers >= 1", name="walkers_positive"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kommun_code: Mapped[str] = mapped_column(String(4), index=True)
+    night: Mapped[date] = mapped_column(Date, index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="RESTRICT"))
+    association_id: Mapped[int | None] = mapped_column(
+        ForeignKey("association.id", ondelete="SET NULL")
+    )
+    walkers: Mapped[int] = mapped_column(Integer)
+    start_time: Mapped[str] = mapped_column(String(5))
+    end_time: Mapped[str] = mapped_column(String(5))
+    meeting_point: Mapped[str] = mapped_column(String(120), default="")
+    expected: Mapped[float] = mapped_column(Float, default=0.0)
+    """The forecast value the optimiser saw (published numbers only)."""
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    area: Mapped[Area] = relationship(lazy="joined")
+    association: Mapped[Association | None] = relationship(lazy="joined")
+
+
+class ParentMeeting(Base):
+    """A parent meeting held (or planned) for an area because of a group-level concern."""
+
+    __tablename__ = "parent_meeting"
+    __table_args__ = (CheckConstraint("attending IS NULL OR attending >= 0", name="attending"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kommun_code: Mapped[str] = mapped_column(String(4), index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="RESTRICT"))
+    held_on: Mapped[date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(16))
+    """``school`` or ``youth_centre`` (skola / fritidsgård)."""
+    theme: Mapped[str] = mapped_column(String(120))
+    attending: Mapped[int | None] = mapped_column(Integer)
+    follow_up_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    area: Mapped[Area] = relationship(lazy="joined")
