@@ -44,6 +44,7 @@ from data.queries import (
     _in_scope,
     display_units,
     unit_of_area,
+    weekly_trend,
 )
 from data.windows import Slots, compare_window, read_slots
 
@@ -53,6 +54,8 @@ BAND_HOURS: Final = {"evening": (18, 22), "night": (22, 30)}
 SHRINK: Final = 1.0
 """Weight of the unit's profile-spread total against its own cell (1 = equal)."""
 PAST_YEARS: Final = 2
+SEASON: Final = 52
+"""Weeks in a year (for the seasonal factor)."""
 INTERVAL: Final = 0.8
 
 
@@ -228,9 +231,11 @@ def forecast_nights(
     factors = _calendar_factors(
         session, cube, selection, viewer, nights, windows_by_year, holidays, today
     )
+    seasons = _seasonal_factors(cube, selection, viewer, nights, last_monday)
     out = []
     for night in nights:
         factor, reasons = factors[night]
+        factor *= seasons[monday_of(night)]
         for i, u in enumerate(shown):
             evening = float(rate[i, night.weekday(), 0] * factor * mix[i])
             late = float(rate[i, night.weekday(), 1] * factor * mix[i])
@@ -249,6 +254,27 @@ def forecast_nights(
                     reasons,
                 )
             )
+    return out
+
+
+def _seasonal_factors(
+    cube: CountCube, selection: Selection, viewer: Viewer, nights: Sequence[date], last: date
+) -> dict[date, float]:
+    """The seasonal factor of each night's week from the published weekly totals of
+    the viewer's scope (the trend), as in :func:`weekly_forecast`."""
+    first = max(cube.first_monday, last - timedelta(weeks=SEASON + HISTORY_WEEKS + 4))
+    if first > last:
+        return {monday_of(n): 1.0 for n in nights}
+    trend = weekly_trend(
+        cube, Selection(selection.kommun_code, "kommun", first, last, selection.categories), viewer
+    )
+    half = viewer.level.k / 2
+    series = [half if v is None else float(v) for v in trend.published_values()]
+    out = {}
+    for night in nights:
+        week = monday_of(night)
+        t = len(series) - 1 + (week - last).days // 7
+        out[week] = seasonal_factor(series, t, horizon=t - len(series) + 1)
     return out
 
 
@@ -320,3 +346,35 @@ def _calendar_factors(
         reasons.append(f"vanlig {weekday[night.weekday()]} de senaste {HISTORY_WEEKS} veckorna")
         factors[night] = (factor, tuple(reasons))
     return factors
+
+
+def weekly_forecast(
+    weekly: Sequence[float], events: Sequence[frozenset[str]], t: int, horizon: int = 1
+) -> float:
+    """The model at weekly scale (what ``bench/bench_forecast.py`` backtests): week
+    ``t`` from the weeks up to ``t − horizon``: the recent level times the calendar
+    factor of the events in week ``t``, each learned from its earlier weeks' ratio
+    to the level before them."""
+    known = t - horizon + 1
+    base = level(weekly[:known])
+    factor = seasonal_factor(weekly, t, horizon)
+    for key in events[t]:
+        ratios = []
+        for i in range(HISTORY_WEEKS, known):
+            before = level(weekly[:i])
+            if key in events[i] and before > 0:
+                ratios.append(weekly[i] / before)
+        factor *= event_factor(ratios)
+    return base * factor
+
+
+def seasonal_factor(weekly: Sequence[float], t: int, horizon: int = 1) -> float:
+    """How week ``t``'s time of year compared with its recent level a year earlier
+    (three weeks around the same week last year over the level before them), shrunk
+    towards 1; 1 without a year of history."""
+    last_year = t - SEASON
+    if last_year - HISTORY_WEEKS - horizon < 0 or last_year + 1 >= len(weekly):
+        return 1.0
+    before = level(weekly[: last_year - horizon + 1])
+    around = float(np.mean(weekly[last_year - 1 : last_year + 2]))
+    return event_factor([around / before]) if before > 0 and around > 0 else 1.0
