@@ -35,7 +35,9 @@ MIN_RATE: Final = 0.05
 """Baselines below this (nothing happened) are raised to it: one report is not a rise."""
 
 
-def cusum(counts: Sequence[float], baseline: float, ratio: float = RATIO) -> np.ndarray:
+def cusum(
+    counts: Sequence[float] | np.ndarray, baseline: float, ratio: float = RATIO
+) -> np.ndarray:
     """The Poisson CUSUM path: S_t = max(0, S_{t−1} + x_t·ln(ratio) − (ratio − 1)·λ0)."""
     rate = max(baseline, MIN_RATE)
     step = np.asarray(counts, dtype=np.float64) * np.log(ratio) - (ratio - 1) * rate
@@ -98,7 +100,7 @@ class Signal:
 
 
 def watch(
-    counts: Sequence[float],
+    counts: Sequence[float] | np.ndarray,
     *,
     baseline_weeks: int = BASELINE_WEEKS,
     alpha: float = ALPHA,
