@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from data.db import bump_version
 from data.ingest.observations import MAX_NOTE, checked_day, within_assigned
 from data.ingest.pii import find_pii, pii_message
-from data.models import Area, Observation, WalkReport
+from data.models import Area, Observation, PlannedWalk, WalkReport
 
 WALK_SOURCE: Final = "nattvandring"
 RATINGS: Final = {"calm": "calm", "lugnt": "calm", "uneasy": "uneasy", "oroligt": "uneasy"}
@@ -297,6 +297,7 @@ def store_walk(
     user_id: int,
     kommun_code: str | None,
     area_codes: frozenset[str] = frozenset(),
+    planned_walk_id: int | None = None,
 ) -> WalkReport:
     """Store a validated walk and one observation per sighting (the caller commits).
 
@@ -304,11 +305,19 @@ def store_walk(
     and, for a police area coordinator (``area_codes`` given), an area outside the
     assigned ones. Sightings are observations with source ``nattvandring`` on the
     walk's start day, in the band of the start time, at area precision (kommun
-    precision when the walked area is the whole kommun).
+    precision when the walked area is the whole kommun). ``planned_walk_id`` links
+    the report to a walk of the saved schedule (same kommun and night, else refused).
     """
     areas = _walk_areas(session, walk.area_codes, kommun_code, area_codes)
+    kommun = areas[walk.area_codes[0]].kommun_code
+    if planned_walk_id is not None:
+        planned = session.get(PlannedWalk, planned_walk_id)
+        if planned is None or planned.kommun_code != kommun or planned.night != walk.walked_on:
+            msg = "den planerade vandringen finns inte den dagen i kommunen"
+            raise PermissionError(msg)
     report = WalkReport(
-        kommun_code=areas[walk.area_codes[0]].kommun_code,
+        planned_walk_id=planned_walk_id,
+        kommun_code=kommun,
         walked_on=walk.walked_on,
         start_time=walk.start_time,
         end_time=walk.end_time,

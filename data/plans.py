@@ -1,0 +1,554 @@
+"""Planning in the database: associations, sign-ups, the saved schedule, planned vs
+done, compensation and yearly figures, parent meetings and their follow-ups.
+
+The optimiser (:mod:`data.planning`) and the forecast (:mod:`data.forecast`) are
+pure; this module feeds them from the database and keeps what the coordinator saves.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Final
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from data.calendar import EventWindow, WindowRule
+from data.cube import CountCube
+from data.events import kommun_windows
+from data.forecast import NightForecast, forecast_nights
+from data.ingest.pii import find_pii, pii_message
+from data.models import (
+    Area,
+    Association,
+    ParentMeeting,
+    PlannedWalk,
+    Setting,
+    WalkReport,
+    WalkSignup,
+)
+from data.planning import DEFAULT_MIN_GROUP, Offer, Walk, optimise
+from data.queries import Selection, Viewer
+
+NORMAL_WINDOW: Final = ("20:30", "01:30")
+SPECIAL_WINDOW: Final = ("22:30", "03:30")
+"""Payday weekends, skolavslutning and the big holiday events walk later."""
+SPECIAL_KEYS: Final = frozenset({"lonehelg", "skolavslutning", "valborg", "midsommar", "nyar"})
+WALK_WEEKDAYS: Final = (4, 5)
+"""Friday and Saturday nights, plus every special night."""
+PLACES: Final = {"school": "Skola", "youth_centre": "Fritidsgård"}
+MAX_NIGHTS: Final = 120
+CLOCK: Final = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+SEVERITY_SETTING: Final = "severity:"
+
+
+class PlanError(ValueError):
+    """Bad planning input; ``errors`` maps field → Swedish message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def _clean_name(text: str, field: str, limit: int) -> str:
+    name = " ".join(text.split())
+    if not name:
+        raise PlanError({field: "Skriv ett namn."})
+    if len(name) > limit:
+        raise PlanError({field: f"Högst {limit} tecken."})
+    if findings := find_pii(name):
+        raise PlanError({field: pii_message(field, findings)})
+    return name
+
+
+def special_windows(windows: Iterable[EventWindow]) -> list[EventWindow]:
+    """The windows that move walks later (payday weekends, skolavslutning, big events,
+    local events)."""
+    return [w for w in windows if w.key in SPECIAL_KEYS or w.kind == "local"]
+
+
+def is_special(night: date, windows: Iterable[EventWindow]) -> bool:
+    """True when the night's evening or night lies in a special window."""
+    return any(
+        w.covers(night, "evening") or w.covers(night, "night") for w in special_windows(windows)
+    )
+
+
+def walk_nights(first: date, last: date, windows: Iterable[EventWindow]) -> list[date]:
+    """Fridays, Saturdays and special nights from ``first`` to ``last``."""
+    if last < first or (last - first).days + 1 > MAX_NIGHTS:
+        raise PlanError({"period": f"Välj en period på högst {MAX_NIGHTS} nätter."})
+    windows = list(windows)
+    nights = []
+    night = first
+    while night <= last:
+        if night.weekday() in WALK_WEEKDAYS or is_special(night, windows):
+            nights.append(night)
+        night += timedelta(days=1)
+    return nights
+
+
+def default_window(night: date, windows: Iterable[EventWindow]) -> tuple[str, str]:
+    """The usual walk window of a night (later on special nights)."""
+    return SPECIAL_WINDOW if is_special(night, windows) else NORMAL_WINDOW
+
+
+# -- associations and sign-ups ------------------------------------------------------
+
+
+def add_association(session: Session, kommun: str, name: str) -> int:
+    """A walking association of the kommun (name only; refused if it exists)."""
+    clean = _clean_name(name, "förening", 120)
+    if session.scalar(
+        select(Association.id).where(Association.kommun_code == kommun, Association.name == clean)
+    ):
+        raise PlanError({"förening": "Föreningen finns redan."})
+    association = Association(kommun_code=kommun, name=clean)
+    session.add(association)
+    session.flush()
+    return association.id
+
+
+def associations(session: Session, kommun: str) -> list[tuple[int, str]]:
+    """(id, name) of the kommun's associations, by name."""
+    rows = session.execute(
+        select(Association.id, Association.name)
+        .where(Association.kommun_code == kommun)
+        .order_by(Association.name)
+    )
+    return [(int(i), str(n)) for i, n in rows]
+
+
+def add_signup(
+    session: Session,
+    kommun: str,
+    *,
+    association_id: int,
+    night: date,
+    walkers: int,
+    start: str,
+    end: str,
+) -> int:
+    """An association's offer for a night; refused per field when wrong."""
+    errors = {}
+    association = session.get(Association, association_id)
+    if association is None or association.kommun_code != kommun:
+        errors["förening"] = "Välj en förening i kommunen."
+    if not 1 <= walkers <= 100:
+        errors["vandrare"] = "Antal vandrare: 1–100."
+    if not (CLOCK.fullmatch(start) and CLOCK.fullmatch(end)):
+        errors["tid"] = "Skriv tiderna som 20:30 och 01:30."
+    if errors:
+        raise PlanError(errors)
+    signup = WalkSignup(
+        kommun_code=kommun,
+        association_id=association_id,
+        night=night,
+        walkers=walkers,
+        start_time=start,
+        end_time=end,
+    )
+    session.add(signup)
+    session.flush()
+    return signup.id
+
+
+def signups(session: Session, kommun: str, first: date, last: date) -> list[WalkSignup]:
+    """The kommun's sign-ups for nights from ``first`` to ``last``."""
+    return list(
+        session.scalars(
+            select(WalkSignup)
+            .where(WalkSignup.kommun_code == kommun, WalkSignup.night.between(first, last))
+            .order_by(WalkSignup.night, WalkSignup.id)
+        )
+    )
+
+
+def delete_signup(session: Session, kommun: str, signup_id: int) -> bool:
+    """Remove a sign-up of the kommun."""
+    signup = session.get(WalkSignup, signup_id)
+    if signup is None or signup.kommun_code != kommun:
+        return False
+    session.delete(signup)
+    session.flush()
+    return True
+
+
+# -- severity ------------------------------------------------------------------------
+
+
+def severity(session: Session, kommun: str) -> dict[str, float]:
+    """The kommun's category severities (its own settings over the defaults)."""
+    from data.models import Category
+
+    values = {c.code: float(c.severity) for c in session.scalars(select(Category))}
+    setting = session.get(Setting, SEVERITY_SETTING + kommun)
+    if setting is not None:
+        for part in setting.value.split(","):
+            code, _, value = part.partition("=")
+            try:
+                if code in values:
+                    values[code] = max(0.0, min(10.0, float(value)))
+            except ValueError:
+                continue
+    return values
+
+
+def set_severity(session: Session, kommun: str, values: Mapping[str, float]) -> None:
+    """Keep the kommun's severities (0–10 each, unknown categories refused)."""
+    known = severity(session, kommun)
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise PlanError({"allvarlighet": f"Okända kategorier: {', '.join(unknown)}"})
+    if any(not 0 <= v <= 10 for v in values.values()):
+        raise PlanError({"allvarlighet": "Allvarlighet anges 0–10."})
+    text = ",".join(f"{k}={float(v):g}" for k, v in sorted((known | dict(values)).items()))
+    setting = session.get(Setting, SEVERITY_SETTING + kommun)
+    if setting is None:
+        session.add(Setting(key=SEVERITY_SETTING + kommun, value=text))
+    else:
+        setting.value = text
+    session.flush()
+
+
+# -- the schedule ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A proposed schedule with what it was made from."""
+
+    walks: tuple[Walk, ...]
+    offers: tuple[Offer, ...]
+    forecasts: tuple[NightForecast, ...]
+    nights: tuple[date, ...]
+
+
+def propose(
+    session: Session,
+    cube: CountCube,
+    selection: Selection,
+    viewer: Viewer,
+    *,
+    first: date,
+    last: date,
+    walkers: Mapping[date, int],
+    rules: Iterable[WindowRule],
+    min_group: int = DEFAULT_MIN_GROUP,
+    today: date | None = None,
+) -> Proposal:
+    """The optimised schedule for the walk nights from ``first`` to ``last``: the
+    stored sign-ups plus ``walkers`` the coordinator enters per night (in the
+    night's usual window), valued by the forecast."""
+    rules = tuple(rules)
+    kommun = selection.kommun_code
+    windows = [
+        w
+        for y in range(first.year, last.year + 1)
+        for w in kommun_windows(session, kommun, y, rules)
+    ]
+    nights = walk_nights(first, last, windows)
+    offers = [
+        Offer(f"s{s.id}", s.night, s.walkers, s.start_time, s.end_time, s.association.name)
+        for s in signups(session, kommun, first, last)
+        if s.night in nights
+    ]
+    for night, count in sorted(walkers.items()):
+        if count > 0 and night in nights:
+            start, end = default_window(night, windows)
+            offers.append(Offer(f"n{night.isoformat()}", night, count, start, end, ""))
+    forecasts = forecast_nights(
+        session,
+        cube,
+        selection,
+        viewer,
+        nights,
+        severity=severity(session, kommun),
+        rules=rules,
+        today=today,
+    )
+    by_night: dict[date, list[NightForecast]] = {}
+    for f in forecasts:
+        by_night.setdefault(f.night, []).append(f)
+    values = {
+        (o.key, f.code): f.covered(o.start, o.end)
+        for o in offers
+        for f in by_night.get(o.night, [])
+    }
+    walks = optimise(offers, values, min_group=min_group)
+    return Proposal(tuple(walks), tuple(offers), tuple(forecasts), tuple(nights))
+
+
+def save_schedule(
+    session: Session,
+    kommun: str,
+    first: date,
+    last: date,
+    walks: Sequence[Walk],
+    *,
+    meeting_points: Mapping[str, str] | None = None,
+) -> int:
+    """Replace the saved schedule of the nights ``first``..``last`` (walks already
+    reported on keep their report's link: those planned walks are kept)."""
+    reported = set(
+        session.scalars(
+            select(WalkReport.planned_walk_id).where(WalkReport.planned_walk_id.is_not(None))
+        )
+    )
+    session.execute(
+        delete(PlannedWalk).where(
+            PlannedWalk.kommun_code == kommun,
+            PlannedWalk.night.between(first, last),
+            PlannedWalk.id.not_in(reported) if reported else PlannedWalk.id.is_not(None),
+        )
+    )
+    codes = {w.area for w in walks}
+    areas = {
+        a.code: a
+        for a in session.scalars(
+            select(Area).where(Area.code.in_(codes), Area.kommun_code == kommun)
+        )
+    }
+    names = {n: i for i, n in associations(session, kommun)}
+    saved = 0
+    for walk in walks:
+        if walk.area not in areas or not (first <= walk.night <= last):
+            raise PlanError({"schema": "Ett pass ligger utanför kommunen eller perioden."})
+        point = (meeting_points or {}).get(walk.area, "")
+        session.add(
+            PlannedWalk(
+                kommun_code=kommun,
+                night=walk.night,
+                area_id=areas[walk.area].id,
+                association_id=names.get(walk.association),
+                walkers=walk.walkers,
+                start_time=walk.start,
+                end_time=walk.end,
+                meeting_point=point[:120],
+                expected=round(walk.value, 3),
+            )
+        )
+        saved += 1
+    session.flush()
+    return saved
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedVsDone:
+    """A saved walk and, when a report was filed for it, what happened."""
+
+    walk_id: int
+    night: date
+    area_code: str
+    area_name: str
+    association: str
+    planned_walkers: int
+    start: str
+    end: str
+    meeting_point: str
+    expected: float
+    reported: bool
+    walkers: int | None
+    rating: str | None
+    seen: int
+
+
+def planned_vs_done(session: Session, kommun: str, first: date, last: date) -> list[PlannedVsDone]:
+    """Every saved walk of the period with its report (if filed): planned vs done."""
+    from data.models import Observation
+
+    rows = []
+    for walk in session.scalars(
+        select(PlannedWalk)
+        .where(PlannedWalk.kommun_code == kommun, PlannedWalk.night.between(first, last))
+        .order_by(PlannedWalk.night, PlannedWalk.id)
+    ):
+        report = session.scalar(
+            select(WalkReport).where(WalkReport.planned_walk_id == walk.id).limit(1)
+        )
+        seen = 0
+        if report is not None:
+            seen = int(
+                session.scalar(
+                    select(func.coalesce(func.sum(Observation.count), 0)).where(
+                        Observation.walk_id == report.id
+                    )
+                )
+                or 0
+            )
+        rows.append(
+            PlannedVsDone(
+                walk.id,
+                walk.night,
+                walk.area.code,
+                walk.area.name,
+                walk.association.name if walk.association else "",
+                walk.walkers,
+                walk.start_time,
+                walk.end_time,
+                walk.meeting_point,
+                walk.expected,
+                report is not None,
+                report.walkers if report else None,
+                report.rating if report else None,
+                seen,
+            )
+        )
+    return rows
+
+
+def planned_walks_on(session: Session, kommun: str, night: date) -> list[tuple[int, str]]:
+    """(id, label) of the saved walks of one night (for the walk report form)."""
+    return [
+        (
+            w.id,
+            f"{w.area.name} {w.start_time}–{w.end_time}"
+            + (f" ({w.association.name})" if w.association else ""),
+        )
+        for w in session.scalars(
+            select(PlannedWalk)
+            .where(PlannedWalk.kommun_code == kommun, PlannedWalk.night == night)
+            .order_by(PlannedWalk.id)
+        )
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Compensation:
+    """Per association and period: walks planned, walks that qualify for pay."""
+
+    association: str
+    planned: int
+    reported: int
+    qualifying: int
+    walker_nights: int
+    amount: float
+
+
+def compensation(
+    session: Session,
+    kommun: str,
+    first: date,
+    last: date,
+    *,
+    min_walkers: int,
+    per_night: float,
+) -> list[Compensation]:
+    """Pay per night when at least ``min_walkers`` walked and the report is filed."""
+    out: dict[str, list[int]] = {}
+    for row in planned_vs_done(session, kommun, first, last):
+        name = row.association or "(utan förening)"
+        counts = out.setdefault(name, [0, 0, 0, 0])
+        counts[0] += 1
+        if row.reported:
+            counts[1] += 1
+            counts[3] += row.walkers or 0
+            if (row.walkers or 0) >= min_walkers:
+                counts[2] += 1
+    return [
+        Compensation(name, p, r, q, wn, q * per_night)
+        for name, (p, r, q, wn) in sorted(out.items())
+    ]
+
+
+def yearly_figures(session: Session, kommun: str) -> list[tuple[int, int, int]]:
+    """(year, walks reported, walker-nights) for the annual report."""
+    rows = session.execute(
+        select(WalkReport.walked_on, WalkReport.walkers).where(WalkReport.kommun_code == kommun)
+    )
+    years: dict[int, list[int]] = {}
+    for day, walkers in rows:
+        entry = years.setdefault(day.year, [0, 0])
+        entry[0] += 1
+        entry[1] += int(walkers)
+    return [(y, w, n) for y, (w, n) in sorted(years.items())]
+
+
+# -- parent meetings -----------------------------------------------------------------
+
+
+def add_meeting(
+    session: Session,
+    kommun: str,
+    *,
+    area_code: str,
+    held_on: date,
+    place: str,
+    theme: str,
+    attending: int | None,
+    follow_up_on: date | None,
+) -> int:
+    """Record a parent meeting (planned or held) for an area of the kommun."""
+    errors = {}
+    area = session.scalar(select(Area).where(Area.code == area_code))
+    if area is None or area.kommun_code != kommun:
+        errors["område"] = "Välj ett område i kommunen."
+    if place not in PLACES:
+        errors["plats"] = "Välj skola eller fritidsgård."
+    if attending is not None and not 0 <= attending <= 10_000:
+        errors["deltagare"] = "Antal deltagare: 0–10 000."
+    if follow_up_on is not None and follow_up_on < held_on:
+        errors["uppföljning"] = "Uppföljningen ligger före mötet."
+    try:
+        clean = _clean_name(theme, "tema", 120)
+    except PlanError as error:
+        errors |= error.errors
+        clean = ""
+    if errors:
+        raise PlanError(errors)
+    assert area is not None
+    meeting = ParentMeeting(
+        kommun_code=kommun,
+        area_id=area.id,
+        held_on=held_on,
+        place=place,
+        theme=clean,
+        attending=attending,
+        follow_up_on=follow_up_on,
+    )
+    session.add(meeting)
+    session.flush()
+    return meeting.id
+
+
+def meetings(session: Session, kommun: str) -> list[ParentMeeting]:
+    """The kommun's parent meetings, newest first."""
+    return list(
+        session.scalars(
+            select(ParentMeeting)
+            .where(ParentMeeting.kommun_code == kommun)
+            .order_by(ParentMeeting.held_on.desc(), ParentMeeting.id.desc())
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """Something to follow up: a meeting's follow-up date, or a planned walk without
+    a report."""
+
+    day: date
+    text: str
+
+
+def reminders(session: Session, kommun: str, today: date, *, days: int = 14) -> list[Reminder]:
+    """Follow-ups due within ``days`` (or overdue) and past walks still unreported."""
+    out = [
+        Reminder(
+            m.follow_up_on,
+            f"Följ upp föräldramötet i {m.area.name} ({m.theme})",
+        )
+        for m in meetings(session, kommun)
+        if m.follow_up_on is not None and m.follow_up_on <= today + timedelta(days=days)
+    ]
+    out += [
+        Reminder(row.night, f"Rapport saknas: nattvandring {row.area_name} {row.night.isoformat()}")
+        for row in planned_vs_done(
+            session, kommun, today - timedelta(days=days), today - timedelta(days=1)
+        )
+        if not row.reported
+    ]
+    return sorted(out, key=lambda r: r.day)

@@ -1,0 +1,197 @@
+"""Planning on the demo data: propose, save, report, planned vs done, pay, meetings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from data.calendar import DEFAULT_WINDOW_RULES
+from data.cube import build_cube
+from data.db import make_engine, make_session_factory, unit_of_work
+from data.demo import build_demo
+from data.disclosure import AudienceLevel
+from data.ingest.walks import Seen, Walk, store_walk
+from data.plans import (
+    NORMAL_WINDOW,
+    SPECIAL_WINDOW,
+    PlanError,
+    add_association,
+    add_meeting,
+    add_signup,
+    compensation,
+    planned_vs_done,
+    planned_walks_on,
+    propose,
+    reminders,
+    save_schedule,
+    set_severity,
+    severity,
+    walk_nights,
+    yearly_figures,
+)
+from data.queries import Selection, Viewer
+from data.setup import initialise_database
+from data.users import create_user
+
+TODAY = date(2026, 4, 20)  # a Monday before valborg
+VIEWER = Viewer("coordinator", "0380", AudienceLevel(5, noise_key=b"t"))
+
+
+@pytest.fixture(scope="module")
+def sessions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('plans') / 'p.sqlite'}")
+    initialise_database(engine)
+    factory = make_session_factory(engine)
+    with unit_of_work(factory) as session:
+        build_demo(session, end=TODAY - timedelta(days=1), password="demo-lösenord-1")
+    yield factory
+    engine.dispose()
+
+
+def test_walk_nights_are_fridays_saturdays_and_special_nights() -> None:
+    from data.calendar import event_windows
+
+    nights = walk_nights(date(2026, 4, 24), date(2026, 5, 3), event_windows(2026))
+    assert date(2026, 4, 30) in nights  # valborg, a Thursday
+    assert date(2026, 4, 24) in nights and date(2026, 4, 25) in nights
+    assert date(2026, 4, 27) not in nights
+    with pytest.raises(PlanError, match="högst"):
+        walk_nights(date(2026, 1, 1), date(2026, 12, 31), [])
+
+
+def test_a_proposal_is_saved_reported_on_and_shows_planned_vs_done(
+    sessions: sessionmaker[Session],
+) -> None:
+    with unit_of_work(sessions) as session:
+        club = add_association(session, "0380", "IFK Demo")
+        add_signup(
+            session,
+            "0380",
+            association_id=club,
+            night=date(2026, 4, 30),
+            walkers=7,
+            start="22:30",
+            end="03:30",
+        )
+    with sessions() as session:
+        cube = build_cube(session, today=TODAY)
+        selection = Selection("0380", "custom", cube.last_monday, cube.last_monday)
+        proposal = propose(
+            session,
+            cube,
+            selection,
+            VIEWER,
+            first=date(2026, 4, 24),
+            last=date(2026, 5, 2),
+            walkers={date(2026, 4, 24): 6, date(2026, 5, 1): 3},
+            rules=DEFAULT_WINDOW_RULES,
+            today=TODAY,
+        )
+    assert proposal.walks
+    valborg = [w for w in proposal.walks if w.night == date(2026, 4, 30)]
+    assert len(valborg) == 2 and all(w.association == "IFK Demo" for w in valborg)
+    friday = [w for w in proposal.walks if w.night == date(2026, 4, 24)]
+    # 24 April 2026 is the payday weekend (the 25th is a Saturday): walked later.
+    assert len(friday) == 2 and (friday[0].start, friday[0].end) == SPECIAL_WINDOW
+    may_day = [w for w in proposal.walks if w.night == date(2026, 5, 1)]
+    assert may_day and (may_day[0].start, may_day[0].end) == NORMAL_WINDOW
+    assert all(w.walkers >= 3 for w in proposal.walks)
+    # The best areas of valborg night are the ones the forecast rates highest.
+    valborg_forecast = sorted(
+        (f for f in proposal.forecasts if f.night == date(2026, 4, 30)),
+        key=lambda f: -f.covered(*SPECIAL_WINDOW),
+    )
+    assert {w.area for w in valborg} == {f.code for f in valborg_forecast[:2]}
+
+    with unit_of_work(sessions) as session:
+        assert save_schedule(
+            session, "0380", date(2026, 4, 24), date(2026, 5, 2), proposal.walks
+        ) == len(proposal.walks)
+    with unit_of_work(sessions) as session:
+        (first_id, _label), *_ = planned_walks_on(session, "0380", date(2026, 4, 30))
+        user = create_user(
+            session,
+            "vandrare1",
+            "lösenord-för-test",
+            role="reporter",
+            kommun_code="0380",
+            source_code="skola",
+        )
+        planned = next(
+            r
+            for r in planned_vs_done(session, "0380", date(2026, 4, 30), date(2026, 4, 30))
+            if r.walk_id == first_id
+        )
+        walk = Walk(
+            date(2026, 4, 30),
+            (planned.area_code,),
+            "22:30",
+            "03:30",
+            4,
+            "calm",
+            (Seen("samling", planned.area_code, 2),),
+            None,
+        )
+        store_walk(session, walk, user_id=user.id, kommun_code="0380", planned_walk_id=first_id)
+    with sessions() as session:
+        rows = planned_vs_done(session, "0380", date(2026, 4, 24), date(2026, 5, 2))
+        done = [r for r in rows if r.reported]
+        assert len(done) == 1 and done[0].walkers == 4 and done[0].seen == 2
+        pay = compensation(
+            session, "0380", date(2026, 4, 1), date(2026, 5, 31), min_walkers=3, per_night=500
+        )
+        club_pay = next(c for c in pay if c.association == "IFK Demo")
+        assert (club_pay.planned, club_pay.reported, club_pay.qualifying, club_pay.amount) == (
+            2,
+            1,
+            1,
+            500,
+        )
+        assert (2026, 1, 4) in yearly_figures(session, "0380")
+        overdue = reminders(session, "0380", date(2026, 5, 4))
+        assert any("Rapport saknas" in r.text for r in overdue)
+    # A report for another night or kommun's walk is refused.
+    with unit_of_work(sessions) as session, pytest.raises(PermissionError):
+        store_walk(
+            session,
+            Walk(date(2026, 4, 29), (planned.area_code,), "22:30", "03:30", 4, "calm", (), None),
+            user_id=user.id,
+            kommun_code="0380",
+            planned_walk_id=first_id,
+        )
+
+
+def test_meetings_severity_and_their_errors(sessions: sessionmaker[Session]) -> None:
+    with unit_of_work(sessions) as session:
+        add_meeting(
+            session,
+            "0380",
+            area_code="0380-D03",
+            held_on=date(2026, 4, 22),
+            place="school",
+            theme="Narkotika bland 13–15-åringar",
+            attending=35,
+            follow_up_on=date(2026, 5, 20),
+        )
+        set_severity(session, "0380", {"narkotika": 5})
+    with sessions() as session:
+        assert severity(session, "0380")["narkotika"] == 5
+        assert severity(session, "0191")["narkotika"] != 5
+        due = reminders(session, "0380", date(2026, 5, 10))
+        assert any("Följ upp föräldramötet" in r.text for r in due)
+    with unit_of_work(sessions) as session, pytest.raises(PlanError) as bad:
+        add_meeting(
+            session,
+            "0380",
+            area_code="0191-D01",
+            held_on=date(2026, 4, 22),
+            place="torget",
+            theme="Ring 070-123 45 67",
+            attending=-1,
+            follow_up_on=date(2026, 4, 1),
+        )
+    assert set(bad.value.errors) == {"område", "plats", "deltagare", "uppföljning", "tema"}
+    assert "070" not in str(bad.value)
