@@ -204,8 +204,16 @@ def noise_key() -> bytes:
 def current_viewer() -> Viewer:
     """The group-level :class:`Viewer` of the logged-in user (raises AccessDenied)."""
     user = current_session_user()
+    return viewer_for(user.role, user.kommun_code, user.area_codes)
+
+
+def viewer_for(
+    role: str, kommun_code: str | None, area_codes: frozenset[str] = frozenset()
+) -> Viewer:
+    """A :class:`Viewer` with the app's disclosure settings for ``role`` (also for the
+    command line, which has no logged-in user)."""
     level = audience_level(
-        user.role,
+        role,
         min_cell=int(current_app.config["SSP_MIN_CELL"]),
         min_cell_leadership=int(current_app.config["SSP_MIN_CELL_LEADERSHIP"]),
         min_area_population=int(current_app.config["SSP_MIN_AREA_POP"]),
@@ -214,9 +222,7 @@ def current_viewer() -> Viewer:
             current_app.config.get("SSP_LEADERSHIP_TIME_GRAIN", DEFAULT_LEADERSHIP_TIME_GRAIN)
         ),
     )
-    return Viewer(
-        role=user.role, kommun_code=user.kommun_code, level=level, area_codes=user.area_codes
-    )
+    return Viewer(role=role, kommun_code=kommun_code, level=level, area_codes=area_codes)
 
 
 def guard_request() -> WerkzeugResponse | None:

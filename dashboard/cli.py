@@ -15,7 +15,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from dashboard.auth import viewer_for
 from dashboard.config import DEMO_PASSWORD_FILE
+from dashboard.plan_exports import ScheduledWalk, schedule_csv, schedule_ics
 from dashboard.state import app_state
 from data.areas import (
     IMPORT_LEVELS,
@@ -30,7 +32,7 @@ from data.areas import (
 )
 from data.db import unit_of_work
 from data.demo import DEMO_ACCOUNTS, DemoError, build_demo, is_demo_database
-from data.events import kommun_calendar, save_school_entries
+from data.events import kommun_calendar, kommun_windows, save_school_entries
 from data.ingest.observations import (
     ImportRejected,
     default_mapping,
@@ -43,6 +45,9 @@ from data.ingest.polisen import parse_police_events
 from data.ingest.school_calendar import CalendarRejected, read_school_calendar
 from data.ingest.store import ImportSummary, import_police_events
 from data.ingest.table import TableError, read_table
+from data.planning import DEFAULT_MIN_GROUP, ScheduleError
+from data.plans import PlanError, propose, walk_nights
+from data.queries import Selection, available_levels
 from data.setup import initialise_database
 from data.tokens import TokenError, create_token, list_tokens, revoke_token
 from data.users import UserError, create_user
@@ -497,3 +502,79 @@ def import_school_calendar_command(file: Path, kommun_code: str) -> None:
     for skipped in parsed.skipped:
         click.echo(f"Hoppade över: {skipped}", err=True)
     click.echo(f"added={added} updated={updated} skipped={len(parsed.skipped)}")
+
+
+ISO_DAY = click.DateTime(["%Y-%m-%d"])
+
+
+@ssp_cli.command("plan-walks")
+@click.option("--kommun", "kommun_code", required=True, help="Kommun code, e.g. 0380.")
+@click.option(
+    "--from", "first", required=True, type=click.DateTime(["%Y-%m-%d"]), help="First night."
+)
+@click.option("--to", "last", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Last night.")
+@click.option("--walkers", default=0, type=click.IntRange(0, 1000), help="Walkers per walk night.")
+@click.option(
+    "--min-group", default=DEFAULT_MIN_GROUP, type=click.IntRange(1, 20), show_default=True
+)
+@click.option(
+    "--format", "output", type=click.Choice(["csv", "ics"]), default="csv", show_default=True
+)
+@with_appcontext
+def plan_walks_command(
+    kommun_code: str, first: datetime, last: datetime, walkers: int, min_group: int, output: str
+) -> None:
+    """Print the optimised nattvandring schedule (the Planering page's optimiser): the
+    stored sign-ups plus WALKERS on every walk night (Fridays, Saturdays and special
+    nights) from --from to --to. Nothing is saved."""
+    if not re.fullmatch(r"\d{4}", kommun_code):
+        raise click.ClickException("Kommunkoden är fyra siffror, t.ex. 0380.")
+    viewer = viewer_for("coordinator", kommun_code)
+    state = app_state()
+    with state.sessions() as session:
+        cube = state.cubes.get(session)
+        levels = available_levels(cube, kommun_code, viewer)
+        if not levels:
+            raise click.ClickException(f"Kommun {kommun_code} har inga områden.")
+        level = [lvl for lvl in levels if lvl != "kommun"][-1:] or levels
+        selection = Selection(kommun_code, level[0], cube.last_monday, cube.last_monday)
+        rules = current_app.config["SSP_EVENT_WINDOW_RULES"]
+        try:
+            windows = [
+                w
+                for year in range(first.year, last.year + 1)
+                for w in kommun_windows(session, kommun_code, year, rules)
+            ]
+            nights = walk_nights(first.date(), last.date(), windows)
+            proposal = propose(
+                session,
+                cube,
+                selection,
+                viewer,
+                first=first.date(),
+                last=last.date(),
+                walkers=dict.fromkeys(nights, walkers),
+                rules=rules,
+                min_group=min_group,
+            )
+        except (PlanError, ScheduleError) as error:
+            raise click.ClickException(str(error)) from None
+        names = dict(zip(cube.areas.codes, cube.areas.names, strict=True))
+    rows = [
+        ScheduledWalk(
+            w.night,
+            w.area,
+            names.get(w.area, w.area),
+            w.association,
+            w.walkers,
+            w.start,
+            w.end,
+            "",
+            w.value,
+        )
+        for w in proposal.walks
+    ]
+    if output == "ics":
+        sys.stdout.buffer.write(schedule_ics(rows, kommun=kommun_code))
+    else:
+        click.echo(schedule_csv(rows), nl=False)

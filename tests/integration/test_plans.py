@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -195,3 +196,54 @@ def test_meetings_severity_and_their_errors(sessions: sessionmaker[Session]) -> 
         )
     assert set(bad.value.errors) == {"område", "plats", "deltagare", "uppföljning", "tema"}
     assert "070" not in str(bad.value)
+
+
+def test_plan_walks_prints_the_optimised_schedule_as_csv_and_ics(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from icalendar import Calendar
+
+    from dashboard import create_app
+    from dashboard.state import app_state
+
+    app = create_app(
+        {
+            "SSP_INSTANCE_PATH": str(tmp_path),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}",
+            "SECRET_KEY": "k" * 32,
+        }
+    )
+    state = app_state(app)
+    initialise_database(state.engine)
+    with unit_of_work(state.sessions) as session:
+        build_demo(session, end=date.today(), password="demo-lösenord-1", days=400)
+    first = date.today() + timedelta(days=(4 - date.today().weekday()) % 7 or 7)
+    last = first + timedelta(days=8)
+    runner = app.test_cli_runner()
+    args = [
+        "ssp",
+        "plan-walks",
+        "--kommun",
+        "0380",
+        "--from",
+        first.isoformat(),
+        "--to",
+        last.isoformat(),
+        "--walkers",
+        "6",
+    ]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output), delimiter=";"))
+    assert rows and {r["natt"] for r in rows} >= {first.isoformat()}
+    assert all(int(r["vandrare"]) >= 3 for r in rows)
+    assert max(sum(1 for r in rows if r["natt"] == n) for n in {r["natt"] for r in rows}) <= 2
+    ics = runner.invoke(args=[*args, "--format", "ics"])
+    assert ics.exit_code == 0
+    events = list(Calendar.from_ical(ics.stdout_bytes).walk("VEVENT"))
+    assert len(events) == len(rows)
+    bad = runner.invoke(
+        args=["ssp", "plan-walks", "--kommun", "0380", "--from", "2026-01-01", "--to", "2026-12-31"]
+    )
+    assert bad.exit_code != 0 and "högst" in bad.output
