@@ -16,11 +16,15 @@ cached per rounded baseline (simulation seeded: the same data, the same answer).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Final
 
 import numpy as np
+
+from data.cube import CountCube
+from data.queries import Selection, Viewer, map_values, weekly_trend
 
 BASELINE_WEEKS: Final = 52
 WATCH_WEEKS: Final = 52
@@ -118,3 +122,52 @@ def watch(
     )
     above = np.flatnonzero(path > level)
     return Signal(baseline, tuple(path), level, int(above[0]) if above.size else None)
+
+
+CONCERNS: Final = ("narkotika", "rekrytering", "vald", "vapen")
+"""Default concern categories watched for parent meetings."""
+HISTORY: Final = BASELINE_WEEKS + WATCH_WEEKS
+
+
+@dataclass(frozen=True, slots=True)
+class AreaSignal:
+    """One display unit's watched series (published weekly counts) and its signal."""
+
+    code: str
+    name: str
+    weeks: tuple[str, ...]
+    """Mondays (ISO) of the published weekly counts."""
+    counts: tuple[int | None, ...]
+    """Published counts; ``None`` where suppressed."""
+    signal: Signal
+
+
+def concern_signals(
+    cube: CountCube,
+    selection: Selection,
+    viewer: Viewer,
+    *,
+    categories: Sequence[str] = CONCERNS,
+    last_monday: date,
+) -> list[AreaSignal]:
+    """Watch every display unit of ``selection.level``: the published weekly counts of
+    the concern ``categories`` over the last year (watched) after a year of baseline,
+    with Bonferroni over the units. A suppressed week counts as k/2 (its midpoint
+    is unknown to everyone, the signal included). Raised signals first."""
+    first = max(cube.first_monday, last_monday - timedelta(weeks=HISTORY - 1))
+    base = Selection(selection.kommun_code, selection.level, first, last_monday, tuple(categories))
+    units = map_values(cube, base, viewer).frame
+    half = viewer.level.k / 2
+    series = []
+    for code, name in zip(units["code"], units["name"], strict=True):
+        trend = weekly_trend(cube, replace(base, focus_area=str(code)), viewer)
+        weeks = tuple(w.isoformat() for w in trend.frame["week"])
+        series.append((str(code), str(name), weeks, tuple(trend.published_values())))
+    out = []
+    for code, name, weeks, counts in series:
+        values = [half if c is None else float(c) for c in counts]
+        if len(values) <= BASELINE_WEEKS:
+            continue
+        signal = watch(values, tests=max(1, len(series)))
+        out.append(AreaSignal(code, name, weeks, counts, signal))
+    return sorted(out, key=lambda s: (not s.signal.raised, s.name))

@@ -55,3 +55,18 @@ def test_valborg_night_is_forecast_higher_with_its_reason(app: Flask) -> None:
     assert total[valborg] > 1.5 * total[ordinary]
     assert any("Valborg" in reason for reason in by_night[valborg][0].reasons)
     assert all(r.low <= r.total <= r.high + 1 for r in rows)
+
+
+def test_concern_signals_watch_every_unit_on_published_counts(app: Flask) -> None:
+    from data.signals import concern_signals
+
+    with app_state(app).sessions() as session:
+        cube = app_state(app).cubes.get(session)
+    selection = Selection("0380", "custom", cube.last_monday, cube.last_monday)
+    signals = concern_signals(cube, selection, COORDINATOR, last_monday=cube.last_monday)
+    assert len(signals) == 24
+    for area in signals:
+        assert all(c is None or c == 0 or c >= 5 for c in area.counts)
+        assert len(area.signal.path) == len(area.counts) - 52
+    raised = [s for s in signals if s.signal.raised]
+    assert signals[: len(raised)] == raised  # raised first
