@@ -18,6 +18,7 @@ from dashboard.callbacks import calendar_page as calendar_callbacks
 from dashboard.callbacks import events_page as events_callbacks
 from dashboard.callbacks import import_page as import_callbacks
 from dashboard.callbacks import overview as overview_callbacks
+from dashboard.callbacks import planning_page as planning_callbacks
 from dashboard.callbacks import report as report_callbacks
 from dashboard.callbacks import walk as walk_callbacks
 from dashboard.pages import (
@@ -27,6 +28,7 @@ from dashboard.pages import (
     import_page,
     not_found_404,
     overview,
+    planning_page,
     report,
     walk,
 )
@@ -54,6 +56,11 @@ def shell() -> html.Div:
             html.H1("SSP Lägesbild"),
             html.Nav(
                 [dcc.Link("Översikt", href="/"), dcc.Link(events_page.NAME, href=events_page.PATH)]
+                + (
+                    [dcc.Link(planning_page.NAME, href=planning_page.PATH)]
+                    if user.role in planning_page.ROLES
+                    else []
+                )
                 + ([dcc.Link("Rapportera", href=report.PATH)] if user.role in report.ROLES else [])
                 + ([dcc.Link(walk.NAME, href=walk.PATH)] if user.role in walk.ROLES else [])
                 + (
@@ -120,9 +127,19 @@ def init_dash(server: Flask) -> Dash:
     import_callbacks.register(app)
     events_callbacks.register(app)
     calendar_callbacks.register(app)
+    planning_callbacks.register(app)
     app.init_app(server)
     # Dash Pages needs the mounted app to register pages (it reads dash.get_app()).
-    pages = (overview, events_page, report, walk, import_page, calendar_page, admin_areas)
+    pages = (
+        overview,
+        events_page,
+        planning_page,
+        report,
+        walk,
+        import_page,
+        calendar_page,
+        admin_areas,
+    )
     for page in (*pages, not_found_404):
         dash.register_page(
             page.__name__,

@@ -137,8 +137,8 @@ class AreaSignal:
     name: str
     weeks: tuple[str, ...]
     """Mondays (ISO) of the published weekly counts."""
-    counts: tuple[int | None, ...]
-    """Published counts; ``None`` where suppressed."""
+    published: tuple[int | None, ...]
+    """Published weekly counts; ``None`` where suppressed."""
     signal: Signal
 
 

@@ -15,6 +15,7 @@ from dashboard.state import app_state
 from data.db import unit_of_work
 from data.ingest.observations import vocabulary_lookup
 from data.ingest.walks import FIELDS, store_walk, validate_walk
+from data.plans import planned_walks_on
 
 ROWS = range(1, ids.WALK_SEEN_ROWS + 1)
 ERROR_FIELDS = (*FIELDS, *(f"sett-{row}" for row in ROWS))
@@ -50,6 +51,16 @@ def _confirmation(seen_rows: int, incidents: int, areas: int) -> html.Div:
     )
 
 
+def _planned_id(value: Any) -> int | None:
+    """The chosen planned walk's id (the server checks it belongs to the day)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        msg = "den planerade vandringen finns inte den dagen i kommunen"
+        raise PermissionError(msg)
+    return value
+
+
 def register(app: Dash) -> None:
     """Register the walk form's callbacks on ``app``."""
 
@@ -64,6 +75,23 @@ def register(app: Dash) -> None:
         return tuple(offered for _ in ROWS)
 
     @app.callback(
+        Output(ids.WALK_PLANNED, "options"),
+        Input(ids.WALK_DATE, "date"),
+    )
+    def offer_planned_walks(walked_on: Any) -> list[dict[str, Any]]:
+        """The saved walks of the chosen day in the user's kommun."""
+        user = require_role(*ROLES)
+        try:
+            day = date.fromisoformat(as_text(walked_on)[:10])
+        except ValueError:
+            return []
+        if user.kommun_code is None:
+            return []
+        with app_state().sessions() as session:
+            walks = planned_walks_on(session, user.kommun_code, day)
+        return [{"label": label, "value": walk_id} for walk_id, label in walks]
+
+    @app.callback(
         Output(ids.WALK_RESULT, "children"),
         *(Output(ids.walk_error(field), "children") for field in ERROR_FIELDS),
         Input(ids.WALK_SUBMIT, "n_clicks"),
@@ -74,6 +102,7 @@ def register(app: Dash) -> None:
         State(ids.WALK_WALKERS, "value"),
         State(ids.WALK_RATING, "value"),
         State(ids.WALK_NOTE, "value"),
+        State(ids.WALK_PLANNED, "value"),
         *(
             State(ids.walk_seen(row, part), "value")
             for row in ROWS
@@ -90,6 +119,7 @@ def register(app: Dash) -> None:
         walkers: Any,
         rating: Any,
         note: Any,
+        planned: Any,
         *seen: Any,
     ) -> tuple[Any, ...]:
         user = require_role(*ROLES)
@@ -124,8 +154,14 @@ def register(app: Dash) -> None:
                     user_id=user.id,
                     kommun_code=user.kommun_code,
                     area_codes=user.area_codes if user.role == "police_area" else frozenset(),
+                    planned_walk_id=_planned_id(planned),
                 )
         except PermissionError as error:
+            if "planerade" in str(error):
+                summary = html.Div(
+                    f"Nattvandringen sparades inte: {error}.", className="report-error"
+                )
+                return (summary, *shown.values())
             shown["omraden"] = str(error)
             summary = html.Div("Nattvandringen sparades inte.", className="report-error")
             return (summary, *shown.values())

@@ -13,6 +13,7 @@ from dashboard.auth import current_viewer
 from dashboard.periods import DEFAULT_QUICK, QUICK_PERIODS, quick_period
 from dashboard.state import areas_version, current_cube, db_session
 from data.cube import CountCube, history_start
+from data.plans import reminders
 from data.queries import (
     FREE_TEXT_ROLES,
     AccessDenied,
@@ -114,6 +115,26 @@ def scope_filters(scope: PageScope, kommun_id: str, level_id: str) -> list[Any]:
     ]
 
 
+def reminder_card(role: str, kommun: str) -> list[html.Div]:
+    """Follow-ups due and walks without a report, for the SSP coordinators."""
+    if role != "coordinator":
+        return []
+    due = reminders(db_session(), kommun, date.today())
+    if not due:
+        return []
+    return [
+        html.Div(
+            [
+                html.H2("Påminnelser"),
+                html.Ul([html.Li(f"{r.day.isoformat()}: {r.text}") for r in due[:10]]),
+                dcc.Link("Till planeringen", href="/planering"),
+            ],
+            className="card notice",
+            id=ids.OV_REMINDERS,
+        )
+    ]
+
+
 def layout(**_query: Any) -> html.Div:
     """The overview page; checks the user's access itself (Dash Pages serves it by path)."""
     scope = page_scope()
@@ -192,6 +213,7 @@ def layout(**_query: Any) -> html.Div:
     )
     main = html.Div(
         [
+            *reminder_card(viewer.role, scope.kommun),
             html.Div(id=ids.STATUS, className="status"),
             html.Div(
                 [

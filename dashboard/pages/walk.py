@@ -85,6 +85,15 @@ def layout(**_query: Any) -> html.Div:
                 ),
             ),
             _field(
+                "Planerad vandring (om ni gick enligt schemat)",
+                "planerad",
+                dcc.Dropdown(
+                    id=ids.WALK_PLANNED,
+                    options=[],
+                    placeholder="Ingen planerad vandring vald",
+                ),
+            ),
+            _field(
                 "Områden ni gick i",
                 "omraden",
                 dcc.Dropdown(

@@ -66,7 +66,7 @@ def test_concern_signals_watch_every_unit_on_published_counts(app: Flask) -> Non
     signals = concern_signals(cube, selection, COORDINATOR, last_monday=cube.last_monday)
     assert len(signals) == 24
     for area in signals:
-        assert all(c is None or c == 0 or c >= 5 for c in area.counts)
-        assert len(area.signal.path) == len(area.counts) - 52
+        assert all(c is None or c == 0 or c >= 5 for c in area.published)
+        assert len(area.signal.path) == len(area.published) - 52
     raised = [s for s in signals if s.signal.raised]
     assert signals[: len(raised)] == raised  # raised first
