@@ -159,13 +159,18 @@ def call_by_input(
     *,
     clicked: list[dict[str, Any]] | None = None,
 ) -> Any:
-    """POST the callback whose first input is ``input_id`` (for callbacks that share an
+    """POST the callback that has the input ``input_id`` (for callbacks that share an
     output with ``allow_duplicate``). ``clicked`` lists the components of a
     pattern-matching first input, each ``{"id": {...}, "value": ...}``."""
     dash_app = app.extensions["dash"]
-    matches = [(k, v) for k, v in dash_app.callback_map.items() if v["inputs"][0]["id"] == input_id]
+    matches = [
+        (k, v)
+        for k, v in dash_app.callback_map.items()
+        if any(i["id"] == input_id for i in v["inputs"])
+    ]
     assert len(matches) == 1, f"{len(matches)} callbacks have the input {input_id!r}"
     key, spec = matches[0]
+    trigger = next(i for i in spec["inputs"] if i["id"] == input_id)
 
     def item(d: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -175,7 +180,7 @@ def call_by_input(
         }
 
     inputs: list[Any] = [item(d) for d in spec["inputs"]]
-    changed = [f"{spec['inputs'][0]['id']}.{spec['inputs'][0]['property']}"]
+    changed = [f"{trigger['id']}.{trigger['property']}"]
     if clicked is not None:
         prop = spec["inputs"][0]["property"]
         inputs[0] = [{"id": c["id"], "property": prop, "value": c["value"]} for c in clicked]
