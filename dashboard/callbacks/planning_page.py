@@ -14,7 +14,7 @@ from flask import current_app
 
 from dashboard import ids
 from dashboard.auth import current_viewer, require_role
-from dashboard.pages.planning_page import ROLES, next_friday
+from dashboard.pages.planning_page import EDITABLE, ROLES, next_friday
 from dashboard.plan_exports import (
     WEEKDAYS,
     ScheduledWalk,
@@ -222,6 +222,84 @@ def _schedule_rows(
     return walks, points, errors
 
 
+def _schedule_table(rows: list[dict[str, Any]], areas: list[dict[str, str]]) -> Any:
+    """The proposed schedule with editable area, walkers, times and meeting point."""
+    if not rows:
+        return html.P("Inget schema ännu.")
+
+    def cell(i: int, col: str, value: Any, number: bool = False) -> Any:
+        return dcc.Input(
+            id={"type": ids.PL_CELL_TYPE, "row": i, "col": col},
+            type="number" if number else "text",
+            value=value,
+            className="cell",
+        )
+
+    body = [
+        html.Tr(
+            [
+                html.Td(_night_label(date.fromisoformat(r["night"]))),
+                html.Td(
+                    dcc.Dropdown(
+                        id={"type": ids.PL_CELL_TYPE, "row": i, "col": "area"},
+                        options=areas,
+                        value=r["area"],
+                        clearable=False,
+                    )
+                ),
+                html.Td(r["association"] or "–"),
+                html.Td(cell(i, "walkers", r["walkers"], number=True)),
+                html.Td(cell(i, "start", r["start"])),
+                html.Td(cell(i, "end", r["end"])),
+                html.Td(cell(i, "meeting_point", r["meeting_point"])),
+                html.Td(_number(float(r["value"]))),
+                html.Td(
+                    dcc.Checklist(
+                        id={"type": ids.PL_CELL_TYPE, "row": i, "col": "drop"},
+                        options=[{"label": "Ta bort", "value": "drop"}],
+                        value=[],
+                    )
+                ),
+            ]
+        )
+        for i, r in enumerate(rows)
+    ]
+    head = (
+        "Natt",
+        "Område",
+        "Förening",
+        "Vandrare",
+        "Start",
+        "Slut",
+        "Samlingsplats",
+        "Förväntat",
+        "",
+    )
+    return html.Table(
+        [html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)], id="pl-schedule-rows"
+    )
+
+
+def _edited(data: Any, cells: Any, cell_ids: Any) -> list[dict[str, Any]]:
+    """The proposal's rows with the coordinator's edits applied (dropped rows left out)."""
+    if not isinstance(data, list) or not isinstance(cells, list) or not isinstance(cell_ids, list):
+        raise BadSelection("ogiltigt schema")
+    rows = [dict(r) if isinstance(r, dict) else {} for r in data]
+    dropped = set()
+    for value, component in zip(cells, cell_ids, strict=False):
+        if not isinstance(component, dict):
+            raise BadSelection("ogiltigt schema")
+        row, col = component.get("row"), component.get("col")
+        if not isinstance(row, int) or not 0 <= row < len(rows) or col not in (*EDITABLE, "drop"):
+            raise BadSelection("ogiltigt schema")
+        if col == "drop":
+            if value:
+                dropped.add(row)
+        else:
+            rows[row][col] = value
+    return [r for i, r in enumerate(rows) if i not in dropped]
+
+
 def _saved(kommun: str, first: date, last: date) -> list[ScheduledWalk]:
     return [
         ScheduledWalk(
@@ -413,6 +491,7 @@ def register(app: Dash) -> None:
 
     @app.callback(
         Output(ids.PL_SCHEDULE, "data"),
+        Output(ids.PL_SCHEDULE_TABLE, "children"),
         Output(ids.PL_MESSAGE, "children", allow_duplicate=True),
         Input(ids.PL_PROPOSE, "n_clicks"),
         State({"type": ids.PL_WALKERS_TYPE, "night": ALL}, "value"),
@@ -425,7 +504,7 @@ def register(app: Dash) -> None:
     )
     def propose_schedule(
         _clicks: Any, values: Any, inputs: Any, kommun: Any, level: Any, first: Any, weeks: Any
-    ) -> tuple[Any, Any]:
+    ) -> tuple[Any, Any, Any]:
         """The optimised schedule from the sign-ups and the walkers entered per night."""
         viewer, selection = _scope(kommun, level)
         start, last = _period(first, weeks)
@@ -439,7 +518,8 @@ def register(app: Dash) -> None:
                 or isinstance(value, bool)
                 or not 0 <= value <= 1000
             ):
-                return no_update, report_items(["Antal vandrare: 0–1000 per natt."], ok=False)
+                message = report_items(["Antal vandrare: 0–1000 per natt."], ok=False)
+                return no_update, no_update, message
             try:
                 walkers[date.fromisoformat(str(night))] = int(value)
             except ValueError:
@@ -456,7 +536,7 @@ def register(app: Dash) -> None:
                 rules=_rules(),
             )
         except PlanError as error:
-            return no_update, report_items(list(error.errors.values()), ok=False)
+            return no_update, no_update, report_items(list(error.errors.values()), ok=False)
         names = dict(zip(current_cube().areas.codes, current_cube().areas.names, strict=True))
         rows = [
             {
@@ -479,13 +559,20 @@ def register(app: Dash) -> None:
             if rows
             else "Inget att schemalägga: ange vandrare för någon natt eller lägg in anmälningar."
         )
-        return rows, report_items([text], ok=bool(rows))
+        options = [
+            {"label": f"{n} ({c})", "value": c}
+            for c, n in sorted(names.items())
+            if c.startswith(selection.kommun_code)
+        ]
+        return rows, _schedule_table(rows, options), report_items([text], ok=bool(rows))
 
     @app.callback(
         Output(ids.PL_MESSAGE, "children", allow_duplicate=True),
         Output(ids.PL_REFRESH, "data", allow_duplicate=True),
         Input(ids.PL_SAVE, "n_clicks"),
         State(ids.PL_SCHEDULE, "data"),
+        State({"type": ids.PL_CELL_TYPE, "row": ALL, "col": ALL}, "value"),
+        State({"type": ids.PL_CELL_TYPE, "row": ALL, "col": ALL}, "id"),
         State(ids.PL_KOMMUN, "value"),
         State(ids.PL_LEVEL, "value"),
         State(ids.PL_FIRST, "date"),
@@ -494,11 +581,20 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def save(
-        _clicks: Any, data: Any, kommun: Any, level: Any, first: Any, weeks: Any, refresh: Any
+        _clicks: Any,
+        data: Any,
+        cells: Any,
+        cell_ids: Any,
+        kommun: Any,
+        level: Any,
+        first: Any,
+        weeks: Any,
+        refresh: Any,
     ) -> tuple[Any, Any]:
-        """Validate the edited schedule again and save it for the period."""
+        """Apply the hand edits, validate the schedule again and save it for the period."""
         _viewer, selection = _scope(kommun, level)
         start, last = _period(first, weeks)
+        data = _edited(data, cells, cell_ids)
         walks, points, errors = _schedule_rows(
             data, selection.kommun_code, start, last, DEFAULT_MIN_GROUP
         )

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from dash import dcc, html
-from dash.dash_table.DataTable import DataTable
 
 from dashboard import ids
 from dashboard.auth import require_role
@@ -19,18 +18,8 @@ from data.signals import CONCERNS
 PATH = "/planering"
 NAME = "Planering"
 ROLES = ("coordinator",)
-SCHEDULE_COLUMNS = (
-    ("night", "Natt"),
-    ("area", "Område (kod)"),
-    ("area_name", "Område"),
-    ("association", "Förening"),
-    ("walkers", "Vandrare"),
-    ("start", "Start"),
-    ("end", "Slut"),
-    ("meeting_point", "Samlingsplats"),
-    ("value", "Förväntat"),
-)
-EDITABLE = {"area", "walkers", "start", "end", "meeting_point"}
+EDITABLE = ("area", "walkers", "start", "end", "meeting_point")
+"""Schedule columns the coordinator edits by hand before saving."""
 
 
 def next_friday(today: date) -> date:
@@ -81,17 +70,6 @@ def layout(**_query: Any) -> html.Div:
         ],
         className="card filters",
     )
-    schedule = DataTable(
-        id=ids.PL_SCHEDULE,
-        columns=[
-            {"name": label, "id": key, "editable": key in EDITABLE}
-            for key, label in SCHEDULE_COLUMNS
-        ],
-        data=[],
-        editable=True,
-        row_deletable=True,
-        style_cell={"fontFamily": "inherit", "fontSize": "0.9rem", "textAlign": "left"},
-    )
     main = html.Div(
         [
             _card(
@@ -135,11 +113,12 @@ def layout(**_query: Any) -> html.Div:
                 html.P(
                     "Grupper om minst tre vandrare, högst en grupp per område och natt; "
                     "schemat maximerar den väntade aktivitet grupperna är ute under. Ändra "
-                    "område, tider, antal och samlingsplats direkt i tabellen, ta bort rader "
-                    "med ×, och spara.",
+                    "område, tider, antal och samlingsplats direkt i tabellen, bocka i "
+                    "\u201dTa bort\u201d för pass som inte ska gå, och spara.",
                     className="hint",
                 ),
-                dcc.Loading(schedule),
+                dcc.Loading(html.Div(id=ids.PL_SCHEDULE_TABLE)),
+                dcc.Store(id=ids.PL_SCHEDULE, data=[]),
                 html.Button("Spara schemat", id=ids.PL_SAVE, n_clicks=0),
                 html.Ul(id=ids.PL_MESSAGE, role="status"),
                 html.Div(

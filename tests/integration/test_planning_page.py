@@ -22,8 +22,13 @@ from tests.helpers import call_by_input, call_callback
 FRIDAY = date.today() - timedelta(days=(date.today().weekday() - 4) % 7 + 7)  # last week's
 
 
+CELLS = '{"col":["ALL"],"row":["ALL"],"type":"pl-cell"}'
+
+
 def scope(**changes: Any) -> dict[str, Any]:
     return {
+        f"{CELLS}.value": [],
+        f"{CELLS}.id": [],
         f"{ids.PL_KOMMUN}.value": "0380",
         f"{ids.PL_LEVEL}.value": "custom",
         f"{ids.PL_FIRST}.date": FRIDAY.isoformat(),
@@ -251,3 +256,40 @@ def test_another_kommun_and_forged_periods_are_refused(
             call_callback(client, app, f"{ids.PL_FORECAST}.figure", scope(**change)).status_code
             == 400
         )
+
+
+def test_hand_edits_in_the_table_are_applied_and_a_dropped_walk_is_not_saved(
+    app: Flask, client_as: Callable[[str], FlaskClient]
+) -> None:
+    client = client_as("samordnare")
+    rows = propose(client, app)[ids.PL_SCHEDULE]["data"]
+    cell = {"type": ids.PL_CELL_TYPE}
+    edits = {
+        f"{CELLS}.value": [5, "Fritidsgården", ["drop"]],
+        f"{CELLS}.id": [
+            cell | {"row": 0, "col": "walkers"},
+            cell | {"row": 0, "col": "meeting_point"},
+            cell | {"row": 1, "col": "drop"},
+        ],
+    }
+    saved = call_by_input(
+        client,
+        app,
+        ids.PL_SAVE,
+        scope(**{f"{ids.PL_SAVE}.n_clicks": 1, f"{ids.PL_SCHEDULE}.data": rows}) | edits,
+    )
+    assert f"Schemat är sparat: {len(rows) - 1}" in str(said(saved))
+    with app_state(app).sessions() as session:
+        planned = planned_vs_done(session, "0380", FRIDAY, FRIDAY)
+    assert len(planned) == len(rows) - 1
+    edited = next(p for p in planned if p.area_code == rows[0]["area"])
+    assert (edited.planned_walkers, edited.meeting_point) == (5, "Fritidsgården")
+    assert rows[1]["area"] not in {p.area_code for p in planned}
+    forged = edits | {f"{CELLS}.id": [cell | {"row": 9, "col": "walkers"}] * 3}
+    refused = call_by_input(
+        client,
+        app,
+        ids.PL_SAVE,
+        scope(**{f"{ids.PL_SAVE}.n_clicks": 1, f"{ids.PL_SCHEDULE}.data": rows}) | forged,
+    )
+    assert refused.status_code == 400

@@ -1,0 +1,97 @@
+"""A coordinator plans walks in a real browser: walkers for a night, the optimised
+schedule, save; files the walk report for it and sees planned vs done."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.browser.test_admin_areas_browser import choose, click_radio
+from tests.browser.test_overview_browser import log_in, wait_for_map
+from tests.browser.test_walk_browser import type_into
+
+pytestmark = pytest.mark.browser
+FRIDAY = date.today() - timedelta(days=(date.today().weekday() - 4) % 7 + 14)  # two weeks ago
+
+
+def set_date(browser: webdriver.Chrome, element_id: str, day: date) -> None:
+    """Type a date into a Dash date picker and confirm it, as a person can."""
+    field = browser.find_element(By.ID, element_id)
+    field.click()
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys(day.isoformat())
+    field.send_keys(Keys.ENTER)
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+
+
+def test_coordinator_plans_saves_reports_and_sees_planned_vs_done(
+    browser: webdriver.Chrome, live_server: str, tmp_path: Path
+) -> None:
+    log_in(browser, live_server, "samordnare")
+    wait_for_map(browser)
+    browser.find_element(By.LINK_TEXT, "Planering").click()
+    WebDriverWait(browser, 60).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#pl-forecast .js-plotly-plot")
+    )
+    set_date(browser, "pl-first", FRIDAY)
+    night_input = f"//input[contains(@id, '{FRIDAY.isoformat()}')]"
+    field = WebDriverWait(browser, 60).until(lambda d: d.find_element(By.XPATH, night_input))
+    field.send_keys("6")
+    browser.find_element(By.ID, "pl-propose").click()
+    WebDriverWait(browser, 60).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, "#pl-schedule tr")) >= 3
+    )
+    browser.find_element(By.ID, "pl-save").click()
+    WebDriverWait(browser, 30).until(
+        lambda d: "Schemat är sparat: 2" in d.find_element(By.ID, "pl-message").text
+    )
+    WebDriverWait(browser, 30).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, "#pl-done-table tbody tr")) == 2
+    )
+    first_area = browser.find_element(
+        By.CSS_SELECTOR, "#pl-done-table tbody tr td:nth-child(2)"
+    ).text
+
+    # File the walk report for the planned walk.
+    browser.find_element(By.LINK_TEXT, "Nattvandring").click()
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.ID, "wk-areas"))
+    set_date(browser, "wk-date", FRIDAY)
+    browser.find_element(By.ID, "wk-planned").click()
+    option = WebDriverWait(browser, 30).until(
+        lambda d: d.find_element(By.XPATH, f"//label[contains(., '{first_area}')]")
+    )
+    option.click()
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+    code = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#pl-done-table')).length"
+    )
+    assert code == 0  # we are on the walk page now
+    choose_area = first_area.split()[-1]
+    choose(browser, "wk-areas", f"0380-D{int(choose_area):02d}")
+    type_into(browser, "wk-start", "20:30")
+    type_into(browser, "wk-end", "01:30")
+    type_into(browser, "wk-walkers", "4")
+    click_radio(browser, "wk-rating", "calm")
+    browser.find_element(By.ID, "wk-submit").click()
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.ID, "walk-saved"))
+
+    # Back on Planering: one walk done, one not.
+    browser.find_element(By.LINK_TEXT, "Planering").click()
+    set_date(browser, "pl-first", FRIDAY)
+    WebDriverWait(browser, 60).until(
+        lambda d: [
+            r.text
+            for r in d.find_elements(By.CSS_SELECTOR, "#pl-done-table tbody tr")
+            if " Ja " in f" {r.text} "
+        ]
+    )
+    rows = [r.text for r in browser.find_elements(By.CSS_SELECTOR, "#pl-done-table tbody tr")]
+    assert sum(" Ja " in f" {r} " for r in rows) == 1
+    assert sum(" Nej " in f" {r} " for r in rows) == 1
+    browser.save_screenshot(str(tmp_path / "planering.png"))
