@@ -22,12 +22,13 @@ FRIDAY = date.today() - timedelta(days=(date.today().weekday() - 4) % 7 + 14)  #
 
 def set_date(browser: webdriver.Chrome, element_id: str, day: date) -> None:
     """Type a date into a Dash date picker and confirm it, as a person can."""
-    field = browser.find_element(By.ID, element_id)
+    field = WebDriverWait(browser, 30).until(lambda d: d.find_element(By.ID, element_id))
     field.click()
     field.send_keys(Keys.CONTROL, "a")
     field.send_keys(day.isoformat())
     field.send_keys(Keys.ENTER)
-    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+    WebDriverWait(browser, 10).until(lambda d: field.get_attribute("value") == day.isoformat())
+    field.send_keys(Keys.TAB)  # leave the field: the calendar pop-up closes
 
 
 def test_coordinator_plans_saves_reports_and_sees_planned_vs_done(
@@ -41,11 +42,21 @@ def test_coordinator_plans_saves_reports_and_sees_planned_vs_done(
     )
     set_date(browser, "pl-first", FRIDAY)
     night_input = f"//input[contains(@id, '{FRIDAY.isoformat()}')]"
-    field = WebDriverWait(browser, 60).until(lambda d: d.find_element(By.XPATH, night_input))
-    field.send_keys("6")
+
+    def walkers_entered(d: webdriver.Chrome) -> bool:
+        # The nights are re-rendered when the period's callback answers: type again
+        # until the value stays.
+        field = d.find_element(By.XPATH, night_input)
+        if field.get_attribute("value") != "6":
+            field.send_keys(Keys.CONTROL, "a")
+            field.send_keys("6")
+            return False
+        return True
+
+    WebDriverWait(browser, 60, poll_frequency=1).until(walkers_entered)
     browser.find_element(By.ID, "pl-propose").click()
     WebDriverWait(browser, 60).until(
-        lambda d: len(d.find_elements(By.CSS_SELECTOR, "#pl-schedule tr")) >= 3
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, "#pl-schedule-rows tbody tr")) == 2
     )
     browser.find_element(By.ID, "pl-save").click()
     WebDriverWait(browser, 30).until(
@@ -62,10 +73,18 @@ def test_coordinator_plans_saves_reports_and_sees_planned_vs_done(
     browser.find_element(By.LINK_TEXT, "Nattvandring").click()
     WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.ID, "wk-areas"))
     set_date(browser, "wk-date", FRIDAY)
-    browser.find_element(By.ID, "wk-planned").click()
-    option = WebDriverWait(browser, 30).until(
-        lambda d: d.find_element(By.XPATH, f"//label[contains(., '{first_area}')]")
+    # The date picker's pop-up icon may still cover the field below it: open the list
+    # with a script click, then pick the walk the way a person does.
+    WebDriverWait(browser, 30).until(
+        lambda d: (
+            d.execute_script(
+                "arguments[0].click(); return true;", d.find_element(By.ID, "wk-planned")
+            )
+            and d.find_elements(By.XPATH, f"//label[contains(., '{first_area}')]")
+        )
     )
+    option = browser.find_element(By.XPATH, f"//label[contains(., '{first_area}')]")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", option)
     option.click()
     browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
     code = browser.execute_script(
@@ -84,14 +103,13 @@ def test_coordinator_plans_saves_reports_and_sees_planned_vs_done(
     # Back on Planering: one walk done, one not.
     browser.find_element(By.LINK_TEXT, "Planering").click()
     set_date(browser, "pl-first", FRIDAY)
-    WebDriverWait(browser, 60).until(
-        lambda d: [
-            r.text
-            for r in d.find_elements(By.CSS_SELECTOR, "#pl-done-table tbody tr")
-            if " Ja " in f" {r.text} "
-        ]
+    rows_js = (
+        "return Array.from(document.querySelectorAll('#pl-done-table tbody tr'))"
+        ".map(r => r.innerText.replace(/\\s+/g, ' '))"
     )
-    rows = [r.text for r in browser.find_elements(By.CSS_SELECTOR, "#pl-done-table tbody tr")]
+    rows = WebDriverWait(browser, 60).until(
+        lambda d: (r := d.execute_script(rows_js)) and any(" Ja " in f" {x} " for x in r) and r
+    )
     assert sum(" Ja " in f" {r} " for r in rows) == 1
     assert sum(" Nej " in f" {r} " for r in rows) == 1
     browser.save_screenshot(str(tmp_path / "planering.png"))
