@@ -48,6 +48,25 @@ def _positive_int(name: str, raw: str | None, default: int) -> int:
         raise ValueError(msg) from None
 
 
+DEFAULT_PAY_MIN_WALKERS = 3
+"""A night is paid when at least this many walked and the report is filed."""
+
+
+def _amount(name: str, raw: str | None) -> float:
+    """A non-negative amount in kronor (default 0: the summary counts nights only)."""
+    if raw is None or not raw.strip():
+        return 0.0
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        msg = f"{name} must be an amount in kronor, got {raw!r}"
+        raise ValueError(msg) from None
+    if value < 0 or value != value:
+        msg = f"{name} must not be negative, got {raw!r}"
+        raise ValueError(msg)
+    return value
+
+
 def instance_secret_key(instance_path: Path) -> str:
     """Return the instance's secret key, generating and storing it (mode 600) once."""
     path = instance_path / SECRET_KEY_FILE
@@ -73,7 +92,8 @@ def load_config(
     ``SSP_COOKIE_SECURE`` (set it behind HTTPS), ``SSP_LEADERSHIP_TIME_GRAIN``
     (``month``, the default, or ``week``), ``SSP_EVENT_WINDOWS`` (local hours of the
     holiday event windows, e.g. ``valborg=20-04``; parsed into
-    ``SSP_EVENT_WINDOW_RULES``). The secret key is never a constant:
+    ``SSP_EVENT_WINDOW_RULES``), ``SSP_PAY_MIN_WALKERS`` and ``SSP_PAY_PER_NIGHT``
+    (the walk compensation summary). The secret key is never a constant:
     when absent it is generated once and kept in the instance folder.
     """
     env = os.environ if environ is None else environ
@@ -106,6 +126,10 @@ def load_config(
             DEFAULT_LEADERSHIP_TIME_GRAIN,
         ),
         "SSP_EVENT_WINDOWS": env.get("SSP_EVENT_WINDOWS", ""),
+        "SSP_PAY_MIN_WALKERS": _positive_int(
+            "SSP_PAY_MIN_WALKERS", env.get("SSP_PAY_MIN_WALKERS"), DEFAULT_PAY_MIN_WALKERS
+        ),
+        "SSP_PAY_PER_NIGHT": _amount("SSP_PAY_PER_NIGHT", env.get("SSP_PAY_PER_NIGHT")),
     }
     config.update(given)
     config["SSP_EVENT_WINDOW_RULES"] = window_rules(str(config["SSP_EVENT_WINDOWS"] or ""))

@@ -790,7 +790,7 @@ def register(app: Dash) -> None:
                 code,
                 start,
                 last,
-                min_walkers=PAY_MIN_WALKERS,
+                min_walkers=int(current_app.config.get("SSP_PAY_MIN_WALKERS", PAY_MIN_WALKERS)),
                 per_night=float(current_app.config.get("SSP_PAY_PER_NIGHT", 0)),
             )
             lines = ["forening;planerade;rapporterade;ersattningsgrundande;vandrarnatter;belopp"]

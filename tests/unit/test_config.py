@@ -62,3 +62,13 @@ def test_event_window_hours_come_from_the_environment(tmp_path: Path) -> None:
     assert (valborg.start_hour, valborg.end_days, valborg.end_hour) == (20, 1, 4)
     with pytest.raises(ValueError, match="SSP_EVENT_WINDOWS"):
         load_config({"SSP_INSTANCE_PATH": str(tmp_path)}, {"SSP_EVENT_WINDOWS": "x=1-2"})
+
+
+def test_walk_pay_settings(tmp_path: Path) -> None:
+    base = {"SSP_INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k" * 32}
+    config = load_config(base, {"SSP_PAY_PER_NIGHT": "450,50", "SSP_PAY_MIN_WALKERS": "4"})
+    assert (config["SSP_PAY_PER_NIGHT"], config["SSP_PAY_MIN_WALKERS"]) == (450.5, 4)
+    assert load_config(base, {})["SSP_PAY_PER_NIGHT"] == 0
+    for bad in ("-1", "mycket", "nan"):
+        with pytest.raises(ValueError, match="SSP_PAY_PER_NIGHT"):
+            load_config(base, {"SSP_PAY_PER_NIGHT": bad})
