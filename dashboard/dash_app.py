@@ -128,6 +128,7 @@ def init_dash(server: Flask) -> Dash:
     events_callbacks.register(app)
     calendar_callbacks.register(app)
     planning_callbacks.register(app)
+    planning_callbacks.register_severity(app)
     app.init_app(server)
     # Dash Pages needs the mounted app to register pages (it reads dash.get_app()).
     pages = (

@@ -43,12 +43,20 @@ from data.plans import (
     planned_vs_done,
     propose,
     save_schedule,
+    set_severity,
     severity,
     signups,
     walk_nights,
     yearly_figures,
 )
-from data.queries import AccessDenied, BadSelection, Selection, Viewer, available_levels
+from data.queries import (
+    AccessDenied,
+    BadSelection,
+    Selection,
+    Viewer,
+    available_levels,
+    category_options,
+)
 from data.signals import concern_signals
 
 CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
@@ -862,6 +870,8 @@ def register(app: Dash) -> None:
             held.setdefault(m.area.code, []).append(m.held_on)
         raised = [a for a in areas if a.signal.raised]
         shown = raised or sorted(areas, key=lambda a: -max(a.signal.path, default=0))[:3]
+        # Areas with a parent meeting: the trend after it.
+        shown += [a for a in areas if a.code in held and a not in shown]
         header = (
             html.P(
                 f"{len(raised)} områden har en tydlig ökning.",
@@ -890,3 +900,66 @@ def register(app: Dash) -> None:
                 for a in shown
             ],
         ]
+
+
+def register_severity(app: Dash) -> None:
+    """The severity inputs (0–10 per category) and saving them for the kommun."""
+
+    @app.callback(
+        Output(ids.PL_SEVERITIES, "children"),
+        Input(ids.PL_KOMMUN, "value"),
+        Input(ids.PL_LEVEL, "value"),
+    )
+    def show_severity(kommun: Any, level: Any) -> Any:
+        _viewer, selection = _scope(kommun, level)
+        session = db_session()
+        values = severity(session, selection.kommun_code)
+        return [
+            html.Div(
+                [
+                    html.Label(label, htmlFor=f"pl-severity-{code}"),
+                    dcc.Input(
+                        id={"type": ids.PL_SEVERITY_TYPE, "category": code},
+                        type="number",
+                        min=0,
+                        max=10,
+                        step=0.5,
+                        value=values.get(code, 1.0),
+                    ),
+                ],
+                className="form-row",
+            )
+            for code, label in category_options(session)
+        ]
+
+    @app.callback(
+        Output(ids.PL_SEVERITY_MESSAGE, "children"),
+        Output(ids.PL_REFRESH, "data", allow_duplicate=True),
+        Input(ids.PL_SAVE_SEVERITY, "n_clicks"),
+        State({"type": ids.PL_SEVERITY_TYPE, "category": ALL}, "value"),
+        State({"type": ids.PL_SEVERITY_TYPE, "category": ALL}, "id"),
+        State(ids.PL_KOMMUN, "value"),
+        State(ids.PL_LEVEL, "value"),
+        State(ids.PL_REFRESH, "data"),
+        prevent_initial_call=True,
+    )
+    def save_severity(
+        _c: Any, values: Any, components: Any, kommun: Any, level: Any, refresh: Any
+    ) -> tuple[Any, Any]:
+        _viewer, selection = _scope(kommun, level)
+        chosen: dict[str, float] = {}
+        for value, component in zip(values or [], components or [], strict=False):
+            code = component.get("category") if isinstance(component, dict) else None
+            if not isinstance(code, str) or not CODE.fullmatch(code):
+                raise BadSelection("okänd kategori")
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                return report_items(["Allvarlighet anges 0–10."], ok=False), no_update
+            chosen[code] = float(value)
+        try:
+            with unit_of_work(app_state().sessions) as session:
+                set_severity(session, selection.kommun_code, chosen)
+        except PlanError as error:
+            return report_items(list(error.errors.values()), ok=False), no_update
+        return report_items(["Allvarligheten är sparad; prognosen räknas om."], ok=True), _bump(
+            refresh
+        )

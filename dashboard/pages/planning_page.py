@@ -80,6 +80,15 @@ def layout(**_query: Any) -> html.Div:
                 "Byggd bara på publicerade (skyddade) tal; håll muspekaren över en ruta för "
                 "intervall och skäl.",
             ),
+            html.Details(
+                [
+                    html.Summary("Allvarlighet per kategori (väger prognosen)"),
+                    html.Div(id=ids.PL_SEVERITIES),
+                    html.Button("Spara allvarlighet", id=ids.PL_SAVE_SEVERITY, n_clicks=0),
+                    html.Ul(id=ids.PL_SEVERITY_MESSAGE, role="status"),
+                ],
+                className="card",
+            ),
             _card(
                 "Vandrare och anmälningar",
                 html.Div(id=ids.PL_NIGHTS),

@@ -293,3 +293,36 @@ def test_hand_edits_in_the_table_are_applied_and_a_dropped_walk_is_not_saved(
         scope(**{f"{ids.PL_SAVE}.n_clicks": 1, f"{ids.PL_SCHEDULE}.data": rows}) | forged,
     )
     assert refused.status_code == 400
+
+
+def test_a_coordinator_adjusts_severities_and_the_forecast_follows(
+    app: Flask, client_as: Callable[[str], FlaskClient]
+) -> None:
+    client = client_as("samordnare")
+    shown = said(call_callback(client, app, f"{ids.PL_SEVERITIES}.children", scope()))
+    assert "narkotika" in str(shown)
+    before = said(call_callback(client, app, f"{ids.PL_FORECAST}.figure", scope()))
+    total_before = sum(sum(row) for row in before[ids.PL_FORECAST]["figure"]["data"][0]["z"])
+    from data.vocabulary import CATEGORIES
+
+    codes = [c.code for c in CATEGORIES]
+    severity = '{"category":["ALL"],"type":"pl-severity"}'
+    values = {
+        f"{severity}.value": [10 if c == "samling" else 0.5 for c in codes],
+        f"{severity}.id": [{"type": ids.PL_SEVERITY_TYPE, "category": c} for c in codes],
+    }
+    saved = call_by_input(
+        client,
+        app,
+        ids.PL_SAVE_SEVERITY,
+        scope(**{f"{ids.PL_SAVE_SEVERITY}.n_clicks": 1}) | values,
+    )
+    assert "sparad" in str(said(saved))
+    after = said(call_callback(client, app, f"{ids.PL_FORECAST}.figure", scope()))
+    total_after = sum(sum(row) for row in after[ids.PL_FORECAST]["figure"]["data"][0]["z"])
+    assert total_after != pytest.approx(total_before)
+    bad = values | {f"{severity}.value": [11] * len(codes)}
+    refused = call_by_input(
+        client, app, ids.PL_SAVE_SEVERITY, scope(**{f"{ids.PL_SAVE_SEVERITY}.n_clicks": 1}) | bad
+    )
+    assert "0–10" in str(said(refused))
