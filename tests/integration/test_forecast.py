@@ -54,6 +54,7 @@ def test_valborg_night_is_forecast_higher_with_its_reason(app: Flask) -> None:
     total = {n: sum(r.total for r in by_night[n]) for n in by_night}
     assert total[valborg] > 1.5 * total[ordinary]
     assert any("Valborg" in reason for reason in by_night[valborg][0].reasons)
+    assert any("mest i Demoområde" in reason for reason in by_night[valborg][0].reasons)
     assert all(r.low <= r.total <= r.high + 1 for r in rows)
 
 
