@@ -11,10 +11,11 @@ import re
 from datetime import date, datetime
 from typing import Any, Final
 
-from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from dashboard import ids
 from dashboard.auth import require_role
+from dashboard.callbacks.widgets import bump, delete_button, simple_table
 from dashboard.pages.calendar_page import ROLES
 from dashboard.periods import window_label
 from dashboard.state import app_state, current_cube
@@ -72,30 +73,6 @@ def _moment(day: Any, clock: Any) -> datetime | str:
     return local(chosen, hour, minute)
 
 
-def _delete_button(item: str) -> html.Button:
-    return html.Button(
-        "Ta bort", id={"type": ids.CAL_DELETE_TYPE, "item": item}, n_clicks=0, className="small"
-    )
-
-
-def _table(
-    headers: tuple[str, ...], rows: list[tuple[Any, ...]], table_id: str, empty: str
-) -> html.Table | html.P:
-    if not rows:
-        return html.P(empty)
-    return html.Table(
-        [
-            html.Thead(html.Tr([html.Th(h) for h in headers])),
-            html.Tbody([html.Tr([html.Td(cell) for cell in row]) for row in rows]),
-        ],
-        id=table_id,
-    )
-
-
-def _bump(refresh: Any) -> int:
-    return (refresh if isinstance(refresh, int) else 0) + 1
-
-
 def register(app: Dash) -> None:
     """Register the Kalender page's callbacks on ``app``."""
 
@@ -120,28 +97,28 @@ def register(app: Dash) -> None:
             )
             if k == code and level != "kommun"
         ]
-        school = _table(
+        school = simple_table(
             ("Typ", "Första dag", "Sista dag", ""),
             [
                 (
                     e.name.capitalize(),
                     e.start.isoformat(),
                     e.end.isoformat(),
-                    _delete_button(f"school|{e.name}|{e.start.isoformat()}"),
+                    delete_button(ids.CAL_DELETE_TYPE, f"school|{e.name}|{e.start.isoformat()}"),
                 )
                 for e in entries
             ],
             "cal-school-table",
             "Ingen skolkalender inlagd ännu.",
         )
-        listed = _table(
+        listed = simple_table(
             ("Evenemang", "Typ", "Områden", ""),
             [
                 (
                     window_label(row.window),
                     label_of(LOCAL_EVENT_KINDS, row.kind),
                     ", ".join(row.window.areas) or "hela kommunen",
-                    _delete_button(f"event|{row.id}"),
+                    delete_button(ids.CAL_DELETE_TYPE, f"event|{row.id}"),
                 )
                 for row in events
             ],
@@ -177,7 +154,7 @@ def register(app: Dash) -> None:
         with unit_of_work(app_state().sessions) as session:
             added, updated = save_school_entries(session, code, [entry])
         text = "Sparat." if added else ("Uppdaterat." if updated else "Fanns redan.")
-        return report_items([text], ok=True), _bump(refresh)
+        return report_items([text], ok=True), bump(refresh)
 
     @app.callback(
         Output(ids.CAL_SCHOOL_MESSAGE, "children", allow_duplicate=True),
@@ -203,7 +180,7 @@ def register(app: Dash) -> None:
             added, updated = save_school_entries(session, code, parsed.entries)
         lines = [f"Importerat: {added} nya, {updated} ändrade."]
         lines += [f"Hoppade över: {s}" for s in parsed.skipped[:20]]
-        return report_items(lines, ok=True), _bump(refresh)
+        return report_items(lines, ok=True), bump(refresh)
 
     @app.callback(
         Output(ids.CAL_EVENT_MESSAGE, "children", allow_duplicate=True),
@@ -260,7 +237,7 @@ def register(app: Dash) -> None:
                 )
         except EventRejected as rejected:
             return report_items(list(rejected.errors.values()), ok=False), no_update
-        return report_items(["Evenemanget är sparat."], ok=True), _bump(refresh)
+        return report_items(["Evenemanget är sparat."], ok=True), bump(refresh)
 
     @app.callback(
         Output(ids.CAL_EVENT_MESSAGE, "children", allow_duplicate=True),
@@ -288,4 +265,4 @@ def register(app: Dash) -> None:
             else:
                 raise BadSelection("okänt val")
         text = "Borttaget." if removed else "Fanns inte (redan borttaget?)."
-        return report_items([text], ok=removed), _bump(refresh)
+        return report_items([text], ok=removed), bump(refresh)

@@ -14,6 +14,7 @@ from flask import current_app
 
 from dashboard import ids
 from dashboard.auth import current_viewer, require_role
+from dashboard.callbacks.widgets import bump, delete_button, simple_table
 from dashboard.pages.planning_page import EDITABLE, ROLES, next_friday
 from dashboard.plan_exports import (
     WEEKDAYS,
@@ -110,18 +111,6 @@ def _number(value: float) -> str:
     return f"{value:.1f}".replace(".", ",")
 
 
-def _table(headers: tuple[str, ...], rows: list[list[Any]], table_id: str, empty: str) -> Any:
-    if not rows:
-        return html.P(empty)
-    return html.Table(
-        [
-            html.Thead(html.Tr([html.Th(h) for h in headers])),
-            html.Tbody([html.Tr([html.Td(c) for c in row]) for row in rows]),
-        ],
-        id=table_id,
-    )
-
-
 def _forecast_figure(forecasts: list[Any], nights: list[date]) -> go.Figure:
     by_area: dict[str, dict[date, Any]] = {}
     names: dict[str, str] = {}
@@ -160,16 +149,6 @@ def _forecast_figure(forecasts: list[Any], nights: list[date]) -> go.Figure:
         plot_bgcolor="#ffffff",
     )
     return fig
-
-
-def _delete_button(item: str) -> html.Button:
-    return html.Button(
-        "Ta bort", id={"type": ids.PL_DELETE_TYPE, "item": item}, n_clicks=0, className="small"
-    )
-
-
-def _bump(refresh: Any) -> int:
-    return (refresh if isinstance(refresh, int) else 0) + 1
 
 
 def _schedule_rows(
@@ -422,7 +401,7 @@ def register(app: Dash) -> None:
                 s.association.name,
                 str(s.walkers),
                 f"{s.start_time}–{s.end_time}",
-                _delete_button(f"signup|{s.id}"),
+                delete_button(ids.PL_DELETE_TYPE, f"signup|{s.id}"),
             ]
             for s in offers
         ]
@@ -441,7 +420,7 @@ def register(app: Dash) -> None:
             ]
             for r in done
         ]
-        yearly = _table(
+        yearly = simple_table(
             ("År", "Vandringar", "Vandrarnätter"),
             [[str(y), str(w), str(n)] for y, w, n in yearly_figures(session, kommun_code)],
             "pl-yearly-table",
@@ -465,13 +444,13 @@ def register(app: Dash) -> None:
             nights_block,
             [{"label": _night_label(n), "value": n.isoformat()} for n in nights],
             [{"label": name, "value": i} for i, name in associations(session, kommun_code)],
-            _table(
+            simple_table(
                 ("Natt", "Förening", "Vandrare", "Tid", ""),
                 signup_rows,
                 "pl-signup-table",
                 "Inga anmälningar för perioden.",
             ),
-            _table(
+            simple_table(
                 (
                     "Natt",
                     "Område",
@@ -489,7 +468,7 @@ def register(app: Dash) -> None:
             ),
             yearly,
             [{"label": name, "value": code} for code, name in units],
-            _table(
+            simple_table(
                 ("Datum", "Område", "Plats", "Tema", "Deltagare", "Uppföljning"),
                 meeting_rows,
                 "pl-meeting-table",
@@ -612,7 +591,7 @@ def register(app: Dash) -> None:
             saved = save_schedule(
                 session, selection.kommun_code, start, last, walks, meeting_points=points
             )
-        return report_items([f"Schemat är sparat: {saved} vandringar."], ok=True), _bump(refresh)
+        return report_items([f"Schemat är sparat: {saved} vandringar."], ok=True), bump(refresh)
 
     @app.callback(
         Output(ids.PL_SIGNUP_MESSAGE, "children", allow_duplicate=True),
@@ -635,7 +614,7 @@ def register(app: Dash) -> None:
                 )
         except PlanError as error:
             return report_items(list(error.errors.values()), ok=False), no_update
-        return report_items(["Föreningen är tillagd."], ok=True), _bump(refresh)
+        return report_items(["Föreningen är tillagd."], ok=True), bump(refresh)
 
     @app.callback(
         Output(ids.PL_SIGNUP_MESSAGE, "children", allow_duplicate=True),
@@ -687,7 +666,7 @@ def register(app: Dash) -> None:
                 )
         except PlanError as error:
             return report_items(list(error.errors.values()), ok=False), no_update
-        return report_items(["Anmälan är tillagd."], ok=True), _bump(refresh)
+        return report_items(["Anmälan är tillagd."], ok=True), bump(refresh)
 
     @app.callback(
         Output(ids.PL_SIGNUP_MESSAGE, "children", allow_duplicate=True),
@@ -713,7 +692,7 @@ def register(app: Dash) -> None:
             removed = delete_signup(session, selection.kommun_code, int(key))
         return report_items(
             ["Anmälan är borttagen." if removed else "Fanns inte."], ok=removed
-        ), _bump(refresh)
+        ), bump(refresh)
 
     @app.callback(
         Output(ids.PL_MEETING_MESSAGE, "children", allow_duplicate=True),
@@ -770,7 +749,7 @@ def register(app: Dash) -> None:
                 )
         except PlanError as error:
             return report_items(list(error.errors.values()), ok=False), no_update
-        return report_items(["Mötet är sparat."], ok=True), _bump(refresh)
+        return report_items(["Mötet är sparat."], ok=True), bump(refresh)
 
     @app.callback(
         Output(ids.PL_DOWNLOAD, "data"),
@@ -960,6 +939,6 @@ def register_severity(app: Dash) -> None:
                 set_severity(session, selection.kommun_code, chosen)
         except PlanError as error:
             return report_items(list(error.errors.values()), ok=False), no_update
-        return report_items(["Allvarligheten är sparad; prognosen räknas om."], ok=True), _bump(
+        return report_items(["Allvarligheten är sparad; prognosen räknas om."], ok=True), bump(
             refresh
         )

@@ -8,7 +8,7 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.pages.overview import page_scope, scope_filters
+from dashboard.pages.overview import page_scope, scope_filters, section_card
 from dashboard.state import db_session
 from data.queries import category_options
 
@@ -24,13 +24,6 @@ def year_options(first_year: int, today: date) -> list[dict[str, Any]]:
 def default_year(today: date) -> int:
     """This year once valborg has passed, else last year (so valborg has data)."""
     return today.year if (today.month, today.day) > (5, 1) else today.year - 1
-
-
-def _section(title: str, *children: Any, hint: str = "") -> html.Section:
-    parts: list[Any] = [html.H3(title)]
-    if hint:
-        parts.append(html.P(hint, className="hint"))
-    return html.Section([*parts, *children], className="card")
 
 
 def layout(**_query: Any) -> html.Div:
@@ -74,7 +67,7 @@ def layout(**_query: Any) -> html.Div:
     results = html.Div(
         [
             html.Div(id=ids.EV_SUMMARY, role="status", className="card"),
-            _section(
+            section_card(
                 "Under händelsen, per område",
                 dcc.Loading(
                     dcc.Graph(
@@ -85,24 +78,24 @@ def layout(**_query: Any) -> html.Div:
                     type="dot",
                 ),
             ),
-            _section(
+            section_card(
                 "Områden jämfört med vanliga veckor",
                 dcc.Loading(html.Div(id=ids.EV_AREAS)),
                 hint="Områden med tydlig ökning först. Förväntat = samma tider i "
                 "jämförbara veckor i samma område.",
             ),
-            _section(
+            section_card(
                 "Samma händelse år för år",
                 dcc.Loading(dcc.Graph(id=ids.EV_YOY, config={"displaylogo": False})),
                 hint="Observerat antal delat med det förväntade (samma veckodagar och tider "
                 "upp till fyra veckor före och efter, utan helgdagar och andra händelser). "
                 "Strecket visar 95 %-intervallet; rött = tydlig ökning.",
             ),
-            _section(
+            section_card(
                 "Årets händelser rangordnade efter ökning",
                 dcc.Loading(html.Div(id=ids.EV_RANKED)),
             ),
-            _section(
+            section_card(
                 "Kalender: veckorna runt händelsen",
                 html.Div(id=ids.EV_HEATMAP_NOTE, className="hint"),
                 dcc.Loading(dcc.Graph(id=ids.EV_HEATMAP, config={"displaylogo": False})),

@@ -36,6 +36,14 @@ def denied(message: str) -> html.Div:
     )
 
 
+def section_card(title: str, *children: Any, hint: str = "") -> html.Section:
+    """A titled card of a page, with an optional hint under the title."""
+    parts: list[Any] = [html.H3(title)]
+    if hint:
+        parts.append(html.P(hint, className="hint"))
+    return html.Section([*parts, *children], className="card")
+
+
 def default_level(levels: list[str]) -> str:
     """The finest level offered: neighbourhoods before the whole kommun."""
     finer = [lvl for lvl in levels if lvl != "kommun"]

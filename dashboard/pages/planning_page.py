@@ -9,7 +9,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.auth import require_role
-from dashboard.pages.overview import denied, page_scope, scope_filters
+from dashboard.pages.overview import denied, page_scope, scope_filters, section_card
 from dashboard.state import db_session
 from data.plans import PLACES
 from data.queries import AccessDenied, category_options
@@ -25,13 +25,6 @@ EDITABLE = ("area", "walkers", "start", "end", "meeting_point")
 def next_friday(today: date) -> date:
     """The coming Friday (today when it is one)."""
     return today + timedelta(days=(4 - today.weekday()) % 7)
-
-
-def _card(title: str, *children: Any, hint: str = "") -> html.Section:
-    parts: list[Any] = [html.H3(title)]
-    if hint:
-        parts.append(html.P(hint, className="hint"))
-    return html.Section([*parts, *children], className="card")
 
 
 def layout(**_query: Any) -> html.Div:
@@ -72,7 +65,7 @@ def layout(**_query: Any) -> html.Div:
     )
     main = html.Div(
         [
-            _card(
+            section_card(
                 "Prognos per område och natt",
                 dcc.Loading(dcc.Graph(id=ids.PL_FORECAST, config={"displaylogo": False})),
                 html.Ul(id=ids.PL_REASONS),
@@ -89,7 +82,7 @@ def layout(**_query: Any) -> html.Div:
                 ],
                 className="card",
             ),
-            _card(
+            section_card(
                 "Vandrare och anmälningar",
                 html.Div(id=ids.PL_NIGHTS),
                 html.H4("Föreningar anmäler nätter"),
@@ -116,7 +109,7 @@ def layout(**_query: Any) -> html.Div:
                 html.Ul(id=ids.PL_SIGNUP_MESSAGE, role="status"),
                 html.Div(id=ids.PL_SIGNUPS),
             ),
-            _card(
+            section_card(
                 "Schema",
                 html.Button("Föreslå schema", id=ids.PL_PROPOSE, n_clicks=0),
                 html.P(
@@ -141,14 +134,14 @@ def layout(**_query: Any) -> html.Div:
                 ),
                 dcc.Download(id=ids.PL_DOWNLOAD),
             ),
-            _card(
+            section_card(
                 "Planerat och genomfört",
                 html.Div(id=ids.PL_DONE),
                 html.Div(id=ids.PL_YEARLY),
                 hint="En rapport från Nattvandring som anger den planerade vandringen "
                 "räknas som genomförd. Ersättning: minst tre vandrare och inlämnad rapport.",
             ),
-            _card(
+            section_card(
                 "Signaler för föräldramöten",
                 dcc.Dropdown(
                     id=ids.PL_CONCERNS,
@@ -164,7 +157,7 @@ def layout(**_query: Any) -> html.Div:
                 "områdets eget senaste år (CUSUM, korrigerat för att många områden "
                 "bevakas samtidigt).",
             ),
-            _card(
+            section_card(
                 "Föräldramöten",
                 html.Div(
                     [
