@@ -104,8 +104,8 @@ def layout(**_query: Any) -> html.Div:
                 "som \u201d<5\u201d, celler som döljs för att skydda dem som \u201dskyddad\u201d.",
             ),
         ],
-        className="results",
+        className="stack",
     )
     return html.Div(
-        [html.H2(NAME), html.Div([filters, results], className="layout")], className="page"
+        [html.H2(NAME), html.Div([filters, results], className="grid")], className="page"
     )

@@ -191,6 +191,7 @@ def layout(**_query: Any) -> html.Div:
                 html.Div(id=ids.PL_MEETINGS),
             ),
             dcc.Store(id=ids.PL_REFRESH, data=0),
-        ]
+        ],
+        className="stack",
     )
     return html.Div([html.H2(NAME), html.Div([filters, main], className="grid")], className="page")

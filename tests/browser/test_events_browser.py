@@ -3,6 +3,7 @@ year-over-year chart change."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -44,7 +45,7 @@ def state(browser: webdriver.Chrome, title: str) -> dict[str, Any]:
 
 
 def test_choosing_valborg_changes_the_map_and_the_year_over_year_chart(
-    browser: webdriver.Chrome, live_server: str
+    browser: webdriver.Chrome, live_server: str, tmp_path: Path
 ) -> None:
     from datetime import date
 
@@ -64,3 +65,5 @@ def test_choosing_valborg_changes_the_map_and_the_year_over_year_chart(
     assert valborg == first  # the same question gives the same published numbers
     assert "gånger det vanliga" in valborg["summary"]
     assert valborg["ranked"] > 10
+    browser.save_screenshot(str(tmp_path / "tid.png"))
+    assert (tmp_path / "tid.png").stat().st_size > 20_000

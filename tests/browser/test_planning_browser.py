@@ -112,4 +112,11 @@ def test_coordinator_plans_saves_reports_and_sees_planned_vs_done(
     )
     assert sum(" Ja " in f" {r} " for r in rows) == 1
     assert sum(" Nej " in f" {r} " for r in rows) == 1
+    browser.find_element(By.TAG_NAME, "h2").click()  # close the date pop-up
+    WebDriverWait(browser, 60).until(
+        lambda d: d.execute_script(
+            "const g = document.querySelector('#pl-forecast .js-plotly-plot');"
+            "return g && g.data && g.data.length > 0;"
+        )
+    )
     browser.save_screenshot(str(tmp_path / "planering.png"))
