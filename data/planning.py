@@ -23,6 +23,8 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import lil_array
 
 DEFAULT_MIN_GROUP: Final = 3
+DEFAULT_MAX_GROUP: Final = 6
+"""Walkers beyond this many per group (groups of 2–5 are usual) stay reserves."""
 MAX_VARIABLES: Final = 200_000
 """Offers × areas the solver takes at once (a year of nights in a large kommun)."""
 
@@ -83,16 +85,20 @@ def optimise(
     values: Mapping[tuple[str, str], float],
     *,
     min_group: int = DEFAULT_MIN_GROUP,
+    max_group: int = DEFAULT_MAX_GROUP,
 ) -> list[Walk]:
     """The schedule with the largest total value.
 
     ``values[(offer key, area)]`` is what a group of that offer would cover in that
     area (missing or ≤ 0: never scheduled there). Limits, never violated: an offer
     forms at most ⌊walkers / min_group⌋ groups, each of at least ``min_group``
-    walkers, in different areas; an area has at most one group per night. Offers
-    left without a walk are the reserves.
+    walkers, in different areas; an area has at most one group per night; a group
+    has at most ``max_group`` walkers (the rest of an offer stays in reserve).
+    Offers left without a walk are the reserves.
     """
     _check(offers, min_group)
+    if max_group < min_group:
+        raise ScheduleError("största gruppen kan inte vara mindre än den minsta")
     by_key = {o.key: o for o in offers}
     pairs = [
         (key, area, value)
@@ -132,7 +138,7 @@ def optimise(
             continue
         offer = by_key[key]
         for (area, value), walkers in zip(
-            mine, split_walkers(offer.walkers, len(mine)), strict=True
+            mine, split_walkers(min(offer.walkers, len(mine) * max_group), len(mine)), strict=True
         ):
             walks.append(
                 Walk(

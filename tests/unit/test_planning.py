@@ -61,14 +61,15 @@ def test_the_schedule_is_optimal_and_within_every_limit(
     instance: tuple[list[Offer], dict[tuple[str, str], float], int],
 ) -> None:
     offers, values, g = instance
-    walks = optimise(offers, values, min_group=g)
+    walks = optimise(offers, values, min_group=g, max_group=max(g, 6))
     assert total_value(walks) == pytest.approx(brute_force(offers, values, g), rel=1e-9, abs=1e-9)
     by_offer = Counter(w.offer for w in walks)
     by_key = {o.key: o for o in offers}
     for key, groups in by_offer.items():
         assert groups <= by_key[key].walkers // g  # capacity
-        assert sum(w.walkers for w in walks if w.offer == key) == by_key[key].walkers
-    assert all(w.walkers >= g for w in walks)  # group size
+        placed = sum(w.walkers for w in walks if w.offer == key)
+        assert placed == min(by_key[key].walkers, groups * max(g, 6))
+    assert all(g <= w.walkers <= max(g, 6) for w in walks)  # group size
     assert max(Counter((w.night, w.area) for w in walks).values(), default=0) <= 1
     assert all(values[(w.offer, w.area)] > 0 for w in walks)
     assert {o.key for o in reserves(offers, walks)} == {o.key for o in offers} - set(by_offer)
@@ -97,3 +98,11 @@ def test_splitting_is_even_and_bad_input_is_refused() -> None:
     twice = [Offer("a", NIGHTS[0], 3, "20:30", "01:30")] * 2
     with pytest.raises(ScheduleError, match="två gånger"):
         optimise(twice, {("a", "X"): 1.0})
+
+
+def test_walkers_beyond_the_largest_group_stay_in_reserve() -> None:
+    offer = Offer("stor", NIGHTS[0], 20, "20:30", "01:30")
+    walks = optimise([offer], {("stor", "A"): 5.0, ("stor", "B"): 1.0}, max_group=6)
+    assert [w.walkers for w in walks] == [6, 6]
+    with pytest.raises(ScheduleError, match="största"):
+        optimise([offer], {("stor", "A"): 1.0}, min_group=4, max_group=3)
