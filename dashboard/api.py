@@ -18,11 +18,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Final
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from werkzeug.datastructures import MultiDict
 
 from dashboard.auth import current_viewer
-from dashboard.state import current_cube, db_session
+from dashboard.state import current_cube, db_session, event_rules
 from data.aggregates import (
     GROUP_FIELDS,
     AggregateDenied,
@@ -287,7 +287,7 @@ def aggregates() -> tuple[Response, int]:
             table = aggregate(cube, selection, viewer, query.group_by, within=within)
         else:
             key, year, month = query.event
-            rules = current_app.config["SSP_EVENT_WINDOW_RULES"]
+            rules = event_rules()
             windows = kommun_windows(db_session(), selection.kommun_code, year, rules)
             window = find_event(windows, key, year, month)
             first, last = window.days

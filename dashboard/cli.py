@@ -18,7 +18,7 @@ from flask.cli import with_appcontext
 from dashboard.auth import viewer_for
 from dashboard.config import DEMO_PASSWORD_FILE
 from dashboard.plan_exports import ScheduledWalk, schedule_csv, schedule_ics
-from dashboard.state import app_state
+from dashboard.state import app_state, event_rules
 from data.areas import (
     IMPORT_LEVELS,
     AreaImportError,
@@ -468,9 +468,7 @@ def calendar_command(kommun_code: str, year: int) -> None:
     if not re.fullmatch(r"\d{4}", kommun_code):
         raise click.ClickException("Kommunkoden är fyra siffror, t.ex. 0380.")
     with app_state().sessions() as session:
-        rows = kommun_calendar(
-            session, kommun_code, year, current_app.config["SSP_EVENT_WINDOW_RULES"]
-        )
+        rows = kommun_calendar(session, kommun_code, year, event_rules())
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["date_start", "date_end", "name", "kind"])
@@ -538,7 +536,7 @@ def plan_walks_command(
             raise click.ClickException(f"Kommun {kommun_code} har inga områden.")
         level = [lvl for lvl in levels if lvl != "kommun"][-1:] or levels
         selection = Selection(kommun_code, level[0], cube.last_monday, cube.last_monday)
-        rules = current_app.config["SSP_EVENT_WINDOW_RULES"]
+        rules = event_rules()
         try:
             windows = [
                 w

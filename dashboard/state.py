@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard.throttle import LoginThrottle
+from data.calendar import WindowRule
 from data.cube import CountCube, CubeCache
 from data.db import AREAS_VERSION, read_version
 
@@ -90,3 +91,9 @@ def current_cube() -> CountCube:
 def areas_version() -> int:
     """The current areas version (changes when areas or their geometry change)."""
     return read_version(db_session(), AREAS_VERSION)
+
+
+def event_rules() -> tuple[WindowRule, ...]:
+    """The holiday event windows' local hours as configured (``SSP_EVENT_WINDOWS``)."""
+    rules: tuple[WindowRule, ...] = current_app.config["SSP_EVENT_WINDOW_RULES"]
+    return rules

@@ -12,14 +12,13 @@ from datetime import date, timedelta
 from typing import Any, Final
 
 from dash import Dash, Input, Output, html
-from flask import current_app
 
 from dashboard import ids
 from dashboard.auth import current_viewer
 from dashboard.figures import band_figure, heatmap_figure, map_figure, ratio_figure
 from dashboard.periods import window_label, window_value
-from dashboard.state import areas_version, current_cube, db_session
-from data.calendar import STOCKHOLM, EventWindow, WindowRule, holiday_entries
+from dashboard.state import areas_version, current_cube, db_session, event_rules
+from data.calendar import STOCKHOLM, EventWindow, holiday_entries
 from data.cube import monday_of
 from data.events import kommun_windows
 from data.queries import (
@@ -79,12 +78,6 @@ def _kommun(value: Any, viewer: Viewer) -> str:
     if not viewer.may_see_kommun(kommun):
         raise AccessDenied(f"kommun {kommun} is outside your scope")
     return kommun
-
-
-def _rules() -> tuple[WindowRule, ...]:
-    """The holiday windows' local hours as configured (``SSP_EVENT_WINDOWS``)."""
-    rules: tuple[WindowRule, ...] = current_app.config["SSP_EVENT_WINDOW_RULES"]
-    return rules
 
 
 def _ended(window: EventWindow) -> bool:
@@ -243,7 +236,9 @@ def register(app: Dash) -> None:
         viewer = current_viewer()
         kommun_code = _kommun(kommun, viewer)
         windows = [
-            w for w in kommun_windows(db_session(), kommun_code, _year(year), _rules()) if _ended(w)
+            w
+            for w in kommun_windows(db_session(), kommun_code, _year(year), event_rules())
+            if _ended(w)
         ]
         options = [{"label": window_label(w), "value": window_value(w)} for w in windows]
         first = next((w for w in windows if w.key == "valborg"), windows[0] if windows else None)
@@ -275,7 +270,7 @@ def register(app: Dash) -> None:
         chosen_categories = _categories(categories)
         session = db_session()
         cube = current_cube()
-        windows = kommun_windows(session, kommun_code, chosen_year, _rules())
+        windows = kommun_windows(session, kommun_code, chosen_year, event_rules())
         window = next((w for w in windows if window_value(w) == event), None)
         if window is None:
             raise BadSelection("välj en händelse i listan")
@@ -287,7 +282,7 @@ def register(app: Dash) -> None:
             chosen_categories,
         )
         by_year = {
-            y: kommun_windows(session, kommun_code, y, _rules())
+            y: kommun_windows(session, kommun_code, y, event_rules())
             for y in range(cube.first_monday.year, date.today().year + 1)
         }
         occurrences = [

@@ -9,7 +9,6 @@ from typing import Any
 
 import pandas as pd
 from dash import ClientsideFunction, Dash, Input, Output, Patch, State, ctx, html, no_update
-from flask import current_app
 
 from dashboard import ids
 from dashboard.auth import current_viewer, require_role
@@ -32,8 +31,8 @@ from dashboard.periods import (
     window_label,
     window_value,
 )
-from dashboard.state import current_cube, db_session
-from data.calendar import STOCKHOLM, EventWindow, WindowRule
+from dashboard.state import current_cube, db_session, event_rules
+from data.calendar import STOCKHOLM, EventWindow
 from data.cube import monday_of
 from data.disclosure import NOISE_BOUND, SECONDARY_MARKER, ProtectedCounts
 from data.events import kommun_windows, school_entries
@@ -135,11 +134,6 @@ def _selection(
     return snap_to_grain(selection, viewer.level)
 
 
-def _rules() -> tuple[WindowRule, ...]:
-    rules: tuple[WindowRule, ...] = current_app.config["SSP_EVENT_WINDOW_RULES"]
-    return rules
-
-
 def _event_window(event: Any, kommun: str | None, viewer: Viewer) -> EventWindow | None:
     """The kommun's event window a dropdown value names, or None (no event chosen).
 
@@ -157,7 +151,7 @@ def _event_window(event: Any, kommun: str | None, viewer: Viewer) -> EventWindow
         raise BadSelection("ogiltig händelse") from None
     if not 2000 <= year <= date.today().year:
         raise BadSelection("ogiltig händelse")
-    windows = kommun_windows(db_session(), kommun, year, _rules())
+    windows = kommun_windows(db_session(), kommun, year, event_rules())
     window = next((w for w in windows if window_value(w) == event), None)
     if window is None:
         raise BadSelection("okänd händelse")
@@ -386,7 +380,7 @@ def register(app: Dash) -> None:
         windows = [
             w
             for year in range(today.year - EVENT_YEARS + 1, today.year + 1)
-            for w in kommun_windows(db_session(), code, year, _rules())
+            for w in kommun_windows(db_session(), code, year, event_rules())
             if w.end.astimezone(STOCKHOLM).date() <= today
         ]
         return [

@@ -23,7 +23,7 @@ from dashboard.plan_exports import (
     schedule_ics,
     schedule_pdf,
 )
-from dashboard.state import app_state, current_cube, db_session
+from dashboard.state import app_state, current_cube, db_session, event_rules
 from dashboard.uploads import report_items
 from data.db import unit_of_work
 from data.events import kommun_windows
@@ -31,6 +31,7 @@ from data.forecast import forecast_nights
 from data.ingest.pii import find_pii, neutralise_formula, pii_message
 from data.planning import DEFAULT_MIN_GROUP, Walk
 from data.plans import (
+    CLOCK,
     PLACES,
     PlanError,
     add_association,
@@ -60,15 +61,10 @@ from data.queries import (
 )
 from data.signals import concern_signals
 
-CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 CODE = re.compile(r"[0-9A-Za-z_-]{1,64}")
 TOP_AREAS: Final = 15
 PAY_MIN_WALKERS: Final = 3
 DONE_WEEKS_BACK: Final = 4
-
-
-def _rules() -> Any:
-    return current_app.config["SSP_EVENT_WINDOW_RULES"]
 
 
 def _scope(kommun: Any, level: Any) -> tuple[Viewer, Selection]:
@@ -98,7 +94,7 @@ def _nights(kommun: str, first: date, last: date) -> tuple[list[date], list[Any]
     windows = [
         w
         for y in range(first.year, last.year + 1)
-        for w in kommun_windows(db_session(), kommun, y, _rules())
+        for w in kommun_windows(db_session(), kommun, y, event_rules())
     ]
     return walk_nights(first, last, windows), windows
 
@@ -363,7 +359,7 @@ def register(app: Dash) -> None:
             viewer,
             nights,
             severity=severity(session, selection.kommun_code),
-            rules=_rules(),
+            rules=event_rules(),
         )
         reasons = []
         for night in nights:
@@ -520,7 +516,7 @@ def register(app: Dash) -> None:
                 first=start,
                 last=last,
                 walkers=walkers,
-                rules=_rules(),
+                rules=event_rules(),
             )
         except PlanError as error:
             return no_update, no_update, report_items(list(error.errors.values()), ok=False)
@@ -813,7 +809,7 @@ def register(app: Dash) -> None:
                     viewer,
                     nights,
                     severity=severity(db_session(), code),
-                    rules=_rules(),
+                    rules=event_rules(),
                 )
                 if nights
                 else []
