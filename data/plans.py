@@ -360,25 +360,29 @@ def planned_vs_done(session: Session, kommun: str, first: date, last: date) -> l
     """Every saved walk of the period with its report (if filed): planned vs done."""
     from data.models import Observation
 
-    rows = []
-    for walk in session.scalars(
-        select(PlannedWalk)
-        .where(PlannedWalk.kommun_code == kommun, PlannedWalk.night.between(first, last))
-        .order_by(PlannedWalk.night, PlannedWalk.id)
-    ):
-        report = session.scalar(
-            select(WalkReport).where(WalkReport.planned_walk_id == walk.id).limit(1)
+    walks = list(
+        session.scalars(
+            select(PlannedWalk)
+            .where(PlannedWalk.kommun_code == kommun, PlannedWalk.night.between(first, last))
+            .order_by(PlannedWalk.night, PlannedWalk.id)
         )
-        seen = 0
-        if report is not None:
-            seen = int(
-                session.scalar(
-                    select(func.coalesce(func.sum(Observation.count), 0)).where(
-                        Observation.walk_id == report.id
-                    )
-                )
-                or 0
-            )
+    )
+    ids = [w.id for w in walks]
+    reports: dict[int, WalkReport] = {}
+    for filed in session.scalars(
+        select(WalkReport).where(WalkReport.planned_walk_id.in_(ids)).order_by(WalkReport.id)
+    ):
+        reports.setdefault(int(filed.planned_walk_id or 0), filed)
+    seen = dict(
+        session.execute(
+            select(Observation.walk_id, func.sum(Observation.count))
+            .where(Observation.walk_id.in_([r.id for r in reports.values()]))
+            .group_by(Observation.walk_id)
+        ).all()
+    )
+    rows = []
+    for walk in walks:
+        report = reports.get(walk.id)
         rows.append(
             PlannedVsDone(
                 walk.id,
@@ -394,7 +398,7 @@ def planned_vs_done(session: Session, kommun: str, first: date, last: date) -> l
                 report is not None,
                 report.walkers if report else None,
                 report.rating if report else None,
-                seen,
+                int(seen.get(report.id) or 0) if report else 0,
             )
         )
     return rows
