@@ -40,6 +40,8 @@ def test_coordinator_plans_saves_reports_and_sees_planned_vs_done(
     WebDriverWait(browser, 60).until(
         lambda d: d.find_elements(By.CSS_SELECTOR, "#pl-forecast .js-plotly-plot")
     )
+    # One week only: the nights other tests of the session plan for stay outside it.
+    click_radio(browser, "pl-weeks", "1")
     set_date(browser, "pl-first", FRIDAY)
     night_input = f"//input[contains(@id, '{FRIDAY.isoformat()}')]"
 
@@ -102,9 +104,12 @@ def test_coordinator_plans_saves_reports_and_sees_planned_vs_done(
 
     # Back on Planering: one walk done, one not.
     browser.find_element(By.LINK_TEXT, "Planering").click()
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.ID, "pl-weeks"))
+    click_radio(browser, "pl-weeks", "1")
     set_date(browser, "pl-first", FRIDAY)
     rows_js = (
         "return Array.from(document.querySelectorAll('#pl-done-table tbody tr'))"
+        f".filter(r => r.innerText.includes('{FRIDAY.isoformat()}'))"
         ".map(r => r.innerText.replace(/\\s+/g, ' '))"
     )
     rows = WebDriverWait(browser, 60).until(
