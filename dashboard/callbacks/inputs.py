@@ -29,3 +29,11 @@ def as_texts(value: Any) -> list[str]:
     if not isinstance(value, list):
         return [REFUSED]
     return [as_text(v) for v in value]
+
+
+def as_number(value: Any) -> float | None:
+    """A number control's value, or ``None`` for anything else (empty, text, a
+    boolean a forged request sends)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return None

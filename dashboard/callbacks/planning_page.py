@@ -14,6 +14,7 @@ from flask import current_app
 
 from dashboard import ids
 from dashboard.auth import current_viewer, require_role
+from dashboard.callbacks.inputs import as_number
 from dashboard.callbacks.widgets import bump, delete_button, simple_table
 from dashboard.pages.planning_page import EDITABLE, ROLES, next_friday
 from dashboard.plan_exports import (
@@ -496,15 +497,12 @@ def register(app: Dash) -> None:
             night = component.get("night") if isinstance(component, dict) else None
             if value in (None, ""):
                 continue
-            if (
-                not isinstance(value, int | float)
-                or isinstance(value, bool)
-                or not 0 <= value <= 1000
-            ):
+            number = as_number(value)
+            if number is None or not 0 <= number <= 1000:
                 message = report_items(["Antal vandrare: 0–1000 per natt."], ok=False)
                 return no_update, no_update, message
             try:
-                walkers[date.fromisoformat(str(night))] = int(value)
+                walkers[date.fromisoformat(str(night))] = int(number)
             except ValueError:
                 raise BadSelection("ogiltig natt") from None
         try:
@@ -644,11 +642,7 @@ def register(app: Dash) -> None:
             return report_items(["Välj en natt."], ok=False), no_update
         if not isinstance(association, int) or isinstance(association, bool):
             return report_items(["Välj en förening."], ok=False), no_update
-        count = (
-            int(walkers)
-            if isinstance(walkers, int | float) and not isinstance(walkers, bool)
-            else 0
-        )
+        count = int(as_number(walkers) or 0)
         try:
             with unit_of_work(app_state().sessions) as session:
                 add_signup(
@@ -726,11 +720,8 @@ def register(app: Dash) -> None:
             follow_up = date.fromisoformat(str(follow)[:10]) if follow else None
         except ValueError:
             follow_up = None
-        count = (
-            int(attending)
-            if isinstance(attending, int | float) and not isinstance(attending, bool)
-            else None
-        )
+        number = as_number(attending)
+        count = None if number is None else int(number)
         try:
             with unit_of_work(app_state().sessions) as session:
                 add_meeting(
@@ -927,9 +918,10 @@ def register_severity(app: Dash) -> None:
             code = component.get("category") if isinstance(component, dict) else None
             if not isinstance(code, str) or not CODE.fullmatch(code):
                 raise BadSelection("okänd kategori")
-            if isinstance(value, bool) or not isinstance(value, int | float):
+            number = as_number(value)
+            if number is None:
                 return report_items(["Allvarlighet anges 0–10."], ok=False), no_update
-            chosen[code] = float(value)
+            chosen[code] = number
         try:
             with unit_of_work(app_state().sessions) as session:
                 set_severity(session, selection.kommun_code, chosen)
