@@ -37,16 +37,15 @@ from data.calendar import EventWindow, WindowRule, holiday_entries
 from data.cube import NO_AREA, CountCube, monday_of
 from data.disclosure import protect
 from data.events import kommun_windows
-from data.queries import (
-    Selection,
-    Viewer,
-    _check_level,
-    _in_scope,
-    display_units,
-    unit_of_area,
-    weekly_trend,
+from data.queries import Selection, Viewer, unit_of_area, weekly_trend
+from data.windows import (
+    EventComparison,
+    Slots,
+    area_rules,
+    compare_areas,
+    compare_window,
+    read_slots,
 )
-from data.windows import EventComparison, Slots, compare_areas, compare_window, read_slots
 
 HISTORY_WEEKS: Final = 8
 WALK_BANDS: Final = ("evening", "night")
@@ -153,10 +152,7 @@ def forecast_nights(
     last_monday = monday_of(min(min(nights), today)) - timedelta(weeks=1)
     first_monday = last_monday - timedelta(weeks=HISTORY_WEEKS - 1)
     history = Selection(kommun, selection.level, first_monday, last_monday, selection.categories)
-    _check_level(cube, history, viewer)
-    scope = _in_scope(cube, history, viewer)
-    target = cube.areas.ancestor_at(history.level)
-    units = display_units(cube, history, viewer)
+    units, target, scope = area_rules(cube, history, viewer)
     unit_index = unit_of_area(units, target, scope)
     shown = list(units.units)
     position = {u: i for i, u in enumerate(shown)}

@@ -35,6 +35,7 @@ from data.models import Observation
 from data.queries import (
     AccessDenied,
     BadSelection,
+    DisplayUnits,
     Selection,
     Viewer,
     _check_level,
@@ -141,15 +142,34 @@ def read_slots(
     return Slots.of(frame, first_day, last_day)
 
 
-def _scope(
+def area_rules(
     cube: CountCube, selection: Selection, viewer: Viewer
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Access check, then (unit of each cube area, target at the level, scope mask)."""
+) -> tuple[DisplayUnits, np.ndarray, np.ndarray]:
+    """Access check, then the map's area rules: (display units, each cube area's
+    ancestor at the level, the viewer's scope mask)."""
     _check_level(cube, selection, viewer)
     scope = _in_scope(cube, selection, viewer)
     target = cube.areas.ancestor_at(selection.level)
-    units = display_units(cube, selection, viewer)
+    return display_units(cube, selection, viewer), target, scope
+
+
+def area_scope(
+    cube: CountCube, selection: Selection, viewer: Viewer
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Access check, then (unit of each cube area, target at the level, scope mask)."""
+    units, target, scope = area_rules(cube, selection, viewer)
     return unit_of_area(units, target, scope), target, scope
+
+
+def _unit_table(
+    cube: CountCube, slots: Slots, mask: np.ndarray, selection: Selection, viewer: Viewer
+) -> ProtectedCounts:
+    """The rows of ``mask`` counted per display unit, published like the map (the
+    units add up to the scope's total: an additive list)."""
+    units, target, scope = area_rules(cube, selection, viewer)
+    own, keys = _per_area(cube, slots, mask)
+    frame = unit_frame(cube, units, target, scope, own, keys)
+    return protect(frame, level=viewer.level, additive=True)
 
 
 def _per_area(cube: CountCube, slots: Slots, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -178,14 +198,8 @@ def window_map(
     cube: CountCube, slots: Slots, window: EventWindow, selection: Selection, viewer: Viewer
 ) -> ProtectedCounts:
     """Counts per display unit in ``window`` (columns as :func:`data.queries.map_values`)."""
-    selection = window_selection(selection, window)
-    _check_level(cube, selection, viewer)
-    scope = _in_scope(cube, selection, viewer)
-    target = cube.areas.ancestor_at(selection.level)
-    units = display_units(cube, selection, viewer)
-    own, keys = _per_area(cube, slots, slots.covered(window))
-    frame = unit_frame(cube, units, target, scope, own, keys)
-    return protect(frame, level=viewer.level, additive=True)
+    around = window_selection(selection, window)
+    return _unit_table(cube, slots, slots.covered(window), around, viewer)
 
 
 def _scope_total(
@@ -196,7 +210,7 @@ def _scope_total(
     viewer: Viewer,
 ) -> ProtectedCounts:
     """One published total per window: everything in the viewer's scope at the level."""
-    unit_index, _, _ = _scope(cube, selection, viewer)
+    unit_index, _, _ = area_scope(cube, selection, viewer)
     counted = unit_index != NO_AREA
     counts, keys = [], []
     for window in windows:
@@ -266,7 +280,7 @@ def _baseline_total(
     viewer: Viewer,
 ) -> int | None:
     """The comparable periods' total as one published cell (its own record key)."""
-    unit_index, _, _ = _scope(cube, selection, viewer)
+    unit_index, _, _ = area_scope(cube, selection, viewer)
     counted = unit_index != NO_AREA
     mask = np.zeros(len(slots.frame), dtype=bool)
     for window in moved:
@@ -309,7 +323,7 @@ def calendar_heatmap(
     if selection.n_weeks > MAX_HEATMAP_WEEKS:
         msg = f"välj högst {MAX_HEATMAP_WEEKS} veckor för kalendervyn"
         raise BadSelection(msg)
-    unit_index, _, _ = _scope(cube, selection, viewer)
+    unit_index, _, _ = area_scope(cube, selection, viewer)
     rows = slots.frame[unit_index[slots.frame["area"].to_numpy(dtype=np.int64)] != NO_AREA]
     first = selection.first_monday
     n = selection.n_weeks * 7
@@ -341,7 +355,7 @@ def band_pattern(
     if viewer.level.time_grain != "week":
         msg = "din roll ser hela månader: ingen vy per dag"
         raise AccessDenied(msg)
-    unit_index, _, _ = _scope(cube, selection, viewer)
+    unit_index, _, _ = area_scope(cube, selection, viewer)
     frame = slots.frame
     first, last = selection.first_monday, selection.last_monday + timedelta(days=6)
     keep = (unit_index[frame["area"].to_numpy(dtype=np.int64)] != NO_AREA) & np.array(
@@ -399,18 +413,10 @@ def compare_areas(
     shifts = comparison_shifts(window, avoid=avoid, holiday_days=holiday_days)
     moved = [shifted(window, n) for n in shifts if _inside(slots, shifted(window, n))]
     observed = window_map(cube, slots, window, selection, viewer)
-    around = window_selection(selection, window)
-    _check_level(cube, around, viewer)
-    scope = _in_scope(cube, around, viewer)
-    target = cube.areas.ancestor_at(around.level)
-    units = display_units(cube, around, viewer)
     mask = np.zeros(len(slots.frame), dtype=bool)
     for w in moved:
         mask |= slots.covered(w)
-    own, keys = _per_area(cube, slots, mask)
-    baseline = protect(
-        unit_frame(cube, units, target, scope, own, keys), level=viewer.level, additive=True
-    )
+    baseline = _unit_table(cube, slots, mask, window_selection(selection, window), viewer)
     phi = overall.result.dispersion if overall.result is not None else 1.0
     rows = []
     for code, name, seen, total in zip(
@@ -433,10 +439,7 @@ def window_unplaced(
 ) -> ProtectedCounts:
     """Incidents in the window known only at a coarser level than the chosen one
     (one row, like :func:`data.queries.unplaced_count`)."""
-    around = window_selection(selection, window)
-    _check_level(cube, around, viewer)
-    scope = _in_scope(cube, around, viewer)
-    target = cube.areas.ancestor_at(around.level)
+    _units, target, scope = area_rules(cube, window_selection(selection, window), viewer)
     own, keys = _per_area(cube, slots, slots.covered(window))
     unplaced = (target == NO_AREA) & scope
     frame = pd.DataFrame(
