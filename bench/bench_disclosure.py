@@ -34,13 +34,14 @@ import statistics
 import tempfile
 import time
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import timedelta
 
 import numpy as np
 import pandas as pd
 from report import print_table
 
-from data.disclosure import AudienceLevel, ProtectedCounts, hypercube_suppression, protect
+from data.clock import SYSTEM_CLOCK
+from data.privacy.disclosure import AudienceLevel, ProtectedCounts, hypercube_suppression, protect
 
 SEED = 2026
 AREAS = 6000
@@ -117,20 +118,21 @@ def loss(truth: np.ndarray, tables: list[ProtectedCounts]) -> tuple[float, float
 
 def demo_tables() -> tuple[np.ndarray, list[ProtectedCounts]]:
     """Every week × category map of the demo kommun 0380 at the neighbourhood level."""
-    from data.cube import build_cube
-    from data.db import make_engine, make_session_factory, unit_of_work
-    from data.demo import build_demo
-    from data.queries import Selection, Viewer, map_values
-    from data.setup import initialise_database
+    from data.access.scope import Selection, Viewer
+    from data.counts.cube import build_cube
+    from data.counts.overview import map_values
+    from data.demo.build import build_demo
+    from data.storage.db import make_engine, make_session_factory, unit_of_work
+    from data.storage.setup import initialise_database
 
     with tempfile.TemporaryDirectory(prefix="ssp-bench-disclosure-") as folder:
         engine = make_engine(f"sqlite:///{Path(folder) / 'demo.sqlite'}")
         initialise_database(engine)
         sessions = make_session_factory(engine)
         with unit_of_work(sessions) as session:
-            build_demo(session, end=date.today(), password=secrets.token_hex(8))
+            build_demo(session, end=SYSTEM_CLOCK.today(), password=secrets.token_hex(8))
         with sessions() as session:
-            cube = build_cube(session)
+            cube = build_cube(session, today=SYSTEM_CLOCK.today())
         engine.dispose()
     viewer = Viewer("coordinator", "0380", LEVEL)
     truths: list[np.ndarray] = []

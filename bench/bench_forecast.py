@@ -1,6 +1,6 @@
 """Backtest of the planning forecast against a seasonal-naive baseline.
 
-The forecast's model (``data.forecast``: recent level × calendar factor learned
+The forecast's model (``data.planning.forecast``: recent level × calendar factor learned
 from earlier occurrences) is run at weekly scale, one week ahead, on
 
 - the demo database (kommun 0380, synthetic observations, two years), and
@@ -29,9 +29,10 @@ from datetime import date, timedelta
 import numpy as np
 from report import print_table
 
-from data.calendar import event_windows
-from data.cube import monday_of
-from data.forecast import HISTORY_WEEKS, weekly_forecast
+from data.calendar.windows import event_windows
+from data.clock import SYSTEM_CLOCK
+from data.counts.cube import monday_of
+from data.planning.forecast import HISTORY_WEEKS, weekly_forecast
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 SEASON = 52
@@ -73,16 +74,16 @@ def police_series(kommun: str) -> tuple[list[float], list[date]]:
 
 
 def demo_series() -> tuple[list[float], list[date]]:
-    from data.cube import build_cube
-    from data.db import make_engine, make_session_factory, unit_of_work
-    from data.demo import build_demo
-    from data.setup import initialise_database
+    from data.counts.cube import build_cube
+    from data.demo.build import build_demo
+    from data.storage.db import make_engine, make_session_factory, unit_of_work
+    from data.storage.setup import initialise_database
 
     with tempfile.TemporaryDirectory(prefix="ssp-bench-forecast-") as folder:
         engine = make_engine(f"sqlite:///{Path(folder) / 'demo.sqlite'}")
         initialise_database(engine)
         sessions = make_session_factory(engine)
-        end = monday_of(date.today()) - timedelta(days=1)
+        end = monday_of(SYSTEM_CLOCK.today()) - timedelta(days=1)
         with unit_of_work(sessions) as session:
             build_demo(session, end=end, password=secrets.token_hex(8))
         with sessions() as session:

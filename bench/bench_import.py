@@ -38,9 +38,11 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import timedelta
 
 from report import print_table
+
+from data.clock import SYSTEM_CLOCK
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 2026
@@ -53,7 +55,7 @@ NOTES = ("Samling vid torget", "Oro efter matchen", "Lugnt, många ute", "Klotte
 def write_csv(path: Path, rows: int) -> None:
     """A synthetic observation file in the template's layout (``;``, UTF-8)."""
     rng = random.Random(SEED)
-    end = date.today() - timedelta(days=1)
+    end = SYSTEM_CLOCK.today() - timedelta(days=1)
     with path.open("w", encoding="utf-8") as out:
         out.write("datum;tid;omrade;kategori;kalla;antal;gruppstorlek;alder;anteckning\n")
         for i in range(rows):
@@ -77,16 +79,16 @@ def child(mode: str, url: str, path: str) -> None:
         started = time.perf_counter()
     elif mode == "import":
         from dashboard.state import app_state
-        from data.db import unit_of_work
         from data.ingest.observations import default_mapping, import_context, import_observations
         from data.ingest.table import read_table
+        from data.storage.db import unit_of_work
         from wsgi import app
 
         with app.app_context():
             started = time.perf_counter()
             table = read_table(Path(path).read_bytes(), path)
             with unit_of_work(app_state().sessions) as session:
-                context = import_context(session, today=date.today())
+                context = import_context(session, today=SYSTEM_CLOCK.today())
                 summary = import_observations(
                     session, table, default_mapping(table.header), context
                 )
@@ -122,14 +124,14 @@ def run_child(mode: str, url: str, path: Path) -> dict[str, float]:
 
 
 def build_database(url: str) -> None:
-    from data.db import make_engine, make_session_factory, unit_of_work
-    from data.demo import build_demo
-    from data.setup import initialise_database
+    from data.demo.build import build_demo
+    from data.storage.db import make_engine, make_session_factory, unit_of_work
+    from data.storage.setup import initialise_database
 
     engine = make_engine(url)
     initialise_database(engine)
     with unit_of_work(make_session_factory(engine)) as session:
-        build_demo(session, end=date.today(), password="bench-import-1", days=7)
+        build_demo(session, end=SYSTEM_CLOCK.today(), password="bench-import-1", days=7)
     engine.dispose()
 
 
@@ -169,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.postgres:
             from sqlalchemy import text
 
-            from data.db import make_engine
+            from data.storage.db import make_engine
 
             schema = f"bench_{secrets.token_hex(5)}"
             admin = make_engine(args.postgres)

@@ -2,10 +2,10 @@
 
 Builds a throw-away SQLite demo database, then measures in one run:
 
-1. map query latency: the fast path (cached :class:`~data.cube.CountCube` →
-   :func:`~data.queries.map_values`) against the baseline kept here (raw rows
+1. map query latency: the fast path (cached :class:`~data.counts.cube.CountCube` →
+   :func:`~data.counts.overview.map_values`) against the baseline kept here (raw rows
    read into pandas on every query, filtered, grouped per area, then the same
-   :func:`~data.disclosure.protect`);
+   :func:`~data.privacy.disclosure.protect`);
 2. that both paths publish identical tables for every selection (exit status 1
    when they do not: the timings would compare different work);
 3. the JSON a filter change sends: the ``Patch`` of values against a full
@@ -56,22 +56,23 @@ from dashboard.figures import (
     map_traces_data,
     map_view,
 )
-from data.cube import CubeCache, build_cube
-from data.db import bump_version, make_engine, make_session_factory, read_version, unit_of_work
-from data.demo import build_demo, observation_rows
-from data.disclosure import AudienceLevel, ProtectedCounts, protect
-from data.models import Area, Observation
-from data.queries import (
-    Selection,
-    Viewer,
-    area_layer_geojson,
-    last_weeks,
-    layer_bounds,
-    layer_scope,
-    map_values,
+from data.access.scope import Selection, Viewer, last_weeks
+from data.areas.browser import area_layer_geojson, layer_bounds, layer_scope
+from data.clock import SYSTEM_CLOCK
+from data.counts.cube import CubeCache, build_cube
+from data.counts.overview import map_values
+from data.demo.build import build_demo, observation_rows
+from data.demo.synthetic import SyntheticArea, synthetic_observations
+from data.privacy.disclosure import AudienceLevel, ProtectedCounts, protect
+from data.storage.db import (
+    bump_version,
+    make_engine,
+    make_session_factory,
+    read_version,
+    unit_of_work,
 )
-from data.setup import initialise_database
-from data.synthetic import SyntheticArea, synthetic_observations
+from data.storage.models import Area, Observation
+from data.storage.setup import initialise_database
 
 KOMMUN = "0380"
 SEED = 2026
@@ -119,7 +120,7 @@ def fast_map_values(
     session: Session, cache: CubeCache, selection: Selection, viewer: Viewer
 ) -> ProtectedCounts:
     """What the map callback does per request: version check, then the cube query."""
-    return map_values(cache.get(session), selection, viewer)
+    return map_values(cache.get(session, today=SYSTEM_CLOCK.today()), selection, viewer)
 
 
 def baseline_map_values(
@@ -356,7 +357,7 @@ def measure_payloads(
     session: Session, cache: CubeCache, selection: Selection, viewer: Viewer
 ) -> dict[str, tuple[int, int]]:
     """(raw, gzip) bytes of each of the ``PAYLOADS`` for ``selection``."""
-    cube = cache.get(session)
+    cube = cache.get(session, today=SYSTEM_CLOCK.today())
     table = map_values(cube, selection, viewer)
     scope = layer_scope(cube, selection.kommun_code, selection.level, viewer)
     bounds = layer_bounds(session, scope)
@@ -379,7 +380,7 @@ def latency_table(
     session: Session, cache: CubeCache, measured: Sequence[Case], viewer: Viewer, reps: int
 ) -> tuple[list[list[str]], FloatList, FloatList]:
     """One row per selection, and every fast and baseline sample for the summary."""
-    cube = cache.get(session)
+    cube = cache.get(session, today=SYSTEM_CLOCK.today())
     rows: list[list[str]] = []
     all_fast: FloatList = []
     all_slow: FloatList = []
@@ -417,7 +418,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.reps < 1 or args.scale < 1:
         parser.error("--reps and --scale must be at least 1")
 
-    today = date.today()
+    today = SYSTEM_CLOCK.today()
     coordinator = Viewer(role="coordinator", kommun_code=KOMMUN, level=AudienceLevel(5))
     strict_check = Viewer(role="coordinator", kommun_code=KOMMUN, level=AudienceLevel(2))
     measured = cases(today)
@@ -432,10 +433,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             cache = CubeCache()
             start = time.perf_counter()
-            cube = cache.get(session)
+            cube = cache.get(session, today=SYSTEM_CLOCK.today())
             cold_build_ms = (time.perf_counter() - start) * 1000.0
-            rebuild_ms = timings_ms(lambda: build_cube(session), reps=5)
-            version_ms = timings_ms(lambda: cache.get(session), reps=args.reps)
+            rebuild_ms = timings_ms(lambda: build_cube(session, today=SYSTEM_CLOCK.today()), reps=5)
+            version_ms = timings_ms(
+                lambda: cache.get(session, today=SYSTEM_CLOCK.today()), reps=args.reps
+            )
             read_version_ms = timings_ms(lambda: read_version(session), reps=args.reps)
 
             print("SSP Lägesbild – map data path benchmark")

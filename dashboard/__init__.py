@@ -18,7 +18,7 @@ from dashboard.config import load_config
 from dashboard.dash_app import init_dash
 from dashboard.routes import bp as routes_bp
 from dashboard.state import EXTENSION, AppState, close_db_session
-from data.db import make_engine, make_session_factory
+from data.storage.db import make_engine, make_session_factory
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

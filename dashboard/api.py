@@ -3,8 +3,8 @@
 Authentication is the web session or ``Authorization: Bearer TOKEN``
 (``flask --app wsgi ssp create-token USERNAME``); both give the user's role and
 scope (:func:`dashboard.auth.current_viewer`), and the request guard answers 401
-without either. Every count comes from :func:`data.aggregates.aggregate`, which
-passes :mod:`data.disclosure`. Every refusal is JSON with a Swedish ``error``, the
+without either. Every count comes from :func:`data.counts.aggregates.aggregate`, which
+passes :mod:`data.privacy.disclosure`. Every refusal is JSON with a Swedish ``error``, the
 query ``parameter`` it concerns and a machine-readable ``code``; no input gives a
 500. The OpenAPI description is ``dashboard/openapi.yaml``, served (without login:
 it holds no data) at ``/api/v1/openapi.yaml``.
@@ -22,17 +22,8 @@ from flask import Blueprint, Response, jsonify, request
 from werkzeug.datastructures import MultiDict
 
 from dashboard.auth import current_viewer
-from dashboard.state import current_cube, db_session, event_rules
-from data.aggregates import (
-    GROUP_FIELDS,
-    AggregateDenied,
-    AggregateRefused,
-    aggregate,
-)
-from data.calendar import STOCKHOLM, EventWindow
-from data.cube import CountCube, history_start, monday_of
-from data.events import kommun_windows
-from data.queries import (
+from dashboard.state import current_cube, db_session, event_rules, today
+from data.access.scope import (
     AccessDenied,
     BadSelection,
     Selection,
@@ -40,8 +31,12 @@ from data.queries import (
     available_levels,
     whole_weeks,
 )
+from data.calendar.municipal import kommun_windows
+from data.calendar.windows import STOCKHOLM, EventWindow
+from data.counts.aggregates import GROUP_FIELDS, AggregateDenied, AggregateRefused, aggregate
+from data.counts.cube import CountCube, history_start, monday_of
+from data.counts.windows import read_slots, window_aggregate
 from data.vocabulary import AREA_LEVELS, codes
-from data.windows import read_slots, window_aggregate
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -182,8 +177,8 @@ def _event(args: MultiDict[str, str]) -> tuple[str, int, int | None] | None:
     if match is None or (month is not None and not 1 <= month <= 12):
         raise _invalid("event", "event skrivs t.ex. valborg@2026 eller lonehelg@2026-04")
     year = int(match["year"])
-    if not 2000 <= year <= date.today().year:
-        raise _invalid("event", f"året ska ligga mellan 2000 och {date.today().year}")
+    if not 2000 <= year <= today().year:
+        raise _invalid("event", f"året ska ligga mellan 2000 och {today().year}")
     return match["key"], year, month
 
 
@@ -202,7 +197,7 @@ def find_event(windows: list[EventWindow], key: str, year: int, month: int | Non
         raise _invalid(
             "event", f"{key} förekommer flera gånger {year}: ange månad, t.ex. {key}@{year}-04"
         )
-    if found[0].end.astimezone(STOCKHOLM).date() > date.today():
+    if found[0].end.astimezone(STOCKHOLM).date() > today():
         raise _invalid("event", "händelsen är inte slut ännu")
     return found[0]
 
@@ -281,7 +276,7 @@ def aggregates() -> tuple[Response, int]:
     try:
         query = parse_query(request.args)
         viewer, cube = current_viewer(), current_cube()
-        selection, within = _selection(query, viewer, cube, date.today())
+        selection, within = _selection(query, viewer, cube, today())
         window = None
         if query.event is None:
             table = aggregate(cube, selection, viewer, query.group_by, within=within)

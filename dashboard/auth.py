@@ -6,7 +6,7 @@ Callbacks and page layouts additionally resolve the user's :class:`Viewer`
 themselves, so hiding a control in the UI is never what protects data.
 
 The aggregate API (``/api/v1/``) also accepts ``Authorization: Bearer TOKEN``
-(:mod:`data.tokens`): the token's user is loaded for that one request, with their
+(:mod:`data.access.tokens`): the token's user is loaded for that one request, with their
 role and scope, and nothing is written to the session (no cookie is set).
 """
 
@@ -40,12 +40,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from dashboard.state import app_state, db_session
-from data.demo import DEMO_ACCOUNTS, is_demo_database
-from data.disclosure import DEFAULT_LEADERSHIP_TIME_GRAIN, audience_level
-from data.models import User, new_session_token
-from data.queries import AccessDenied, BadSelection, Viewer
-from data.tokens import verify_token
-from data.users import authenticate
+from data.access.scope import AccessDenied, BadSelection, Viewer
+from data.access.tokens import verify_token
+from data.access.users import authenticate
+from data.demo.build import DEMO_ACCOUNTS, is_demo_database
+from data.privacy.disclosure import DEFAULT_LEADERSHIP_TIME_GRAIN, audience_level
+from data.storage.models import User, new_session_token
 from data.vocabulary import ROLES, label_of
 
 bp = Blueprint("auth", __name__)

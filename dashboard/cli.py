@@ -8,7 +8,7 @@ import os
 import re
 import secrets
 import sys
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -18,21 +18,22 @@ from flask.cli import with_appcontext
 from dashboard.auth import viewer_for
 from dashboard.config import DEMO_PASSWORD_FILE
 from dashboard.plan_exports import ScheduledWalk, schedule_csv, schedule_ics
-from dashboard.state import app_state, event_rules
-from data.areas import (
+from dashboard.state import app_state, event_rules, today
+from data.access.scope import Selection, available_levels
+from data.access.tokens import TokenError, create_token, list_tokens, revoke_token
+from data.access.users import UserError, create_user
+from data.areas.layers import (
     IMPORT_LEVELS,
     AreaImportError,
-    area_rows,
     compose_area,
     import_areas,
-    import_population,
-    parse_population_csv,
     read_area_layer,
     read_bytes_limited,
 )
-from data.db import unit_of_work
-from data.demo import DEMO_ACCOUNTS, DemoError, build_demo, is_demo_database
-from data.events import kommun_calendar, kommun_windows, save_school_entries
+from data.areas.listing import area_rows
+from data.areas.population import import_population, parse_population_csv
+from data.calendar.municipal import kommun_calendar, kommun_windows, save_school_entries
+from data.demo.build import DEMO_ACCOUNTS, DemoError, build_demo, is_demo_database
 from data.ingest.observations import (
     ImportRejected,
     default_mapping,
@@ -40,17 +41,16 @@ from data.ingest.observations import (
     import_observations,
     template_csv,
 )
-from data.ingest.pii import neutralise_formula
 from data.ingest.polisen import parse_police_events
 from data.ingest.school_calendar import CalendarRejected, read_school_calendar
 from data.ingest.store import ImportSummary, import_police_events
 from data.ingest.table import TableError, read_table
-from data.planning import DEFAULT_MIN_GROUP, ScheduleError
-from data.plans import PlanError, propose, walk_nights
-from data.queries import Selection, available_levels
-from data.setup import initialise_database
-from data.tokens import TokenError, create_token, list_tokens, revoke_token
-from data.users import UserError, create_user
+from data.planning.optimiser import DEFAULT_MIN_GROUP, ScheduleError
+from data.planning.registry import PlanError
+from data.planning.schedule import propose, walk_nights
+from data.privacy.pii import neutralise_formula
+from data.storage.db import unit_of_work
+from data.storage.setup import initialise_database
 from data.vocabulary import AREA_LEVELS, ROLES, codes, label_of
 
 MAX_POPULATION_BYTES = 20 * 1024 * 1024
@@ -93,7 +93,7 @@ def _write_private(path: Path, text: str) -> None:
 @with_appcontext
 def demo(force: bool, seed: int, end_date: object, days: int) -> None:
     """Fill a fresh database with the synthetic demo (two years ending today)."""
-    end = end_date.date() if hasattr(end_date, "date") else date.today()
+    end = end_date.date() if hasattr(end_date, "date") else today()
     state = app_state()
     initialise_database(state.engine)
     password = secrets.token_urlsafe(12)
@@ -367,7 +367,7 @@ def import_observations_command(file: Path, progress: bool | None) -> None:
     try:
         table = read_table(file.read_bytes(), file.name)
         with unit_of_work(state.sessions) as session:
-            context = import_context(session, today=date.today())
+            context = import_context(session, today=today())
             summary = import_observations(
                 session,
                 table,
@@ -530,7 +530,7 @@ def plan_walks_command(
     viewer = viewer_for("coordinator", kommun_code)
     state = app_state()
     with state.sessions() as session:
-        cube = state.cubes.get(session)
+        cube = state.cubes.get(session, today=today())
         levels = available_levels(cube, kommun_code, viewer)
         if not levels:
             raise click.ClickException(f"Kommun {kommun_code} har inga områden.")
@@ -554,6 +554,7 @@ def plan_walks_command(
                 walkers=dict.fromkeys(nights, walkers),
                 rules=rules,
                 min_group=min_group,
+                today=today(),
             )
         except (PlanError, ScheduleError) as error:
             raise click.ClickException(str(error)) from None

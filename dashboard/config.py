@@ -8,15 +8,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from data.calendar import window_rules
-from data.db import sqlite_url
-from data.disclosure import (
+from data.calendar.windows import window_rules
+from data.clock import clock_from_setting
+from data.privacy.disclosure import (
     DEFAULT_LEADERSHIP_TIME_GRAIN,
     DEFAULT_MIN_AREA_POPULATION,
     DEFAULT_MIN_CELL,
     DEFAULT_MIN_CELL_LEADERSHIP,
     TIME_GRAINS,
 )
+from data.storage.db import sqlite_url
 
 SECRET_KEY_FILE = "secret_key"
 DEMO_PASSWORD_FILE = "demo-password.txt"
@@ -93,8 +94,10 @@ def load_config(
     (``month``, the default, or ``week``), ``SSP_EVENT_WINDOWS`` (local hours of the
     holiday event windows, e.g. ``valborg=20-04``; parsed into
     ``SSP_EVENT_WINDOW_RULES``), ``SSP_PAY_MIN_WALKERS`` and ``SSP_PAY_PER_NIGHT``
-    (the walk compensation summary). The secret key is never a constant:
-    when absent it is generated once and kept in the instance folder.
+    (the walk compensation summary), ``SSP_TODAY`` (an ISO date: the app's clock stands
+    still at noon that day; empty = the system clock; parsed into ``SSP_CLOCK``, which
+    tests may also pass directly as a :class:`~data.clock.Clock`). The secret key is
+    never a constant: when absent it is generated once and kept in the instance folder.
     """
     env = os.environ if environ is None else environ
     given = dict(overrides or {})
@@ -130,9 +133,12 @@ def load_config(
             "SSP_PAY_MIN_WALKERS", env.get("SSP_PAY_MIN_WALKERS"), DEFAULT_PAY_MIN_WALKERS
         ),
         "SSP_PAY_PER_NIGHT": _amount("SSP_PAY_PER_NIGHT", env.get("SSP_PAY_PER_NIGHT")),
+        "SSP_TODAY": env.get("SSP_TODAY", ""),
     }
     config.update(given)
     config["SSP_EVENT_WINDOW_RULES"] = window_rules(str(config["SSP_EVENT_WINDOWS"] or ""))
+    if "SSP_CLOCK" not in given:
+        config["SSP_CLOCK"] = clock_from_setting(str(config["SSP_TODAY"] or ""))
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = instance_secret_key(instance)
     return config

@@ -33,8 +33,8 @@ from dashboard.pages import (
     walk,
 )
 from dashboard.state import db_session
-from data.demo import is_demo_database
-from data.queries import AccessDenied
+from data.access.scope import AccessDenied
+from data.demo.build import is_demo_database
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 CALLBACK_PATH = "/_dash-update-component"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from data.disclosure import ProtectedCounts
-from data.ingest.pii import neutralise_formula
+from data.privacy.disclosure import ProtectedCounts
+from data.privacy.pii import neutralise_formula
 
 
 def map_table_csv(table: ProtectedCounts, *, period: str, level: str) -> str:

@@ -1,6 +1,6 @@
 """Pure figure builders: protected tables in, plotly figures out (no I/O).
 
-They accept only :class:`~data.disclosure.ProtectedCounts`, so nothing that
+They accept only :class:`~data.privacy.disclosure.ProtectedCounts`, so nothing that
 skipped disclosure control can be drawn.
 """
 
@@ -13,7 +13,7 @@ from typing import Any, Final
 import pandas as pd
 import plotly.graph_objects as go
 
-from data.disclosure import ProtectedCounts
+from data.privacy.disclosure import ProtectedCounts
 
 OFFLINE_MAP_STYLE: Final[dict[str, Any]] = {
     "version": 8,

@@ -6,16 +6,14 @@ import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from dashboard.state import app_state
+from dashboard.state import app_state, today
 from dashboard.uploads import jobs_folder
-from data.areas import AreaImportError, import_areas, read_area_layer
-from data.db import unit_of_work
+from data.areas.layers import AreaImportError, import_areas, read_area_layer
 from data.ingest.observations import (
     ImportRejected,
     check_observations,
@@ -23,7 +21,8 @@ from data.ingest.observations import (
     import_observations,
 )
 from data.ingest.table import TableError, read_table
-from data.jobs import JobProgress, finish_job
+from data.storage.db import unit_of_work
+from data.storage.jobs import JobProgress, finish_job
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +135,7 @@ def run_observation_check(app: Flask, job_id: str, request: ObservationImportReq
     try:
         table = read_table(request.path.read_bytes(), request.path.name)
         with state.sessions() as session:
-            context = import_context(session, today=date.today(), kommun_code=request.kommun_code)
+            context = import_context(session, today=today(app), kommun_code=request.kommun_code)
             check = check_observations(session, table, request.mapping, context, progress)
         codes = {area_id: code for code, area_id in context.areas.items()}
         result = {
@@ -181,7 +180,7 @@ def run_observation_import(app: Flask, job_id: str, request: ObservationImportRe
     try:
         table = read_table(request.path.read_bytes(), request.path.name)
         with unit_of_work(state.sessions) as session:
-            context = import_context(session, today=date.today(), kommun_code=request.kommun_code)
+            context = import_context(session, today=today(app), kommun_code=request.kommun_code)
             summary = import_observations(
                 session,
                 table,

@@ -6,9 +6,11 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any, Final
 
-from data.calendar import STOCKHOLM, CalendarEntry, EventWindow, school_term, tertial
-from data.cube import history_start, iso_week_label, monday_of
-from data.queries import BadSelection, last_weeks, whole_weeks
+from data.access.scope import BadSelection, last_weeks, whole_weeks
+from data.calendar.holidays import CalendarEntry
+from data.calendar.periods import school_term, tertial
+from data.calendar.windows import STOCKHOLM, EventWindow
+from data.counts.cube import history_start, iso_week_label, monday_of
 
 QUICK_PERIODS: Final = (
     ("4w", "Senaste 4 veckorna"),

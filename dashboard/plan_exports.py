@@ -28,8 +28,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from data.calendar import STOCKHOLM
-from data.ingest.pii import neutralise_formula
+from dashboard.state import now
+from data.calendar.windows import STOCKHOLM
+from data.privacy.pii import neutralise_formula
 
 WEEKDAYS: Final = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 CSV_COLUMNS: Final = (
@@ -110,7 +111,7 @@ def schedule_ics(walks: Sequence[ScheduledWalk], *, kommun: str) -> bytes:
         first, last = walk_times(w.night, w.start, w.end)
         event = Event()
         event.add("uid", f"ssp-walk-{kommun}-{w.night.isoformat()}-{w.area_code}@ssp-lagesbild")
-        event.add("dtstamp", datetime.now(tz=STOCKHOLM))
+        event.add("dtstamp", now())
         event.add("dtstart", first)
         event.add("dtend", last)
         event.add("summary", f"Nattvandring: {w.area_name}")

@@ -8,9 +8,10 @@ from flask import Blueprint, Response, abort, jsonify, request
 
 from dashboard.auth import current_viewer
 from dashboard.state import app_state, areas_version, current_cube, db_session
-from data.db import database_answers
+from data.access.scope import AccessDenied
+from data.areas.browser import area_layer_geojson, layer_scope
 from data.ingest.observations import template_csv
-from data.queries import AccessDenied, area_layer_geojson, layer_scope
+from data.storage.db import database_answers
 from data.vocabulary import AREA_LEVELS, codes
 
 bp = Blueprint("routes", __name__)

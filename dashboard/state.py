@@ -6,6 +6,7 @@ import gzip
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from hashlib import sha256
 from typing import NamedTuple
 
@@ -14,9 +15,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard.throttle import LoginThrottle
-from data.calendar import WindowRule
-from data.cube import CountCube, CubeCache
-from data.db import AREAS_VERSION, read_version
+from data.calendar.windows import WindowRule
+from data.clock import Clock
+from data.counts.cube import CountCube, CubeCache
+from data.storage.db import AREAS_VERSION, read_version
 
 EXTENSION = "ssp"
 
@@ -85,12 +87,30 @@ def close_db_session(_exc: BaseException | None = None) -> None:
 
 def current_cube() -> CountCube:
     """The count cube, rebuilt when the data version in the database moved on."""
-    return app_state().cubes.get(db_session())
+    return app_state().cubes.get(db_session(), today=today())
 
 
 def areas_version() -> int:
     """The current areas version (changes when areas or their geometry change)."""
     return read_version(db_session(), AREAS_VERSION)
+
+
+def clock(app: Flask | None = None) -> Clock:
+    """The clock of ``app`` (default: the current app), set by ``SSP_TODAY`` /
+    ``SSP_CLOCK``: the one source of today and now in the web layer."""
+    target = app if app is not None else current_app
+    configured: Clock = target.config["SSP_CLOCK"]
+    return configured
+
+
+def today(app: Flask | None = None) -> date:
+    """Today's Swedish date on the clock of ``app`` (default: the current app)."""
+    return clock(app).today()
+
+
+def now() -> datetime:
+    """The current moment (aware UTC) on the app's clock."""
+    return clock().now()
 
 
 def event_rules() -> tuple[WindowRule, ...]:

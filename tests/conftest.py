@@ -23,11 +23,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard import create_app
 from dashboard.state import app_state
-from data.db import make_engine, make_session_factory, unit_of_work
-from data.demo import build_demo
-from data.models import ApiToken
-from data.setup import initialise_database
-from data.tokens import create_token
+from data.access.tokens import create_token
+from data.demo.build import build_demo
+from data.storage.db import make_engine, make_session_factory, unit_of_work
+from data.storage.models import ApiToken
+from data.storage.setup import initialise_database
 from tests.helpers import login
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -143,7 +143,7 @@ def quiet_keys(n: int, secret: bytes = b"") -> list[int]:
     """``n`` record keys whose cell-key noise is 0, for tests that check exact values."""
     import numpy as np
 
-    from data.disclosure import cell_noise
+    from data.privacy.disclosure import cell_noise
 
     candidates = np.arange(1, 40 * n + 50, dtype=np.int64)
     quiet = candidates[cell_noise(candidates, secret) == 0]

@@ -16,10 +16,10 @@ from typing import Final
 import numpy as np
 from sqlalchemy.orm import Session
 
-from data.cube import monday_of
-from data.db import AREAS_VERSION, bump_version
-from data.models import Area, AreaMember, Observation
-from data.users import create_user
+from data.access.users import create_user
+from data.counts.cube import monday_of
+from data.storage.db import AREAS_VERSION, bump_version
+from data.storage.models import Area, AreaMember, Observation
 
 PASSWORD: Final = "ett-långt-lösenord"
 KOMMUN: Final = "9901"

@@ -23,19 +23,17 @@ from dashboard.uploads import (
     report_items,
     upload_dir,
 )
-from data.areas import (
+from data.areas.layers import (
     IMPORT_LEVELS,
     LAYER_FORMATS,
     AreaImportError,
-    area_summary,
     compose_area,
-    import_population,
     layer_fields,
-    member_options,
-    parse_population_csv,
 )
-from data.db import unit_of_work
-from data.jobs import job_status, start_job
+from data.areas.listing import area_summary, member_options
+from data.areas.population import import_population, parse_population_csv
+from data.storage.db import unit_of_work
+from data.storage.jobs import job_status, start_job
 
 MAX_LAYER_BYTES = 100 * 1024 * 1024
 MAX_POPULATION_BYTES = 20 * 1024 * 1024

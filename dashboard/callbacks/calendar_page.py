@@ -20,9 +20,9 @@ from dashboard.pages.calendar_page import ROLES
 from dashboard.periods import window_label
 from dashboard.state import app_state, current_cube
 from dashboard.uploads import UploadError, decode_upload, report_items
-from data.calendar import SCHOOL_KINDS, local
-from data.db import unit_of_work
-from data.events import (
+from data.access.scope import AccessDenied, BadSelection
+from data.calendar.holidays import SCHOOL_KINDS
+from data.calendar.municipal import (
     LOCAL_EVENT_KINDS,
     EventRejected,
     add_local_event,
@@ -32,8 +32,9 @@ from data.events import (
     save_school_entries,
     school_entries,
 )
+from data.calendar.windows import local
 from data.ingest.school_calendar import CalendarRejected, checked_entry, read_school_calendar
-from data.queries import AccessDenied, BadSelection
+from data.storage.db import unit_of_work
 from data.vocabulary import label_of
 
 MAX_FILE: Final = 2 * 1024 * 1024

@@ -17,19 +17,14 @@ from dashboard import ids
 from dashboard.auth import current_viewer
 from dashboard.figures import band_figure, heatmap_figure, map_figure, ratio_figure
 from dashboard.periods import window_label, window_value
-from dashboard.state import areas_version, current_cube, db_session, event_rules
-from data.calendar import STOCKHOLM, EventWindow, holiday_entries
-from data.cube import monday_of
-from data.events import kommun_windows
-from data.queries import (
-    AccessDenied,
-    BadSelection,
-    Selection,
-    Viewer,
-    layer_bounds,
-    layer_scope,
-)
-from data.windows import (
+from dashboard.state import areas_version, current_cube, db_session, event_rules, today
+from data.access.scope import AccessDenied, BadSelection, Selection, Viewer
+from data.areas.browser import layer_bounds, layer_scope
+from data.calendar.holidays import holiday_entries
+from data.calendar.municipal import kommun_windows
+from data.calendar.windows import STOCKHOLM, EventWindow
+from data.counts.cube import monday_of
+from data.counts.windows import (
     AreaComparison,
     EventComparison,
     Slots,
@@ -54,7 +49,7 @@ def _year(value: Any) -> int:
         year = int(value)
     except ValueError:
         raise BadSelection("ogiltigt år") from None
-    if not 2000 <= year <= date.today().year:
+    if not 2000 <= year <= today().year:
         raise BadSelection("ogiltigt år")
     return year
 
@@ -81,7 +76,7 @@ def _kommun(value: Any, viewer: Viewer) -> str:
 
 
 def _ended(window: EventWindow) -> bool:
-    return window.end.astimezone(STOCKHOLM).date() <= date.today()
+    return window.end.astimezone(STOCKHOLM).date() <= today()
 
 
 def matching(windows: list[EventWindow], chosen: EventWindow) -> EventWindow | None:
@@ -283,7 +278,7 @@ def register(app: Dash) -> None:
         )
         by_year = {
             y: kommun_windows(session, kommun_code, y, event_rules())
-            for y in range(cube.first_monday.year, date.today().year + 1)
+            for y in range(cube.first_monday.year, today().year + 1)
         }
         occurrences = [
             w for y in sorted(by_year) if (w := matching(by_year[y], window)) and _ended(w)
@@ -295,7 +290,7 @@ def register(app: Dash) -> None:
             cube,
             kommun_code,
             first,
-            date.today(),
+            today(),
             categories=chosen_categories,
         )
 
@@ -335,9 +330,7 @@ def register(app: Dash) -> None:
         yoy = ratio_figure([_point(compare(w)) for w in occurrences])
         ranked = _ranked_table([compare(w) for w in ranked_windows])
         around = window_selection(base, window)
-        last_monday = min(
-            around.last_monday + timedelta(weeks=AROUND_WEEKS), monday_of(date.today())
-        )
+        last_monday = min(around.last_monday + timedelta(weeks=AROUND_WEEKS), monday_of(today()))
         around = Selection(
             kommun_code,
             level_code,

@@ -34,10 +34,10 @@ from dashboard.uploads import (
     report_items,
     upload_dir,
 )
-from data.db import unit_of_work
 from data.ingest.observations import COLUMNS, REQUIRED, default_mapping
 from data.ingest.table import MAX_COLUMNS, TableError, read_table
-from data.jobs import job_status, start_job
+from data.storage.db import unit_of_work
+from data.storage.jobs import job_status, start_job
 
 MAX_IMPORT_BYTES: Final = 60 * 1024 * 1024
 """Largest file through the page (about a million rows); bigger files: the CLI."""

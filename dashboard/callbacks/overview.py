@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -32,27 +32,24 @@ from dashboard.periods import (
     window_value,
 )
 from dashboard.state import current_cube, db_session, event_rules
-from data.calendar import STOCKHOLM, EventWindow
-from data.cube import monday_of
-from data.disclosure import NOISE_BOUND, SECONDARY_MARKER, ProtectedCounts
-from data.events import kommun_windows, school_entries
-from data.queries import (
-    FREE_TEXT_ROLES,
+from dashboard.state import today as clock_today
+from data.access.scope import (
     AccessDenied,
     BadSelection,
     Selection,
     Viewer,
-    area_notes,
     available_levels,
-    layer_bounds,
-    layer_scope,
-    map_values,
     snap_to_grain,
-    unplaced_count,
-    weekly_trend,
 )
+from data.areas.browser import layer_bounds, layer_scope
+from data.calendar.municipal import kommun_windows, school_entries
+from data.calendar.windows import STOCKHOLM, EventWindow
+from data.counts.cube import monday_of
+from data.counts.notes import FREE_TEXT_ROLES, area_notes
+from data.counts.overview import map_values, unplaced_count, weekly_trend
+from data.counts.windows import read_slots, window_map, window_unplaced
+from data.privacy.disclosure import NOISE_BOUND, SECONDARY_MARKER, ProtectedCounts
 from data.vocabulary import AREA_LEVELS, label_of
-from data.windows import read_slots, window_map, window_unplaced
 
 VALUE_INPUTS = (
     Input(ids.PERIOD, "start_date"),
@@ -120,7 +117,7 @@ def _selection(
 ) -> Selection:
     if not kommun:
         kommun = viewer.kommun_code or ""
-    first, last = parse_period(start, end, date.today())
+    first, last = parse_period(start, end, clock_today())
     selection = Selection(
         kommun_code=_text(kommun, "kommun"),
         level=_text(level or "kommun", "area level"),
@@ -149,7 +146,7 @@ def _event_window(event: Any, kommun: str | None, viewer: Viewer) -> EventWindow
         year = datetime.fromisoformat(event.split("|", 1)[1]).year
     except ValueError:
         raise BadSelection("ogiltig händelse") from None
-    if not 2000 <= year <= date.today().year:
+    if not 2000 <= year <= clock_today().year:
         raise BadSelection("ogiltig händelse")
     windows = kommun_windows(db_session(), kommun, year, event_rules())
     window = next((w for w in windows if window_value(w) == event), None)
@@ -161,7 +158,7 @@ def _event_window(event: Any, kommun: str | None, viewer: Viewer) -> EventWindow
 def _period_is(window: EventWindow, start: Any, end: Any) -> bool:
     """True when the date range is exactly the whole weeks of ``window``."""
     first, last = window.days
-    return parse_period(start, end, date.today()) == (monday_of(first), monday_of(last))
+    return parse_period(start, end, clock_today()) == (monday_of(first), monday_of(last))
 
 
 def _grain(viewer: Viewer) -> str:
@@ -376,7 +373,7 @@ def register(app: Dash) -> None:
         code = _text(kommun or viewer.kommun_code or "", "kommun")
         if not viewer.may_see_kommun(code):
             raise AccessDenied(f"kommun {code} is outside your scope")
-        today = date.today()
+        today = clock_today()
         windows = [
             w
             for year in range(today.year - EVENT_YEARS + 1, today.year + 1)
@@ -432,7 +429,7 @@ def register(app: Dash) -> None:
             if choice == "term" and code and viewer.may_see_kommun(code)
             else []
         )
-        first, last = quick_period(choice, date.today(), school)
+        first, last = quick_period(choice, clock_today(), school)
         return first.isoformat(), last.isoformat(), None
 
     app.clientside_callback(
@@ -575,7 +572,7 @@ def register(app: Dash) -> None:
         figure = trend_figure(
             table,
             highlight=(selection.first_monday, selection.last_monday),
-            running_week=monday_of(date.today()),
+            running_week=monday_of(clock_today()),
         )
         if focus:
             name = cube.areas.names[cube.areas.position(focus)]

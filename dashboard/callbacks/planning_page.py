@@ -24,43 +24,37 @@ from dashboard.plan_exports import (
     schedule_ics,
     schedule_pdf,
 )
-from dashboard.state import app_state, current_cube, db_session, event_rules
+from dashboard.state import app_state, current_cube, db_session, event_rules, today
 from dashboard.uploads import report_items
-from data.db import unit_of_work
-from data.events import kommun_windows
-from data.forecast import forecast_nights
-from data.ingest.pii import find_pii, neutralise_formula, pii_message
-from data.planning import DEFAULT_MIN_GROUP, Walk
-from data.plans import (
+from data.access.scope import AccessDenied, BadSelection, Selection, Viewer, available_levels
+from data.calendar.municipal import kommun_windows
+from data.counts.options import category_options
+from data.planning.forecast import forecast_nights
+from data.planning.meetings import PLACES, add_meeting, meetings
+from data.planning.optimiser import DEFAULT_MIN_GROUP, Walk
+from data.planning.registry import (
     CLOCK,
-    PLACES,
     PlanError,
     add_association,
-    add_meeting,
     add_signup,
     associations,
-    compensation,
-    default_window,
     delete_signup,
-    meetings,
-    planned_vs_done,
-    propose,
-    save_schedule,
     set_severity,
     severity,
     signups,
+)
+from data.planning.schedule import (
+    compensation,
+    default_window,
+    planned_vs_done,
+    propose,
+    save_schedule,
     walk_nights,
     yearly_figures,
 )
-from data.queries import (
-    AccessDenied,
-    BadSelection,
-    Selection,
-    Viewer,
-    available_levels,
-    category_options,
-)
-from data.signals import concern_signals
+from data.planning.signals import concern_signals
+from data.privacy.pii import find_pii, neutralise_formula, pii_message
+from data.storage.db import unit_of_work
 
 CODE = re.compile(r"[0-9A-Za-z_-]{1,64}")
 TOP_AREAS: Final = 15
@@ -81,12 +75,12 @@ def _scope(kommun: Any, level: Any) -> tuple[Viewer, Selection]:
 
 def _period(first: Any, weeks: Any) -> tuple[date, date]:
     try:
-        start = date.fromisoformat(str(first)[:10]) if first else next_friday(date.today())
+        start = date.fromisoformat(str(first)[:10]) if first else next_friday(today())
     except ValueError:
         raise BadSelection("ogiltigt datum") from None
     if not isinstance(weeks, int) or isinstance(weeks, bool) or not 1 <= weeks <= 4:
         raise BadSelection("välj 1–4 veckor")
-    if abs((start - date.today()).days) > 366:
+    if abs((start - today()).days) > 366:
         raise BadSelection("välj en period inom ett år")
     return start, start + timedelta(days=7 * weeks - 1)
 
@@ -359,6 +353,7 @@ def register(app: Dash) -> None:
             selection,
             viewer,
             nights,
+            today=today(),
             severity=severity(session, selection.kommun_code),
             rules=event_rules(),
         )
@@ -515,6 +510,7 @@ def register(app: Dash) -> None:
                 last=last,
                 walkers=walkers,
                 rules=event_rules(),
+                today=today(),
             )
         except PlanError as error:
             return no_update, no_update, report_items(list(error.errors.values()), ok=False)
@@ -799,6 +795,7 @@ def register(app: Dash) -> None:
                     selection,
                     viewer,
                     nights,
+                    today=today(),
                     severity=severity(db_session(), code),
                     rules=event_rules(),
                 )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from dash import Dash, Input, Output, State, html
@@ -11,9 +10,9 @@ from dashboard import ids
 from dashboard.auth import require_role
 from dashboard.callbacks.inputs import as_text
 from dashboard.pages.report import ROLES
-from dashboard.state import app_state
-from data.db import unit_of_work
+from dashboard.state import app_state, today
 from data.ingest.observations import store_observation, validate_observation, vocabulary_lookup
+from data.storage.db import unit_of_work
 
 
 def register(app: Dash) -> None:
@@ -43,7 +42,7 @@ def register(app: Dash) -> None:
         with state.sessions() as session:
             categories, sources = vocabulary_lookup(session)
         row, problems = validate_observation(
-            text, categories=categories, sources=sources, today=date.today()
+            text, categories=categories, sources=sources, today=today()
         )
         if not text["antal"].strip():
             # In a file an empty count means 1; on the form it is a field the browser

@@ -11,11 +11,11 @@ from dashboard import ids
 from dashboard.auth import require_role
 from dashboard.callbacks.inputs import as_text, as_texts
 from dashboard.pages.walk import ROLES
-from dashboard.state import app_state
-from data.db import unit_of_work
+from dashboard.state import app_state, today
 from data.ingest.observations import vocabulary_lookup
 from data.ingest.walks import FIELDS, store_walk, validate_walk
-from data.plans import planned_walks_on
+from data.planning.schedule import planned_walks_on
+from data.storage.db import unit_of_work
 
 ROWS = range(1, ids.WALK_SEEN_ROWS + 1)
 ERROR_FIELDS = (*FIELDS, *(f"sett-{row}" for row in ROWS))
@@ -137,7 +137,7 @@ def register(app: Dash) -> None:
             seen=[cells[i : i + 3] for i in range(0, len(cells), 3)],
             note=as_text(note),
             categories=categories,
-            today=date.today(),
+            today=today(),
         )
         shown = dict.fromkeys(ERROR_FIELDS, "")
         if walk is None:

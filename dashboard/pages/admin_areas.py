@@ -10,8 +10,9 @@ from dashboard import ids
 from dashboard.auth import require_role
 from dashboard.pages.overview import denied
 from dashboard.state import db_session
-from data.areas import IMPORT_LEVELS, area_summary, kommun_options
-from data.queries import AccessDenied
+from data.access.scope import AccessDenied
+from data.areas.layers import IMPORT_LEVELS
+from data.areas.listing import area_summary, kommun_options
 from data.vocabulary import AREA_LEVELS, label_of
 
 PATH = "/admin/omraden"

@@ -10,9 +10,9 @@ from dashboard import ids
 from dashboard.auth import current_viewer, require_role
 from dashboard.pages.overview import denied
 from dashboard.state import current_cube
-from data.calendar import SCHOOL_KINDS
-from data.events import LOCAL_EVENT_KINDS
-from data.queries import AccessDenied, visible_kommuner
+from data.access.scope import AccessDenied, visible_kommuner
+from data.calendar.holidays import SCHOOL_KINDS
+from data.calendar.municipal import LOCAL_EVENT_KINDS
 
 PATH = "/kalender"
 NAME = "Kalender"

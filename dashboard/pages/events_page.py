@@ -10,7 +10,8 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.pages.overview import page_scope, scope_filters, section_card
 from dashboard.state import db_session
-from data.queries import category_options
+from dashboard.state import today as clock_today
+from data.counts.options import category_options
 
 PATH = "/tid"
 NAME = "Tid & händelser"
@@ -31,7 +32,7 @@ def layout(**_query: Any) -> html.Div:
     scope = page_scope()
     if isinstance(scope, html.Div):
         return scope
-    today = date.today()
+    today = clock_today()
     filters = html.Div(
         [
             html.H2("Händelse"),

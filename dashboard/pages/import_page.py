@@ -10,8 +10,9 @@ from dashboard import ids
 from dashboard.auth import require_role
 from dashboard.pages.overview import denied
 from dashboard.state import db_session
+from data.access.scope import AccessDenied
+from data.counts.options import category_options, source_options
 from data.ingest.observations import COLUMNS, REQUIRED
-from data.queries import AccessDenied, category_options, source_options
 from data.vocabulary import AGE_BANDS, GROUP_SIZE_BANDS
 
 PATH = "/importera"

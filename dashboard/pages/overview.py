@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from dash import dcc, html
@@ -11,18 +10,12 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.auth import current_viewer
 from dashboard.periods import DEFAULT_QUICK, QUICK_PERIODS, quick_period
-from dashboard.state import areas_version, current_cube, db_session
-from data.cube import CountCube, history_start
-from data.plans import reminders
-from data.queries import (
-    FREE_TEXT_ROLES,
-    AccessDenied,
-    Viewer,
-    available_levels,
-    category_options,
-    source_options,
-    visible_kommuner,
-)
+from dashboard.state import areas_version, current_cube, db_session, today
+from data.access.scope import AccessDenied, Viewer, available_levels, visible_kommuner
+from data.counts.cube import CountCube, history_start
+from data.counts.notes import FREE_TEXT_ROLES
+from data.counts.options import category_options, source_options
+from data.planning.schedule import reminders
 from data.vocabulary import AREA_LEVELS, label_of
 
 PATH = "/"
@@ -127,7 +120,7 @@ def reminder_card(role: str, kommun: str) -> list[html.Div]:
     """Follow-ups due and walks without a report, for the SSP coordinators."""
     if role != "coordinator":
         return []
-    due = reminders(db_session(), kommun, date.today())
+    due = reminders(db_session(), kommun, today())
     if not due:
         return []
     return [
@@ -149,7 +142,7 @@ def layout(**_query: Any) -> html.Div:
     if isinstance(scope, html.Div):
         return scope
     viewer = scope.viewer
-    first, last = quick_period(DEFAULT_QUICK, date.today())
+    first, last = quick_period(DEFAULT_QUICK, today())
     session = db_session()
     filters = html.Div(
         [
@@ -178,8 +171,8 @@ def layout(**_query: Any) -> html.Div:
                 end_date=last.isoformat(),
                 display_format="YYYY-MM-DD",
                 first_day_of_week=1,
-                min_date_allowed=history_start(date.today()).isoformat(),
-                max_date_allowed=date.today().isoformat(),
+                min_date_allowed=history_start(today()).isoformat(),
+                max_date_allowed=today().isoformat(),
                 start_date_placeholder_text="Från",
                 end_date_placeholder_text="Till",
             ),

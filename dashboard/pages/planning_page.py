@@ -11,9 +11,11 @@ from dashboard import ids
 from dashboard.auth import require_role
 from dashboard.pages.overview import denied, page_scope, scope_filters, section_card
 from dashboard.state import db_session
-from data.plans import PLACES
-from data.queries import AccessDenied, category_options
-from data.signals import CONCERNS
+from dashboard.state import today as clock_today
+from data.access.scope import AccessDenied
+from data.counts.options import category_options
+from data.planning.meetings import PLACES
+from data.planning.signals import CONCERNS
 
 PATH = "/planering"
 NAME = "Planering"
@@ -36,7 +38,7 @@ def layout(**_query: Any) -> html.Div:
     scope = page_scope()
     if isinstance(scope, html.Div):
         return scope
-    today = date.today()
+    today = clock_today()
     filters = html.Div(
         [
             html.H2("Period"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from dash import dcc, html
@@ -11,9 +10,10 @@ from sqlalchemy import select
 from dashboard import ids
 from dashboard.auth import SessionUser, require_role
 from dashboard.pages.overview import denied
-from dashboard.state import db_session
-from data.models import Area
-from data.queries import AccessDenied, category_options, source_options
+from dashboard.state import db_session, today
+from data.access.scope import AccessDenied
+from data.counts.options import category_options, source_options
+from data.storage.models import Area
 from data.vocabulary import AGE_BANDS, GROUP_SIZE_BANDS
 
 PATH = "/rapportera"
@@ -66,8 +66,8 @@ def layout(**_query: Any) -> html.Div:
                 "datum",
                 dcc.DatePickerSingle(
                     id=ids.REPORT_DATE,
-                    date=date.today().isoformat(),
-                    max_date_allowed=date.today().isoformat(),
+                    date=today().isoformat(),
+                    max_date_allowed=today().isoformat(),
                     display_format="YYYY-MM-DD",
                     first_day_of_week=1,
                 ),

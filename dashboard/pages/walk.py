@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from dash import dcc, html
@@ -12,7 +11,9 @@ from dashboard.auth import require_role
 from dashboard.pages.overview import denied
 from dashboard.pages.report import area_options
 from dashboard.state import db_session
-from data.queries import AccessDenied, category_options
+from dashboard.state import today as clock_today
+from data.access.scope import AccessDenied
+from data.counts.options import category_options
 
 PATH = "/nattvandring"
 NAME = "Nattvandring"
@@ -64,7 +65,7 @@ def layout(**_query: Any) -> html.Div:
     except AccessDenied:
         return denied("Din roll kan inte rapportera nattvandringar.")
     categories = [{"label": label, "value": code} for code, label in category_options(db_session())]
-    today = date.today().isoformat()
+    today = clock_today().isoformat()
     form = html.Div(
         [
             html.H2("Rapportera en nattvandring"),

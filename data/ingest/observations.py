@@ -20,11 +20,11 @@ from typing import Final
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from data.db import bump_version
-from data.ingest.pii import find_pii, pii_message
 from data.ingest.store import ImportSummary
 from data.ingest.table import Table
-from data.models import Area, Category, Observation, Source
+from data.privacy.pii import find_pii, pii_message
+from data.storage.db import bump_version
+from data.storage.models import Area, Category, Observation, Source
 from data.vocabulary import AGE_BANDS, GROUP_SIZE_BANDS
 
 COLUMNS: Final = (

@@ -23,7 +23,8 @@ from typing import Final
 
 from icalendar import Calendar
 
-from data.calendar import SCHOOL_KINDS, STOCKHOLM, CalendarEntry
+from data.calendar.holidays import SCHOOL_KINDS, CalendarEntry
+from data.calendar.windows import STOCKHOLM
 from data.ingest.observations import DATE_FORMAT_HELP, date_parts
 from data.ingest.table import TableError, read_table
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from data.areas import ensure_kommuner
-from data.db import bump_version
+from data.areas.layers import ensure_kommuner
 from data.ingest.polisen import PoliceParse
-from data.models import Area, Observation
+from data.storage.db import bump_version
+from data.storage.models import Area, Observation
 from geo.layers import municipality_outlines
 
 POLICE_SOURCE = "polisen_se"

@@ -18,10 +18,10 @@ from typing import Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.db import bump_version
 from data.ingest.observations import MAX_NOTE, checked_day, within_assigned
-from data.ingest.pii import find_pii, pii_message
-from data.models import Area, Observation, PlannedWalk, WalkReport
+from data.privacy.pii import find_pii, pii_message
+from data.storage.db import bump_version
+from data.storage.models import Area, Observation, PlannedWalk, WalkReport
 
 WALK_SOURCE: Final = "nattvandring"
 RATINGS: Final = {"calm": "calm", "lugnt": "calm", "uneasy": "uneasy", "oroligt": "uneasy"}

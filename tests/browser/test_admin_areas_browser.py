@@ -16,10 +16,10 @@ from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import insert, select
 
 from dashboard.state import app_state
-from data.db import bump_version, unit_of_work
-from data.demo import observation_rows
-from data.models import Area, Observation
-from data.synthetic import SyntheticArea, synthetic_observations
+from data.demo.build import observation_rows
+from data.demo.synthetic import SyntheticArea, synthetic_observations
+from data.storage.db import bump_version, unit_of_work
+from data.storage.models import Area, Observation
 from tests.browser.test_overview_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.shared_data]

@@ -13,7 +13,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.pages.events_page import default_year
 from dashboard.periods import window_value
-from data.calendar import event_windows
+from data.calendar.windows import event_windows
 from tests.browser.test_admin_areas_browser import choose
 from tests.browser.test_overview_browser import log_in, wait_for_map
 

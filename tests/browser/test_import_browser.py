@@ -16,8 +16,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import delete, func, select
 
 from dashboard.state import app_state
-from data.db import bump_version, unit_of_work
-from data.models import Observation
+from data.storage.db import bump_version, unit_of_work
+from data.storage.models import Observation
 from tests.browser.test_admin_areas_browser import choose
 from tests.browser.test_overview_browser import log_in, wait_for_map
 

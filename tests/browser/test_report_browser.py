@@ -9,7 +9,7 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from data.disclosure import NOISE_BOUND
+from data.privacy.disclosure import NOISE_BOUND
 from tests.browser.test_admin_areas_browser import choose
 from tests.browser.test_overview_browser import log_in, wait_for_map
 

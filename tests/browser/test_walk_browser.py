@@ -13,7 +13,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
 from dashboard.state import app_state
-from data.models import Observation, WalkReport
+from data.storage.models import Observation, WalkReport
 from tests.browser.test_admin_areas_browser import choose, click_radio
 from tests.browser.test_overview_browser import log_in, wait_for_map
 

@@ -153,9 +153,9 @@ def test_a_job_whose_worker_died_is_reported_failed(app: Flask) -> None:
     from datetime import timedelta
 
     from dashboard.state import app_state
-    from data.db import unit_of_work
-    from data.jobs import job_status, start_job
-    from data.models import ImportJob, User, utcnow
+    from data.storage.db import unit_of_work
+    from data.storage.jobs import job_status, start_job
+    from data.storage.models import ImportJob, User, utcnow
 
     state = app_state(app)
     with unit_of_work(state.sessions) as session:

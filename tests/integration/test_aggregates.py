@@ -1,4 +1,4 @@
-"""data.aggregates: grouping, scope and area rules of the aggregate API's counts.
+"""data.counts.aggregates: grouping, scope and area rules of the aggregate API's counts.
 
 Raw sums are compared with a brute force over the written records and a table of
 where each record must count, written by hand (:mod:`tests.hierarchy_data`); the
@@ -19,8 +19,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import Engine
 
-from dashboard.state import app_state
-from data.aggregates import (
+from dashboard.state import app_state, today
+from data.access.scope import Selection, Viewer
+from data.counts.aggregates import (
     GROUP_FIELDS,
     AggregateDenied,
     AggregateRefused,
@@ -30,11 +31,11 @@ from data.aggregates import (
     month_of_week,
     plan_aggregate,
 )
-from data.cube import CountCube, build_cube, iso_week_label, monday_of
-from data.db import make_engine, make_session_factory, unit_of_work
-from data.disclosure import AudienceLevel
-from data.queries import Selection, Viewer, map_values, weekly_trend
-from data.setup import initialise_database
+from data.counts.cube import CountCube, build_cube, iso_week_label, monday_of
+from data.counts.overview import map_values, weekly_trend
+from data.privacy.disclosure import AudienceLevel
+from data.storage.db import make_engine, make_session_factory, unit_of_work
+from data.storage.setup import initialise_database
 from tests.hierarchy_data import (
     D1,
     D2,
@@ -252,7 +253,7 @@ def test_the_cell_limit_counts_every_combination(small: tuple[CountCube, list[Re
 
 def demo_cube(app: Flask) -> CountCube:
     with app_state(app).sessions() as session:
-        return app_state(app).cubes.get(session)
+        return app_state(app).cubes.get(session, today=today(app))
 
 
 DEMO_VIEWERS = [
@@ -291,9 +292,9 @@ def test_week_cells_at_kommun_level_are_the_trends_numbers(app: Flask) -> None:
 
 
 def test_no_file_outside_data_calls_protect_for_the_api() -> None:
-    """The API's counts come from data.aggregates, whose one protect call is the choke point."""
+    """The API's counts come from data.counts.aggregates (its protect call is the choke point)."""
     root = Path(__file__).resolve().parents[2]
     api = (root / "dashboard" / "api.py").read_text(encoding="utf-8")
-    aggregates = (root / "data" / "aggregates.py").read_text(encoding="utf-8")
+    aggregates = (root / "data" / "counts" / "aggregates.py").read_text(encoding="utf-8")
     assert "protect(" not in api and "cube.counts" not in api
     assert aggregates.count("protect(") == 1

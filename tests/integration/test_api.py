@@ -18,10 +18,10 @@ from sqlalchemy import delete, select
 
 from dashboard import create_app
 from dashboard.state import app_state
-from data.aggregates import GROUP_FIELDS, MAX_CELLS
-from data.db import unit_of_work
-from data.models import ApiToken, User
-from data.tokens import create_token, hash_token, revoke_token
+from data.access.tokens import create_token, hash_token, revoke_token
+from data.counts.aggregates import GROUP_FIELDS, MAX_CELLS
+from data.storage.db import unit_of_work
+from data.storage.models import ApiToken, User
 from data.vocabulary import CATEGORIES, SOURCES, codes
 
 URL = "/api/v1/aggregates"
@@ -420,7 +420,7 @@ def test_an_event_window_is_a_period_of_the_api(
     app: Flask, client_as: Callable[[str], FlaskClient]
 ) -> None:
     from dashboard.pages.events_page import default_year
-    from data.calendar import event_windows
+    from data.calendar.windows import event_windows
 
     year = default_year(date.today())
     valborg = next(w for w in event_windows(year) if w.key == "valborg")

@@ -18,9 +18,9 @@ from flask.testing import FlaskClient
 
 from dashboard import create_app
 from dashboard.state import app_state
-from data.db import unit_of_work
-from data.setup import initialise_database
-from data.tokens import create_token
+from data.access.tokens import create_token
+from data.storage.db import unit_of_work
+from data.storage.setup import initialise_database
 from tests.conftest import postgres_schema
 from tests.hierarchy_data import D1, D2, D4, EGEN, OTHER_AREA, R1, R2, USERS, build_hierarchy
 

@@ -12,22 +12,29 @@ import shapely
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from data.areas import (
+from data.access.scope import AccessDenied, Selection, Viewer
+from data.areas.browser import layer_scope
+from data.areas.layers import (
     AreaImportError,
-    area_rows,
     compose_area,
     ensure_kommuner,
     import_areas,
-    import_population,
-    parse_population_csv,
-    place_points,
     read_area_layer,
 )
-from data.cube import build_cube, monday_of
-from data.db import AREAS_VERSION, bump_version, make_session_factory, read_version, unit_of_work
-from data.disclosure import NOISE_BOUND, AudienceLevel
-from data.models import Area, Observation
-from data.queries import AccessDenied, Selection, Viewer, layer_scope, map_values, weekly_trend
+from data.areas.listing import area_rows
+from data.areas.placement import place_points
+from data.areas.population import import_population, parse_population_csv
+from data.counts.cube import build_cube, monday_of
+from data.counts.overview import map_values, weekly_trend
+from data.privacy.disclosure import NOISE_BOUND, AudienceLevel
+from data.storage.db import (
+    AREAS_VERSION,
+    bump_version,
+    make_session_factory,
+    read_version,
+    unit_of_work,
+)
+from data.storage.models import Area, Observation
 from geo.importing import LoadedLayer
 
 pytestmark = pytest.mark.shared_data

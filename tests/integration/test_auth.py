@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from dashboard import ids
-from data.disclosure import SECONDARY_MARKER
+from data.privacy.disclosure import SECONDARY_MARKER
 from tests.conftest import DEMO_PASSWORD
 from tests.helpers import call_callback, csrf_from, dash_payload, login, map_traces, weeks_ago
 from tests.helpers import overview_values as map_values_for
@@ -54,7 +54,7 @@ def test_session_of_a_deactivated_user_stops_working(
     app: Flask, client_as: Callable[[str], FlaskClient]
 ) -> None:
     from dashboard.state import app_state
-    from data.models import User
+    from data.storage.models import User
 
     client = client_as("rapportor")
     state = app_state(app)
@@ -192,8 +192,8 @@ def test_session_cookie_expires_after_a_working_day(client: FlaskClient) -> None
 
 def test_repeated_failures_block_the_username_for_a_while(app: Flask) -> None:
     from dashboard.state import app_state
-    from data.db import unit_of_work
-    from data.users import create_user
+    from data.access.users import create_user
+    from data.storage.db import unit_of_work
 
     with unit_of_work(app_state(app).sessions) as session:
         create_user(session, "gissad", DEMO_PASSWORD, role="reporter", kommun_code="0380")

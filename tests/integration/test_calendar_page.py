@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from dashboard import ids
 from dashboard.state import app_state
-from data.events import local_events, school_entries
+from data.calendar.municipal import local_events, school_entries
 from tests.helpers import call_by_input, call_callback
 
 ICS = (

@@ -13,9 +13,8 @@ from sqlalchemy import select
 
 from dashboard import create_app
 from dashboard.state import app_state
-from data.calendar import STOCKHOLM, CalendarEntry
-from data.db import unit_of_work
-from data.events import (
+from data.calendar.holidays import CalendarEntry
+from data.calendar.municipal import (
     EventRejected,
     add_local_event,
     delete_local_event,
@@ -26,8 +25,10 @@ from data.events import (
     save_school_entries,
     school_entries,
 )
+from data.calendar.windows import STOCKHOLM
 from data.ingest.school_calendar import CalendarRejected, read_school_calendar
-from data.models import Area
+from data.storage.db import unit_of_work
+from data.storage.models import Area
 
 CSV_2027 = (
     "typ;första dag;sista dag\n"

@@ -10,7 +10,7 @@ from flask import Flask
 
 from dashboard import create_app
 from dashboard.state import app_state
-from data.users import authenticate
+from data.access.users import authenticate
 
 
 @pytest.fixture

@@ -21,11 +21,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from dashboard.state import app_state
-from data.aggregates import aggregate, grouped_sums, plan_aggregate
-from data.cube import CountCube
-from data.disclosure import NOISE_BOUND, SECONDARY_MARKER, AudienceLevel
-from data.queries import Selection, Viewer, map_values, snap_to_grain, weekly_trend
+from dashboard.state import app_state, today
+from data.access.scope import Selection, Viewer, snap_to_grain
+from data.counts.aggregates import aggregate, grouped_sums, plan_aggregate
+from data.counts.cube import CountCube
+from data.counts.overview import map_values, weekly_trend
+from data.privacy.disclosure import NOISE_BOUND, SECONDARY_MARKER, AudienceLevel
 from tests.lp import exact_model_interval_nd, some_hypercube_moves
 
 AUDIENCES = [
@@ -36,7 +37,7 @@ AUDIENCES = [
 
 def demo_cube(app: Flask) -> CountCube:
     with app_state(app).sessions() as session:
-        return app_state(app).cubes.get(session)
+        return app_state(app).cubes.get(session, today=today(app))
 
 
 UNBOUNDED = 10**9
@@ -304,9 +305,11 @@ def test_event_windows_against_their_weeks_and_each_other_reveal_nothing(
     years (holidays, payday weekends, school calendar, the festival) × category
     filters (all, each, all but each), compared with the whole weeks around it
     (the window's records are a subset) and with itself under fewer categories."""
-    from data import windows as window_queries
-    from data.events import kommun_windows
-    from data.queries import _in_scope, display_units, unit_frame
+    from data.access.scope import areas_in_scope
+    from data.calendar.municipal import kommun_windows
+    from data.counts import windows as window_queries
+    from data.counts.overview import unit_frame
+    from data.privacy.small_areas import display_units
 
     cube = demo_cube(app)
     k = viewer.level.k
@@ -337,7 +340,7 @@ def test_event_windows_against_their_weeks_and_each_other_reveal_nothing(
     weeks_truth: dict[tuple[int, tuple[str, ...]], dict[str, int]] = {}
     for n, window in enumerate(windows):
         around = window_queries.window_selection(base, window)
-        scope = _in_scope(cube, around, viewer)
+        scope = areas_in_scope(cube, around, viewer)
         target = cube.areas.ancestor_at("custom")
         units = display_units(cube, around, viewer)
         for cats in category_sets:

@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 from dashboard import ids
 from dashboard.pages.events_page import default_year
 from dashboard.periods import window_value
-from data.calendar import event_windows
-from data.disclosure import SECONDARY_MARKER
+from data.calendar.windows import event_windows
+from data.privacy.disclosure import SECONDARY_MARKER
 from tests.helpers import call_callback
 
 YEAR = default_year(date.today())

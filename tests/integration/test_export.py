@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from dashboard import ids
 from dashboard.exports import map_table_csv
-from data.disclosure import AudienceLevel, protect
+from data.privacy.disclosure import AudienceLevel, protect
 from tests.helpers import call_callback, overview_values, quiet_keys, weeks_ago
 
 

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 import pytest
 from flask import Flask
 
-from dashboard.state import app_state
-from data.calendar import DEFAULT_WINDOW_RULES
-from data.disclosure import AudienceLevel
-from data.forecast import event_factor, forecast_nights, level, overlap_share
-from data.queries import Selection, Viewer
+from dashboard.state import app_state, today
+from data.access.scope import Selection, Viewer
+from data.calendar.windows import DEFAULT_WINDOW_RULES
+from data.planning.forecast import event_factor, forecast_nights, level, overlap_share
+from data.privacy.disclosure import AudienceLevel
 
 COORDINATOR = Viewer("coordinator", "0380", AudienceLevel(5, noise_key=b"t"))
 
@@ -32,12 +32,12 @@ def test_level_and_event_factor() -> None:
 
 
 def test_valborg_night_is_forecast_higher_with_its_reason(app: Flask) -> None:
-    today = date.today()
-    year = today.year + (1 if (today.month, today.day) > (4, 30) else 0)
+    day = today(app)
+    year = day.year + (1 if (day.month, day.day) > (4, 30) else 0)
     valborg = date(year, 4, 30)
     ordinary = valborg - timedelta(days=7)
     with app_state(app).sessions() as session:
-        cube = app_state(app).cubes.get(session)
+        cube = app_state(app).cubes.get(session, today=today(app))
         selection = Selection("0380", "custom", cube.last_monday, cube.last_monday)
         rows = forecast_nights(
             session,
@@ -47,7 +47,7 @@ def test_valborg_night_is_forecast_higher_with_its_reason(app: Flask) -> None:
             [ordinary, valborg],
             severity={},
             rules=DEFAULT_WINDOW_RULES,
-            today=today,
+            today=day,
         )
     by_night = {n: [r for r in rows if r.night == n] for n in (ordinary, valborg)}
     assert len(by_night[valborg]) == 24
@@ -59,10 +59,10 @@ def test_valborg_night_is_forecast_higher_with_its_reason(app: Flask) -> None:
 
 
 def test_concern_signals_watch_every_unit_on_published_counts(app: Flask) -> None:
-    from data.signals import concern_signals
+    from data.planning.signals import concern_signals
 
     with app_state(app).sessions() as session:
-        cube = app_state(app).cubes.get(session)
+        cube = app_state(app).cubes.get(session, today=today(app))
     selection = Selection("0380", "custom", cube.last_monday, cube.last_monday)
     signals = concern_signals(cube, selection, COORDINATOR, last_monday=cube.last_monday)
     assert len(signals) == 24

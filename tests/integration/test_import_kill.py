@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from data.db import make_engine, make_session_factory, unit_of_work
-from data.demo import build_demo
-from data.models import Observation
-from data.setup import initialise_database
+from data.demo.build import build_demo
+from data.storage.db import make_engine, make_session_factory, unit_of_work
+from data.storage.models import Observation
+from data.storage.setup import initialise_database
 from tests.conftest import require
 
 ROOT = Path(__file__).resolve().parents[2]

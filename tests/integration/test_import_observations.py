@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from dashboard import create_app
 from dashboard.state import app_state
-from data.db import unit_of_work
-from data.demo import build_demo
-from data.models import Observation
+from data.demo.build import build_demo
+from data.storage.db import unit_of_work
+from data.storage.models import Observation
 from tests.corpus import pii_corpus
 
 YESTERDAY = (date.today() - timedelta(days=1)).isoformat()

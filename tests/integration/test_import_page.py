@@ -20,11 +20,11 @@ from sqlalchemy import func, select
 
 from dashboard import create_app, ids
 from dashboard.state import app_state
-from data.db import unit_of_work
-from data.demo import build_demo
+from data.demo.build import build_demo
 from data.ingest.observations import COLUMNS
-from data.models import Observation
-from data.setup import initialise_database
+from data.storage.db import unit_of_work
+from data.storage.models import Observation
+from data.storage.setup import initialise_database
 from tests.helpers import call_callback, login
 
 PASSWORD = "import-page-test-1"

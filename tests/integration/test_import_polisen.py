@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from data.db import make_session_factory, unit_of_work
 from data.ingest.polisen import parse_police_events
 from data.ingest.store import import_police_events
-from data.models import Area, Observation
+from data.storage.db import make_session_factory, unit_of_work
+from data.storage.models import Area, Observation
 
 pytestmark = pytest.mark.shared_data
 

@@ -13,12 +13,13 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from data.cube import CountCube, build_cube, monday_of
-from data.db import AREAS_VERSION, bump_version, make_session_factory, unit_of_work
-from data.disclosure import AudienceLevel
-from data.ingest.pii import find_pii
-from data.models import Area, Observation
-from data.queries import AccessDenied, Selection, Viewer, area_notes
+from data.access.scope import AccessDenied, Selection, Viewer
+from data.counts.cube import CountCube, build_cube, monday_of
+from data.counts.notes import area_notes
+from data.privacy.disclosure import AudienceLevel
+from data.privacy.pii import find_pii
+from data.storage.db import AREAS_VERSION, bump_version, make_session_factory, unit_of_work
+from data.storage.models import Area, Observation
 
 END = date(2026, 5, 31)
 WEEK = monday_of(END) - timedelta(weeks=1)

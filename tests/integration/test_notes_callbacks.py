@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 
 from dashboard import ids
 from dashboard.state import app_state
-from data.models import Area, Observation
+from data.storage.models import Area, Observation
 from tests.helpers import call_callback, dash_payload, overview_values, weeks_ago
 
 MARKER = "ANTECKNING-XYZ-123"

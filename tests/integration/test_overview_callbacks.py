@@ -11,9 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from dashboard import ids
-from dashboard.state import app_state
-from data.cube import monday_of
-from data.disclosure import SECONDARY_MARKER
+from dashboard.state import app_state, today
+from data.counts.cube import monday_of
+from data.privacy.disclosure import SECONDARY_MARKER
 from tests.helpers import call_callback, map_traces, overview_values, weeks_ago
 
 MAX_FILTER_RESPONSE_BYTES = 50 * 1024
@@ -134,7 +134,7 @@ def test_every_count_sent_to_the_browser_is_zero_at_least_five_or_marked(
     """Sweep all demo areas of both kommuner over every single week of the demo."""
     client = client_as("admin")
     with app_state(app).sessions() as session:
-        cube = app_state(app).cubes.get(session)
+        cube = app_state(app).cubes.get(session, today=today(app))
     checked = 0
     for kommun in ("0380", "0191"):
         for level in ("custom", "kommun"):
@@ -165,7 +165,7 @@ def test_every_trend_value_is_zero_at_least_five_or_a_gap(
     """Every week of the whole demo, for the kommun and for each of its areas."""
     client = client_as("samordnare")
     with app_state(app).sessions() as session:
-        cube = app_state(app).cubes.get(session)
+        cube = app_state(app).cubes.get(session, today=today(app))
     period = (cube.first_monday.isoformat(), date.today().isoformat())
     response = call_callback(
         client, app, "ov-trend.figure", overview_values("0380", "custom", period, focus=focus)
@@ -254,7 +254,7 @@ def test_level_options_follow_the_kommun(
 
 def _valborg() -> Any:
     from dashboard.pages.events_page import default_year
-    from data.calendar import event_windows
+    from data.calendar.windows import event_windows
 
     year = default_year(date.today())
     return next(w for w in event_windows(year) if w.key == "valborg")

@@ -9,8 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from dashboard.state import app_state
-from data.db import unit_of_work
-from data.users import create_user
+from data.access.users import create_user
+from data.storage.db import unit_of_work
 from tests.conftest import DEMO_PASSWORD
 from tests.helpers import call_callback, login
 

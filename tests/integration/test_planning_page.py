@@ -16,7 +16,7 @@ from icalendar import Calendar
 
 from dashboard import ids
 from dashboard.state import app_state
-from data.plans import planned_vs_done
+from data.planning.schedule import planned_vs_done
 from tests.helpers import call_by_input, call_callback
 
 FRIDAY = date.today() - timedelta(days=(date.today().weekday() - 4) % 7 + 7)  # last week's

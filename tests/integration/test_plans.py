@@ -9,33 +9,29 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from data.calendar import DEFAULT_WINDOW_RULES
-from data.cube import build_cube
-from data.db import make_engine, make_session_factory, unit_of_work
-from data.demo import build_demo
-from data.disclosure import AudienceLevel
+from data.access.scope import Selection, Viewer
+from data.access.users import create_user
+from data.calendar.windows import DEFAULT_WINDOW_RULES
+from data.counts.cube import build_cube
+from data.demo.build import build_demo
 from data.ingest.walks import Seen, Walk, store_walk
-from data.plans import (
+from data.planning.meetings import add_meeting
+from data.planning.registry import PlanError, add_association, add_signup, set_severity, severity
+from data.planning.schedule import (
     NORMAL_WINDOW,
     SPECIAL_WINDOW,
-    PlanError,
-    add_association,
-    add_meeting,
-    add_signup,
     compensation,
     planned_vs_done,
     planned_walks_on,
     propose,
     reminders,
     save_schedule,
-    set_severity,
-    severity,
     walk_nights,
     yearly_figures,
 )
-from data.queries import Selection, Viewer
-from data.setup import initialise_database
-from data.users import create_user
+from data.privacy.disclosure import AudienceLevel
+from data.storage.db import make_engine, make_session_factory, unit_of_work
+from data.storage.setup import initialise_database
 
 TODAY = date(2026, 4, 20)  # a Monday before valborg
 VIEWER = Viewer("coordinator", "0380", AudienceLevel(5, noise_key=b"t"))
@@ -53,7 +49,7 @@ def sessions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sessionmaker[
 
 
 def test_walk_nights_are_fridays_saturdays_and_special_nights() -> None:
-    from data.calendar import event_windows
+    from data.calendar.windows import event_windows
 
     nights = walk_nights(date(2026, 4, 24), date(2026, 5, 3), event_windows(2026))
     assert date(2026, 4, 30) in nights  # valborg, a Thursday

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from dashboard import ids
 from dashboard.state import app_state
-from data.models import Observation
+from data.storage.models import Observation
 from tests.helpers import call_callback
 
 OUTPUT = "rp-result.children"

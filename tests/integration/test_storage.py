@@ -12,14 +12,21 @@ from sqlalchemy import Engine, func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from data.cube import CubeCache, build_cube, monday_of
-from data.db import AREAS_VERSION, bump_version, make_session_factory, read_version, unit_of_work
-from data.demo import DemoError, build_demo, is_demo_database
-from data.disclosure import NOISE_BOUND, AudienceLevel
-from data.models import Area, Base, Category, Observation, Source, User
-from data.queries import AccessDenied, Selection, Viewer, map_values, unplaced_count, weekly_trend
-from data.setup import initialise_database
-from data.users import UserError, authenticate, create_user
+from data.access.scope import AccessDenied, Selection, Viewer
+from data.access.users import UserError, authenticate, create_user
+from data.counts.cube import CubeCache, build_cube, monday_of
+from data.counts.overview import map_values, unplaced_count, weekly_trend
+from data.demo.build import DemoError, build_demo, is_demo_database
+from data.privacy.disclosure import NOISE_BOUND, AudienceLevel
+from data.storage.db import (
+    AREAS_VERSION,
+    bump_version,
+    make_session_factory,
+    read_version,
+    unit_of_work,
+)
+from data.storage.models import Area, Base, Category, Observation, Source, User
+from data.storage.setup import initialise_database
 from data.vocabulary import CATEGORIES, SOURCES
 
 PASSWORD = "ett-långt-lösenord"
@@ -242,12 +249,12 @@ def test_kommun_level_records_are_never_spread_onto_areas(
 def test_cube_cache_rebuilds_after_a_write(demo_sessions: sessionmaker[Session]) -> None:
     cache = CubeCache()
     with demo_sessions() as session:
-        first = cache.get(session)
-        assert cache.get(session) is first
+        first = cache.get(session, today=END)
+        assert cache.get(session, today=END) is first
     with unit_of_work(demo_sessions) as session:
         bump_version(session)
     with demo_sessions() as session:
-        assert cache.get(session).version == first.version + 1
+        assert cache.get(session, today=END).version == first.version + 1
 
 
 def test_trend_has_one_row_per_week_including_empty_ones(
@@ -341,7 +348,7 @@ def test_cube_ignores_dates_outside_the_history_window(
 def test_upgrade_from_0001_gives_existing_users_a_session_token(raw_engine: Engine) -> None:
     from alembic import command
 
-    from data.db import alembic_config
+    from data.storage.db import alembic_config
 
     cfg = alembic_config()
     with raw_engine.begin() as connection:

@@ -13,10 +13,7 @@ from sqlalchemy import Engine, delete, func, select
 
 from dashboard import create_app
 from dashboard.state import app_state
-from data.db import make_session_factory, unit_of_work
-from data.models import ApiToken, User
-from data.setup import initialise_database
-from data.tokens import (
+from data.access.tokens import (
     TOUCH_INTERVAL,
     TokenError,
     create_token,
@@ -25,7 +22,10 @@ from data.tokens import (
     revoke_token,
     verify_token,
 )
-from data.users import create_user
+from data.access.users import create_user
+from data.storage.db import make_session_factory, unit_of_work
+from data.storage.models import ApiToken, User
+from data.storage.setup import initialise_database
 
 PASSWORD = "ett-långt-lösenord"
 

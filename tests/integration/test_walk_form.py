@@ -21,14 +21,15 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
 from dashboard import create_app, ids
-from dashboard.state import app_state
-from data.cube import monday_of
-from data.db import unit_of_work
-from data.demo import build_demo
-from data.disclosure import NOISE_BOUND, AudienceLevel
-from data.models import Observation, WalkReport
-from data.queries import Selection, Viewer, map_values
-from data.setup import initialise_database
+from dashboard.state import app_state, today
+from data.access.scope import Selection, Viewer
+from data.counts.cube import monday_of
+from data.counts.overview import map_values
+from data.demo.build import build_demo
+from data.privacy.disclosure import NOISE_BOUND, AudienceLevel
+from data.storage.db import unit_of_work
+from data.storage.models import Observation, WalkReport
+from data.storage.setup import initialise_database
 from tests.conftest import DEMO_PASSWORD, _postgres_engine
 from tests.helpers import call_callback, login
 
@@ -120,7 +121,7 @@ def nattvandring_this_week(flask_app: Flask) -> tuple[dict[str, int], int | None
     monday = monday_of(date.today())
     state = app_state(flask_app)
     with state.sessions() as session:
-        cube = state.cubes.get(session)
+        cube = state.cubes.get(session, today=today(flask_app))
     per_area = cube.per_area(first_monday=monday, last_monday=monday, sources=("nattvandring",))
     raw = {code: int(n) for code, n in zip(cube.areas.codes, per_area, strict=True)}
     selection = Selection("0380", "kommun", monday, monday, sources=("nattvandring",))

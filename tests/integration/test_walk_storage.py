@@ -9,11 +9,11 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from data.db import make_session_factory, read_version, unit_of_work
-from data.demo import build_demo
+from data.access.users import create_user
+from data.demo.build import build_demo
 from data.ingest.walks import Seen, Walk, store_walk
-from data.models import Area, Observation, User, WalkReport, WalkReportArea
-from data.users import create_user
+from data.storage.db import make_session_factory, read_version, unit_of_work
+from data.storage.models import Area, Observation, User, WalkReport, WalkReportArea
 
 PASSWORD = "ett-långt-lösenord"
 DAY = date(2026, 5, 1)
@@ -203,7 +203,7 @@ def test_demo_force_replaces_a_database_holding_walks(engine: Engine) -> None:
 def test_upgrade_to_walk_reports_keeps_existing_observations(raw_engine: Engine) -> None:
     from alembic import command
 
-    from data.db import alembic_config
+    from data.storage.db import alembic_config
 
     cfg = alembic_config()
     with raw_engine.begin() as connection:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import holidays
 import pytest
 
-from data.calendar import (
+from data.calendar.holidays import (
     DEMO_SPORTLOV_WEEK,
     demo_skolavslutning,
     demo_sportlov,

@@ -8,13 +8,12 @@ from datetime import date, datetime, timedelta
 import holidays
 import pytest
 
-from data.calendar import (
+from data.calendar.holidays import CalendarEntry, holiday_entries
+from data.calendar.windows import (
     STOCKHOLM,
-    CalendarEntry,
     EventWindow,
     calendar_entries,
     event_windows,
-    holiday_entries,
     local,
     payday_weekend,
     slot,

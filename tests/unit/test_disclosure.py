@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from data.disclosure import (
+from data.privacy.disclosure import (
     NOISE_BOUND,
     SECONDARY_MARKER,
     AudienceLevel,

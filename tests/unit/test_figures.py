@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from dashboard.figures import OFFLINE_MAP_STYLE, map_figure, map_traces_data, map_view, trend_figure
-from data.disclosure import AudienceLevel, protect
+from data.privacy.disclosure import AudienceLevel, protect
 from tests.helpers import quiet_keys
 
 LEVEL = AudienceLevel(5)

@@ -40,7 +40,7 @@ def test_callbacks_never_touch_sql_or_models() -> None:
     for path in (ROOT / "dashboard" / "callbacks").rglob("*.py"):
         roots = imported_roots(path)
         text = path.read_text(encoding="utf-8")
-        if "sqlalchemy" in roots or "data.models" in text:
+        if "sqlalchemy" in roots or "data.storage.models" in text:
             offenders.append(path.name)
     assert offenders == []
 
@@ -76,7 +76,7 @@ def _attribute_uses(path: Path, names: set[str]) -> list[str]:
 
 def test_no_route_or_callback_reads_raw_counts() -> None:
     """The choke point, by import and use: nothing under dashboard/ touches the cube's
-    raw arrays or aggregations, and nothing outside data/disclosure.py builds a
+    raw arrays or aggregations, and nothing outside data/privacy/disclosure.py builds a
     ProtectedCounts — every number that leaves the server went through protect()."""
     raw = {"counts", "per_area", "per_week"}
     offenders = [
@@ -113,8 +113,8 @@ def test_only_the_query_modules_call_protect() -> None:
         )
     )
     assert callers == [
-        "data/aggregates.py",
-        "data/forecast.py",
-        "data/queries.py",
-        "data/windows.py",
+        "data/counts/aggregates.py",
+        "data/counts/overview.py",
+        "data/counts/windows.py",
+        "data/planning/forecast.py",
     ]

@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from dashboard.periods import describe_period, parse_period, quick_period
-from data.calendar import CalendarEntry, school_term, school_terms, tertial
-from data.queries import BadSelection, Selection, whole_weeks
+from data.access.scope import BadSelection, Selection, whole_weeks
+from data.calendar.holidays import CalendarEntry
+from data.calendar.periods import school_term, school_terms, tertial
 
 TODAY = date(2026, 11, 23)  # a Monday
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from data.ingest.pii import (
+from data.privacy.pii import (
     PiiFinding,
     check_text_fields,
     find_pii,

@@ -17,7 +17,7 @@ from dashboard.plan_exports import (
     schedule_pdf,
     walk_times,
 )
-from data.calendar import STOCKHOLM
+from data.calendar.windows import STOCKHOLM
 
 SPRING = date(2026, 3, 28)
 WALKS = [

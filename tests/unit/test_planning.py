@@ -10,7 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from data.planning import Offer, ScheduleError, optimise, reserves, split_walkers, total_value
+from data.planning.optimiser import (
+    Offer,
+    ScheduleError,
+    optimise,
+    reserves,
+    split_walkers,
+    total_value,
+)
 
 NIGHTS = (date(2026, 5, 1), date(2026, 5, 2))
 

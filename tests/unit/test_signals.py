@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from data.signals import BASELINE_WEEKS, WATCH_WEEKS, cusum, threshold, watch
+from data.planning.signals import BASELINE_WEEKS, WATCH_WEEKS, cusum, threshold, watch
 
 SEEDS = 400
 RISE_START = 10

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 import shapely
 
-from data.queries import LAYER_TOLERANCE_M
+from data.areas.browser import LAYER_TOLERANCE_M
 from geo.layers import SWEREF99TM, WGS84
 from geo.simplify import clean_coverage, dumps_compact, feature_collection, simplify_coverage
 

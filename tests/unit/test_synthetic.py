@@ -12,14 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from data.calendar import (
+from data.calendar.holidays import (
     demo_skolavslutning,
     demo_sportlov,
     payday,
     swedish_holidays,
     valborgsmassoafton,
 )
-from data.synthetic import (
+from data.demo.synthetic import (
     COLUMNS,
     RISING_CATEGORIES,
     RISING_MIN_POPULATION,

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from data.disclosure import AudienceLevel, audience_level
-from data.queries import Selection, month_of, snap_to_grain
+from data.access.scope import Selection, month_of, snap_to_grain
+from data.privacy.disclosure import AudienceLevel, audience_level
 
 MONTHS = AudienceLevel(10, time_grain="month")
 WEEKS = AudienceLevel(5)

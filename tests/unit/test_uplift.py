@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data.calendar import EventWindow, event_windows, holiday_entries, local
-from data.uplift import comparison_shifts, dispersion, shifted, uplift, window_counts
+from data.calendar.holidays import holiday_entries
+from data.calendar.windows import EventWindow, event_windows, local
+from data.counts.uplift import comparison_shifts, dispersion, shifted, uplift, window_counts
 
 SEEDS = 300
 AREAS = ("A", "B", "C", "D", "E", "F")

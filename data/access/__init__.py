@@ -1,0 +1,1 @@
+"""Who may ask what: viewers, selections, scope errors, user accounts and API tokens."""

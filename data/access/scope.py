@@ -1,0 +1,183 @@
+"""Who asks and what they may see: viewers, selections, the one scope check, scope errors, time
+grain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+import numpy as np
+
+from data.counts.cube import NO_AREA, CountCube, monday_of
+from data.privacy.disclosure import AudienceLevel
+from data.vocabulary import AREA_LEVELS, codes, label_of
+
+GROUP_LEVEL_ROLES = frozenset({"admin", "coordinator", "reporter", "police_area", "leadership"})
+
+
+LEADERSHIP_LEVELS = ("kommun", "regso", "custom")
+"""Leadership never sees the finest layer (DeSO); see DOMAIN.md audience levels."""
+
+
+class AccessDenied(PermissionError):
+    """The viewer may not see what was asked for."""
+
+
+class BadSelection(ValueError):
+    """A filter choice that cannot be answered (unknown level, category, malformed input)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who is asking, with the scope their role grants."""
+
+    role: str
+    kommun_code: str | None
+    """None means every kommun (system administrators only)."""
+    level: AudienceLevel
+    area_codes: frozenset[str] = field(default_factory=frozenset)
+    """For police area coordinators: the only areas they see."""
+
+    def __post_init__(self) -> None:
+        if self.role not in GROUP_LEVEL_ROLES:
+            msg = f"role {self.role!r} has no access to group-level aggregates"
+            raise AccessDenied(msg)
+        if self.kommun_code is None and self.role != "admin":
+            msg = "only administrators may see every kommun"
+            raise AccessDenied(msg)
+
+    def may_see_kommun(self, kommun_code: str) -> bool:
+        """True when the viewer's scope includes ``kommun_code``."""
+        return self.kommun_code is None or self.kommun_code == kommun_code
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """A filter choice: kommun, area level, whole ISO weeks, categories and sources."""
+
+    kommun_code: str
+    level: str
+    first_monday: date
+    last_monday: date
+    categories: tuple[str, ...] = ()
+    """Empty means every category."""
+    sources: tuple[str, ...] = ()
+    """Empty means every source."""
+    focus_area: str | None = None
+    """An area clicked on the map: the trend shows only it."""
+
+    def __post_init__(self) -> None:
+        if self.level not in codes(AREA_LEVELS):
+            msg = f"unknown area level {self.level!r}"
+            raise BadSelection(msg)
+        if self.first_monday.weekday() or self.last_monday.weekday():
+            msg = "periods are whole ISO weeks: first_monday and last_monday must be Mondays"
+            raise BadSelection(msg)
+        if self.last_monday < self.first_monday:
+            msg = "the period ends before it starts"
+            raise BadSelection(msg)
+
+    @property
+    def n_weeks(self) -> int:
+        """Number of whole weeks in the period."""
+        return (self.last_monday - self.first_monday).days // 7 + 1
+
+
+def month_of(monday: date) -> date:
+    """The month an ISO week belongs to: that of its Thursday (as ISO years do)."""
+    thursday = monday + timedelta(days=3)
+    return date(thursday.year, thursday.month, 1)
+
+
+def _first_monday_of(month: date) -> date:
+    monday = month - timedelta(days=month.weekday())
+    return monday if month_of(monday) == month else monday + timedelta(weeks=1)
+
+
+def snap_to_grain(selection: Selection, level: AudienceLevel) -> Selection:
+    """The selection widened to the audience's time grain: whole months for "month"
+    (the weeks whose Thursday falls in the first to the last month touched)."""
+    if level.time_grain == "week":
+        return selection
+    first = _first_monday_of(month_of(selection.first_monday))
+    last_month = month_of(selection.last_monday)
+    following = date(last_month.year + last_month.month // 12, last_month.month % 12 + 1, 1)
+    last = _first_monday_of(following) - timedelta(weeks=1)
+    return replace(selection, first_monday=first, last_monday=last)
+
+
+def whole_weeks(start: date, end: date) -> tuple[date, date]:
+    """Widen a date range to whole ISO weeks: (Monday of start, Monday of end's week)."""
+    if end < start:
+        start, end = end, start
+    return monday_of(start), monday_of(end)
+
+
+def last_weeks(today: date, n: int) -> tuple[date, date]:
+    """The ``n`` weeks ending with the current (possibly still running) week, as Mondays."""
+    this_monday = monday_of(today)
+    return this_monday - timedelta(weeks=n - 1), this_monday
+
+
+def areas_in_scope(cube: CountCube, selection: Selection, viewer: Viewer) -> np.ndarray:
+    """Boolean mask over the cube's areas that the viewer may see for ``selection``."""
+    if not viewer.may_see_kommun(selection.kommun_code):
+        msg = f"kommun {selection.kommun_code} is outside your scope"
+        raise AccessDenied(msg)
+    areas = cube.areas
+    in_kommun = np.array([k == selection.kommun_code for k in areas.kommun_codes])
+    if viewer.role != "police_area":
+        return in_kommun
+    # A police area coordinator sees the assigned areas and everything inside them,
+    # including the members of an assigned own area.
+    assigned = np.array([c in viewer.area_codes for c in areas.codes])
+    mask = assigned.copy()
+    for i in range(len(areas.codes)):
+        j = i
+        for _ in range(8):
+            if j == NO_AREA or mask[i]:
+                break
+            owner = int(areas.own_area[j])
+            mask[i] = bool(assigned[j]) or (owner != NO_AREA and bool(assigned[owner]))
+            j = int(areas.parent[j])
+    return in_kommun & mask
+
+
+def available_levels(cube: CountCube, kommun_code: str, viewer: Viewer) -> list[str]:
+    """Area levels that exist in ``kommun_code`` and the viewer may choose, coarse first."""
+    if not viewer.may_see_kommun(kommun_code):
+        return []
+    selection_levels = {
+        level
+        for level, k in zip(cube.areas.levels, cube.areas.kommun_codes, strict=True)
+        if k == kommun_code
+    }
+    if viewer.role == "police_area":
+        selection_levels = {
+            lvl
+            for code, lvl in zip(cube.areas.codes, cube.areas.levels, strict=True)
+            if code in viewer.area_codes
+        }
+    if viewer.role == "leadership":
+        selection_levels &= set(LEADERSHIP_LEVELS)
+    return [lvl for lvl in codes(AREA_LEVELS) if lvl in selection_levels]
+
+
+def visible_kommuner(cube: CountCube, viewer: Viewer) -> list[tuple[str, str]]:
+    """(code, name) of the kommuner the viewer may choose, in name order."""
+    pairs = {
+        (code, name)
+        for code, name, level in zip(
+            cube.areas.codes, cube.areas.names, cube.areas.levels, strict=True
+        )
+        if level == "kommun" and viewer.may_see_kommun(code)
+    }
+    return sorted(pairs, key=lambda p: p[1])
+
+
+def check_level(cube: CountCube, selection: Selection, viewer: Viewer) -> None:
+    if selection.level not in available_levels(cube, selection.kommun_code, viewer):
+        label = label_of(AREA_LEVELS, selection.level)
+        msg = f"area level {label} is not available to you in kommun {selection.kommun_code}"
+        raise AccessDenied(msg)

@@ -1,0 +1,3 @@
+"""Planning nattvandring and parent meetings: forecast, schedule optimiser, signals, sign-ups
+and saved schedules.
+"""

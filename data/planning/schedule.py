@@ -1,0 +1,357 @@
+"""The walk schedule in the database: nights and their windows, proposals, the saved schedule,
+planned vs done, compensation, yearly figures and reminders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Final
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from data.access.scope import Selection, Viewer
+from data.calendar.municipal import kommun_windows
+from data.calendar.windows import EventWindow, WindowRule
+from data.counts.cube import CountCube
+from data.planning.forecast import NightForecast, forecast_nights
+from data.planning.meetings import meetings
+from data.planning.optimiser import DEFAULT_MIN_GROUP, Offer, Walk, optimise
+from data.planning.registry import PlanError, associations, severity, signups
+from data.storage.models import (
+    Area,
+    PlannedWalk,
+    WalkReport,
+)
+
+NORMAL_WINDOW: Final = ("20:30", "01:30")
+
+
+SPECIAL_WINDOW: Final = ("22:30", "03:30")
+"""Payday weekends, skolavslutning and the big holiday events walk later."""
+
+
+SPECIAL_KEYS: Final = frozenset({"lonehelg", "skolavslutning", "valborg", "midsommar", "nyar"})
+
+
+WALK_WEEKDAYS: Final = (4, 5)
+"""Friday and Saturday nights, plus every special night."""
+
+
+MAX_NIGHTS: Final = 120
+
+
+def special_windows(windows: Iterable[EventWindow]) -> list[EventWindow]:
+    """The windows that move walks later (payday weekends, skolavslutning, big events,
+    local events)."""
+    return [w for w in windows if w.key in SPECIAL_KEYS or w.kind == "local"]
+
+
+def is_special(night: date, windows: Iterable[EventWindow]) -> bool:
+    """True when the night's evening or night lies in a special window."""
+    return any(
+        w.covers(night, "evening") or w.covers(night, "night") for w in special_windows(windows)
+    )
+
+
+def walk_nights(first: date, last: date, windows: Iterable[EventWindow]) -> list[date]:
+    """Fridays, Saturdays and special nights from ``first`` to ``last``."""
+    if last < first or (last - first).days + 1 > MAX_NIGHTS:
+        raise PlanError({"period": f"Välj en period på högst {MAX_NIGHTS} nätter."})
+    windows = list(windows)
+    nights = []
+    night = first
+    while night <= last:
+        if night.weekday() in WALK_WEEKDAYS or is_special(night, windows):
+            nights.append(night)
+        night += timedelta(days=1)
+    return nights
+
+
+def default_window(night: date, windows: Iterable[EventWindow]) -> tuple[str, str]:
+    """The usual walk window of a night (later on special nights)."""
+    return SPECIAL_WINDOW if is_special(night, windows) else NORMAL_WINDOW
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A proposed schedule with what it was made from."""
+
+    walks: tuple[Walk, ...]
+    offers: tuple[Offer, ...]
+    forecasts: tuple[NightForecast, ...]
+    nights: tuple[date, ...]
+
+
+def propose(
+    session: Session,
+    cube: CountCube,
+    selection: Selection,
+    viewer: Viewer,
+    *,
+    first: date,
+    last: date,
+    walkers: Mapping[date, int],
+    rules: Iterable[WindowRule],
+    min_group: int = DEFAULT_MIN_GROUP,
+    today: date,
+) -> Proposal:
+    """The optimised schedule for the walk nights from ``first`` to ``last``: the
+    stored sign-ups plus ``walkers`` the coordinator enters per night (in the
+    night's usual window), valued by the forecast."""
+    rules = tuple(rules)
+    kommun = selection.kommun_code
+    windows = [
+        w
+        for y in range(first.year, last.year + 1)
+        for w in kommun_windows(session, kommun, y, rules)
+    ]
+    nights = walk_nights(first, last, windows)
+    offers = [
+        Offer(f"s{s.id}", s.night, s.walkers, s.start_time, s.end_time, s.association.name)
+        for s in signups(session, kommun, first, last)
+        if s.night in nights
+    ]
+    for night, count in sorted(walkers.items()):
+        if count > 0 and night in nights:
+            start, end = default_window(night, windows)
+            offers.append(Offer(f"n{night.isoformat()}", night, count, start, end, ""))
+    forecasts = forecast_nights(
+        session,
+        cube,
+        selection,
+        viewer,
+        nights,
+        severity=severity(session, kommun),
+        rules=rules,
+        today=today,
+    )
+    by_night: dict[date, list[NightForecast]] = {}
+    for f in forecasts:
+        by_night.setdefault(f.night, []).append(f)
+    values = {
+        (o.key, f.code): f.covered(o.start, o.end)
+        for o in offers
+        for f in by_night.get(o.night, [])
+    }
+    walks = optimise(offers, values, min_group=min_group)
+    return Proposal(tuple(walks), tuple(offers), tuple(forecasts), tuple(nights))
+
+
+def save_schedule(
+    session: Session,
+    kommun: str,
+    first: date,
+    last: date,
+    walks: Sequence[Walk],
+    *,
+    meeting_points: Mapping[str, str] | None = None,
+) -> int:
+    """Replace the saved schedule of the nights ``first``..``last`` (walks already
+    reported on keep their report's link: those planned walks are kept)."""
+    reported = set(
+        session.scalars(
+            select(WalkReport.planned_walk_id).where(WalkReport.planned_walk_id.is_not(None))
+        )
+    )
+    session.execute(
+        delete(PlannedWalk).where(
+            PlannedWalk.kommun_code == kommun,
+            PlannedWalk.night.between(first, last),
+            PlannedWalk.id.not_in(reported) if reported else PlannedWalk.id.is_not(None),
+        )
+    )
+    codes = {w.area for w in walks}
+    areas = {
+        a.code: a
+        for a in session.scalars(
+            select(Area).where(Area.code.in_(codes), Area.kommun_code == kommun)
+        )
+    }
+    names = {n: i for i, n in associations(session, kommun)}
+    saved = 0
+    for walk in walks:
+        if walk.area not in areas or not (first <= walk.night <= last):
+            raise PlanError({"schema": "Ett pass ligger utanför kommunen eller perioden."})
+        point = (meeting_points or {}).get(walk.area, "")
+        session.add(
+            PlannedWalk(
+                kommun_code=kommun,
+                night=walk.night,
+                area_id=areas[walk.area].id,
+                association_id=names.get(walk.association),
+                walkers=walk.walkers,
+                start_time=walk.start,
+                end_time=walk.end,
+                meeting_point=point[:120],
+                expected=round(walk.value, 3),
+            )
+        )
+        saved += 1
+    session.flush()
+    return saved
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedVsDone:
+    """A saved walk and, when a report was filed for it, what happened."""
+
+    walk_id: int
+    night: date
+    area_code: str
+    area_name: str
+    association: str
+    planned_walkers: int
+    start: str
+    end: str
+    meeting_point: str
+    expected: float
+    reported: bool
+    walkers: int | None
+    rating: str | None
+    seen: int
+
+
+def planned_vs_done(session: Session, kommun: str, first: date, last: date) -> list[PlannedVsDone]:
+    """Every saved walk of the period with its report (if filed): planned vs done."""
+    from data.storage.models import Observation
+
+    walks = list(
+        session.scalars(
+            select(PlannedWalk)
+            .where(PlannedWalk.kommun_code == kommun, PlannedWalk.night.between(first, last))
+            .order_by(PlannedWalk.night, PlannedWalk.id)
+        )
+    )
+    ids = [w.id for w in walks]
+    reports: dict[int, WalkReport] = {}
+    for filed in session.scalars(
+        select(WalkReport).where(WalkReport.planned_walk_id.in_(ids)).order_by(WalkReport.id)
+    ):
+        reports.setdefault(int(filed.planned_walk_id or 0), filed)
+    seen = dict(
+        session.execute(
+            select(Observation.walk_id, func.sum(Observation.count))
+            .where(Observation.walk_id.in_([r.id for r in reports.values()]))
+            .group_by(Observation.walk_id)
+        ).all()
+    )
+    rows = []
+    for walk in walks:
+        report = reports.get(walk.id)
+        rows.append(
+            PlannedVsDone(
+                walk.id,
+                walk.night,
+                walk.area.code,
+                walk.area.name,
+                walk.association.name if walk.association else "",
+                walk.walkers,
+                walk.start_time,
+                walk.end_time,
+                walk.meeting_point,
+                walk.expected,
+                report is not None,
+                report.walkers if report else None,
+                report.rating if report else None,
+                int(seen.get(report.id) or 0) if report else 0,
+            )
+        )
+    return rows
+
+
+def planned_walks_on(session: Session, kommun: str, night: date) -> list[tuple[int, str]]:
+    """(id, label) of the saved walks of one night (for the walk report form)."""
+    return [
+        (
+            w.id,
+            f"{w.area.name} {w.start_time}–{w.end_time}"
+            + (f" ({w.association.name})" if w.association else ""),
+        )
+        for w in session.scalars(
+            select(PlannedWalk)
+            .where(PlannedWalk.kommun_code == kommun, PlannedWalk.night == night)
+            .order_by(PlannedWalk.id)
+        )
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Compensation:
+    """Per association and period: walks planned, walks that qualify for pay."""
+
+    association: str
+    planned: int
+    reported: int
+    qualifying: int
+    walker_nights: int
+    amount: float
+
+
+def compensation(
+    session: Session,
+    kommun: str,
+    first: date,
+    last: date,
+    *,
+    min_walkers: int,
+    per_night: float,
+) -> list[Compensation]:
+    """Pay per night when at least ``min_walkers`` walked and the report is filed."""
+    out: dict[str, list[int]] = {}
+    for row in planned_vs_done(session, kommun, first, last):
+        name = row.association or "(utan förening)"
+        counts = out.setdefault(name, [0, 0, 0, 0])
+        counts[0] += 1
+        if row.reported:
+            counts[1] += 1
+            counts[3] += row.walkers or 0
+            if (row.walkers or 0) >= min_walkers:
+                counts[2] += 1
+    return [
+        Compensation(name, p, r, q, wn, q * per_night)
+        for name, (p, r, q, wn) in sorted(out.items())
+    ]
+
+
+def yearly_figures(session: Session, kommun: str) -> list[tuple[int, int, int]]:
+    """(year, walks reported, walker-nights) for the annual report."""
+    rows = session.execute(
+        select(WalkReport.walked_on, WalkReport.walkers).where(WalkReport.kommun_code == kommun)
+    )
+    years: dict[int, list[int]] = {}
+    for day, walkers in rows:
+        entry = years.setdefault(day.year, [0, 0])
+        entry[0] += 1
+        entry[1] += int(walkers)
+    return [(y, w, n) for y, (w, n) in sorted(years.items())]
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """Something to follow up: a meeting's follow-up date, or a planned walk without
+    a report."""
+
+    day: date
+    text: str
+
+
+def reminders(session: Session, kommun: str, today: date, *, days: int = 14) -> list[Reminder]:
+    """Follow-ups due within ``days`` (or overdue) and past walks still unreported."""
+    out = [
+        Reminder(
+            m.follow_up_on,
+            f"Följ upp föräldramötet i {m.area.name} ({m.theme})",
+        )
+        for m in meetings(session, kommun)
+        if m.follow_up_on is not None and m.follow_up_on <= today + timedelta(days=days)
+    ]
+    out += [
+        Reminder(row.night, f"Rapport saknas: nattvandring {row.area_name} {row.night.isoformat()}")
+        for row in planned_vs_done(
+            session, kommun, today - timedelta(days=days), today - timedelta(days=1)
+        )
+        if not row.reported
+    ]
+    return sorted(out, key=lambda r: r.day)

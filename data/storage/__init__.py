@@ -1,0 +1,1 @@
+"""Storage: typed models, engine and sessions, migrations, set-up and import jobs."""
