@@ -15,7 +15,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from dashboard import ids
 from dashboard.auth import require_role
-from dashboard.callbacks.widgets import bump, delete_button, simple_table
+from dashboard.components import bump, delete_button, simple_table
 from dashboard.pages.calendar_page import ROLES
 from dashboard.periods import window_label
 from dashboard.state import app_state, current_cube

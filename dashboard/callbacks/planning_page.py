@@ -15,7 +15,7 @@ from flask import current_app
 from dashboard import ids
 from dashboard.auth import current_viewer, require_role
 from dashboard.callbacks.inputs import as_number
-from dashboard.callbacks.widgets import bump, delete_button, simple_table
+from dashboard.components import bump, delete_button, simple_table
 from dashboard.pages.planning_page import EDITABLE, ROLES, next_friday
 from dashboard.plan_exports import (
     WEEKDAYS,

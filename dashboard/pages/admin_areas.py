@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.auth import require_role
-from dashboard.pages.overview import denied
+from dashboard.components import denied
 from dashboard.state import db_session
 from data.access.scope import AccessDenied
 from data.areas.layers import IMPORT_LEVELS

@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.auth import current_viewer, require_role
-from dashboard.pages.overview import denied
+from dashboard.components import denied
 from dashboard.state import current_cube
 from data.access.scope import AccessDenied, visible_kommuner
 from data.calendar.holidays import SCHOOL_KINDS

@@ -8,7 +8,8 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.pages.overview import page_scope, scope_filters, section_card
+from dashboard.components import section_card
+from dashboard.pages.overview import page_scope, scope_filters
 from dashboard.state import db_session
 from dashboard.state import today as clock_today
 from data.counts.options import category_options

@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.auth import current_viewer
+from dashboard.components import denied
 from dashboard.periods import DEFAULT_QUICK, QUICK_PERIODS, quick_period
 from dashboard.state import areas_version, current_cube, db_session, today
 from data.access.scope import AccessDenied, Viewer, available_levels, visible_kommuner
@@ -20,21 +21,6 @@ from data.vocabulary import AREA_LEVELS, label_of
 
 PATH = "/"
 NAME = "Översikt"
-
-
-def denied(message: str) -> html.Div:
-    """What a page shows a user without access (the data never left the server)."""
-    return html.Div(
-        [html.H2("Ingen behörighet"), html.P(message)], className="page card", role="alert"
-    )
-
-
-def section_card(title: str, *children: Any, hint: str = "") -> html.Section:
-    """A titled card of a page, with an optional hint under the title."""
-    parts: list[Any] = [html.H3(title)]
-    if hint:
-        parts.append(html.P(hint, className="hint"))
-    return html.Section([*parts, *children], className="card")
 
 
 def default_level(levels: list[str]) -> str:

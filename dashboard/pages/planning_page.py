@@ -9,7 +9,8 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.auth import require_role
-from dashboard.pages.overview import denied, page_scope, scope_filters, section_card
+from dashboard.components import denied, section_card
+from dashboard.pages.overview import page_scope, scope_filters
 from dashboard.state import db_session
 from dashboard.state import today as clock_today
 from data.access.scope import AccessDenied

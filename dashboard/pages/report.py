@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from dashboard import ids
 from dashboard.auth import SessionUser, require_role
-from dashboard.pages.overview import denied
+from dashboard.components import denied
 from dashboard.state import db_session, today
 from data.access.scope import AccessDenied
 from data.counts.options import category_options, source_options

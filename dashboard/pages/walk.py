@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.auth import require_role
-from dashboard.pages.overview import denied
+from dashboard.components import denied
 from dashboard.pages.report import area_options
 from dashboard.state import db_session
 from dashboard.state import today as clock_today

@@ -1,4 +1,4 @@
-"""Small building blocks the list-and-form pages share (Kalender, Planering)."""
+"""Shared UI pieces of the pages: cards, the no-access message, list tables and buttons."""
 
 from __future__ import annotations
 
@@ -35,3 +35,18 @@ def simple_table(
 def bump(refresh: Any) -> int:
     """The next value of a page's refresh counter (lists re-render when it changes)."""
     return (refresh if isinstance(refresh, int) else 0) + 1
+
+
+def denied(message: str) -> html.Div:
+    """What a page shows a user without access (the data never left the server)."""
+    return html.Div(
+        [html.H2("Ingen behörighet"), html.P(message)], className="page card", role="alert"
+    )
+
+
+def section_card(title: str, *children: Any, hint: str = "") -> html.Section:
+    """A titled card of a page, with an optional hint under the title."""
+    parts: list[Any] = [html.H3(title)]
+    if hint:
+        parts.append(html.P(hint, className="hint"))
+    return html.Section([*parts, *children], className="card")
