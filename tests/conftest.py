@@ -1,5 +1,12 @@
 """Shared fixtures: one demo app per test session, and engines on SQLite and PostgreSQL.
 
+Time: the whole session runs on a frozen clock (``tests/clock.py``: ``SSP_TEST_TODAY``,
+default 2026-12-02) and the demo ends that day, so no test depends on the real date.
+
+Isolation: the demo database is built once as a template; every test that uses the
+demo app gets a private copy of it (SQLite's backup API), so what one test writes no
+other test sees, and the suite passes in any order (``pytest-randomly``).
+
 PostgreSQL tests use ``TEST_DATABASE_URL`` (``make test`` sets it when the server
 answers). Each test database lives in its own schema, created and dropped here.
 Outside CI a missing server or a missing ``../shared`` skips with a reason; in CI
@@ -10,24 +17,29 @@ from __future__ import annotations
 
 import os
 import secrets
+import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, delete, text
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard import create_app
 from dashboard.state import app_state
+from dashboard.throttle import LoginThrottle
 from data.access.tokens import create_token
+from data.counts.cube import CountCube, CubeCache, build_cube
 from data.demo.build import build_demo
 from data.storage.db import make_engine, make_session_factory, unit_of_work
-from data.storage.models import ApiToken
 from data.storage.setup import initialise_database
+from tests.clock import TEST_NOW, TEST_TODAY
 from tests.helpers import login
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,6 +47,7 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 DEMO_PASSWORD = "testlösenord-" + "x" * 8
 DEMO_SEED = 2026
+TEMPLATE = "ssp-test-template"
 
 
 def require(condition: bool, reason: str) -> None:
@@ -105,10 +118,79 @@ def raw_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engin
     eng.dispose()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def frozen_clock() -> Iterator[date]:
+    """Freeze the system clock at noon of ``TEST_TODAY`` (Swedish time) for the session.
+
+    It ticks on from there, so durations and timeouts still work; the date is the
+    test date whatever day the suite runs."""
+    with time_machine.travel(TEST_NOW, tick=True):
+        yield TEST_TODAY
+
+
+@dataclass
+class DemoTemplate:
+    """The demo database built once, and the count cube of its version."""
+
+    path: Path
+    cube: CountCube
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """Copy a SQLite database consistently (the backup API also takes the WAL)."""
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+
+
+@contextmanager
+def private_database(flask_app: Flask, template: DemoTemplate, folder: Path) -> Iterator[None]:
+    """Run one test on a private copy of ``template``: its own engine, cube cache and
+    login throttle. The cached cube is reused (same data version), so reading tests do
+    not rebuild it; a test that writes bumps the version and rebuilds its own."""
+    state = app_state(flask_app)
+    saved = (state.engine, state.sessions, state.cubes, state.login_throttle)
+    copy = folder / "ssp.sqlite"
+    copy_sqlite(template.path, copy)
+    engine = make_engine(f"sqlite:///{copy}")
+    state.engine, state.sessions = engine, make_session_factory(engine)
+    state.cubes = CubeCache(_cube=template.cube)
+    state.login_throttle = LoginThrottle()
+    try:
+        yield
+    finally:
+        state.engine, state.sessions, state.cubes, state.login_throttle = saved
+        engine.dispose()
+
+
+def sqlite_template(flask_app: Flask, folder: Path) -> DemoTemplate:
+    """Turn ``flask_app``'s freshly built SQLite database into a template."""
+    state = app_state(flask_app)
+    with state.sessions() as session:
+        cube = build_cube(session, today=TEST_TODAY)
+    state.engine.dispose()
+    url = state.engine.url
+    assert url.database, "the template must be a SQLite file"
+    template = folder / "template.sqlite"
+    copy_sqlite(Path(url.database), template)
+    return DemoTemplate(template, cube)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_demo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[None]:
+    """Give every test that uses the demo ``app`` a private copy of its database."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    flask_app: Flask = request.getfixturevalue("app")
+    template: DemoTemplate = request.getfixturevalue("demo_template")
+    with private_database(flask_app, template, tmp_path):
+        yield
+
+
 @pytest.fixture(scope="session")
 def demo_end() -> date:
     """The demo ends today, like ``ssp demo`` does, so quick periods have data."""
-    return date.today()
+    return TEST_TODAY
 
 
 @pytest.fixture(scope="session")
@@ -128,7 +210,15 @@ def app(tmp_path_factory: pytest.TempPathFactory, demo_end: date) -> Flask:
     initialise_database(state.engine)
     with unit_of_work(state.sessions) as session:
         build_demo(session, end=demo_end, password=DEMO_PASSWORD, seed=DEMO_SEED)
+    flask_app.extensions[TEMPLATE] = sqlite_template(flask_app, instance)
     return flask_app
+
+
+@pytest.fixture(scope="session")
+def demo_template(app: Flask) -> DemoTemplate:
+    """The demo app's template database (each test runs on a copy of it)."""
+    template: DemoTemplate = app.extensions[TEMPLATE]
+    return template
 
 
 @pytest.fixture
@@ -150,16 +240,12 @@ def client_as(app: Flask) -> Callable[[str], FlaskClient]:
     return _login
 
 
-@pytest.fixture(scope="module")
-def coordinator_token(app: Flask) -> Iterator[str]:
-    """A bearer token of the demo coordinator for one test module, deleted afterwards."""
-    state = app_state(app)
-    with unit_of_work(state.sessions) as session:
-        token, secret = create_token(session, "samordnare", label="tests")
-        token_id = token.id
-    yield secret
-    with unit_of_work(state.sessions) as session:
-        session.execute(delete(ApiToken).where(ApiToken.id == token_id))
+@pytest.fixture
+def coordinator_token(app: Flask) -> str:
+    """A bearer token of the demo coordinator (in the test's private database)."""
+    with unit_of_work(app_state(app).sessions) as session:
+        _token, secret = create_token(session, "samordnare", label="tests")
+    return secret
 
 
 @pytest.fixture

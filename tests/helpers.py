@@ -9,6 +9,8 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.clock import TEST_TODAY
+
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -91,9 +93,9 @@ def call_callback(
 
 def weeks_ago(n: int, today: Any = None) -> tuple[str, str]:
     """ISO start/end dates of the last ``n`` weeks up to today."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
-    end = today or date.today()
+    end = today or TEST_TODAY
     return (end - timedelta(weeks=n) + timedelta(days=1)).isoformat(), end.isoformat()
 
 

@@ -69,6 +69,8 @@ _REPORTS_PER_YOUTH_DAY: Final = 6.5e-4
 _AREA_RISK_SIGMA: Final = 0.5
 _TREND_DAYS: Final = 84
 _TREND_PEAK: Final = 5.0
+_HOTSPOT_LEVEL: Final = 3.0
+_VALBORG_HOTSPOT: Final = 2.0
 # A rising rare category (e.g. rekrytering) must end at a visible level too.
 _TREND_FLOOR_REPORTS_PER_DAY: Final = 1.0
 _SUMMER_END_ISO_WEEK: Final = 33
@@ -420,6 +422,7 @@ def synthetic_observations(
     profiles = [_CATEGORY_PROFILES[code] for code in category_codes]
 
     rates = _report_rates(areas, kommun_of_area, profiles, calendar, rng_areas)
+    _apply_valborg_hotspots(rates, areas, profiles, calendar)
     rising = _choose_rising(areas, n_rising, rng_rising)
     for area_index, category in rising:
         _apply_rising_trend(rates[area_index, :, category_codes.index(category)])
@@ -555,6 +558,31 @@ def _report_rates(
     day_factor = np.stack([by_rhythm[profile.rhythm] for profile in profiles], axis=-1)
     area_rate = _REPORTS_PER_YOUTH_DAY * population * risk
     return area_rate[:, None, None] * weights[None, None, :] * day_factor[kommun_of_area]
+
+
+def _apply_valborg_hotspots(
+    rates: FloatArray,
+    areas: Sequence[SyntheticArea],
+    profiles: Sequence[_CategoryProfile],
+    calendar: _DayCalendar,
+) -> None:
+    """Make each kommun's most populous area its meeting place, in place.
+
+    Young people gather in a few places (the centre, a park), not evenly: in the
+    categories that rise at valborg, the most populous area of each kommun gets
+    ``_HOTSPOT_LEVEL`` times its rate on every day, and valborg is celebrated there
+    ``_VALBORG_HOTSPOT`` times more on top. Its normal weeks are then busy enough to
+    be published, so the demo's per-area valborg uplift is clear whatever day the
+    demo ends on (the pages and tests show it).
+    """
+    lifted = np.array([_RHYTHMS[p.rhythm].valborg > 1 for p in profiles])
+    for kommun in sorted({area.kommun_code for area in areas}):
+        members = [i for i, area in enumerate(areas) if area.kommun_code == kommun]
+        hot = max(members, key=lambda i: (areas[i].population_10_19, areas[i].code))
+        categories = np.nonzero(lifted)[0]
+        rates[np.ix_([hot], np.arange(rates.shape[1]), categories)] *= _HOTSPOT_LEVEL
+        days = np.nonzero(calendar.valborg)[0]
+        rates[np.ix_([hot], days, categories)] *= _VALBORG_HOTSPOT
 
 
 def _rhythm_factor(profile: _RhythmProfile, calendar: _DayCalendar) -> FloatArray:

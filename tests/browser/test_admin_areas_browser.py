@@ -3,7 +3,6 @@ browser, then the overview map shows the DeSO level with rates per 1,000 youths.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from data.demo.synthetic import SyntheticArea, synthetic_observations
 from data.storage.db import bump_version, unit_of_work
 from data.storage.models import Area, Observation
 from tests.browser.test_overview_browser import log_in
+from tests.clock import TEST_TODAY
 
 pytestmark = [pytest.mark.browser, pytest.mark.shared_data]
 
@@ -61,7 +61,7 @@ def add_synthetic_observations(app: Flask, codes: list[str]) -> None:
     with unit_of_work(state.sessions) as session:
         ids = dict(session.execute(select(Area.code, Area.id).where(Area.code.in_(codes))).all())
         areas = [SyntheticArea(code, "0191", 300) for code in codes]
-        data = synthetic_observations(areas, end=date.today(), days=120, seed=7, n_rising=0)
+        data = synthetic_observations(areas, end=TEST_TODAY, days=120, seed=7, n_rising=0)
         session.execute(insert(Observation), observation_rows(data.observations, ids))
         bump_version(session)
 

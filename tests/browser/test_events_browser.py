@@ -16,6 +16,7 @@ from dashboard.periods import window_value
 from data.calendar.windows import event_windows
 from tests.browser.test_admin_areas_browser import choose
 from tests.browser.test_overview_browser import log_in, wait_for_map
+from tests.clock import TEST_TODAY
 
 pytestmark = pytest.mark.browser
 
@@ -47,9 +48,8 @@ def state(browser: webdriver.Chrome, title: str) -> dict[str, Any]:
 def test_choosing_valborg_changes_the_map_and_the_year_over_year_chart(
     browser: webdriver.Chrome, live_server: str, tmp_path: Path
 ) -> None:
-    from datetime import date
 
-    year = default_year(date.today())
+    year = default_year(TEST_TODAY)
     windows = {w.key: w for w in event_windows(year)}
     log_in(browser, live_server, "samordnare")
     wait_for_map(browser)

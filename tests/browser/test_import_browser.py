@@ -4,7 +4,7 @@ maps the columns, checks the file (preview), imports, and watches the progress b
 from __future__ import annotations
 
 import os
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from data.storage.db import bump_version, unit_of_work
 from data.storage.models import Observation
 from tests.browser.test_admin_areas_browser import choose
 from tests.browser.test_overview_browser import log_in, wait_for_map
+from tests.clock import TEST_TODAY
 
 pytestmark = pytest.mark.browser
 NOTE = "Webbläsarimport: samling vid busstorget"
@@ -31,7 +32,7 @@ def workbook(path: Path) -> Path:
     sheet = book.active
     assert sheet is not None
     sheet.append(["Händelsedag", "Plats", "Typ", "Rapportör", "Antal", "Kommentar"])
-    day = date.today() - timedelta(days=2)
+    day = TEST_TODAY - timedelta(days=2)
     for i in range(ROWS):
         sheet.append([day, f"0380-D{1 + i % 4:02d}", "Samling/störande samling", "Fritid", 1, NOTE])
     book.save(path)

@@ -15,9 +15,10 @@ from selenium.webdriver.support.ui import WebDriverWait
 from tests.browser.test_admin_areas_browser import choose, click_radio
 from tests.browser.test_overview_browser import log_in, wait_for_map
 from tests.browser.test_walk_browser import type_into
+from tests.clock import TEST_TODAY
 
 pytestmark = pytest.mark.browser
-FRIDAY = date.today() - timedelta(days=(date.today().weekday() - 4) % 7 + 14)  # two weeks ago
+FRIDAY = TEST_TODAY - timedelta(days=(TEST_TODAY.weekday() - 4) % 7 + 14)  # two weeks ago
 
 
 def set_date(browser: webdriver.Chrome, element_id: str, day: date) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from math import prod
 from typing import Any
 
@@ -23,6 +23,7 @@ from data.counts.aggregates import GROUP_FIELDS, MAX_CELLS
 from data.storage.db import unit_of_work
 from data.storage.models import ApiToken, User
 from data.vocabulary import CATEGORIES, SOURCES, codes
+from tests.clock import TEST_TODAY
 
 URL = "/api/v1/aggregates"
 TokenFor = Callable[[str], str]
@@ -62,7 +63,7 @@ def ask(client: FlaskClient, token: str | None = None, **params: str) -> Any:
 
 
 def weeks_back(n: int) -> dict[str, str]:
-    today = date.today()
+    today = TEST_TODAY
     return {"from": (today - timedelta(weeks=n - 1)).isoformat(), "to": today.isoformat()}
 
 
@@ -422,7 +423,7 @@ def test_an_event_window_is_a_period_of_the_api(
     from dashboard.pages.events_page import default_year
     from data.calendar.windows import event_windows
 
-    year = default_year(date.today())
+    year = default_year(TEST_TODAY)
     valborg = next(w for w in event_windows(year) if w.key == "valborg")
     client = client_as("samordnare")
     response = client.get(
@@ -470,7 +471,7 @@ def test_an_event_window_is_a_period_of_the_api(
         ("event=lonehelg@2025", "event"),
         ("event=valborg@2025&from=2025-04-01", "event"),
         ("event=valborg@2025&group_by=week", "group_by"),
-        (f"event=valborg@{date.today().year + 1}", "event"),
+        (f"event=valborg@{TEST_TODAY.year + 1}", "event"),
     ],
 )
 def test_bad_event_periods_are_refused_naming_the_parameter(

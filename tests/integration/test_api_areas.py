@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from dashboard.state import app_state
 from data.access.tokens import create_token
 from data.storage.db import unit_of_work
 from data.storage.setup import initialise_database
+from tests.clock import TEST_TODAY
 from tests.conftest import postgres_schema
 from tests.hierarchy_data import D1, D2, D4, EGEN, OTHER_AREA, R1, R2, USERS, build_hierarchy
 
@@ -58,7 +58,7 @@ def area_app(
         initialise_database(state.engine)
         tokens = {}
         with unit_of_work(state.sessions) as session:
-            build_hierarchy(session, today=date.today())
+            build_hierarchy(session, today=TEST_TODAY)
             for username in USERS:
                 tokens[username] = create_token(session, username)[1]
         yield app, tokens

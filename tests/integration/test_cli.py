@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from flask import Flask
 from dashboard import create_app
 from dashboard.state import app_state
 from data.access.users import authenticate
+from tests.clock import TEST_TODAY
 
 
 @pytest.fixture
@@ -79,7 +79,7 @@ def test_demo_builds_once_prints_accounts_and_refuses_to_overwrite(
     fresh_app: Flask, tmp_path: Path
 ) -> None:
     runner = fresh_app.test_cli_runner()
-    end = date.today().isoformat()
+    end = TEST_TODAY.isoformat()
     result = runner.invoke(args=["ssp", "demo", "--days", "60", "--end-date", end])
     assert result.exit_code == 0, result.output
     assert "samordnare" in result.output and "Lösenord:" in result.output

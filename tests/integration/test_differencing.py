@@ -27,6 +27,7 @@ from data.counts.aggregates import aggregate, grouped_sums, plan_aggregate
 from data.counts.cube import CountCube
 from data.counts.overview import map_values, weekly_trend
 from data.privacy.disclosure import NOISE_BOUND, SECONDARY_MARKER, AudienceLevel
+from tests.clock import TEST_TODAY
 from tests.lp import exact_model_interval_nd, some_hypercube_moves
 
 AUDIENCES = [
@@ -313,7 +314,7 @@ def test_event_windows_against_their_weeks_and_each_other_reveal_nothing(
 
     cube = demo_cube(app)
     k = viewer.level.k
-    today = date.today()
+    today = TEST_TODAY
     with app_state(app).sessions() as session:
         windows = [
             w

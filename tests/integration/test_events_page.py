@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 import pytest
@@ -15,9 +14,10 @@ from dashboard.pages.events_page import default_year
 from dashboard.periods import window_value
 from data.calendar.windows import event_windows
 from data.privacy.disclosure import SECONDARY_MARKER
+from tests.clock import TEST_TODAY
 from tests.helpers import call_callback
 
-YEAR = default_year(date.today())
+YEAR = default_year(TEST_TODAY)
 VALBORG = next(w for w in event_windows(YEAR) if w.key == "valborg")
 
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,7 @@ from data.demo.build import build_demo
 from data.storage.db import make_engine, make_session_factory, unit_of_work
 from data.storage.models import Observation
 from data.storage.setup import initialise_database
+from tests.clock import TEST_TODAY
 from tests.conftest import require
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,7 +43,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     engine = make_engine(url)
     initialise_database(engine)
     with unit_of_work(make_session_factory(engine)) as session:
-        build_demo(session, end=date.today(), password="kill-test-123", days=30)
+        build_demo(session, end=TEST_TODAY, password="kill-test-123", days=30)
     engine.dispose()
     yield url
     if schema is not None:
@@ -52,7 +53,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 def big_csv(path: Path) -> Path:
-    day = (date.today() - timedelta(days=2)).isoformat()
+    day = (TEST_TODAY - timedelta(days=2)).isoformat()
     with path.open("w", encoding="utf-8") as handle:
         handle.write("datum;tid;omrade;kategori;kalla;antal\n")
         for i in range(ROWS):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,9 +15,10 @@ from dashboard.state import app_state
 from data.demo.build import build_demo
 from data.storage.db import unit_of_work
 from data.storage.models import Observation
+from tests.clock import TEST_TODAY
 from tests.corpus import pii_corpus
 
-YESTERDAY = (date.today() - timedelta(days=1)).isoformat()
+YESTERDAY = (TEST_TODAY - timedelta(days=1)).isoformat()
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +33,7 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     )
     assert app.test_cli_runner().invoke(args=["ssp", "init-db"]).exit_code == 0
     with unit_of_work(app_state(app).sessions) as session:
-        build_demo(session, end=date.today(), password="testlösenord-123", days=20)
+        build_demo(session, end=TEST_TODAY, password="testlösenord-123", days=20)
     return app
 
 
@@ -69,7 +70,7 @@ def test_encodings_separators_and_swedish_formats(
     rows = [
         ["datum", "tid", "område", "kategori", "källa", "antal"],
         [YESTERDAY, "natt", "0380-D02", "Våld/bråk", "Polis", "2,0"],
-        [date.today().strftime("%d/%m/%Y"), "Kväll", "0380-D03", "samling", "fält", "3"],
+        [TEST_TODAY.strftime("%d/%m/%Y"), "Kväll", "0380-D03", "samling", "fält", "3"],
     ]
     text = "\n".join(separator.join(f'"{c}"' if "," in c else c for c in r) for r in rows)
     path = tmp_path / f"fil-{encoding}-{ord(separator)}.csv"
@@ -89,7 +90,7 @@ def hostile_rows() -> list[list[str]]:
             rows.append([YESTERDAY, "kväll", "0380-D01", "samling", "fritid", "1", "", "", text])
             # Every imported cell is checked, not only the note.
             rows.append([YESTERDAY, "kväll", text, "samling", "fritid", "1", "", "", ""])
-    future = (date.today() + timedelta(days=3)).isoformat()
+    future = (TEST_TODAY + timedelta(days=3)).isoformat()
     rows.extend(
         [bad, "", "0380-D01", "samling", "fritid", "1", "", "", ""]
         for bad in (future, "1999-12-31", "2026-02-30", "igår", "31-12-2025")

@@ -25,10 +25,11 @@ from data.ingest.observations import COLUMNS
 from data.storage.db import unit_of_work
 from data.storage.models import Observation
 from data.storage.setup import initialise_database
+from tests.clock import TEST_TODAY
 from tests.helpers import call_callback, login
 
 PASSWORD = "import-page-test-1"
-DAY = (date.today() - timedelta(days=3)).isoformat()
+DAY = (TEST_TODAY - timedelta(days=3)).isoformat()
 UPLOAD_OUT = "im-upload-info.children"
 CHECK_OUT = "..im-job.data..."
 RUN_OUT = "im-job.data@"
@@ -50,7 +51,7 @@ def import_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     state = app_state(app)
     initialise_database(state.engine)
     with unit_of_work(state.sessions) as session:
-        build_demo(session, end=date.today(), password=PASSWORD, days=30)
+        build_demo(session, end=TEST_TODAY, password=PASSWORD, days=30)
     yield app
     state.engine.dispose()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import dash
@@ -20,6 +20,7 @@ from sqlalchemy import func, select, update
 from dashboard import ids
 from dashboard.state import app_state
 from data.storage.models import Area, Observation
+from tests.clock import TEST_TODAY
 from tests.helpers import call_callback, dash_payload, overview_values, weeks_ago
 
 MARKER = "ANTECKNING-XYZ-123"
@@ -30,7 +31,7 @@ WEEKS = 12
 @pytest.fixture
 def marked_notes(app: Flask) -> Iterator[str]:
     """Give the last weeks' observations of ``AREA`` the note ``MARKER`` (removed after)."""
-    since = date.today() - timedelta(weeks=WEEKS)
+    since = TEST_TODAY - timedelta(weeks=WEEKS)
     with app_state(app).sessions.begin() as session:
         area_id = session.scalar(select(Area.id).where(Area.code == AREA))
         session.execute(

@@ -14,6 +14,7 @@ from dashboard import ids
 from dashboard.state import app_state, today
 from data.counts.cube import monday_of
 from data.privacy.disclosure import SECONDARY_MARKER
+from tests.clock import TEST_TODAY
 from tests.helpers import call_callback, map_traces, overview_values, weeks_ago
 
 MAX_FILTER_RESPONSE_BYTES = 50 * 1024
@@ -166,7 +167,7 @@ def test_every_trend_value_is_zero_at_least_five_or_a_gap(
     client = client_as("samordnare")
     with app_state(app).sessions() as session:
         cube = app_state(app).cubes.get(session, today=today(app))
-    period = (cube.first_monday.isoformat(), date.today().isoformat())
+    period = (cube.first_monday.isoformat(), TEST_TODAY.isoformat())
     response = call_callback(
         client, app, "ov-trend.figure", overview_values("0380", "custom", period, focus=focus)
     )
@@ -219,7 +220,7 @@ def test_quick_period_sets_whole_weeks(app: Flask, client_as: Callable[[str], Fl
     start = date.fromisoformat(period["start_date"])
     end = date.fromisoformat(period["end_date"])
     assert start.weekday() == 0 and end.weekday() == 6
-    assert start == monday_of(date.today()) - timedelta(weeks=11)
+    assert start == monday_of(TEST_TODAY) - timedelta(weeks=11)
 
 
 def test_status_line_explains_period_and_suppression(
@@ -256,7 +257,7 @@ def _valborg() -> Any:
     from dashboard.pages.events_page import default_year
     from data.calendar.windows import event_windows
 
-    year = default_year(date.today())
+    year = default_year(TEST_TODAY)
     return next(w for w in event_windows(year) if w.key == "valborg")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -17,9 +17,10 @@ from icalendar import Calendar
 from dashboard import ids
 from dashboard.state import app_state
 from data.planning.schedule import planned_vs_done
+from tests.clock import TEST_TODAY
 from tests.helpers import call_by_input, call_callback
 
-FRIDAY = date.today() - timedelta(days=(date.today().weekday() - 4) % 7 + 7)  # last week's
+FRIDAY = TEST_TODAY - timedelta(days=(TEST_TODAY.weekday() - 4) % 7 + 7)  # last week's
 
 
 CELLS = '{"col":["ALL"],"row":["ALL"],"type":"pl-cell"}'

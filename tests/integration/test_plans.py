@@ -32,6 +32,7 @@ from data.planning.schedule import (
 from data.privacy.disclosure import AudienceLevel
 from data.storage.db import make_engine, make_session_factory, unit_of_work
 from data.storage.setup import initialise_database
+from tests.clock import TEST_TODAY
 
 TODAY = date(2026, 4, 20)  # a Monday before valborg
 VIEWER = Viewer("coordinator", "0380", AudienceLevel(5, noise_key=b"t"))
@@ -213,8 +214,8 @@ def test_plan_walks_prints_the_optimised_schedule_as_csv_and_ics(tmp_path: Path)
     state = app_state(app)
     initialise_database(state.engine)
     with unit_of_work(state.sessions) as session:
-        build_demo(session, end=date.today(), password="demo-lösenord-1", days=400)
-    first = date.today() + timedelta(days=(4 - date.today().weekday()) % 7 or 7)
+        build_demo(session, end=TEST_TODAY, password="demo-lösenord-1", days=400)
+    first = TEST_TODAY + timedelta(days=(4 - TEST_TODAY.weekday()) % 7 or 7)
     last = first + timedelta(days=8)
     runner = app.test_cli_runner()
     args = [

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 import pytest
@@ -15,6 +14,7 @@ from sqlalchemy import select
 from dashboard import ids
 from dashboard.state import app_state
 from data.storage.models import Observation
+from tests.clock import TEST_TODAY
 from tests.helpers import call_callback
 
 OUTPUT = "rp-result.children"
@@ -23,7 +23,7 @@ OUTPUT = "rp-result.children"
 def form(**changes: Any) -> dict[str, Any]:
     values = {
         f"{ids.REPORT_SUBMIT}.n_clicks": 1,
-        f"{ids.REPORT_DATE}.date": date.today().isoformat(),
+        f"{ids.REPORT_DATE}.date": TEST_TODAY.isoformat(),
         f"{ids.REPORT_BAND}.value": "kväll",
         f"{ids.REPORT_AREA}.value": "0380-D05",
         f"{ids.REPORT_CATEGORY}.value": "samling",

@@ -11,7 +11,7 @@ import json
 import os
 import secrets
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -30,6 +30,7 @@ from data.privacy.disclosure import NOISE_BOUND, AudienceLevel
 from data.storage.db import unit_of_work
 from data.storage.models import Observation, WalkReport
 from data.storage.setup import initialise_database
+from tests.clock import TEST_TODAY
 from tests.conftest import DEMO_PASSWORD, _postgres_engine
 from tests.helpers import call_callback, login
 
@@ -59,7 +60,7 @@ def postgres_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         try:
             initialise_database(state.engine)
             with unit_of_work(state.sessions) as session:
-                build_demo(session, end=date.today(), password=DEMO_PASSWORD, days=60)
+                build_demo(session, end=TEST_TODAY, password=DEMO_PASSWORD, days=60)
             yield pg_app
         finally:
             state.engine.dispose()  # before the schema is dropped
@@ -82,7 +83,7 @@ def client_for(flask_app: Flask, username: str) -> FlaskClient:
 def walk_form(**changes: Any) -> dict[str, Any]:
     values: dict[str, Any] = {
         f"{ids.WALK_SUBMIT}.n_clicks": 1,
-        f"{ids.WALK_DATE}.date": date.today().isoformat(),
+        f"{ids.WALK_DATE}.date": TEST_TODAY.isoformat(),
         f"{ids.WALK_AREAS}.value": ["0380-D05", "0380-D06"],
         f"{ids.WALK_START}.value": "20:00",
         f"{ids.WALK_END}.value": "00:30",
@@ -118,7 +119,7 @@ def stored(flask_app: Flask) -> tuple[int, int]:
 def nattvandring_this_week(flask_app: Flask) -> tuple[dict[str, int], int | None]:
     """Raw cube counts per area with source nattvandring this week, and the kommun's
     published (disclosure-controlled) number, as the overview computes them."""
-    monday = monday_of(date.today())
+    monday = monday_of(TEST_TODAY)
     state = app_state(flask_app)
     with state.sessions() as session:
         cube = state.cubes.get(session, today=today(flask_app))
@@ -198,7 +199,7 @@ def test_a_walk_with_nothing_seen_still_records_where_it_walked(walk_app: Flask)
         assert walk.rating == "calm" and walk.note is None
 
 
-TOMORROW = (date.today() + timedelta(days=1)).isoformat()
+TOMORROW = (TEST_TODAY + timedelta(days=1)).isoformat()
 BAD_INPUT = [
     ({f"{ids.WALK_NOTE}.value": "Ring 070-123 45 67"}, "anteckning", "telefonnummer"),
     ({f"{ids.WALK_NOTE}.value": "Pelle 811218-9876 var där"}, "anteckning", "personnummer"),

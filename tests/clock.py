@@ -1,0 +1,36 @@
+"""The tests' one clock: the frozen date every test runs on.
+
+``SSP_TEST_TODAY`` (an ISO date) chooses it; the default is a fixed day, never the
+real date, so the suite gives the same answer whatever day CI runs. ``conftest.py``
+freezes the system clock there with ``time-machine`` for the whole session (ticking
+from noon, Swedish time), and the demo database ends on it. ``make test`` runs the
+tests marked ``date_sensitive`` again at the other dates of ``TEST_DATES``.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, time
+from typing import Final
+
+from data.clock import SWEDISH_TIME
+
+DEFAULT_TODAY: Final = date(2026, 12, 2)
+TEST_DATES: Final = ("2026-12-02", "2027-02-28", "2027-03-28", "2027-12-31")
+"""Days the date-sensitive tests run on in CI: a winter day, the end of February, the
+Sunday the clocks go forward (spring DST) and the last day of a year."""
+
+
+def _configured_today() -> date:
+    raw = os.environ.get("SSP_TEST_TODAY", "").strip()
+    if not raw:
+        return DEFAULT_TODAY
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        msg = f"SSP_TEST_TODAY must be a date like 2027-03-28, not {raw!r}"
+        raise ValueError(msg) from None
+
+
+TEST_TODAY: Final = _configured_today()
+TEST_NOW: Final = datetime.combine(TEST_TODAY, time(12), tzinfo=SWEDISH_TIME)
