@@ -579,10 +579,10 @@ def _apply_valborg_hotspots(
     for kommun in sorted({area.kommun_code for area in areas}):
         members = [i for i, area in enumerate(areas) if area.kommun_code == kommun]
         hot = max(members, key=lambda i: (areas[i].population_10_19, areas[i].code))
-        categories = np.nonzero(lifted)[0]
-        rates[np.ix_([hot], np.arange(rates.shape[1]), categories)] *= _HOTSPOT_LEVEL
-        days = np.nonzero(calendar.valborg)[0]
-        rates[np.ix_([hot], days, categories)] *= _VALBORG_HOTSPOT
+        # (day, category): the gathering categories, more so at valborg.
+        at_valborg = np.outer(calendar.valborg, lifted)
+        rates[hot] *= np.where(lifted, _HOTSPOT_LEVEL, 1.0)[None, :]
+        rates[hot] *= np.where(at_valborg, _VALBORG_HOTSPOT, 1.0)
 
 
 def _rhythm_factor(profile: _RhythmProfile, calendar: _DayCalendar) -> FloatArray:

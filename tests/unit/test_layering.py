@@ -114,6 +114,7 @@ def test_only_the_query_modules_call_protect() -> None:
     )
     assert callers == [
         "data/counts/aggregates.py",
+        "data/counts/notes.py",
         "data/counts/overview.py",
         "data/counts/windows.py",
         "data/planning/forecast.py",
