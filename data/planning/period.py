@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Final
+from typing import Final
 
 from sqlalchemy.orm import Session
 
@@ -29,6 +29,7 @@ from data.planning.schedule import (
     yearly_figures,
 )
 from data.planning.signals import AreaSignal, concern_signals
+from data.storage.models import ParentMeeting, WalkSignup
 
 MAX_WEEKS: Final = 4
 DONE_WEEKS_BACK: Final = 4
@@ -73,12 +74,12 @@ class PeriodPlan:
     windows: Mapping[date, tuple[str, str]]
     """The usual walk window of each night."""
     forecasts: tuple[NightForecast, ...]
-    signups: tuple[Any, ...]
+    signups: tuple[WalkSignup, ...]
     """The period's sign-ups (with their association)."""
     done: tuple[PlannedVsDone, ...]
     """Saved walks from ``DONE_WEEKS_BACK`` weeks before the period to its end."""
     yearly: tuple[tuple[int, int, int], ...]
-    meetings: tuple[Any, ...]
+    meetings: tuple[ParentMeeting, ...]
     associations: tuple[tuple[int, str], ...]
 
     @property
