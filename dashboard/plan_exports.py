@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Final
@@ -30,6 +30,7 @@ from reportlab.platypus import (
 
 from dashboard.state import now
 from data.calendar.windows import STOCKHOLM
+from data.planning.schedule import Compensation, PlannedVsDone
 from data.privacy.pii import neutralise_formula
 
 WEEKDAYS: Final = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
@@ -181,3 +182,51 @@ def schedule_pdf(walks: Sequence[ScheduledWalk], *, kommun: str, reasons: dict[d
         story.append(Paragraph("Inga planerade vandringar.", styles["Title"]))
     document.build(story)
     return buffer.getvalue()
+
+
+def saved_walks(rows: Iterable[PlannedVsDone]) -> list[ScheduledWalk]:
+    """The saved schedule (planned vs done rows) as the exports show it."""
+    return [
+        ScheduledWalk(
+            r.night,
+            r.area_code,
+            r.area_name,
+            r.association,
+            r.planned_walkers,
+            r.start,
+            r.end,
+            r.meeting_point,
+            r.expected,
+        )
+        for r in rows
+    ]
+
+
+PAY_COLUMNS: Final = (
+    "forening",
+    "planerade",
+    "rapporterade",
+    "ersattningsgrundande",
+    "vandrarnatter",
+    "belopp",
+)
+
+
+def compensation_csv(rows: Iterable[Compensation]) -> str:
+    """The pay basis per association as ``;``-separated, formula-safe CSV."""
+    lines = [";".join(PAY_COLUMNS)]
+    lines += [
+        ";".join(
+            neutralise_formula(v)
+            for v in (
+                c.association,
+                str(c.planned),
+                str(c.reported),
+                str(c.qualifying),
+                str(c.walker_nights),
+                f"{c.amount:.2f}",
+            )
+        )
+        for c in rows
+    ]
+    return "\n".join(lines) + "\n"

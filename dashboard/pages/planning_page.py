@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any
 
 from dash import dcc, html
@@ -16,6 +15,7 @@ from dashboard.state import today as clock_today
 from data.access.scope import AccessDenied
 from data.counts.options import category_options
 from data.planning.meetings import PLACES
+from data.planning.period import next_friday
 from data.planning.signals import CONCERNS
 
 PATH = "/planering"
@@ -23,11 +23,6 @@ NAME = "Planering"
 ROLES = ("coordinator",)
 EDITABLE = ("area", "walkers", "start", "end", "meeting_point")
 """Schedule columns the coordinator edits by hand before saving."""
-
-
-def next_friday(today: date) -> date:
-    """The coming Friday (today when it is one)."""
-    return today + timedelta(days=(4 - today.weekday()) % 7)
 
 
 def layout(**_query: Any) -> html.Div:

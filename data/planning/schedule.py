@@ -3,10 +3,10 @@ planned vs done, compensation, yearly figures and reminders."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from data.planning.forecast import NightForecast, forecast_nights
 from data.planning.meetings import meetings
 from data.planning.optimiser import DEFAULT_MIN_GROUP, Offer, Walk, optimise
 from data.planning.registry import PlanError, associations, severity, signups
+from data.planning.schedule_rows import check_rows, walk_row
 from data.storage.models import (
     Area,
     PlannedWalk,
@@ -74,6 +75,20 @@ def default_window(night: date, windows: Iterable[EventWindow]) -> tuple[str, st
     return SPECIAL_WINDOW if is_special(night, windows) else NORMAL_WINDOW
 
 
+def period_nights(
+    session: Session, kommun: str, first: date, last: date, rules: Iterable[WindowRule]
+) -> tuple[list[date], list[EventWindow]]:
+    """The walk nights from ``first`` to ``last`` and the kommun's event windows of those
+    years (they set each night's usual walk window)."""
+    rules = tuple(rules)
+    windows = [
+        w
+        for y in range(first.year, last.year + 1)
+        for w in kommun_windows(session, kommun, y, rules)
+    ]
+    return walk_nights(first, last, windows), windows
+
+
 @dataclass(frozen=True, slots=True)
 class Proposal:
     """A proposed schedule with what it was made from."""
@@ -102,12 +117,7 @@ def propose(
     night's usual window), valued by the forecast."""
     rules = tuple(rules)
     kommun = selection.kommun_code
-    windows = [
-        w
-        for y in range(first.year, last.year + 1)
-        for w in kommun_windows(session, kommun, y, rules)
-    ]
-    nights = walk_nights(first, last, windows)
+    nights, windows = period_nights(session, kommun, first, last, rules)
     offers = [
         Offer(f"s{s.id}", s.night, s.walkers, s.start_time, s.end_time, s.association.name)
         for s in signups(session, kommun, first, last)
@@ -144,12 +154,37 @@ def save_schedule(
     kommun: str,
     first: date,
     last: date,
-    walks: Sequence[Walk],
+    rows: Sequence[Walk | Mapping[str, Any]],
     *,
     meeting_points: Mapping[str, str] | None = None,
+    areas: Collection[str] | None = None,
+    min_group: int = DEFAULT_MIN_GROUP,
 ) -> int:
     """Replace the saved schedule of the nights ``first``..``last`` (walks already
-    reported on keep their report's link: those planned walks are kept)."""
+    reported on keep their report's link: those planned walks are kept).
+
+    ``rows`` are walks (``meeting_points`` gives their area's meeting point) or rows as
+    the coordinator edited them (:mod:`data.planning.schedule_rows`). Every row is
+    checked first — night in the period, an area of the kommun (and of ``areas`` when
+    given: the areas the caller may plan), group size, HH:MM times, no personal data in
+    the meeting point — and :class:`PlanError` with one message per refused row is
+    raised before anything is written."""
+    known = {
+        a.code: a
+        for a in session.scalars(select(Area).where(Area.kommun_code == kommun))
+        if areas is None or a.code in areas
+    }
+    walks, points = check_rows(
+        [
+            walk_row(r, (meeting_points or {}).get(r.area, "")) if isinstance(r, Walk) else r
+            for r in rows
+        ],
+        first=first,
+        last=last,
+        areas=known,
+        associations={n for _, n in associations(session, kommun)},
+        min_group=min_group,
+    )
     reported = set(
         session.scalars(
             select(WalkReport.planned_walk_id).where(WalkReport.planned_walk_id.is_not(None))
@@ -162,35 +197,23 @@ def save_schedule(
             PlannedWalk.id.not_in(reported) if reported else PlannedWalk.id.is_not(None),
         )
     )
-    codes = {w.area for w in walks}
-    areas = {
-        a.code: a
-        for a in session.scalars(
-            select(Area).where(Area.code.in_(codes), Area.kommun_code == kommun)
-        )
-    }
     names = {n: i for i, n in associations(session, kommun)}
-    saved = 0
     for walk in walks:
-        if walk.area not in areas or not (first <= walk.night <= last):
-            raise PlanError({"schema": "Ett pass ligger utanför kommunen eller perioden."})
-        point = (meeting_points or {}).get(walk.area, "")
         session.add(
             PlannedWalk(
                 kommun_code=kommun,
                 night=walk.night,
-                area_id=areas[walk.area].id,
+                area_id=known[walk.area].id,
                 association_id=names.get(walk.association),
                 walkers=walk.walkers,
                 start_time=walk.start,
                 end_time=walk.end,
-                meeting_point=point[:120],
+                meeting_point=points.get(walk.area, ""),
                 expected=round(walk.value, 3),
             )
         )
-        saved += 1
     session.flush()
-    return saved
+    return len(walks)
 
 
 @dataclass(frozen=True, slots=True)

@@ -125,3 +125,41 @@ def test_rates_per_thousand_youths_from_published_counts_only() -> None:
 def test_unknown_measure_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown measure"):
         map_traces_data(protect(areas([5]), level=LEVEL), measure="share")
+
+
+def test_the_forecast_heatmap_shows_the_busiest_areas_by_night() -> None:
+    from dashboard.figures import forecast_figure, night_label
+    from data.planning.forecast import NightForecast
+
+    friday, saturday = date(2026, 4, 24), date(2026, 4, 25)
+    forecasts = [
+        NightForecast(f"A{i}", f"Område {i}", night, i, 1.0, 0, 3, ("vanlig fredag",))
+        for i in range(3)
+        for night in (friday, saturday)
+    ]
+    heat = forecast_figure(forecasts, [friday, saturday], top=2).data[0]
+    assert (
+        list(heat.x)
+        == [night_label(friday), night_label(saturday)]
+        == [
+            "fre 2026-04-24",
+            "lör 2026-04-25",
+        ]
+    )
+    assert list(heat.y) == ["Område 2", "Område 1"]
+    assert [list(r) for r in heat.z] == [[3.0, 3.0], [2.0, 2.0]]
+    assert "vanlig fredag" in heat.customdata[0][0] and "3,0" in heat.customdata[0][0]
+
+
+def test_the_signal_chart_marks_the_alarm_week_and_the_meetings() -> None:
+    from dashboard.figures import signal_figure
+    from data.planning.signals import BASELINE_WEEKS, AreaSignal, Signal
+
+    mondays = [date(2025, 1, 6) + timedelta(weeks=i) for i in range(BASELINE_WEEKS + 4)]
+    weeks = tuple(m.isoformat() for m in mondays)
+    signal = Signal(baseline=2.0, path=(0.0,) * 4, level=3.0, alarm=2)
+    area = AreaSignal("A1", "Område 1", weeks, (None, *[2] * (len(weeks) - 1)), signal)
+    figure = signal_figure(area, [mondays[-1] + timedelta(days=3)])
+    lines = [s for s in figure.layout.shapes if s.type == "line"]
+    assert {s.x0 for s in lines if s.x0 == s.x1} >= {weeks[BASELINE_WEEKS + 2], weeks[-1]}
+    assert figure.data[0].y[0] is None

@@ -1,0 +1,28 @@
+"""Planering: forecast, sign-ups, the optimised schedule, planned vs done, signals and
+parent meetings. Every callback checks the coordinator and their kommun server-side;
+schedule rows edited in the browser are checked again by
+:func:`data.planning.schedule.save_schedule` before they are saved.
+
+One module per part of the page: :mod:`.forecast` (the period view), :mod:`.schedule`
+(propose, save, export), :mod:`.registry` (associations, sign-ups, meetings,
+severities) and :mod:`.signals`.
+"""
+
+from __future__ import annotations
+
+from dash import Dash
+
+from dashboard.callbacks.planning_page import forecast, registry, schedule, signals
+
+
+def register(app: Dash) -> None:
+    """Register the Planering page's callbacks on ``app``."""
+    forecast.register(app)
+    schedule.register(app)
+    registry.register(app)
+    signals.register(app)
+
+
+def register_severity(app: Dash) -> None:
+    """The severity inputs (0–10 per category) and saving them for the kommun."""
+    registry.register_severity(app)

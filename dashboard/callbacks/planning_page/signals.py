@@ -1,0 +1,34 @@
+"""Concern signals: areas where the watched concerns have risen, with the evidence and
+the parent meetings held there."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import Dash, Input, Output, html
+
+from dashboard import ids
+from dashboard.callbacks.planning_page.common import CODE, scope
+from dashboard.planning_views import signals_view
+from dashboard.state import current_cube, db_session
+from data.planning.period import watched_signals
+
+
+def register(app: Dash) -> None:
+    """Register the signals callback on ``app``."""
+
+    @app.callback(
+        Output(ids.PL_SIGNALS, "children"),
+        Input(ids.PL_KOMMUN, "value"),
+        Input(ids.PL_LEVEL, "value"),
+        Input(ids.PL_CONCERNS, "value"),
+        Input(ids.PL_REFRESH, "data"),
+    )
+    def signals(kommun: Any, level: Any, concerns: Any, _refresh: Any) -> Any:
+        """Areas where the concern has risen, with the evidence and the meetings held."""
+        viewer, selection = scope(kommun, level)
+        chosen = concerns if isinstance(concerns, list) and concerns else None
+        if chosen is None or not all(isinstance(c, str) and CODE.fullmatch(c) for c in chosen):
+            return html.P("Välj minst en kategori att bevaka.")
+        watched = watched_signals(db_session(), current_cube(), selection, viewer, chosen)
+        return signals_view(watched)
