@@ -18,7 +18,7 @@ from flask.cli import with_appcontext
 from dashboard.auth import viewer_for
 from dashboard.config import DEMO_PASSWORD_FILE
 from dashboard.plan_exports import ScheduledWalk, schedule_csv, schedule_ics
-from dashboard.state import app_state, event_rules, today
+from dashboard.state import app_state, event_rules, now, today
 from data.access.scope import Selection, available_levels
 from data.access.tokens import TokenError, create_token, list_tokens, revoke_token
 from data.access.users import UserError, create_user
@@ -574,6 +574,6 @@ def plan_walks_command(
         for w in proposal.walks
     ]
     if output == "ics":
-        sys.stdout.buffer.write(schedule_ics(rows, kommun=kommun_code))
+        sys.stdout.buffer.write(schedule_ics(rows, kommun=kommun_code, stamp=now()))
     else:
         click.echo(schedule_csv(rows), nl=False)

@@ -28,7 +28,6 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from dashboard.state import now
 from data.calendar.windows import STOCKHOLM
 from data.planning.schedule import Compensation, PlannedVsDone
 from data.privacy.pii import neutralise_formula
@@ -102,7 +101,7 @@ def schedule_csv(walks: Sequence[ScheduledWalk]) -> str:
     return out.getvalue()
 
 
-def schedule_ics(walks: Sequence[ScheduledWalk], *, kommun: str) -> bytes:
+def schedule_ics(walks: Sequence[ScheduledWalk], *, kommun: str, stamp: datetime) -> bytes:
     """An iCalendar file with one event per walk, times in Europe/Stockholm."""
     calendar = Calendar()
     calendar.add("prodid", "-//SSP Lägesbild//Nattvandring//SV")
@@ -112,7 +111,7 @@ def schedule_ics(walks: Sequence[ScheduledWalk], *, kommun: str) -> bytes:
         first, last = walk_times(w.night, w.start, w.end)
         event = Event()
         event.add("uid", f"ssp-walk-{kommun}-{w.night.isoformat()}-{w.area_code}@ssp-lagesbild")
-        event.add("dtstamp", now())
+        event.add("dtstamp", stamp)
         event.add("dtstart", first)
         event.add("dtend", last)
         event.add("summary", f"Nattvandring: {w.area_name}")

@@ -18,6 +18,7 @@ from dashboard.plan_exports import (
     walk_times,
 )
 from data.calendar.windows import STOCKHOLM
+from tests.clock import TEST_NOW
 
 SPRING = date(2026, 3, 28)
 WALKS = [
@@ -57,7 +58,7 @@ def test_the_csv_has_one_formula_safe_row_per_walk() -> None:
 
 
 def test_the_ics_validates_and_keeps_europe_stockholm_times() -> None:
-    raw = schedule_ics(WALKS, kommun="0380")
+    raw = schedule_ics(WALKS, kommun="0380", stamp=TEST_NOW)
     calendar = Calendar.from_ical(raw)
     events = list(calendar.walk("VEVENT"))
     assert len(events) == 3

@@ -22,7 +22,7 @@ from dashboard.plan_exports import (
     schedule_pdf,
 )
 from dashboard.planning_views import area_options, proposal_message, schedule_table
-from dashboard.state import app_state, current_cube, db_session, event_rules, today
+from dashboard.state import app_state, current_cube, db_session, event_rules, now, today
 from dashboard.uploads import report_items
 from data.access.scope import BadSelection
 from data.planning.period import plannable_areas, walk_reasons
@@ -203,7 +203,7 @@ def register(app: Dash) -> None:
             return {"content": compensation_csv(pay), "filename": filename, "type": "text/csv"}
         walks = saved_walks(planned_vs_done(db_session(), code, start, last))
         if ctx.triggered_id == ids.PL_EXPORT_ICS:
-            return dcc.send_bytes(schedule_ics(walks, kommun=code), f"{stem}.ics")
+            return dcc.send_bytes(schedule_ics(walks, kommun=code, stamp=now()), f"{stem}.ics")
         if ctx.triggered_id == ids.PL_EXPORT_PDF:
             nights = sorted({w.night for w in walks})
             reasons = walk_reasons(
