@@ -63,10 +63,16 @@ lint: $(VENV)/.stamp-dev
 	$(VENV)/bin/mypy
 
 # TEST_DATABASE_URL is set when PostgreSQL answers on loopback (CI always has it).
+# The whole suite runs in random order on the tests' frozen date (tests/clock.py,
+# SSP_TEST_TODAY); then the date-sensitive tests run again at each other test date.
 pytest: $(VENV)/.stamp-dev browser-deps
 	@url="$${TEST_DATABASE_URL:-$$($(PY) tests/pg_probe.py)}"; \
 	if [ -n "$$url" ]; then echo "PostgreSQL tests use $$url"; else echo "PostgreSQL not reachable: its tests will skip"; fi; \
-	TEST_DATABASE_URL="$$url" $(PY) -m pytest $(PYTEST_ARGS)
+	TEST_DATABASE_URL="$$url" $(PY) -m pytest $(PYTEST_ARGS) && \
+	for day in $$($(PY) -m tests.clock); do \
+	  echo "Date-sensitive tests with the clock frozen at $$day"; \
+	  SSP_TEST_TODAY=$$day TEST_DATABASE_URL="$$url" $(PY) -m pytest -q -m date_sensitive -p no:cacheprovider || exit 1; \
+	done
 
 test: lint pytest
 

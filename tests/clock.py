@@ -32,5 +32,33 @@ def _configured_today() -> date:
         raise ValueError(msg) from None
 
 
+DATE_SENSITIVE: Final = frozenset(
+    {
+        "tests/integration/test_api.py",
+        "tests/integration/test_cli.py",
+        "tests/integration/test_events_page.py",
+        "tests/integration/test_event_robustness.py",
+        "tests/integration/test_export.py",
+        "tests/integration/test_forecast.py",
+        "tests/integration/test_notes_callbacks.py",
+        "tests/integration/test_overview_callbacks.py",
+        "tests/integration/test_planning_page.py",
+        "tests/integration/test_plans.py",
+        "tests/integration/test_report_form.py",
+        "tests/integration/test_walk_form.py",
+        "tests/browser/test_events_browser.py",
+        "tests/browser/test_planning_browser.py",
+    }
+)
+"""Test modules whose outcome depends on the calendar around today (quick periods,
+the last finished valborg, coming Fridays, the demo's last weeks): ``conftest.py``
+marks their tests ``date_sensitive``."""
+
+
 TEST_TODAY: Final = _configured_today()
 TEST_NOW: Final = datetime.combine(TEST_TODAY, time(12), tzinfo=SWEDISH_TIME)
+
+
+if __name__ == "__main__":
+    # ``make test`` asks which other dates to run the date-sensitive tests at.
+    print(" ".join(d for d in TEST_DATES if d != TEST_TODAY.isoformat()))

@@ -39,7 +39,7 @@ from data.counts.cube import CountCube, CubeCache, build_cube
 from data.demo.build import build_demo
 from data.storage.db import make_engine, make_session_factory, unit_of_work
 from data.storage.setup import initialise_database
-from tests.clock import TEST_NOW, TEST_TODAY
+from tests.clock import DATE_SENSITIVE, TEST_NOW, TEST_TODAY
 from tests.helpers import login
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,6 +48,17 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 DEMO_PASSWORD = "testlösenord-" + "x" * 8
 DEMO_SEED = 2026
 TEMPLATE = "ssp-test-template"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests of the modules in ``DATE_SENSITIVE`` (run at every test date)."""
+    for item in items:
+        if item.nodeid.split("::", 1)[0] in DATE_SENSITIVE:
+            item.add_marker(pytest.mark.date_sensitive)
+
+
+def pytest_report_header() -> str:
+    return f"test date (SSP_TEST_TODAY): {TEST_TODAY.isoformat()}"
 
 
 def require(condition: bool, reason: str) -> None:
