@@ -160,6 +160,7 @@ def private_database(flask_app: Flask, template: DemoTemplate, folder: Path) -> 
     not rebuild it; a test that writes bumps the version and rebuilds its own."""
     state = app_state(flask_app)
     saved = (state.engine, state.sessions, state.cubes, state.login_throttle)
+    folder.mkdir(parents=True, exist_ok=True)
     copy = folder / "ssp.sqlite"
     copy_sqlite(template.path, copy)
     engine = make_engine(f"sqlite:///{copy}")
@@ -171,6 +172,30 @@ def private_database(flask_app: Flask, template: DemoTemplate, folder: Path) -> 
     finally:
         state.engine, state.sessions, state.cubes, state.login_throttle = saved
         engine.dispose()
+
+
+@contextmanager
+def rolled_back(flask_app: Flask) -> Iterator[None]:
+    """Run one test of a PostgreSQL-backed app inside a transaction that is rolled back.
+
+    Every session of the test joins one outer transaction on one connection (each
+    commit becomes a savepoint), so nothing the test writes outlives it; a cube built
+    from its writes lives in a cache of its own."""
+    state = app_state(flask_app)
+    saved = (state.sessions, state.cubes, state.login_throttle)
+    connection = state.engine.connect()
+    outer = connection.begin()
+    state.sessions = sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
+    state.cubes = CubeCache()
+    state.login_throttle = LoginThrottle()
+    try:
+        yield
+    finally:
+        state.sessions, state.cubes, state.login_throttle = saved
+        outer.rollback()
+        connection.close()
 
 
 def sqlite_template(flask_app: Flask, folder: Path) -> DemoTemplate:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,13 +17,15 @@ from data.demo.build import build_demo
 from data.storage.db import unit_of_work
 from data.storage.models import Observation
 from tests.clock import TEST_TODAY
+from tests.conftest import DemoTemplate, private_database, sqlite_template
 from tests.corpus import pii_corpus
 
 YESTERDAY = (TEST_TODAY - timedelta(days=1)).isoformat()
 
 
 @pytest.fixture(scope="module")
-def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Flask, DemoTemplate]:
+    """An app of its own (these tests write observations) and its template database."""
     folder = tmp_path_factory.mktemp("obs")
     app = create_app(
         {
@@ -34,7 +37,15 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     assert app.test_cli_runner().invoke(args=["ssp", "init-db"]).exit_code == 0
     with unit_of_work(app_state(app).sessions) as session:
         build_demo(session, end=TEST_TODAY, password="testlösenord-123", days=20)
-    return app
+    return app, sqlite_template(app, folder)
+
+
+@pytest.fixture
+def demo_app(demo_template: tuple[Flask, DemoTemplate], tmp_path: Path) -> Iterator[Flask]:
+    """The app on a private copy of its database (one test's writes stay its own)."""
+    app, template = demo_template
+    with private_database(app, template, tmp_path):
+        yield app
 
 
 def count_rows(app: Flask) -> int:

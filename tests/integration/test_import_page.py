@@ -26,6 +26,7 @@ from data.storage.db import unit_of_work
 from data.storage.models import Observation
 from data.storage.setup import initialise_database
 from tests.clock import TEST_TODAY
+from tests.conftest import DemoTemplate, private_database, sqlite_template
 from tests.helpers import call_callback, login
 
 PASSWORD = "import-page-test-1"
@@ -37,8 +38,10 @@ POLL_OUT = "im-progress.value@"
 
 
 @pytest.fixture(scope="module")
-def import_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    """An app of its own: these tests write observations."""
+def import_template(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Flask, DemoTemplate]]:
+    """An app of its own (these tests write observations) and its template database."""
     instance = tmp_path_factory.mktemp("import-instance")
     app = create_app(
         {
@@ -52,8 +55,16 @@ def import_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     initialise_database(state.engine)
     with unit_of_work(state.sessions) as session:
         build_demo(session, end=TEST_TODAY, password=PASSWORD, days=30)
-    yield app
+    yield app, sqlite_template(app, instance)
     state.engine.dispose()
+
+
+@pytest.fixture
+def import_app(import_template: tuple[Flask, DemoTemplate], tmp_path: Path) -> Iterator[Flask]:
+    """The import app on a private copy of its database (one test's writes stay its own)."""
+    app, template = import_template
+    with private_database(app, template, tmp_path):
+        yield app
 
 
 @pytest.fixture

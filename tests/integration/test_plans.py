@@ -33,19 +33,31 @@ from data.privacy.disclosure import AudienceLevel
 from data.storage.db import make_engine, make_session_factory, unit_of_work
 from data.storage.setup import initialise_database
 from tests.clock import TEST_TODAY
+from tests.conftest import copy_sqlite
 
 TODAY = date(2026, 4, 20)  # a Monday before valborg
 VIEWER = Viewer("coordinator", "0380", AudienceLevel(5, noise_key=b"t"))
 
 
 @pytest.fixture(scope="module")
-def sessions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('plans') / 'p.sqlite'}")
+def plans_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo database ending the day before ``TODAY``, built once for the module."""
+    path = tmp_path_factory.mktemp("plans") / "p.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
     initialise_database(engine)
-    factory = make_session_factory(engine)
-    with unit_of_work(factory) as session:
+    with unit_of_work(make_session_factory(engine)) as session:
         build_demo(session, end=TODAY - timedelta(days=1), password="demo-lösenord-1")
-    yield factory
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def sessions(plans_template: Path, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+    """Sessions on a private copy of the module's demo (one test's writes stay its own)."""
+    copy = tmp_path / "p.sqlite"
+    copy_sqlite(plans_template, copy)
+    engine = make_engine(f"sqlite:///{copy}")
+    yield make_session_factory(engine)
     engine.dispose()
 
 

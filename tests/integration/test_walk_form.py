@@ -12,6 +12,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,7 +32,7 @@ from data.storage.db import unit_of_work
 from data.storage.models import Observation, WalkReport
 from data.storage.setup import initialise_database
 from tests.clock import TEST_TODAY
-from tests.conftest import DEMO_PASSWORD, _postgres_engine
+from tests.conftest import DEMO_PASSWORD, _postgres_engine, private_database, rolled_back
 from tests.helpers import call_callback, login
 
 OUTPUT = f"{ids.WALK_RESULT}.children"
@@ -67,11 +68,18 @@ def postgres_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def walk_app(request: pytest.FixtureRequest) -> Flask:
-    """The session's SQLite demo app, or the PostgreSQL demo app of this module."""
-    name = "app" if request.param == "sqlite" else "postgres_app"
-    flask_app: Flask = request.getfixturevalue(name)
-    return flask_app
+def walk_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """The session's SQLite demo app (on the test's private copy), or the PostgreSQL
+    demo app of this module inside a transaction rolled back after the test."""
+    if request.param == "sqlite":
+        flask_app_: Flask = request.getfixturevalue("app")
+        template = request.getfixturevalue("demo_template")
+        with private_database(flask_app_, template, tmp_path / "walk"):
+            yield flask_app_
+        return
+    flask_app: Flask = request.getfixturevalue("postgres_app")
+    with rolled_back(flask_app):
+        yield flask_app
 
 
 def client_for(flask_app: Flask, username: str) -> FlaskClient:
