@@ -17,8 +17,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 help:
 	@echo "make run   - install, build the demo database if absent, serve on http://$(HOST):$(PORT)"
-	@echo "make test  - install test tools (and Debian chromium when missing), lint, run the whole suite"
-	@echo "make lint  - ruff + mypy"
+	@echo "make test  - install test tools (and Debian chromium when missing), lint, run the whole suite with branch coverage"
+	@echo "make lint  - ruff check, ruff format --check, mypy (also the pre-commit hooks)"
 	@echo "make bench - performance figures (bench/)"
 
 $(PY):
@@ -62,13 +62,17 @@ lint: $(VENV)/.stamp-dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
+# Branch coverage of dashboard/, data/ and geo/ (settings in pyproject.toml); `make pytest COV=`
+# runs without it. pytest-randomly shuffles the order and prints the seed it used.
+COV ?= --cov --cov-branch --cov-report=term
+
 # TEST_DATABASE_URL is set when PostgreSQL answers on loopback (CI always has it).
 # The whole suite runs in random order on the tests' frozen date (tests/clock.py,
 # SSP_TEST_TODAY); then the date-sensitive tests run again at each other test date.
 pytest: $(VENV)/.stamp-dev browser-deps
 	@url="$${TEST_DATABASE_URL:-$$($(PY) tests/pg_probe.py)}"; \
 	if [ -n "$$url" ]; then echo "PostgreSQL tests use $$url"; else echo "PostgreSQL not reachable: its tests will skip"; fi; \
-	TEST_DATABASE_URL="$$url" $(PY) -m pytest $(PYTEST_ARGS) && \
+	TEST_DATABASE_URL="$$url" $(PY) -m pytest $(COV) $(PYTEST_ARGS) && \
 	for day in $$($(PY) -m tests.clock); do \
 	  echo "Date-sensitive tests with the clock frozen at $$day"; \
 	  SSP_TEST_TODAY=$$day TEST_DATABASE_URL="$$url" $(PY) -m pytest -q -m date_sensitive -p no:cacheprovider || exit 1; \

@@ -145,6 +145,7 @@ def baseline_map_values(
             parent.level.label("parent_level"),
             grandparent.code.label("grandparent"),
             grandparent.level.label("grandparent_level"),
+            Observation.id.label("record"),
             Observation.occurred_on,
             Observation.category_code.label("category"),
             Observation.source_code.label("source"),
@@ -171,14 +172,19 @@ def baseline_map_values(
     # Farthest first, so the nearest area at the chosen level wins.
     for column in ("grandparent", "parent", "own"):
         target = target.mask(rows[f"{column}_level"] == selection.level, rows[column])
-    per_area = rows.assign(target=target).dropna(subset=["target"]).groupby("target")["count"].sum()
+    # The record key of the cell key method: the sum of the observation ids behind a cell.
+    grouped = rows.assign(target=target).dropna(subset=["target"]).groupby("target")
+    per_area, per_area_key = grouped["count"].sum(), grouped["record"].sum()
     shown = pd.read_sql(
         select(Area.code, Area.name, Area.is_synthetic.label("synthetic"))
         .where(Area.kommun_code == selection.kommun_code, Area.level == selection.level)
         .order_by(Area.id),
         connection,
     )
-    frame = shown.assign(count=shown["code"].map(per_area).fillna(0).astype("int64"), key=0)
+    frame = shown.assign(
+        count=shown["code"].map(per_area).fillna(0).astype("int64"),
+        key=shown["code"].map(per_area_key).fillna(0).astype("int64"),
+    )
     return protect(frame, level=viewer.level, additive=True), n_rows
 
 
