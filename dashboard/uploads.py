@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import time
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,8 @@ from dash import html
 from flask import Flask, current_app
 
 UPLOAD_MAX_AGE_SECONDS = 3600
+NOW_MARKER = ".now"
+"""A file touched to read the file system's clock; never counted as an upload."""
 
 
 class UploadError(ValueError):
@@ -35,12 +36,25 @@ def upload_dir() -> Path:
     return jobs_folder(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
+def filesystem_now(folder: Path) -> float:
+    """The current time as the file system stamps it (a touched marker's mtime).
+
+    Upload ages are measured against the clock that wrote the files' mtimes, not the
+    app's clock: an app clock pinned to another day (``SSP_TODAY``, frozen tests) must
+    not make a file written a second ago look a year old."""
+    marker = folder / NOW_MARKER
+    marker.touch()
+    return marker.stat().st_mtime
+
+
 def remove_stale_uploads(folder: Path, *, now: float | None = None) -> int:
-    """Delete uploads older than an hour (abandoned before import); return how many."""
-    limit = (now if now is not None else time.time()) - UPLOAD_MAX_AGE_SECONDS
+    """Delete uploads older than an hour (abandoned before import); return how many.
+
+    ``now`` is in the files' own clock (default :func:`filesystem_now`)."""
+    limit = (now if now is not None else filesystem_now(folder)) - UPLOAD_MAX_AGE_SECONDS
     removed = 0
     for path in folder.iterdir():
-        if path.is_file() and path.stat().st_mtime < limit:
+        if path.name != NOW_MARKER and path.is_file() and path.stat().st_mtime < limit:
             path.unlink(missing_ok=True)
             removed += 1
     return removed
