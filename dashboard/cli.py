@@ -502,9 +502,6 @@ def import_school_calendar_command(file: Path, kommun_code: str) -> None:
     click.echo(f"added={added} updated={updated} skipped={len(parsed.skipped)}")
 
 
-ISO_DAY = click.DateTime(["%Y-%m-%d"])
-
-
 @ssp_cli.command("plan-walks")
 @click.option("--kommun", "kommun_code", required=True, help="Kommun code, e.g. 0380.")
 @click.option(

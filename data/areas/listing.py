@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data.storage.models import Area, Observation
+from data.storage.models import Area
 
 
 def area_rows(
@@ -28,17 +26,6 @@ def area_rows(
         (code, name, lvl, parent_code or "", "" if pop is None else str(pop))
         for code, name, lvl, parent_code, pop in session.execute(query).all()
     ]
-
-
-def observation_count_by_area(session: Session, codes: Sequence[str]) -> dict[str, int]:
-    """Number of observation rows per area code (to warn before replacing areas)."""
-    rows = session.execute(
-        select(Area.code, func.count(Observation.id))
-        .join(Observation, Observation.area_id == Area.id)
-        .where(Area.code.in_(list(codes)))
-        .group_by(Area.code)
-    ).all()
-    return {code: int(n) for code, n in rows}
 
 
 def area_summary(session: Session) -> list[tuple[str, str, int, int]]:
