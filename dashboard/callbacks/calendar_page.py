@@ -14,13 +14,13 @@ from typing import Any, Final
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from dashboard import ids
-from dashboard.auth import require_role
+from dashboard.auth import current_viewer, require_role
 from dashboard.components import bump, delete_button, simple_table
 from dashboard.pages.calendar_page import ROLES
 from dashboard.periods import window_label
 from dashboard.state import app_state, current_cube
 from dashboard.uploads import UploadError, decode_upload, report_items
-from data.access.scope import AccessDenied, BadSelection
+from data.access.scope import BadSelection, require_kommun
 from data.calendar.holidays import SCHOOL_KINDS
 from data.calendar.municipal import (
     LOCAL_EVENT_KINDS,
@@ -42,11 +42,10 @@ CLOCK = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?")
 
 
 def _kommun(value: Any) -> str:
-    user = require_role(*ROLES)
+    require_role(*ROLES)
     if not isinstance(value, str) or not re.fullmatch(r"\d{4}", value):
         raise BadSelection("ogiltig kommun")
-    if user.kommun_code is not None and value != user.kommun_code:
-        raise AccessDenied("bara den egna kommunens kalender")
+    require_kommun(current_viewer(), value)
     if value not in current_cube().areas.kommun_codes:
         raise BadSelection("okänd kommun")
     return value

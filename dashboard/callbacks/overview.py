@@ -39,6 +39,7 @@ from data.access.scope import (
     Selection,
     Viewer,
     available_levels,
+    require_kommun,
     snap_to_grain,
 )
 from data.areas.browser import layer_bounds, layer_scope
@@ -140,8 +141,9 @@ def _event_window(event: Any, kommun: str | None, viewer: Viewer) -> EventWindow
         return None
     if not isinstance(event, str) or len(event) > 120 or "|" not in event:
         raise BadSelection("ogiltig händelse")
-    if not kommun or not viewer.may_see_kommun(kommun):
+    if not kommun:
         raise AccessDenied("kommun outside your scope")
+    require_kommun(viewer, kommun)
     try:
         year = datetime.fromisoformat(event.split("|", 1)[1]).year
     except ValueError:
@@ -371,8 +373,7 @@ def register(app: Dash) -> None:
         """This year's and last year's finished event windows of the kommun, newest first."""
         viewer = current_viewer()
         code = _text(kommun or viewer.kommun_code or "", "kommun")
-        if not viewer.may_see_kommun(code):
-            raise AccessDenied(f"kommun {code} is outside your scope")
+        require_kommun(viewer, code)
         today = clock_today()
         windows = [
             w

@@ -28,6 +28,19 @@ def area_rows(
     ]
 
 
+def reportable_areas(
+    session: Session, kommun_code: str | None, area_codes: frozenset[str] = frozenset()
+) -> list[tuple[str, str]]:
+    """(code, name) of the areas a user may report in, by name: the kommun's
+    neighbourhoods, limited to ``area_codes`` when given (police area coordinators)."""
+    query = select(Area.code, Area.name).where(
+        Area.kommun_code == kommun_code, Area.level != "kommun"
+    )
+    if area_codes:
+        query = query.where(Area.code.in_(sorted(area_codes)))
+    return [(code, name) for code, name in session.execute(query.order_by(Area.name))]
+
+
 def area_summary(session: Session) -> list[tuple[str, str, int, int]]:
     """(kommun name, level, areas, areas with a 10–19 population) for the admin page."""
     kommun = Area.__table__.alias("kommun")

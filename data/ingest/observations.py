@@ -20,6 +20,7 @@ from typing import Final
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from data.access.scope import kommun_in_scope
 from data.ingest.store import ImportSummary
 from data.ingest.table import Table
 from data.privacy.pii import find_pii, pii_message
@@ -593,7 +594,7 @@ def store_observation(
     identical reports are two reports.
     """
     area = session.scalar(select(Area).where(Area.code == str(row["area_code"])))
-    if area is None or (kommun_code is not None and area.kommun_code != kommun_code):
+    if area is None or not kommun_in_scope(kommun_code, area.kommun_code):
         msg = "området finns inte i din kommun"
         raise PermissionError(msg)
     if not within_assigned(area, area_codes):

@@ -15,6 +15,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from data.storage.models import DataVersion
@@ -75,6 +76,17 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def commit_or_roll_back(session: Session) -> bool:
+    """Commit ``session``'s pending changes, best effort: on a database error roll back
+    and answer False instead of raising."""
+    try:
+        session.commit()
+    except SQLAlchemyError:
+        session.rollback()
+        return False
+    return True
 
 
 def alembic_config() -> Config:
