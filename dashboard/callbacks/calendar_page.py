@@ -108,7 +108,7 @@ def register(app: Dash) -> None:
                 )
                 for e in entries
             ],
-            "cal-school-table",
+            ids.CAL_SCHOOL_TABLE,
             "Ingen skolkalender inlagd ännu.",
         )
         listed = simple_table(
@@ -122,7 +122,7 @@ def register(app: Dash) -> None:
                 )
                 for row in events
             ],
-            "cal-event-table",
+            ids.CAL_EVENT_TABLE,
             "Inga egna evenemang ännu.",
         )
         return school, listed, options

@@ -89,7 +89,7 @@ def _preview(result: dict[str, Any]) -> list[Any]:
     counts = html.P(
         f"{result['rows']} rader lästes: {result['valid']} utan fel, "
         f"{result['rejected']} med fel; {result['duplicates']} finns redan och hoppas över.",
-        id="import-counts",
+        id=ids.IMPORT_COUNTS,
     )
     parts: list[Any] = [counts]
     if result["errors"]:
@@ -105,7 +105,11 @@ def _preview(result: dict[str, Any]) -> list[Any]:
         ]
         parts.append(html.H4(f"Förhandsvisning: de första {len(body)} raderna utan fel"))
         parts.append(
-            html.Table([html.Thead(head), html.Tbody(body)], className="top preview", id="preview")
+            html.Table(
+                [html.Thead(head), html.Tbody(body)],
+                className="top preview",
+                id=ids.IMPORT_PREVIEW_TABLE,
+            )
         )
     return parts
 

@@ -261,7 +261,7 @@ def _top_table(table: ProtectedCounts) -> html.Table | html.P:
     if with_rates:
         heads.append(html.Th("Per 1 000 unga", className="num"))
     head = html.Thead(html.Tr(heads))
-    return html.Table([head, html.Tbody(rows)], className="top", id="top-areas-table")
+    return html.Table([head, html.Tbody(rows)], className="top", id=ids.OV_TOP_AREAS_TABLE)
 
 
 def _status(
@@ -337,7 +337,7 @@ def _notes_panel(notes: tuple[str, ...], *, k: int) -> list[Any]:
             ),
         ]
     return [
-        html.Ul([html.Li(note) for note in notes], id="notes-list"),
+        html.Ul([html.Li(note) for note in notes], id=ids.OV_NOTES_LIST),
         html.P(
             f"Högst {NOTES_SHOWN} anteckningar, utan datum och i slumpvis ordning.",
             className="hint",

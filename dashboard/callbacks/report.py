@@ -73,6 +73,6 @@ def register(app: Dash) -> None:
         confirmation = html.Div(
             "Tack! Rapporten är sparad och syns i lägesbilden.",
             className="report-ok",
-            id="report-saved",
+            id=ids.REPORT_SAVED,
         )
         return (confirmation, *shown.values())

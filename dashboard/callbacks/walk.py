@@ -47,7 +47,7 @@ def _confirmation(seen_rows: int, incidents: int, areas: int) -> html.Div:
     return html.Div(
         f"Tack! Nattvandringen är rapporterad: {where}, {what}.",
         className="report-ok",
-        id="walk-saved",
+        id=ids.WALK_SAVED,
     )
 
 
