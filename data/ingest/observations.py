@@ -158,6 +158,7 @@ def validate_observation(
     sources: dict[str, str],
     today: date,
     clean: set[str] | None = None,
+    count_required: bool = False,
 ) -> tuple[dict[str, object] | None, list[tuple[str, str]]]:
     """Validate one observation given as text per column (see ``COLUMNS``).
 
@@ -166,6 +167,8 @@ def validate_observation(
     PII is blanked before anything else looks at it, and no message repeats it.
     ``clean`` (bulk imports) remembers short cells already found free of PII — dates,
     codes and counts repeat on every row; a cell with PII is never remembered.
+    In a file an empty count means 1; with ``count_required`` (the report form, whose
+    browser empties a count field that is not a number) it is refused instead.
     """
     value = {name: (text or "").strip() for name, text in value.items()}
     errors: list[tuple[str, str]] = []
@@ -195,6 +198,8 @@ def validate_observation(
     if source is None:
         errors.append(("kalla", "okänd källa"))
     count = _parse_count(value.get("antal", ""))
+    if count_required and not value.get("antal"):
+        count = "skriv antalet händelser (ett heltal, minst 1)"
     if isinstance(count, str):
         errors.append(("antal", count))
     group = value.get("gruppstorlek", "") or None

@@ -7,10 +7,10 @@ the unit of work that owns a session does (see :func:`unit_of_work`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -19,6 +19,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from data.storage.models import DataVersion
+
+T = TypeVar("T")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_MS = 10_000
@@ -76,6 +78,15 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def in_unit_of_work(factory: sessionmaker[Session], work: Callable[[Session], T]) -> T:
+    """``work(session)`` in one :func:`unit_of_work`; its result once committed.
+
+    Callers outside data/ name the session type as ``data.storage.db.Session`` and
+    never import SQLAlchemy themselves."""
+    with unit_of_work(factory) as session:
+        return work(session)
 
 
 def commit_or_roll_back(session: Session) -> bool:
