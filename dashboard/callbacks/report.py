@@ -12,7 +12,8 @@ from dashboard.callbacks.inputs import as_text
 from dashboard.callbacks.submit import form_refused, submit_form
 from dashboard.pages.report import ROLES
 from dashboard.state import app_state, today
-from data.ingest.observations import store_observation, validate_observation, vocabulary_lookup
+from data.ingest.observation_rows import validate_observation, vocabulary_lookup
+from data.ingest.observation_store import store_observation
 
 FAILED = "Rapporten sparades inte"
 

@@ -13,7 +13,7 @@ from dashboard.callbacks.inputs import as_text, as_texts
 from dashboard.callbacks.submit import form_refused, submit_form
 from dashboard.pages.walk import ROLES
 from dashboard.state import app_state, today
-from data.ingest.observations import vocabulary_lookup
+from data.ingest.observation_rows import vocabulary_lookup
 from data.ingest.walks import FIELDS, Walk, store_walk, validate_walk
 from data.planning.schedule import planned_walks_on
 

@@ -19,7 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.access.scope import kommun_in_scope
-from data.ingest.observations import MAX_NOTE, checked_day, within_assigned
+from data.ingest.observation_rows import MAX_NOTE, checked_day
+from data.ingest.observation_store import within_assigned
 from data.privacy.pii import find_pii, pii_message
 from data.storage.db import bump_version
 from data.storage.models import Area, Observation, PlannedWalk, WalkReport
