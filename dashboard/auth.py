@@ -35,16 +35,15 @@ from flask import (
     url_for,
 )
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from dashboard.state import app_state, db_session
 from data.access.scope import AccessDenied, BadSelection, Viewer
 from data.access.tokens import verify_token
-from data.access.users import authenticate
+from data.access.users import authenticate, usernames
 from data.demo.build import DEMO_ACCOUNTS, is_demo_database
 from data.privacy.disclosure import DEFAULT_LEADERSHIP_TIME_GRAIN, audience_level
+from data.storage.db import commit_or_roll_back
 from data.storage.models import User, new_session_token
 from data.vocabulary import ROLES, label_of
 
@@ -134,10 +133,7 @@ def _load_token_user(req: Request) -> SessionUser | None:
     if user is None:
         return None
     if dbs.dirty:  # the token's last-used time; best effort, never fails a request
-        try:
-            dbs.commit()
-        except SQLAlchemyError:
-            dbs.rollback()
+        commit_or_roll_back(dbs)
     g.setdefault(TOKEN_REQUEST, True)
     return _session_user(user)
 
@@ -274,7 +270,7 @@ def login() -> Any:
                 return redirect(_safe_next(request.args.get("next")))
     demo_accounts = []
     if current_app.config["SSP_DEMO"] and is_demo_database(db_session()):
-        known = set(db_session().scalars(select(User.username)))
+        known = usernames(db_session())
         demo_accounts = [
             (a.username, label_of(ROLES, a.role)) for a in DEMO_ACCOUNTS if a.username in known
         ]

@@ -79,18 +79,18 @@ def shell() -> html.Div:
             html.Span(
                 "DEMO – syntetiska data",
                 className="demo-badge",
-                id="demo-badge",
+                id=ids.SHELL_DEMO_BADGE,
                 title="Områden (utom kommungränser) och observationer är genererade, "
                 "inte verkliga.",
             )
             if demo
             else None,
             html.Div(className="spacer"),
-            html.Span(f"{user.username} · {user.role_label}", className="who", id="who"),
+            html.Span(f"{user.username} · {user.role_label}", className="who", id=ids.SHELL_WHO),
             html.Form(
                 [
                     dcc.Input(type="hidden", name="csrf_token", value=csrf_token()),
-                    html.Button("Logga ut", type="submit", id="logout-button"),
+                    html.Button("Logga ut", type="submit", id=ids.SHELL_LOGOUT),
                 ],
                 method="POST",
                 action="/logout",

@@ -10,7 +10,7 @@ from data.access.scope import BadSelection, last_weeks, whole_weeks
 from data.calendar.holidays import CalendarEntry
 from data.calendar.periods import school_term, tertial
 from data.calendar.windows import STOCKHOLM, EventWindow
-from data.counts.cube import history_start, iso_week_label, monday_of
+from data.counts.cube import history_start, monday_of
 
 QUICK_PERIODS: Final = (
     ("4w", "Senaste 4 veckorna"),
@@ -100,11 +100,6 @@ def describe_period(first_monday: date, last_monday: date) -> str:
     if first_monday == last_monday:
         return f"{week(first_monday)} ({span}, {weeks})"
     return f"{week(first_monday)} – {week(last_monday)} ({span}, {weeks})"
-
-
-def week_label(day: date) -> str:
-    """ISO label of the week containing ``day``."""
-    return iso_week_label(monday_of(day))
 
 
 def window_value(window: EventWindow) -> str:

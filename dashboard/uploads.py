@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import secrets
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from dash import html
 from flask import Flask, current_app
@@ -18,6 +21,7 @@ from flask import Flask, current_app
 UPLOAD_MAX_AGE_SECONDS = 3600
 NOW_MARKER = ".now"
 """A file touched to read the file system's clock; never counted as an upload."""
+T = TypeVar("T")
 
 
 class UploadError(ValueError):
@@ -74,6 +78,53 @@ def decode_upload(contents: Any, limit: int) -> bytes:
     except (binascii.Error, ValueError):
         msg = "Filen kunde inte avkodas."
         raise UploadError(msg) from None
+
+
+@dataclass(frozen=True, slots=True)
+class KeptUpload(Generic[T]):
+    """An upload written to the uploads folder, with what its reader found in it."""
+
+    name: str
+    """The file name the browser sent (for messages only; never a path)."""
+    token: str
+    """The name it waits under in :func:`upload_dir`."""
+    size: int
+    content: T
+
+
+def keep_upload(
+    contents: Any,
+    filename: Any,
+    *,
+    suffixes: Collection[str],
+    accepted: str,
+    limit: int,
+    read: Callable[[Path, bytes], T],
+    prefix: str = "",
+) -> KeptUpload[T]:
+    """Decode an upload, write it under a fresh token and ``read`` it.
+
+    Refuses a file type outside ``suffixes`` (``accepted`` names them in the
+    message) and oversize files with :class:`UploadError`; a file ``read`` raises
+    on is removed again and the error passes on. Abandoned uploads are removed first.
+    """
+    name = filename if isinstance(filename, str) else ""
+    suffix = Path(name).suffix.lower()
+    if suffix not in suffixes:
+        msg = f"Filtypen {suffix or '(ingen)'} stöds inte: använd {accepted}."
+        raise UploadError(msg)
+    folder = upload_dir()
+    remove_stale_uploads(folder)
+    data = decode_upload(contents, limit)
+    token = f"{prefix}{secrets.token_hex(16)}{suffix}"
+    path = folder / token
+    path.write_bytes(data)
+    try:
+        content = read(path, data)
+    except BaseException:  # whatever the reader says, the file is not kept
+        path.unlink(missing_ok=True)
+        raise
+    return KeptUpload(name=name, token=token, size=len(data), content=content)
 
 
 def report_items(lines: list[str] | tuple[str, ...], *, ok: bool) -> list[html.Li]:

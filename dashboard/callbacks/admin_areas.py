@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from dash import Dash, Input, Output, State, html, no_update
@@ -13,13 +11,14 @@ from flask import current_app
 
 from dashboard import ids
 from dashboard.auth import require_role
+from dashboard.callbacks.submit import store, submit
 from dashboard.jobs import AreaImportRequest, start_area_import
 from dashboard.pages.admin_areas import ROLES, summary_table
-from dashboard.state import app_state, db_session
+from dashboard.state import db_session
 from dashboard.uploads import (
     UploadError,
     decode_upload,
-    remove_stale_uploads,
+    keep_upload,
     report_items,
     upload_dir,
 )
@@ -32,7 +31,7 @@ from data.areas.layers import (
 )
 from data.areas.listing import area_summary, member_options
 from data.areas.population import import_population, parse_population_csv
-from data.storage.db import unit_of_work
+from data.storage.db import Session
 from data.storage.jobs import job_status, start_job
 
 MAX_LAYER_BYTES = 100 * 1024 * 1024
@@ -43,6 +42,20 @@ CRS_TEXT = re.compile(r"(EPSG|epsg):\d{4,6}")
 
 def _field_options(fields: list[str]) -> list[dict[str, str]]:
     return [{"label": f, "value": f} for f in fields]
+
+
+PARTS = ("code", "name", "parent", "parent_name")
+"""The layer fields the admin picks, in the order of the field dropdowns."""
+
+
+def _layer_refused(message: str) -> tuple[Any, ...]:
+    """The upload's answer when the file cannot be used: the message, nothing kept."""
+    return (html.Span(message, className="report-error"), None, *([], None) * len(PARTS))
+
+
+def _summary() -> Any:
+    """The areas summary table, as it is now."""
+    return summary_table(area_summary(db_session()))
 
 
 def guess_fields(fields: list[str]) -> dict[str, str | None]:
@@ -93,50 +106,31 @@ def register(app: Dash) -> None:
     )
     def receive_layer(contents: Any, filename: Any) -> tuple[Any, ...]:
         require_role(*ROLES)
-        name = str(filename or "")
-        suffix = Path(name).suffix.lower()
-        nothing: tuple[Any, ...] = (None, [], None, [], None, [], None, [], None)
-        if suffix not in LAYER_FORMATS:
-            return (
-                html.Span(
-                    f"Filtypen {suffix or '(ingen)'} stöds inte: använd GeoJSON, GeoPackage, "
-                    "zippad Shapefile eller GeoParquet.",
-                    className="report-error",
-                ),
-                *nothing,
-            )
-        remove_stale_uploads(upload_dir())
         try:
-            data = decode_upload(contents, MAX_LAYER_BYTES)
-            token = f"{secrets.token_hex(16)}{suffix}"
-            path = upload_dir() / token
-            path.write_bytes(data)
-            try:
-                fields = layer_fields(path)
-            except Exception:  # whatever the reader says, the file is not kept
-                path.unlink(missing_ok=True)
-                raise
+            upload = keep_upload(
+                contents,
+                filename,
+                suffixes=LAYER_FORMATS,
+                accepted="GeoJSON, GeoPackage, zippad Shapefile eller GeoParquet",
+                limit=MAX_LAYER_BYTES,
+                read=lambda path, _data: layer_fields(path),
+            )
         except (AreaImportError, UploadError) as error:
-            return html.Span(str(error), className="report-error"), *nothing
+            return _layer_refused(str(error))
         except Exception:
             current_app.logger.exception("reading an uploaded layer failed")
-            return html.Span(
-                "Filen kunde inte läsas som kartlager.", className="report-error"
-            ), *nothing
+            return _layer_refused("Filen kunde inte läsas som kartlager.")
+        fields = upload.content
         options = _field_options(fields)
         guess = guess_fields(fields)
-        info = f"{name}: {len(data) // 1024} kB, {len(fields)} fält. Kontrollera fälten nedan."
+        info = (
+            f"{upload.name}: {upload.size // 1024} kB, {len(fields)} fält. "
+            "Kontrollera fälten nedan."
+        )
         return (
             info,
-            token,
-            options,
-            guess["code"],
-            options,
-            guess["name"],
-            options,
-            guess["parent"],
-            options,
-            guess["parent_name"],
+            upload.token,
+            *(value for part in PARTS for value in (options, guess[part])),
         )
 
     @app.callback(
@@ -181,8 +175,7 @@ def register(app: Dash) -> None:
             problems.append("Filen finns inte längre; ladda upp den igen.")
         if problems:
             return no_update, True, report_items(problems, ok=False), "0", ""
-        with unit_of_work(app_state().sessions) as session:
-            job_id = start_job(session, kind="areas", user_id=user.id)
+        job_id = store(lambda session: start_job(session, kind="areas", user_id=user.id))
         request = AreaImportRequest(
             path=path,
             level=str(level),
@@ -215,14 +208,8 @@ def register(app: Dash) -> None:
         value = str(round(100 * status.progress))
         if status.status == "running":
             return value, status.step, no_update, False, no_update
-        summary = summary_table(area_summary(db_session()))
-        return (
-            value,
-            status.step,
-            report_items(status.messages, ok=status.status == "done"),
-            True,
-            summary,
-        )
+        report = report_items(status.messages, ok=status.status == "done")
+        return value, status.step, report, True, _summary()
 
     @app.callback(
         Output(ids.POP_REPORT, "children"),
@@ -232,18 +219,23 @@ def register(app: Dash) -> None:
     )
     def receive_population(contents: Any) -> tuple[Any, Any]:
         require_role(*ROLES)
-        try:
+
+        def save(session: Session) -> list[str]:
             values = parse_population_csv(decode_upload(contents, MAX_POPULATION_BYTES))
-            with unit_of_work(app_state().sessions) as session:
-                updated, unknown = import_population(session, values, skip_unknown=True)
-        except (AreaImportError, UploadError) as error:
-            return html.Ul(report_items([f"Ingenting importerades. {error}"], ok=False)), no_update
-        lines = [f"Befolkning 10–19 år uppdaterad för {updated} områden."]
-        if unknown:
-            lines.append(
-                f"{len(unknown)} koder finns inte här och hoppades över: {', '.join(unknown[:5])}"
-            )
-        return html.Ul(report_items(lines, ok=True)), summary_table(area_summary(db_session()))
+            updated, unknown = import_population(session, values, skip_unknown=True)
+            lines = [f"Befolkning 10–19 år uppdaterad för {updated} områden."]
+            if unknown:
+                skipped = ", ".join(unknown[:5])
+                lines.append(f"{len(unknown)} koder finns inte här och hoppades över: {skipped}")
+            return lines
+
+        report, summary = submit(
+            save,
+            refused=(AreaImportError, UploadError),
+            messages=lambda error: [f"Ingenting importerades. {error}"],
+            then=_summary,
+        )
+        return html.Ul(report), summary
 
     @app.callback(
         Output(ids.OWN_MEMBERS, "options"),
@@ -270,12 +262,12 @@ def register(app: Dash) -> None:
         require_role(*ROLES)
         if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
             members = []
-        try:
-            with unit_of_work(app_state().sessions) as session:
-                area = compose_area(
-                    session, code=str(code or ""), name=str(name or ""), member_codes=members
-                )
-                line = f"Eget område {area.code} ({area.name}) sparat av {len(members)} delområden."
-        except AreaImportError as error:
-            return html.Ul(report_items([str(error)], ok=False)), no_update
-        return html.Ul(report_items([line], ok=True)), summary_table(area_summary(db_session()))
+
+        def save(session: Session) -> list[str]:
+            area = compose_area(
+                session, code=str(code or ""), name=str(name or ""), member_codes=members
+            )
+            return [f"Eget område {area.code} ({area.name}) sparat av {len(members)} delområden."]
+
+        report, summary = submit(save, refused=(AreaImportError,), then=_summary)
+        return html.Ul(report), summary

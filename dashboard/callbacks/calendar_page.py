@@ -14,17 +14,19 @@ from typing import Any, Final
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from dashboard import ids
-from dashboard.auth import require_role
-from dashboard.components import bump, delete_button, simple_table
+from dashboard.auth import current_viewer, require_role
+from dashboard.callbacks.submit import Report, refuse, submit
+from dashboard.components import delete_button, simple_table
 from dashboard.pages.calendar_page import ROLES
 from dashboard.periods import window_label
 from dashboard.state import app_state, current_cube
-from dashboard.uploads import UploadError, decode_upload, report_items
-from data.access.scope import AccessDenied, BadSelection
-from data.calendar.holidays import SCHOOL_KINDS
+from dashboard.uploads import UploadError, decode_upload
+from data.access.scope import BadSelection, require_kommun
+from data.calendar.holidays import SCHOOL_KINDS, CalendarEntry
 from data.calendar.municipal import (
     LOCAL_EVENT_KINDS,
     EventRejected,
+    LocalEventRow,
     add_local_event,
     delete_local_event,
     delete_school_entry,
@@ -34,7 +36,7 @@ from data.calendar.municipal import (
 )
 from data.calendar.windows import local
 from data.ingest.school_calendar import CalendarRejected, checked_entry, read_school_calendar
-from data.storage.db import unit_of_work
+from data.storage.db import Session
 from data.vocabulary import label_of
 
 MAX_FILE: Final = 2 * 1024 * 1024
@@ -42,11 +44,10 @@ CLOCK = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?")
 
 
 def _kommun(value: Any) -> str:
-    user = require_role(*ROLES)
+    require_role(*ROLES)
     if not isinstance(value, str) or not re.fullmatch(r"\d{4}", value):
         raise BadSelection("ogiltig kommun")
-    if user.kommun_code is not None and value != user.kommun_code:
-        raise AccessDenied("bara den egna kommunens kalender")
+    require_kommun(current_viewer(), value)
     if value not in current_cube().areas.kommun_codes:
         raise BadSelection("okänd kommun")
     return value
@@ -74,6 +75,56 @@ def _moment(day: Any, clock: Any) -> datetime | str:
     return local(chosen, hour, minute)
 
 
+def _event_errors(error: Exception) -> list[str]:
+    return list(error.errors.values()) if isinstance(error, EventRejected) else [str(error)]
+
+
+def _area_options(kommun: str) -> list[dict[str, str]]:
+    """The kommun's areas (not the kommun itself) an event can be limited to."""
+    areas = current_cube().areas
+    return [
+        {"label": f"{name} ({c})", "value": c}
+        for c, name, k, level in zip(
+            areas.codes, areas.names, areas.kommun_codes, areas.levels, strict=True
+        )
+        if k == kommun and level != "kommun"
+    ]
+
+
+def _school_table(entries: list[CalendarEntry]) -> Any:
+    return simple_table(
+        ("Typ", "Första dag", "Sista dag", ""),
+        [
+            (
+                e.name.capitalize(),
+                e.start.isoformat(),
+                e.end.isoformat(),
+                delete_button(ids.CAL_DELETE_TYPE, f"school|{e.name}|{e.start.isoformat()}"),
+            )
+            for e in entries
+        ],
+        ids.CAL_SCHOOL_TABLE,
+        "Ingen skolkalender inlagd ännu.",
+    )
+
+
+def _event_table(events: list[LocalEventRow]) -> Any:
+    return simple_table(
+        ("Evenemang", "Typ", "Områden", ""),
+        [
+            (
+                window_label(row.window),
+                label_of(LOCAL_EVENT_KINDS, row.kind),
+                ", ".join(row.window.areas) or "hela kommunen",
+                delete_button(ids.CAL_DELETE_TYPE, f"event|{row.id}"),
+            )
+            for row in events
+        ],
+        ids.CAL_EVENT_TABLE,
+        "Inga egna evenemang ännu.",
+    )
+
+
 def register(app: Dash) -> None:
     """Register the Kalender page's callbacks on ``app``."""
 
@@ -90,43 +141,7 @@ def register(app: Dash) -> None:
         with app_state().sessions() as session:
             entries = school_entries(session, code)
             events = local_events(session, code)
-        areas = current_cube().areas
-        options = [
-            {"label": f"{name} ({c})", "value": c}
-            for c, name, k, level in zip(
-                areas.codes, areas.names, areas.kommun_codes, areas.levels, strict=True
-            )
-            if k == code and level != "kommun"
-        ]
-        school = simple_table(
-            ("Typ", "Första dag", "Sista dag", ""),
-            [
-                (
-                    e.name.capitalize(),
-                    e.start.isoformat(),
-                    e.end.isoformat(),
-                    delete_button(ids.CAL_DELETE_TYPE, f"school|{e.name}|{e.start.isoformat()}"),
-                )
-                for e in entries
-            ],
-            "cal-school-table",
-            "Ingen skolkalender inlagd ännu.",
-        )
-        listed = simple_table(
-            ("Evenemang", "Typ", "Områden", ""),
-            [
-                (
-                    window_label(row.window),
-                    label_of(LOCAL_EVENT_KINDS, row.kind),
-                    ", ".join(row.window.areas) or "hela kommunen",
-                    delete_button(ids.CAL_DELETE_TYPE, f"event|{row.id}"),
-                )
-                for row in events
-            ],
-            "cal-event-table",
-            "Inga egna evenemang ännu.",
-        )
-        return school, listed, options
+        return _school_table(entries), _event_table(events), _area_options(code)
 
     @app.callback(
         Output(ids.CAL_SCHOOL_MESSAGE, "children", allow_duplicate=True),
@@ -146,16 +161,18 @@ def register(app: Dash) -> None:
         code = _kommun(kommun)
         start, end = _day(first), _day(last) or _day(first)
         if kind not in SCHOOL_KINDS:
-            return report_items(["Välj typ av lov."], ok=False), no_update
+            return refuse(["Välj typ av lov."])
         if start is None or end is None:
-            return report_items(["Välj första dag."], ok=False), no_update
+            return refuse(["Välj första dag."])
         entry = checked_entry(kind, start, end)
         if isinstance(entry, str):
-            return report_items([entry.capitalize() + "."], ok=False), no_update
-        with unit_of_work(app_state().sessions) as session:
+            return refuse([entry.capitalize() + "."])
+
+        def save(session: Session) -> list[str]:
             added, updated = save_school_entries(session, code, [entry])
-        text = "Sparat." if added else ("Uppdaterat." if updated else "Fanns redan.")
-        return report_items([text], ok=True), bump(refresh)
+            return ["Sparat." if added else ("Uppdaterat." if updated else "Fanns redan.")]
+
+        return submit(save, refresh=refresh)
 
     @app.callback(
         Output(ids.CAL_SCHOOL_MESSAGE, "children", allow_duplicate=True),
@@ -173,15 +190,16 @@ def register(app: Dash) -> None:
             raw = decode_upload(contents, MAX_FILE)
             parsed = read_school_calendar(raw, filename if isinstance(filename, str) else "")
         except UploadError as error:
-            return report_items([str(error)], ok=False), no_update
+            return refuse([str(error)])
         except CalendarRejected as rejected:
-            lines = ["Ingenting importerades.", *rejected.errors[:50]]
-            return report_items(lines, ok=False), no_update
-        with unit_of_work(app_state().sessions) as session:
+            return refuse(["Ingenting importerades.", *rejected.errors[:50]])
+
+        def save(session: Session) -> list[str]:
             added, updated = save_school_entries(session, code, parsed.entries)
-        lines = [f"Importerat: {added} nya, {updated} ändrade."]
-        lines += [f"Hoppade över: {s}" for s in parsed.skipped[:20]]
-        return report_items(lines, ok=True), bump(refresh)
+            skipped = [f"Hoppade över: {s}" for s in parsed.skipped[:20]]
+            return [f"Importerat: {added} nya, {updated} ändrade.", *skipped]
+
+        return submit(save, refresh=refresh)
 
     @app.callback(
         Output(ids.CAL_EVENT_MESSAGE, "children", allow_duplicate=True),
@@ -221,24 +239,24 @@ def register(app: Dash) -> None:
             problems.append(f"Slut: {end}.")
         chosen = areas if isinstance(areas, list) else []
         if not all(isinstance(a, str) for a in chosen) or len(chosen) > 200:
-            return report_items(["Ogiltiga områden."], ok=False), no_update
+            return refuse(["Ogiltiga områden."])
         if problems or isinstance(start, str) or isinstance(end, str):
-            return report_items(problems, ok=False), no_update
-        try:
-            with unit_of_work(app_state().sessions) as session:
-                add_local_event(
-                    session,
-                    code,
-                    name=name if isinstance(name, str) else "",
-                    kind=kind if isinstance(kind, str) else "",
-                    starts_at=start,
-                    ends_at=end,
-                    area_codes=chosen,
-                    created_by_id=user.id,
-                )
-        except EventRejected as rejected:
-            return report_items(list(rejected.errors.values()), ok=False), no_update
-        return report_items(["Evenemanget är sparat."], ok=True), bump(refresh)
+            return refuse(problems)
+
+        def save(session: Session) -> list[str]:
+            add_local_event(
+                session,
+                code,
+                name=name if isinstance(name, str) else "",
+                kind=kind if isinstance(kind, str) else "",
+                starts_at=start,
+                ends_at=end,
+                area_codes=chosen,
+                created_by_id=user.id,
+            )
+            return ["Evenemanget är sparat."]
+
+        return submit(save, refresh=refresh, refused=(EventRejected,), messages=_event_errors)
 
     @app.callback(
         Output(ids.CAL_EVENT_MESSAGE, "children", allow_duplicate=True),
@@ -258,12 +276,14 @@ def register(app: Dash) -> None:
             return no_update, no_update
         item = trigger.get("item")
         parts = item.split("|") if isinstance(item, str) else []
-        with unit_of_work(app_state().sessions) as session:
+
+        def remove(session: Session) -> Report:
             if len(parts) == 3 and parts[0] == "school" and (day := _day(parts[2])):
                 removed = delete_school_entry(session, code, parts[1], day)
             elif len(parts) == 2 and parts[0] == "event" and parts[1].isdigit():
                 removed = delete_local_event(session, code, int(parts[1]))
             else:
                 raise BadSelection("okänt val")
-        text = "Borttaget." if removed else "Fanns inte (redan borttaget?)."
-        return report_items([text], ok=removed), bump(refresh)
+            return Report(["Borttaget." if removed else "Fanns inte (redan borttaget?)."], removed)
+
+        return submit(remove, refresh=refresh)

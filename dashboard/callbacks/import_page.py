@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import secrets
 from pathlib import Path
 from typing import Any, Final
 
@@ -19,6 +18,7 @@ from flask import current_app
 
 from dashboard import ids
 from dashboard.auth import require_role
+from dashboard.callbacks.submit import store
 from dashboard.jobs import (
     ObservationImportRequest,
     run_observation_check,
@@ -26,17 +26,10 @@ from dashboard.jobs import (
     start_job_thread,
 )
 from dashboard.pages.import_page import COLUMN_LABELS, ROLES
-from dashboard.state import app_state, db_session
-from dashboard.uploads import (
-    UploadError,
-    decode_upload,
-    remove_stale_uploads,
-    report_items,
-    upload_dir,
-)
+from dashboard.state import db_session
+from dashboard.uploads import UploadError, keep_upload, report_items, upload_dir
 from data.ingest.observations import COLUMNS, REQUIRED, default_mapping
 from data.ingest.table import MAX_COLUMNS, TableError, read_table
-from data.storage.db import unit_of_work
 from data.storage.jobs import job_status, start_job
 
 MAX_IMPORT_BYTES: Final = 60 * 1024 * 1024
@@ -80,6 +73,30 @@ def _mapping(values: tuple[Any, ...]) -> tuple[dict[str, int], list[str]]:
     return mapping, problems
 
 
+def name_of(filename: Any) -> str:
+    """The uploaded file's name as the browser sent it ("" for anything else)."""
+    return filename if isinstance(filename, str) else ""
+
+
+def _upload_answer(
+    info: Any, token: str | None, options: list[dict[str, Any]], guess: dict[str, int]
+) -> tuple[Any, ...]:
+    """The upload's outputs: the info line, the token (None: nothing kept, nothing to
+    check), the import button off, results cleared, and the column dropdowns."""
+    return (
+        info,
+        token,
+        token is None,
+        True,
+        [],
+        [],
+        "0",
+        "",
+        *(options for _ in COLUMNS),
+        *(guess.get(c) for c in COLUMNS),
+    )
+
+
 def _error(lines: list[str]) -> html.Ul:
     return html.Ul(report_items(lines, ok=False), className="report")
 
@@ -89,7 +106,7 @@ def _preview(result: dict[str, Any]) -> list[Any]:
     counts = html.P(
         f"{result['rows']} rader lästes: {result['valid']} utan fel, "
         f"{result['rejected']} med fel; {result['duplicates']} finns redan och hoppas över.",
-        id="import-counts",
+        id=ids.IMPORT_COUNTS,
     )
     parts: list[Any] = [counts]
     if result["errors"]:
@@ -105,7 +122,11 @@ def _preview(result: dict[str, Any]) -> list[Any]:
         ]
         parts.append(html.H4(f"Förhandsvisning: de första {len(body)} raderna utan fel"))
         parts.append(
-            html.Table([html.Thead(head), html.Tbody(body)], className="top preview", id="preview")
+            html.Table(
+                [html.Thead(head), html.Tbody(body)],
+                className="top preview",
+                id=ids.IMPORT_PREVIEW_TABLE,
+            )
         )
     return parts
 
@@ -137,49 +158,29 @@ def register(app: Dash) -> None:
     )
     def receive_file(contents: Any, filename: Any) -> tuple[Any, ...]:
         user = require_role(*ROLES)
-
-        def refused(message: str) -> tuple[Any, ...]:
-            info = html.Span(message, className="report-error")
-            no_columns: list[list[Any]] = [[] for _ in COLUMNS]
-            return (info, None, True, True, [], [], "0", "", *no_columns, *(None for _ in COLUMNS))
-
-        name = str(filename or "") if isinstance(filename, str | None) else ""
-        suffix = Path(name).suffix.lower()
-        if suffix not in SUFFIXES:
-            return refused(
-                f"Filtypen {suffix or '(ingen)'} stöds inte: använd CSV eller Excel (.xlsx)."
-            )
-        folder = upload_dir()
-        remove_stale_uploads(folder)
         try:
-            data = decode_upload(contents, MAX_IMPORT_BYTES)
-            table = read_table(data, name)
+            upload = keep_upload(
+                contents,
+                filename,
+                suffixes=SUFFIXES,
+                accepted="CSV eller Excel (.xlsx)",
+                limit=MAX_IMPORT_BYTES,
+                read=lambda _path, data: read_table(data, name_of(filename)),
+                prefix=f"u{user.id}-",
+            )
         except (UploadError, TableError) as error:
-            return refused(str(error))
-        token = f"u{user.id}-{secrets.token_hex(16)}{suffix}"
-        (folder / token).write_bytes(data)
+            return _upload_answer(html.Span(str(error), className="report-error"), None, [], {})
+        table = upload.content
         options = [
             {"label": f"{header or '(utan rubrik)'} – kolumn {i + 1}", "value": i}
             for i, header in enumerate(table.header)
         ]
-        guess = default_mapping(table.header)
         kind = "Excel" if table.kind == "xlsx" else "CSV"
         info = (
-            f"{name}: {kind}, {len(data) // 1024} kB, {len(table.header)} kolumner. "
+            f"{upload.name}: {kind}, {upload.size // 1024} kB, {len(table.header)} kolumner. "
             "Kontrollera kolumnvalen och tryck på Kontrollera filen."
         )
-        return (
-            info,
-            token,
-            False,
-            True,
-            [],
-            [],
-            "0",
-            "",
-            *(options for _ in COLUMNS),
-            *(guess.get(c) for c in COLUMNS),
-        )
+        return _upload_answer(info, upload.token, options, default_mapping(table.header))
 
     def start(kind: str, token: Any, values: tuple[Any, ...]) -> tuple[Any, ...]:
         user = require_role(*ROLES)
@@ -195,8 +196,9 @@ def register(app: Dash) -> None:
                 problems.append("Filen har fel: rätta dem och ladda upp den igen.")
         if problems:
             return no_update, True, _error(problems), no_update, True
-        with unit_of_work(app_state().sessions) as session:
-            job_id = start_job(session, kind=f"observations-{kind}", user_id=user.id)
+        job_id = store(
+            lambda session: start_job(session, kind=f"observations-{kind}", user_id=user.id)
+        )
         request = ObservationImportRequest(
             path=upload, mapping=mapping, user_id=user.id, kommun_code=user.kommun_code
         )

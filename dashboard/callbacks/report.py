@@ -9,10 +9,13 @@ from dash import Dash, Input, Output, State, html
 from dashboard import ids
 from dashboard.auth import require_role
 from dashboard.callbacks.inputs import as_text
+from dashboard.callbacks.submit import form_refused, submit_form
 from dashboard.pages.report import ROLES
 from dashboard.state import app_state, today
-from data.ingest.observations import store_observation, validate_observation, vocabulary_lookup
-from data.storage.db import unit_of_work
+from data.ingest.observation_rows import validate_observation, vocabulary_lookup
+from data.ingest.observation_store import store_observation
+
+FAILED = "Rapporten sparades inte"
 
 
 def register(app: Dash) -> None:
@@ -38,41 +41,28 @@ def register(app: Dash) -> None:
         text = dict(zip(ids.REPORT_FIELDS, (as_text(v) for v in values), strict=True))
         if user.role == "reporter" and user.source_code:
             text["kalla"] = user.source_code  # reporters report for their own organisation
-        state = app_state()
-        with state.sessions() as session:
+        with app_state().sessions() as session:
             categories, sources = vocabulary_lookup(session)
         row, problems = validate_observation(
-            text, categories=categories, sources=sources, today=today()
+            text, categories=categories, sources=sources, today=today(), count_required=True
         )
-        if not text["antal"].strip():
-            # In a file an empty count means 1; on the form it is a field the browser
-            # empties when what was typed is not a number: ask instead of guessing.
-            row = None
-            problems.append(("antal", "skriv antalet händelser (ett heltal, minst 1)"))
-        shown = dict.fromkeys(ids.REPORT_FIELDS, "")
         if row is None:
-            for field, message in problems:
-                shown[field] = message if field in shown else shown.get(field, "")
-            summary = html.Div(
-                "Rapporten sparades inte: rätta fälten ovan.", className="report-error"
-            )
-            return (summary, *shown.values())
-        try:
-            with unit_of_work(state.sessions) as session:
-                store_observation(
-                    session,
-                    row,
-                    user_id=user.id,
-                    kommun_code=user.kommun_code,
-                    area_codes=user.area_codes if user.role == "police_area" else frozenset(),
-                )
-        except PermissionError as error:
-            shown["omrade"] = str(error)
-            summary = html.Div("Rapporten sparades inte.", className="report-error")
-            return (summary, *shown.values())
+            return form_refused(FAILED, ids.REPORT_FIELDS, dict(problems))
         confirmation = html.Div(
             "Tack! Rapporten är sparad och syns i lägesbilden.",
             className="report-ok",
-            id="report-saved",
+            id=ids.REPORT_SAVED,
         )
-        return (confirmation, *shown.values())
+        return submit_form(
+            lambda session: store_observation(
+                session,
+                row,
+                user_id=user.id,
+                kommun_code=user.kommun_code,
+                area_codes=user.area_codes if user.role == "police_area" else frozenset(),
+            ),
+            confirmation=confirmation,
+            fields=ids.REPORT_FIELDS,
+            failed=FAILED,
+            field_of=lambda _error: "omrade",
+        )

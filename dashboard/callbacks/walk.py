@@ -10,13 +10,14 @@ from dash import Dash, Input, Output, State, html
 from dashboard import ids
 from dashboard.auth import require_role
 from dashboard.callbacks.inputs import as_text, as_texts
+from dashboard.callbacks.submit import form_refused, submit_form
 from dashboard.pages.walk import ROLES
 from dashboard.state import app_state, today
-from data.ingest.observations import vocabulary_lookup
-from data.ingest.walks import FIELDS, store_walk, validate_walk
+from data.ingest.observation_rows import vocabulary_lookup
+from data.ingest.walks import FIELDS, Walk, store_walk, validate_walk
 from data.planning.schedule import planned_walks_on
-from data.storage.db import unit_of_work
 
+FAILED = "Nattvandringen sparades inte"
 ROWS = range(1, ids.WALK_SEEN_ROWS + 1)
 ERROR_FIELDS = (*FIELDS, *(f"sett-{row}" for row in ROWS))
 
@@ -36,7 +37,9 @@ def chosen_area_options(chosen: Any, options: Any) -> list[dict[str, str]]:
     ]
 
 
-def _confirmation(seen_rows: int, incidents: int, areas: int) -> html.Div:
+def _confirmation(walk: Walk) -> html.Div:
+    seen_rows, areas = len(walk.seen), len(walk.area_codes)
+    incidents = sum(s.count for s in walk.seen)
     where = "1 område" if areas == 1 else f"{areas} områden"
     what = (
         "inget särskilt sett"
@@ -47,7 +50,7 @@ def _confirmation(seen_rows: int, incidents: int, areas: int) -> html.Div:
     return html.Div(
         f"Tack! Nattvandringen är rapporterad: {where}, {what}.",
         className="report-ok",
-        id="walk-saved",
+        id=ids.WALK_SAVED,
     )
 
 
@@ -123,8 +126,7 @@ def register(app: Dash) -> None:
         *seen: Any,
     ) -> tuple[Any, ...]:
         user = require_role(*ROLES)
-        state = app_state()
-        with state.sessions() as session:
+        with app_state().sessions() as session:
             categories, _sources = vocabulary_lookup(session)
         cells = [as_text(v) for v in seen]
         walk, problems = validate_walk(
@@ -139,31 +141,19 @@ def register(app: Dash) -> None:
             categories=categories,
             today=today(),
         )
-        shown = dict.fromkeys(ERROR_FIELDS, "")
         if walk is None:
-            shown.update((f, m) for f, m in problems.items() if f in shown)
-            summary = html.Div(
-                "Nattvandringen sparades inte: rätta fälten ovan.", className="report-error"
-            )
-            return (summary, *shown.values())
-        try:
-            with unit_of_work(state.sessions) as session:
-                store_walk(
-                    session,
-                    walk,
-                    user_id=user.id,
-                    kommun_code=user.kommun_code,
-                    area_codes=user.area_codes if user.role == "police_area" else frozenset(),
-                    planned_walk_id=_planned_id(planned),
-                )
-        except PermissionError as error:
-            if "planerade" in str(error):
-                summary = html.Div(
-                    f"Nattvandringen sparades inte: {error}.", className="report-error"
-                )
-                return (summary, *shown.values())
-            shown["omraden"] = str(error)
-            summary = html.Div("Nattvandringen sparades inte.", className="report-error")
-            return (summary, *shown.values())
-        incidents = sum(s.count for s in walk.seen)
-        return (_confirmation(len(walk.seen), incidents, len(walk.area_codes)), *shown.values())
+            return form_refused(FAILED, ERROR_FIELDS, problems)
+        return submit_form(
+            lambda session: store_walk(
+                session,
+                walk,
+                user_id=user.id,
+                kommun_code=user.kommun_code,
+                area_codes=user.area_codes if user.role == "police_area" else frozenset(),
+                planned_walk_id=_planned_id(planned),
+            ),
+            confirmation=_confirmation(walk),
+            fields=ERROR_FIELDS,
+            failed=FAILED,
+            field_of=lambda error: None if "planerade" in str(error) else "omraden",
+        )

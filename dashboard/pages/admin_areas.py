@@ -45,7 +45,7 @@ def summary_table(rows: list[tuple[str, str, int, int]]) -> html.Table | html.P:
             ]
         )
     )
-    return html.Table([head, html.Tbody(body)], className="top", id="area-summary-table")
+    return html.Table([head, html.Tbody(body)], className="top", id=ids.AREA_SUMMARY_TABLE)
 
 
 def _dropdown(component_id: str, placeholder: str) -> dcc.Dropdown:

@@ -94,7 +94,7 @@ def layout(**_query: Any) -> html.Div:
                         [
                             "Ladda upp en CSV- eller Excel-fil (.xlsx) med en rad per "
                             "observation. Utgå gärna från ",
-                            html.A("mallen (CSV)", href=TEMPLATE_URL, id="import-template"),
+                            html.A("mallen (CSV)", href=TEMPLATE_URL, id=ids.IMPORT_TEMPLATE),
                             ". Filen kontrolleras rad för rad innan något sparas, och "
                             "importen sparar alla rader eller ingen. Samma fil två gånger "
                             "ger inga dubbletter.",

@@ -6,6 +6,8 @@ from typing import Any
 
 from dash import dcc, html
 
+from dashboard import ids
+
 PATH = "/404"
 NAME = "Sidan finns inte"
 
@@ -19,5 +21,5 @@ def layout(**_query: Any) -> html.Div:
             dcc.Link("Till översikten", href="/"),
         ],
         className="page card",
-        id="not-found",
+        id=ids.NOT_FOUND,
     )

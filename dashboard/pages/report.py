@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from dash import dcc, html
-from sqlalchemy import select
 
 from dashboard import ids
 from dashboard.auth import SessionUser, require_role
 from dashboard.components import denied
 from dashboard.state import db_session, today
 from data.access.scope import AccessDenied
+from data.areas.listing import reportable_areas
 from data.counts.options import category_options, source_options
-from data.storage.models import Area
 from data.vocabulary import AGE_BANDS, GROUP_SIZE_BANDS
 
 PATH = "/rapportera"
@@ -34,14 +33,9 @@ def _field(label: str, field: str, control: Any) -> html.Div:
 def area_options(user: SessionUser) -> list[dict[str, str]]:
     """Dropdown options of the areas ``user`` may report in: their kommun's
     neighbourhoods, for a police area coordinator only the assigned ones."""
-    query = select(Area.code, Area.name).where(
-        Area.kommun_code == user.kommun_code, Area.level != "kommun"
-    )
-    if user.area_codes:
-        query = query.where(Area.code.in_(sorted(user.area_codes)))
     return [
         {"label": f"{name} ({code})", "value": code}
-        for code, name in db_session().execute(query.order_by(Area.name))
+        for code, name in reportable_areas(db_session(), user.kommun_code, user.area_codes)
     ]
 
 

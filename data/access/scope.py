@@ -49,7 +49,21 @@ class Viewer:
 
     def may_see_kommun(self, kommun_code: str) -> bool:
         """True when the viewer's scope includes ``kommun_code``."""
-        return self.kommun_code is None or self.kommun_code == kommun_code
+        return kommun_in_scope(self.kommun_code, kommun_code)
+
+
+def kommun_in_scope(own_kommun: str | None, kommun_code: str) -> bool:
+    """The one kommun-scope rule: a user sees their own kommun; ``None`` (administrators)
+    sees every kommun. Everything that checks a kommun goes through here."""
+    return own_kommun is None or own_kommun == kommun_code
+
+
+def require_kommun(viewer: Viewer, kommun_code: str) -> str:
+    """``kommun_code`` when the viewer may see it, else :class:`AccessDenied`."""
+    if not viewer.may_see_kommun(kommun_code):
+        msg = f"kommun {kommun_code} is outside your scope"
+        raise AccessDenied(msg)
+    return kommun_code
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,9 +136,7 @@ def last_weeks(today: date, n: int) -> tuple[date, date]:
 
 def areas_in_scope(cube: CountCube, selection: Selection, viewer: Viewer) -> np.ndarray:
     """Boolean mask over the cube's areas that the viewer may see for ``selection``."""
-    if not viewer.may_see_kommun(selection.kommun_code):
-        msg = f"kommun {selection.kommun_code} is outside your scope"
-        raise AccessDenied(msg)
+    require_kommun(viewer, selection.kommun_code)
     areas = cube.areas
     in_kommun = np.array([k == selection.kommun_code for k in areas.kommun_codes])
     if viewer.role != "police_area":

@@ -97,6 +97,11 @@ def create_user(
     return user
 
 
+def usernames(session: Session) -> set[str]:
+    """Every username in the database."""
+    return set(session.scalars(select(User.username)))
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """Return the active user whose password matches, else None (no hint which failed)."""
     user = session.scalar(select(User).where(User.username == username.strip().lower()))

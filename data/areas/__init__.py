@@ -1,3 +1,3 @@
-"""Area layers in the database: import, own areas, population, listing, point placement and
+"""Area layers in the database: import, own areas, population, listing and
 browser geometry.
 """

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data.storage.models import Area, Observation
+from data.storage.models import Area
 
 
 def area_rows(
@@ -30,15 +28,17 @@ def area_rows(
     ]
 
 
-def observation_count_by_area(session: Session, codes: Sequence[str]) -> dict[str, int]:
-    """Number of observation rows per area code (to warn before replacing areas)."""
-    rows = session.execute(
-        select(Area.code, func.count(Observation.id))
-        .join(Observation, Observation.area_id == Area.id)
-        .where(Area.code.in_(list(codes)))
-        .group_by(Area.code)
-    ).all()
-    return {code: int(n) for code, n in rows}
+def reportable_areas(
+    session: Session, kommun_code: str | None, area_codes: frozenset[str] = frozenset()
+) -> list[tuple[str, str]]:
+    """(code, name) of the areas a user may report in, by name: the kommun's
+    neighbourhoods, limited to ``area_codes`` when given (police area coordinators)."""
+    query = select(Area.code, Area.name).where(
+        Area.kommun_code == kommun_code, Area.level != "kommun"
+    )
+    if area_codes:
+        query = query.where(Area.code.in_(sorted(area_codes)))
+    return [(code, name) for code, name in session.execute(query.order_by(Area.name))]
 
 
 def area_summary(session: Session) -> list[tuple[str, str, int, int]]:

@@ -1,5 +1,9 @@
 """Bulk import of group-level observations from CSV or XLSX: map, validate, write.
 
+The columns and checks of one row live in :mod:`data.ingest.observation_rows`, the
+column mapping in :mod:`data.ingest.observation_mapping`, the report form's store in
+:mod:`data.ingest.observation_store`; their public names are importable from here too.
+
 Every row is validated before anything is written (one unit of work: all rows or
 none). Every cell passes the PII guard: a cell with a personnummer, phone number,
 e-mail address or street address is refused with a message that names the row and
@@ -10,9 +14,7 @@ earlier import, adds nothing: each row carries a content-based idempotency key.
 from __future__ import annotations
 
 import hashlib
-import re
-from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
@@ -20,260 +22,56 @@ from typing import Final
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from data.ingest.observation_mapping import (
+    ALIASES,
+    column_key,
+    default_mapping,
+    mapping_errors,
+)
+from data.ingest.observation_rows import (
+    COLUMNS,
+    DATE_FORMAT_HELP,
+    MAX_NOTE,
+    MAX_ROWS,
+    REQUIRED,
+    RowError,
+    checked_day,
+    date_parts,
+    template_csv,
+    validate_observation,
+    vocabulary_lookup,
+)
+from data.ingest.observation_store import store_observation, within_assigned
 from data.ingest.store import ImportSummary
 from data.ingest.table import Table
-from data.privacy.pii import find_pii, pii_message
 from data.storage.db import bump_version
-from data.storage.models import Area, Category, Observation, Source
-from data.vocabulary import AGE_BANDS, GROUP_SIZE_BANDS
+from data.storage.models import Area, Observation
 
-COLUMNS: Final = (
-    "datum",
-    "tid",
-    "omrade",
-    "kategori",
-    "kalla",
-    "antal",
-    "gruppstorlek",
-    "alder",
-    "anteckning",
-)
-"""The template's columns (Swedish, ASCII); English names are accepted too."""
-ALIASES: Final = {
-    "date": "datum",
-    "time_band": "tid",
-    "tidpunkt": "tid",
-    "area": "omrade",
-    "område": "omrade",
-    "category": "kategori",
-    "source": "kalla",
-    "källa": "kalla",
-    "count": "antal",
-    "group_size": "gruppstorlek",
-    "age_band": "alder",
-    "ålder": "alder",
-    "note": "anteckning",
-}
-REQUIRED: Final = ("datum", "omrade", "kategori", "kalla")
-TIME_BANDS: Final = {
-    "": None,
-    "dag": "day",
-    "day": "day",
-    "kväll": "evening",
-    "kvall": "evening",
-    "evening": "evening",
-    "natt": "night",
-    "night": "night",
-}
-EARLIEST: Final = date(2000, 1, 1)
-MAX_NOTE: Final = 280
-MAX_ROWS: Final = 1_000_000
-_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-"""Control characters (tab and line breaks are text) are refused in every cell."""
-MAX_CLEAN_CELL: Final = 40
-MAX_CLEAN_CELLS: Final = 100_000
-_DATE_FORMATS: Final = (
-    re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"),
-    re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})"),
-    re.compile(r"(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{4})"),
-)
-TEMPLATE_EXAMPLE: Final = (
-    "2026-11-20",
-    "kväll",
-    "0380-D01",
-    "samling",
-    "fritid",
-    "2",
-    "5-9",
-    "13-15",
-    "Samling vid skolgården efter stängning",
-)
-
-
-@dataclass(frozen=True, slots=True)
-class RowError:
-    """One problem in one row (line numbers as in a spreadsheet: the header is line 1)."""
-
-    line: int
-    column: str
-    message: str
-
-    def text(self) -> str:
-        """The error as one Swedish line."""
-        return f"Rad {self.line}, {self.column}: {self.message}"
-
-
-def template_csv() -> str:
-    """The CSV template: the header and one valid example row (``;``-separated)."""
-    return ";".join(COLUMNS) + "\n" + ";".join(TEMPLATE_EXAMPLE) + "\n"
-
-
-def checked_day(year: int, month: int, day: int, today: date) -> date | str:
-    """The date, or why it cannot be an observation's date (Swedish): it must exist
-    and lie between 2000-01-01 and today. Shared by imports, the report and walk forms."""
-    try:
-        value = date(year, month, day)
-    except ValueError:
-        return "datumet finns inte"
-    if value > today:
-        return "datumet ligger i framtiden"
-    if value < EARLIEST:
-        return "datumet är före år 2000"
-    return value
-
-
-DATE_FORMAT_HELP: Final = "okänt datumformat; skriv t.ex. 2026-11-20 eller 20/11/2026"
-
-
-def date_parts(text: str) -> tuple[int, int, int] | None:
-    """(year, month, day) of a date written 2026-11-20, 20261120, 20/11/2026 or
-    20.11.2026; ``None`` for anything else. The caller checks that the date exists."""
-    for pattern in _DATE_FORMATS:
-        match = pattern.fullmatch(text.strip())
-        if match:
-            return int(match["y"]), int(match["m"]), int(match["d"])
-    return None
-
-
-def _parse_date(text: str, today: date) -> date | str:
-    parts = date_parts(text)
-    if parts is None:
-        return DATE_FORMAT_HELP
-    return checked_day(*parts, today)
-
-
-def _parse_count(text: str) -> int | str:
-    cleaned = text.replace(" ", "").replace(",", ".") or "1"
-    if re.fullmatch(r"[0-9]{1,6}(\.0+)?", cleaned):
-        value = int(float(cleaned))
-        return value if value >= 1 else "antalet måste vara minst 1"
-    return "antalet måste vara ett heltal, minst 1"
-
-
-def validate_observation(
-    value: dict[str, str],
-    *,
-    categories: dict[str, str],
-    sources: dict[str, str],
-    today: date,
-    clean: set[str] | None = None,
-) -> tuple[dict[str, object] | None, list[tuple[str, str]]]:
-    """Validate one observation given as text per column (see ``COLUMNS``).
-
-    Returns (row, []) or (None, [(column, Swedish message), …]). Shared by the CSV
-    import and the report form, so both refuse exactly the same things. A cell with
-    PII is blanked before anything else looks at it, and no message repeats it.
-    ``clean`` (bulk imports) remembers short cells already found free of PII — dates,
-    codes and counts repeat on every row; a cell with PII is never remembered.
-    """
-    value = {name: (text or "").strip() for name, text in value.items()}
-    errors: list[tuple[str, str]] = []
-    for name, cell in value.items():
-        if clean is not None and cell in clean:
-            continue
-        if _CONTROL.search(cell):
-            errors.append((name, "innehåller styrtecken som inte är text"))
-            value[name] = ""
-            continue
-        findings = find_pii(cell)
-        if findings:
-            errors.append((name, pii_message(name, findings)))
-            value[name] = ""  # never kept, never echoed
-        elif clean is not None and len(cell) <= MAX_CLEAN_CELL and len(clean) < MAX_CLEAN_CELLS:
-            clean.add(cell)
-    day = _parse_date(value.get("datum", ""), today) if value.get("datum") else "datum saknas"
-    if isinstance(day, str):
-        errors.append(("datum", day))
-    band = TIME_BANDS.get(value.get("tid", "").lower(), "?")
-    if band == "?":
-        errors.append(("tid", "skriv dag, kväll eller natt (eller lämna tomt)"))
-    category = categories.get(value.get("kategori", "").lower())
-    if category is None:
-        errors.append(("kategori", "okänd kategori (se listan i mallen)"))
-    source = sources.get(value.get("kalla", "").lower())
-    if source is None:
-        errors.append(("kalla", "okänd källa"))
-    count = _parse_count(value.get("antal", ""))
-    if isinstance(count, str):
-        errors.append(("antal", count))
-    group = value.get("gruppstorlek", "") or None
-    if group is not None and group not in GROUP_SIZE_BANDS:
-        errors.append(("gruppstorlek", f"välj {', '.join(GROUP_SIZE_BANDS)}"))
-    age = value.get("alder", "") or None
-    if age is not None and age not in AGE_BANDS:
-        errors.append(("alder", f"välj {', '.join(AGE_BANDS)}"))
-    note = value.get("anteckning", "") or None
-    if note is not None and len(note) > MAX_NOTE:
-        errors.append(("anteckning", f"högst {MAX_NOTE} tecken"))
-    area = value.get("omrade", "")
-    if not area:
-        errors.append(("omrade", "område saknas"))
-    if errors:
-        return None, errors
-    return {
-        "area_code": area,
-        "occurred_on": day,
-        "time_band": band,
-        "category_code": category,
-        "source_code": source,
-        "count": count,
-        "group_size": group,
-        "age_band": age,
-        "note": note,
-    }, []
-
-
-def vocabulary_lookup(session: Session) -> tuple[dict[str, str], dict[str, str]]:
-    """Codes and lower-cased Swedish labels of categories and sources, mapped to codes."""
-    categories = {
-        k.lower(): code
-        for code, label in session.execute(select(Category.code, Category.label))
-        for k in (code, label)
-    }
-    sources = {
-        k.lower(): code
-        for code, label in session.execute(select(Source.code, Source.label))
-        for k in (code, label)
-    }
-    return categories, sources
-
-
-# --- bulk import: mapping, validation stream, check, write ---------------------------
-
-
-def column_key(name: str) -> str:
-    """A file's column name as the template column it stands for (or itself, lower-cased)."""
-    cleaned = name.strip().lower()
-    return ALIASES.get(cleaned, cleaned)
-
-
-def default_mapping(header: Sequence[str]) -> dict[str, int]:
-    """Template column → position in ``header``, for the columns the header names."""
-    mapping: dict[str, int] = {}
-    for i, name in enumerate(header):
-        key = column_key(name)
-        if key in COLUMNS and key not in mapping:
-            mapping[key] = i
-    return mapping
-
-
-def mapping_errors(header: Sequence[str], mapping: Mapping[str, int]) -> list[RowError]:
-    """Why ``mapping`` cannot be used with ``header`` (Swedish, as line-1 errors)."""
-    errors: list[RowError] = []
-    unknown = sorted(set(mapping) - set(COLUMNS))
-    if unknown:
-        errors.append(RowError(1, "rubrikrad", f"okända mallkolumner: {', '.join(unknown)}"))
-    missing = [c for c in REQUIRED if c not in mapping]
-    if missing:
-        errors.append(
-            RowError(1, "rubrikrad", f"kolumner saknas: {', '.join(missing)} (se mallen)")
-        )
-    if any(not 0 <= i < len(header) for i in mapping.values()):
-        errors.append(RowError(1, "rubrikrad", "en vald kolumn finns inte i filen"))
-    used = Counter(mapping.values())
-    if any(n > 1 for n in used.values()):
-        errors.append(RowError(1, "rubrikrad", "samma kolumn i filen är vald för två fält"))
-    return errors
+__all__ = [
+    "ALIASES",
+    "COLUMNS",
+    "DATE_FORMAT_HELP",
+    "MAX_NOTE",
+    "REQUIRED",
+    "ImportCheck",
+    "ImportContext",
+    "ImportRejected",
+    "RowError",
+    "check_observations",
+    "checked_day",
+    "column_key",
+    "date_parts",
+    "default_mapping",
+    "import_context",
+    "import_observations",
+    "mapping_errors",
+    "store_observation",
+    "template_csv",
+    "validate_observation",
+    "validate_table",
+    "vocabulary_lookup",
+    "within_assigned",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -564,56 +362,3 @@ def import_observations(
 
 OBSERVATION_TABLE: Final = Observation.metadata.tables["observation"]
 _FIXED: Final[dict[str, object]] = {"location_precision": "area", "is_synthetic": False}
-
-
-def within_assigned(area: Area, area_codes: frozenset[str]) -> bool:
-    """True when ``area`` is one of ``area_codes`` or lies inside one (empty: no limit)."""
-    if not area_codes:
-        return True
-    chain: set[str] = set()
-    current: Area | None = area
-    while current is not None and len(chain) < 8:
-        chain.add(current.code)
-        current = current.parent
-    return bool(chain & area_codes)
-
-
-def store_observation(
-    session: Session,
-    row: dict[str, object],
-    *,
-    user_id: int,
-    kommun_code: str | None,
-    area_codes: frozenset[str] = frozenset(),
-) -> Observation:
-    """Store one validated report from the form (the caller's unit of work commits).
-
-    Refuses an area outside the reporter's kommun, and for a police area coordinator
-    an area outside the assigned ones. Form reports carry no idempotency key: two
-    identical reports are two reports.
-    """
-    area = session.scalar(select(Area).where(Area.code == str(row["area_code"])))
-    if area is None or (kommun_code is not None and area.kommun_code != kommun_code):
-        msg = "området finns inte i din kommun"
-        raise PermissionError(msg)
-    if not within_assigned(area, area_codes):
-        msg = "området ingår inte i dina tilldelade områden"
-        raise PermissionError(msg)
-    observation = Observation(
-        area_id=area.id,
-        occurred_on=row["occurred_on"],
-        time_band=row["time_band"],
-        category_code=row["category_code"],
-        source_code=row["source_code"],
-        count=row["count"],
-        group_size=row["group_size"],
-        age_band=row["age_band"],
-        note=row["note"],
-        location_precision="area",
-        is_synthetic=False,
-        created_by_id=user_id,
-    )
-    session.add(observation)
-    session.flush()
-    bump_version(session)
-    return observation

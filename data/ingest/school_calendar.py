@@ -25,7 +25,7 @@ from icalendar import Calendar
 
 from data.calendar.holidays import SCHOOL_KINDS, CalendarEntry
 from data.calendar.windows import STOCKHOLM
-from data.ingest.observations import DATE_FORMAT_HELP, date_parts
+from data.ingest.observation_rows import DATE_FORMAT_HELP, date_parts
 from data.ingest.table import TableError, read_table
 
 MAX_DAYS: Final = 100

@@ -18,7 +18,9 @@ from typing import Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.ingest.observations import MAX_NOTE, checked_day, within_assigned
+from data.access.scope import kommun_in_scope
+from data.ingest.observation_rows import MAX_NOTE, checked_day
+from data.ingest.observation_store import within_assigned
 from data.privacy.pii import find_pii, pii_message
 from data.storage.db import bump_version
 from data.storage.models import Area, Observation, PlannedWalk, WalkReport
@@ -278,7 +280,7 @@ def _walk_areas(
     found = {a.code: a for a in session.scalars(select(Area).where(Area.code.in_(list(codes))))}
     for code in codes:
         area = found.get(code)
-        if area is None or (kommun_code is not None and area.kommun_code != kommun_code):
+        if area is None or not kommun_in_scope(kommun_code, area.kommun_code):
             msg = "ett av områdena finns inte i din kommun"
             raise PermissionError(msg)
         if not within_assigned(area, area_codes):

@@ -7,17 +7,20 @@ the unit of work that owns a session does (see :func:`unit_of_work`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from data.storage.models import DataVersion
+
+T = TypeVar("T")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_MS = 10_000
@@ -75,6 +78,26 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def in_unit_of_work(factory: sessionmaker[Session], work: Callable[[Session], T]) -> T:
+    """``work(session)`` in one :func:`unit_of_work`; its result once committed.
+
+    Callers outside data/ name the session type as ``data.storage.db.Session`` and
+    never import SQLAlchemy themselves."""
+    with unit_of_work(factory) as session:
+        return work(session)
+
+
+def commit_or_roll_back(session: Session) -> bool:
+    """Commit ``session``'s pending changes, best effort: on a database error roll back
+    and answer False instead of raising."""
+    try:
+        session.commit()
+    except SQLAlchemyError:
+        session.rollback()
+        return False
+    return True
 
 
 def alembic_config() -> Config:

@@ -6,9 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import geopandas as gpd
 import pytest
-import shapely
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -17,12 +15,10 @@ from data.areas.browser import layer_scope
 from data.areas.layers import (
     AreaImportError,
     compose_area,
-    ensure_kommuner,
     import_areas,
     read_area_layer,
 )
 from data.areas.listing import area_rows
-from data.areas.placement import place_points
 from data.areas.population import import_population, parse_population_csv
 from data.counts.cube import build_cube, monday_of
 from data.counts.overview import map_values, weekly_trend
@@ -242,44 +238,6 @@ def test_a_merge_that_is_still_too_small_takes_everything_under_the_next_parent(
     week = monday_of(TODAY)
     table = map_values(cube, Selection("0191", "deso", week, week), _viewer())
     assert table.frame["code"].tolist() == ["0191"]
-
-
-def test_points_land_in_their_deso_and_outside_points_stay_at_kommun_level(
-    sigtuna: sessionmaker[Session],
-) -> None:
-    with sigtuna() as session:
-        deso = session.scalar(select(Area).where(Area.code == "0191C1030"))
-        assert deso is not None and deso.geometry_geojson is not None
-        inside = shapely.from_geojson(deso.geometry_geojson).representative_point()
-        # Inside the DeSO, far outside Sigtuna (Kiruna), and a point without coordinates.
-        placed = place_points(
-            session, "0191", [inside.x, 20.22, float("nan")], [inside.y, 67.85, float("nan")]
-        )
-    assert placed.area_codes == ("0191C1030", "0191", "0191")
-    assert placed.precisions == ("point", "kommun", "kommun")
-    assert placed.outside == 2
-
-
-def test_sweref_points_are_placed_like_wgs84_points(sigtuna: sessionmaker[Session]) -> None:
-    with sigtuna() as session:
-        deso = session.scalar(select(Area).where(Area.code == "0191A0020"))
-        assert deso is not None and deso.geometry_geojson is not None
-        point = shapely.from_geojson(deso.geometry_geojson).representative_point()
-        sweref = gpd.GeoSeries([point], crs=4326).to_crs(3006).iloc[0]
-        by_wgs84 = place_points(session, "0191", [point.x], [point.y])
-        by_sweref = place_points(session, "0191", [sweref.x], [sweref.y], crs="EPSG:3006")
-    assert by_wgs84 == by_sweref
-    assert by_wgs84.area_codes == ("0191A0020",)
-
-
-def test_points_in_a_kommun_without_areas_stay_at_kommun_level(
-    sessions: sessionmaker[Session],
-) -> None:
-    with unit_of_work(sessions) as session:
-        ensure_kommuner(session, ["0380"])
-    with sessions() as session:
-        placed = place_points(session, "0380", [17.64], [59.86])
-    assert placed.area_codes == ("0380",) and placed.precisions == ("kommun",)
 
 
 def test_a_partial_scope_cannot_borrow_the_parents_population(

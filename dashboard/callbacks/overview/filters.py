@@ -1,0 +1,147 @@
+"""The overview's filter callbacks: levels, event periods, dates, map layer, focused area."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx, no_update
+
+from dashboard import ids
+from dashboard.auth import current_viewer
+from dashboard.callbacks.overview.selection import (
+    EVENT_YEARS,
+    clicked_area,
+    event_window,
+    period_is,
+    text_value,
+)
+from dashboard.pages.overview import default_level
+from dashboard.periods import (
+    quick_period,
+    window_label,
+    window_value,
+)
+from dashboard.state import current_cube, db_session, event_rules
+from dashboard.state import today as clock_today
+from data.access.scope import (
+    AccessDenied,
+    BadSelection,
+    available_levels,
+    require_kommun,
+)
+from data.calendar.municipal import kommun_windows, school_entries
+from data.calendar.windows import STOCKHOLM
+from data.counts.cube import monday_of
+from data.vocabulary import AREA_LEVELS, label_of
+
+
+def register(app: Dash) -> None:
+    """Register the overview's filter callbacks on ``app``."""
+
+    @app.callback(
+        Output(ids.LEVEL, "options"),
+        Output(ids.LEVEL, "value"),
+        Input(ids.KOMMUN, "value"),
+        State(ids.LEVEL, "value"),
+        prevent_initial_call=True,
+    )
+    def level_options(kommun: str | None, current: str | None) -> tuple[Any, Any]:
+        viewer = current_viewer()
+        levels = available_levels(current_cube(), str(kommun or ""), viewer)
+        if not levels:
+            msg = f"kommun {kommun} is outside your scope"
+            raise AccessDenied(msg)
+        options = [{"label": label_of(AREA_LEVELS, lvl), "value": lvl} for lvl in levels]
+        value = current if current in levels else default_level(levels)
+        return options, value
+
+    @app.callback(
+        Output(ids.EVENT_PERIOD, "options"),
+        Input(ids.KOMMUN, "value"),
+    )
+    def event_period_options(kommun: Any) -> list[dict[str, str]]:
+        """This year's and last year's finished event windows of the kommun, newest first."""
+        viewer = current_viewer()
+        code = text_value(kommun or viewer.kommun_code or "", "kommun")
+        require_kommun(viewer, code)
+        today = clock_today()
+        windows = [
+            w
+            for year in range(today.year - EVENT_YEARS + 1, today.year + 1)
+            for w in kommun_windows(db_session(), code, year, event_rules())
+            if w.end.astimezone(STOCKHOLM).date() <= today
+        ]
+        return [
+            {"label": window_label(w, year=True), "value": window_value(w)}
+            for w in sorted(windows, key=lambda w: w.start, reverse=True)
+        ]
+
+    @app.callback(
+        Output(ids.PERIOD, "start_date"),
+        Output(ids.PERIOD, "end_date"),
+        Output(ids.EVENT_PERIOD, "value"),
+        Input(ids.QUICK_PERIOD, "value"),
+        Input(ids.EVENT_PERIOD, "value"),
+        Input(ids.PERIOD, "start_date"),
+        Input(ids.PERIOD, "end_date"),
+        State(ids.KOMMUN, "value"),
+        prevent_initial_call=True,
+    )
+    def sync_period(
+        choice: Any, event: Any, start: Any, end: Any, kommun: Any
+    ) -> tuple[Any, Any, Any]:
+        """Keep the date range, the quick pick and the event in step: a quick pick sets
+        the dates and clears the event; an event sets the dates to its whole weeks;
+        dates changed by hand clear an event they no longer match."""
+        viewer = current_viewer()
+        code = kommun if isinstance(kommun, str) and kommun else viewer.kommun_code
+        if ctx.triggered_id == ids.EVENT_PERIOD:
+            window = event_window(event, code, viewer)
+            if window is None:
+                return no_update, no_update, no_update
+            first, last = window.days
+            return (
+                monday_of(first).isoformat(),
+                (monday_of(last) + timedelta(days=6)).isoformat(),
+                no_update,
+            )
+        if ctx.triggered_id == ids.PERIOD:
+            window = event_window(event, code, viewer)
+            if window is not None and not period_is(window, start, end):
+                return no_update, no_update, None
+            return no_update, no_update, no_update
+        if not choice or choice == "custom":
+            return no_update, no_update, no_update
+        if not isinstance(choice, str):
+            msg = "malformed quick period"
+            raise BadSelection(msg)
+        school = (
+            school_entries(db_session(), code)
+            if choice == "term" and code and viewer.may_see_kommun(code)
+            else []
+        )
+        first, last = quick_period(choice, clock_today(), school)
+        return first.isoformat(), last.isoformat(), None
+
+    app.clientside_callback(
+        ClientsideFunction(namespace="ssp", function_name="loadLayer"),
+        Output(ids.MAP_LAYER, "data"),
+        Input(ids.KOMMUN, "value"),
+        Input(ids.LEVEL, "value"),
+        State(ids.AREAS_VERSION, "data"),
+    )
+
+    @app.callback(
+        Output(ids.FOCUS, "data"),
+        Input(ids.MAP, "clickData"),
+        Input(ids.FOCUS_CLEAR, "n_clicks"),
+        Input(ids.KOMMUN, "value"),
+        Input(ids.LEVEL, "value"),
+        prevent_initial_call=True,
+    )
+    def choose_focus(click: Any, _clear: Any, _kommun: Any, _level: Any) -> str | None:
+        current_viewer()
+        if ctx.triggered_id != ids.MAP:
+            return None
+        return clicked_area(click)
