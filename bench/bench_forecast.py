@@ -60,12 +60,12 @@ def backtest(weekly: list[float], mondays: list[date]) -> tuple[int, float, floa
 
 def police_series(kommun: str) -> tuple[list[float], list[date]]:
     """Weekly counts of one municipality's events (kommun precision only)."""
-    from data.ingest.polisen import parse_police_events
+    from data.ingest.polisen import parse_polisen_reports
 
-    parsed = parse_police_events((SHARED / "polisen_events_uppsala_sigtuna.json").read_bytes())
+    parsed = parse_polisen_reports((SHARED / "polisen_events_uppsala_sigtuna.json").read_bytes())
     weeks = Counter(
         monday_of(e.occurred_on)
-        for e in parsed.events
+        for e in parsed.reports
         if e.precision == "kommun" and e.kommun_name == kommun
     )
     first, last = min(weeks), max(weeks) - timedelta(weeks=1)  # the last week may be partial

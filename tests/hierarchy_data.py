@@ -3,7 +3,7 @@
 Kommun 9901: RegSO R1 (DeSO D1, D2) and R2 (DeSO D3, D4); D4 has 150 youths, so
 at DeSO level D3 and D4 are shown merged into R2. The own area EGEN is D1 + D3.
 Observations lie on every DeSO, on R1 itself (stored at RegSO precision) and on
-the kommun (a police event: kommun precision). Kommun 9902 is somewhere else.
+the kommun (a polisen report: kommun precision). Kommun 9902 is somewhere else.
 :data:`UNIT_AT` says by hand where each record must count at each level.
 """
 

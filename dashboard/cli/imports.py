@@ -17,7 +17,7 @@ from data.ingest.observations import (
     import_observations,
     template_csv,
 )
-from data.ingest.polisen import parse_police_events
+from data.ingest.polisen import parse_polisen_reports
 from data.ingest.store import ImportSummary, import_police_events
 from data.ingest.table import TableError, read_table
 from data.storage.db import unit_of_work
@@ -46,7 +46,7 @@ def import_polisen_command(file: Path) -> None:
     if size > MAX_POLICE_FILE_BYTES:
         raise click.ClickException(f"Filen är för stor ({size // 2**20} MB).")
     try:
-        parsed = parse_police_events(file.read_bytes())
+        parsed = parse_polisen_reports(file.read_bytes())
     except ValueError as error:
         raise click.ClickException(f"Ingenting importerades. {error}") from None
     try:

@@ -69,7 +69,7 @@ class AreaIndex:
         """For each area, the index of itself or its nearest ancestor at ``level``.
 
         ``NO_AREA`` where there is none: a record stored at a coarser level (a
-        kommun-level police event) is never attributed to a finer area.
+        kommun-level polisen report) is never attributed to a finer area.
         """
         out = np.full(len(self.codes), NO_AREA, dtype=np.int64)
         for i in range(len(self.codes)):

@@ -1,4 +1,4 @@
-"""Parse the public polisen.se events API ("händelser") into group-level police events.
+"""Parse the public polisen.se events API ("händelser") into group-level police reports.
 
 Pure: no database, no network. The caller decides what to store.
 
@@ -8,24 +8,24 @@ Two location formats exist (see ``shared/data/SOURCES.md``):
   ``location.gps`` is the kommun centroid;
 * **new**: ``location.name`` is the county ("Uppsala län") and the kommun is only the
   last comma-separated part of ``name`` ("22 augusti 17.59, Brand, Uppsala"). When that
-  last part is itself a county ("…, Sammanfattning natt, Uppsala län") the event is
+  last part is itself a county ("…, Sammanfattning natt, Uppsala län") the report is
   county-wide.
 
-So the finest precision any event gets is ``kommun``; ``gps`` is an administrative
-centroid, never an incident location, and is ignored. County-wide events get
+So the finest precision any report gets is ``kommun``; ``gps`` is an administrative
+centroid, never an incident location, and is ignored. County-wide reports get
 precision ``county`` and an empty ``kommun_name``.
 
 ``summary`` and ``url`` are **not** carried over: the free text may name streets,
 ages or people, and the url repeats the title. Only the structured fields are kept.
 
-``occurred_at`` is when the event happened, from the start of the title ("22
+``occurred_at`` is when the incident happened, from the start of the title ("22
 augusti 07.21, Brand, Uppsala"), with the year taken from the API's ``datetime``
-field — which is when polisen.se *published* the event (hours later, sometimes the
-next day: in the real file 1,768 of 1,878 events differ in the hour). A title dated
+field — which is when polisen.se *published* the report (hours later, sometimes the
+next day: in the real file 1,768 of 1,878 reports differ in the hour). A title dated
 in December published in January belongs to the year before. When the title has no
 readable date, the publication time is used.
-Time bands: ``day`` 06:00–17:59, ``evening`` 18:00–21:59, ``night`` 22:00–05:59; an
-event at 00:00–05:59 is filed under the date before (the night that began that
+Time bands: ``day`` 06:00–17:59, ``evening`` 18:00–21:59, ``night`` 22:00–05:59;
+a report at 00:00–05:59 is filed under the date before (the night that began that
 evening), as nattvandring and event windows count nights.
 """
 
@@ -51,29 +51,29 @@ _CATEGORY_CODES: Final = frozenset(term.code for term in CATEGORIES)
 
 
 @dataclass(frozen=True, slots=True)
-class PoliceEvent:
-    """One polisen.se event at kommun (or county) precision, without free text."""
+class PolisenReport:
+    """One polisen.se report at kommun (or county) precision, without free text."""
 
-    event_id: int
+    report_id: int
     occurred_at: datetime
     """Aware, in Europe/Stockholm."""
     occurred_on: date
     time_band: str
     kommun_name: str
-    """The kommun ("Uppsala"); empty for county-wide events."""
+    """The kommun ("Uppsala"); empty for county-wide reports."""
     county_name: str | None
     """The county ("Uppsala län") when the record names one, else None."""
     precision: str
     """``kommun`` or ``county`` — never finer."""
     category: str
-    event_type: str
+    report_type: str
 
 
 @dataclass(frozen=True, slots=True)
-class PoliceParse:
-    """Parsed events, and (event id, Swedish reason) for every record not imported."""
+class PolisenParse:
+    """Parsed reports, and (report id, Swedish reason) for every record not imported."""
 
-    events: tuple[PoliceEvent, ...]
+    reports: tuple[PolisenReport, ...]
     skipped: tuple[tuple[int | None, str], ...]
 
 
@@ -129,16 +129,16 @@ def time_band(moment: datetime) -> str:
     return "night"
 
 
-def parse_police_events(
+def parse_polisen_reports(
     raw: bytes | str | list[dict[str, Any]],
     *,
     kommuner: Collection[str] | None = None,
     type_table: Mapping[str, str | None] | None = None,
-) -> PoliceParse:
-    """Parse a polisen.se events array (JSON text or already decoded).
+) -> PolisenParse:
+    """Parse a polisen.se events array (its "händelser") (JSON text or already decoded).
 
     Records are deduplicated by ``id`` (the last one wins). With ``kommuner`` only
-    events of those kommuner are kept; county-wide events are then skipped too.
+    reports of those kommuner are kept; county-wide reports are then skipped too.
     Records that are malformed, of a type not imported, or outside ``kommuner`` are
     returned in ``skipped`` with a Swedish reason. Raises ValueError only when the
     input as a whole is not a JSON array.
@@ -146,21 +146,21 @@ def parse_police_events(
     records = _decode(raw)
     table = load_type_table() if type_table is None else type_table
     wanted = None if kommuner is None else frozenset(kommuner)
-    events: list[PoliceEvent] = []
+    reports: list[PolisenReport] = []
     skipped: list[tuple[int | None, str]] = []
-    for event_id, record in _dedupe(records, skipped):
+    for report_id, record in _dedupe(records, skipped):
         try:
-            event = _parse_record(event_id, record, table)
+            report = _parse_record(report_id, record, table)
         except _Skip as reason:
-            skipped.append((event_id, str(reason)))
+            skipped.append((report_id, str(reason)))
             continue
-        if wanted is not None and event.kommun_name not in wanted:
-            where = event.kommun_name or f"hela {event.county_name or 'länet'}"
-            skipped.append((event_id, f"händelsen gäller {where}, inte de valda kommunerna"))
+        if wanted is not None and report.kommun_name not in wanted:
+            where = report.kommun_name or f"hela {report.county_name or 'länet'}"
+            skipped.append((report_id, f"händelsen gäller {where}, inte de valda kommunerna"))
             continue
-        events.append(event)
-    events.sort(key=lambda e: (e.occurred_at, e.event_id))
-    return PoliceParse(events=tuple(events), skipped=tuple(skipped))
+        reports.append(report)
+    reports.sort(key=lambda e: (e.occurred_at, e.report_id))
+    return PolisenParse(reports=tuple(reports), skipped=tuple(skipped))
 
 
 def _decode(raw: bytes | str | list[dict[str, Any]]) -> list[Any]:
@@ -187,29 +187,29 @@ def _dedupe(
         if not isinstance(record, dict):
             skipped.append((None, f"post {position} är inget JSON-objekt"))
             continue
-        event_id = record.get("id")
-        if isinstance(event_id, bool) or not isinstance(event_id, int) or event_id <= 0:
+        report_id = record.get("id")
+        if isinstance(report_id, bool) or not isinstance(report_id, int) or report_id <= 0:
             skipped.append((None, f"post {position} saknar giltigt id"))
             continue
-        by_id.pop(event_id, None)  # keep the last version, in its last position
-        by_id[event_id] = record
+        by_id.pop(report_id, None)  # keep the last version, in its last position
+        by_id[report_id] = record
     return list(by_id.items())
 
 
 def _parse_record(
-    event_id: int, record: dict[str, Any], table: Mapping[str, str | None]
-) -> PoliceEvent:
-    event_type = _text(record, "type", "händelsetyp").strip()
-    if event_type not in table:
-        raise _Skip(f"okänd händelsetyp {event_type!r}; lägg till den i typtabellen")
-    category = table[event_type]
+    report_id: int, record: dict[str, Any], table: Mapping[str, str | None]
+) -> PolisenReport:
+    report_type = _text(record, "type", "händelsetyp").strip()
+    if report_type not in table:
+        raise _Skip(f"okänd händelsetyp {report_type!r}; lägg till den i typtabellen")
+    category = table[report_type]
     if category is None:
-        raise _Skip(f"händelsetypen {event_type!r} importeras inte")
+        raise _Skip(f"händelsetypen {report_type!r} importeras inte")
     published = _occurred_at(_text(record, "datetime", "tidpunkt"))
-    occurred_at = event_time(str(record.get("name") or ""), published)
+    occurred_at = incident_time(str(record.get("name") or ""), published)
     kommun_name, county_name, precision = _location(record)
-    return PoliceEvent(
-        event_id=event_id,
+    return PolisenReport(
+        report_id=report_id,
         occurred_at=occurred_at,
         occurred_on=slot_date(occurred_at),
         time_band=time_band(occurred_at),
@@ -217,7 +217,7 @@ def _parse_record(
         county_name=county_name,
         precision=precision,
         category=category,
-        event_type=event_type,
+        report_type=report_type,
     )
 
 
@@ -244,8 +244,8 @@ SWEDISH_MONTHS: Final = {
 _TITLE_TIME: Final = re.compile(r"^\s*(\d{1,2}) ([a-zåäö]+) (\d{1,2})[.:](\d{2})\b", re.IGNORECASE)
 
 
-def event_time(title: str, published: datetime) -> datetime:
-    """When the event happened: the title's "22 augusti 07.21" in the publication's year.
+def incident_time(title: str, published: datetime) -> datetime:
+    """When the report happened: the title's "22 augusti 07.21" in the publication's year.
 
     Falls back to ``published`` (Europe/Stockholm) when the title has no such date.
     """

@@ -8,7 +8,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from data.areas.layers import ensure_kommuner
-from data.ingest.polisen import PoliceParse
+from data.ingest.polisen import PolisenParse
 from data.storage.db import bump_version
 from data.storage.models import Area, Observation
 from geo.layers import municipality_outlines
@@ -32,12 +32,12 @@ class ImportSummary:
 
 
 def police_key(event_id: int) -> str:
-    """The idempotency key of a polisen.se event."""
+    """The idempotency key of a polisen report."""
     return f"polisen:{event_id}"
 
 
-def import_police_events(session: Session, parsed: PoliceParse) -> ImportSummary:
-    """Store parsed polisen.se events as kommun-level observations (caller commits).
+def import_police_events(session: Session, parsed: PolisenParse) -> ImportSummary:
+    """Store parsed polisen reports as kommun-level observations (caller commits).
 
     Each event is one incident in its kommun with precision ``kommun`` — never put
     on a neighbourhood, since the API gives only the kommun (or, since 2026, only
@@ -51,13 +51,13 @@ def import_police_events(session: Session, parsed: PoliceParse) -> ImportSummary
     }
     messages = [reason for _event_id, reason in parsed.skipped]
     skipped = len(parsed.skipped)
-    county = [e for e in parsed.events if e.precision != "kommun"]
+    county = [e for e in parsed.reports if e.precision != "kommun"]
     if county:
         messages.append(
             f"{len(county)} länsövergripande händelser saknar kommun och visas inte på kartan."
         )
         skipped += len(county)
-    events = [e for e in parsed.events if e.precision == "kommun"]
+    events = [e for e in parsed.reports if e.precision == "kommun"]
     unknown = sorted({e.kommun_name for e in events if e.kommun_name not in by_name})
     rejected = [e for e in events if e.kommun_name in unknown]
     if unknown:
@@ -71,7 +71,7 @@ def import_police_events(session: Session, parsed: PoliceParse) -> ImportSummary
             )
         ).all()
     )
-    keys = [police_key(e.event_id) for e in events]
+    keys = [police_key(e.report_id) for e in events]
     existing = set(
         session.scalars(select(Observation.external_key).where(Observation.external_key.in_(keys)))
     )

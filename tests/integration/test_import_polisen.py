@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from data.ingest.polisen import parse_police_events
+from data.ingest.polisen import parse_polisen_reports
 from data.ingest.store import import_police_events
 from data.storage.db import make_session_factory, unit_of_work
 from data.storage.models import Area, Observation
@@ -19,12 +19,12 @@ def test_real_events_import_at_kommun_level_and_reimport_adds_nothing(
     engine: Engine, shared_data: Path
 ) -> None:
     raw = (shared_data / "polisen_events_uppsala_sigtuna.json").read_bytes()
-    parsed = parse_police_events(raw)
+    parsed = parse_polisen_reports(raw)
     factory = make_session_factory(engine)
     with unit_of_work(factory) as session:
         first = import_police_events(session, parsed)
     assert first.rejected == 0
-    assert first.imported == sum(1 for e in parsed.events if e.precision == "kommun")
+    assert first.imported == sum(1 for e in parsed.reports if e.precision == "kommun")
     assert first.imported + first.skipped == 1_878
     with factory() as session:
         rows = session.execute(

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from data.ingest.polisen import (
     STOCKHOLM,
     load_type_table,
-    parse_police_events,
+    parse_polisen_reports,
     time_band,
 )
 
@@ -58,17 +58,17 @@ def real_records(real_raw: bytes) -> list[dict[str, Any]]:
 
 @pytest.mark.shared_data
 def test_every_real_event_is_parsed_or_skipped_with_a_reason(real_raw: bytes) -> None:
-    parsed = parse_police_events(real_raw, kommuner={"Uppsala", "Sigtuna"})
-    ids = [e.event_id for e in parsed.events] + [i for i, _ in parsed.skipped]
+    parsed = parse_polisen_reports(real_raw, kommuner={"Uppsala", "Sigtuna"})
+    ids = [e.report_id for e in parsed.reports] + [i for i, _ in parsed.skipped]
     assert len(ids) == len(set(ids)) == 1878
     assert all(reason for _, reason in parsed.skipped)
-    assert parsed.events, "some real events must map to a category"
+    assert parsed.reports, "some real events must map to a category"
 
 
 @pytest.mark.shared_data
 def test_real_kommun_counts_match_sources(real_raw: bytes, real_records: list[Any]) -> None:
-    parsed = parse_police_events(real_raw)
-    kommun_of = {e.event_id: e.kommun_name for e in parsed.events}
+    parsed = parse_polisen_reports(real_raw)
+    kommun_of = {e.report_id: e.kommun_name for e in parsed.reports}
     skipped_ids = {i for i, _ in parsed.skipped}
     for rec in real_records:  # skipped events: the kommun is the last part of the title
         if rec["id"] in skipped_ids:
@@ -80,22 +80,22 @@ def test_real_kommun_counts_match_sources(real_raw: bytes, real_records: list[An
 def test_real_new_format_events_take_kommun_from_title(
     real_raw: bytes, real_records: list[Any]
 ) -> None:
-    parsed = parse_police_events(real_raw)
+    parsed = parse_polisen_reports(real_raw)
     by_id = {r["id"]: r for r in real_records}
-    new = [e for e in parsed.events if by_id[e.event_id]["location"]["name"].endswith(" län")]
+    new = [e for e in parsed.reports if by_id[e.report_id]["location"]["name"].endswith(" län")]
     assert new, "the real file has new-format events"
-    for event in new:
-        assert event.precision in {"kommun", "county"}
-        assert event.kommun_name == by_id[event.event_id]["name"].rsplit(",", 1)[-1].strip()
-        assert event.county_name in {"Uppsala län", "Stockholms län"}
-    assert all(e.county_name is not None for e in parsed.events if e.occurred_at >= SWITCH)
+    for report in new:
+        assert report.precision in {"kommun", "county"}
+        assert report.kommun_name == by_id[report.report_id]["name"].rsplit(",", 1)[-1].strip()
+        assert report.county_name in {"Uppsala län", "Stockholms län"}
+    assert all(e.county_name is not None for e in parsed.reports if e.occurred_at >= SWITCH)
 
 
 @pytest.mark.shared_data
 def test_real_events_are_never_finer_than_kommun(real_raw: bytes) -> None:
-    parsed = parse_police_events(real_raw)
-    assert {e.precision for e in parsed.events} <= {"kommun", "county"}
-    assert {e.kommun_name for e in parsed.events} == {"Uppsala", "Sigtuna"}
+    parsed = parse_polisen_reports(real_raw)
+    assert {e.precision for e in parsed.reports} <= {"kommun", "county"}
+    assert {e.kommun_name for e in parsed.reports} == {"Uppsala", "Sigtuna"}
 
 
 @pytest.mark.shared_data
@@ -109,7 +109,7 @@ def test_type_table_covers_every_real_type(real_records: list[Any]) -> None:
 def test_real_summary_text_never_reaches_the_output(
     real_raw: bytes, real_records: list[Any]
 ) -> None:
-    parsed = parse_police_events(real_raw)
+    parsed = parse_polisen_reports(real_raw)
     output = repr(parsed)
     summaries = {r["summary"] for r in real_records if len(r["summary"]) > 20}
     assert not [s for s in summaries if s in output]
@@ -120,13 +120,13 @@ def test_real_summary_text_never_reaches_the_output(
 
 
 def test_old_format_takes_kommun_from_location_name() -> None:
-    (event,) = parse_police_events([old_record()]).events
-    assert (event.kommun_name, event.county_name, event.precision) == ("Sigtuna", None, "kommun")
+    (report,) = parse_polisen_reports([old_record()]).reports
+    assert (report.kommun_name, report.county_name, report.precision) == ("Sigtuna", None, "kommun")
 
 
 def test_new_format_takes_kommun_from_last_title_part() -> None:
-    (event,) = parse_police_events([record()]).events
-    assert (event.kommun_name, event.county_name, event.precision) == (
+    (report,) = parse_polisen_reports([record()]).reports
+    assert (report.kommun_name, report.county_name, report.precision) == (
         "Uppsala",
         "Uppsala län",
         "kommun",
@@ -135,8 +135,12 @@ def test_new_format_takes_kommun_from_last_title_part() -> None:
 
 def test_county_wide_event_gets_county_precision() -> None:
     rec = record(name="22 augusti 05.00, Brand, Uppsala län", type="Brand")
-    (event,) = parse_police_events([rec]).events
-    assert (event.kommun_name, event.county_name, event.precision) == ("", "Uppsala län", "county")
+    (report,) = parse_polisen_reports([rec]).reports
+    assert (report.kommun_name, report.county_name, report.precision) == (
+        "",
+        "Uppsala län",
+        "county",
+    )
 
 
 def test_kommun_filter_skips_other_kommuner_and_county_events() -> None:
@@ -145,8 +149,8 @@ def test_kommun_filter_skips_other_kommuner_and_county_events() -> None:
         old_record(2),
         record(3, name="1 maj 01.00, Brand, Uppsala län", type="Brand"),
     ]
-    parsed = parse_police_events(records, kommuner=["Uppsala"])
-    assert [e.event_id for e in parsed.events] == [1]
+    parsed = parse_polisen_reports(records, kommuner=["Uppsala"])
+    assert [e.report_id for e in parsed.reports] == [1]
     assert {i for i, _ in parsed.skipped} == {2, 3}
 
 
@@ -167,26 +171,26 @@ def test_kommun_filter_skips_other_kommuner_and_county_events() -> None:
     ],
 )
 def test_type_maps_to_category(event_type: str, category: str) -> None:
-    (event,) = parse_police_events([record(type=event_type)]).events
-    assert (event.event_type, event.category) == (event_type, category)
+    (report,) = parse_polisen_reports([record(type=event_type)]).reports
+    assert (report.report_type, report.category) == (event_type, category)
 
 
 @pytest.mark.parametrize("event_type", ["Trafikolycka", "Sammanfattning natt", "Rattfylleri"])
 def test_not_imported_type_is_skipped_with_reason(event_type: str) -> None:
-    parsed = parse_police_events([record(7, type=event_type)])
-    assert parsed.events == ()
+    parsed = parse_polisen_reports([record(7, type=event_type)])
+    assert parsed.reports == ()
     assert parsed.skipped == ((7, f"händelsetypen {event_type!r} importeras inte"),)
 
 
 def test_unknown_type_is_skipped_and_asks_for_a_table_entry() -> None:
-    parsed = parse_police_events([record(7, type="Helt ny typ")])
+    parsed = parse_polisen_reports([record(7, type="Helt ny typ")])
     ((event_id, reason),) = parsed.skipped
     assert event_id == 7
     assert "typtabellen" in reason
 
 
 def test_type_with_trailing_space_is_found() -> None:
-    parsed = parse_police_events([record(type="Lagen om hundar och katter ")])
+    parsed = parse_polisen_reports([record(type="Lagen om hundar och katter ")])
     assert "importeras inte" in parsed.skipped[0][1]
 
 
@@ -195,8 +199,8 @@ def test_custom_type_table_is_used(tmp_path: Path) -> None:
     path.write_text("typ,kategori\nTrafikolycka,buskorning\nBrand,\n", encoding="utf-8")
     table = load_type_table(path)
     assert table == {"Trafikolycka": "buskorning", "Brand": None}
-    parsed = parse_police_events([record(1, type="Trafikolycka")], type_table=table)
-    assert parsed.events[0].category == "buskorning"
+    parsed = parse_polisen_reports([record(1, type="Trafikolycka")], type_table=table)
+    assert parsed.reports[0].category == "buskorning"
 
 
 def test_type_table_refuses_unknown_category(tmp_path: Path) -> None:
@@ -218,11 +222,11 @@ def test_shipped_type_table_maps_only_to_known_categories() -> None:
 def test_dedupe_by_id_keeps_last_version() -> None:
     first = old_record(5, type="Bråk")
     last = record(5, type="Misshandel")
-    parsed = parse_police_events([first, record(6), last])
-    assert [(e.event_id, e.event_type) for e in parsed.events if e.event_id == 5] == [
+    parsed = parse_polisen_reports([first, record(6), last])
+    assert [(e.report_id, e.report_type) for e in parsed.reports if e.report_id == 5] == [
         (5, "Misshandel")
     ]
-    assert len(parsed.events) == 2
+    assert len(parsed.reports) == 2
 
 
 @pytest.mark.parametrize(
@@ -239,8 +243,8 @@ def test_dedupe_by_id_keeps_last_version() -> None:
 )
 def test_time_band_boundaries(clock: str, band: str) -> None:
     title = f"1 maj {clock[:2]}.{clock[3:5]}, Skadegörelse, Uppsala"
-    (event,) = parse_police_events([record(name=title)]).events
-    assert event.time_band == band
+    (report,) = parse_polisen_reports([record(name=title)]).reports
+    assert report.time_band == band
 
 
 @given(st.datetimes(timezones=st.just(STOCKHOLM)))
@@ -260,18 +264,20 @@ def test_time_band_is_always_one_of_three(moment: datetime) -> None:
 )
 def test_datetime_is_converted_to_stockholm_across_dst(stamp: str, local: str) -> None:
     # A title without a date: the publication time is used, in Stockholm time.
-    (event,) = parse_police_events([record(datetime=stamp, name="Skadegörelse, Uppsala")]).events
-    assert str(event.occurred_at) == local
-    assert event.occurred_at.tzinfo is STOCKHOLM
+    (report,) = parse_polisen_reports(
+        [record(datetime=stamp, name="Skadegörelse, Uppsala")]
+    ).reports
+    assert str(report.occurred_at) == local
+    assert report.occurred_at.tzinfo is STOCKHOLM
 
 
 def test_utc_evening_is_local_after_midnight_and_filed_under_the_night_before() -> None:
     untitled = record(datetime="2026-06-30 22:30:00 +00:00", name="Skadegörelse, Uppsala")
-    (event,) = parse_police_events([untitled]).events
-    assert str(event.occurred_at) == "2026-07-01 00:30:00+02:00"
+    (report,) = parse_polisen_reports([untitled]).reports
+    assert str(report.occurred_at) == "2026-07-01 00:30:00+02:00"
     # The night band of 30 June runs 22:00 to 06:00 on 1 July.
-    assert str(event.occurred_on) == "2026-06-30"
-    assert event.time_band == "night"
+    assert str(report.occurred_on) == "2026-06-30"
+    assert report.time_band == "night"
 
 
 @pytest.mark.parametrize(
@@ -284,24 +290,24 @@ def test_utc_evening_is_local_after_midnight_and_filed_under_the_night_before() 
     ],
 )
 def test_each_moment_is_filed_under_its_slot(local: str, filed: str, band: str) -> None:
-    (event,) = parse_police_events([record(datetime=local, name="Brand, Uppsala")]).events
-    assert (str(event.occurred_on), event.time_band) == (filed, band)
+    (report,) = parse_polisen_reports([record(datetime=local, name="Brand, Uppsala")]).reports
+    assert (str(report.occurred_on), report.time_band) == (filed, band)
 
 
 def test_event_time_comes_from_the_title_not_the_publication() -> None:
     published_later = record(
         datetime="2026-08-22 10:28:50 +02:00", name="22 augusti 07.21, Skadegörelse, Uppsala"
     )
-    (event,) = parse_police_events([published_later]).events
-    assert (event.occurred_at.hour, event.occurred_at.minute) == (7, 21)
-    assert event.occurred_at.tzinfo is STOCKHOLM
+    (report,) = parse_polisen_reports([published_later]).reports
+    assert (report.occurred_at.hour, report.occurred_at.minute) == (7, 21)
+    assert report.occurred_at.tzinfo is STOCKHOLM
 
 
 def test_a_december_title_published_in_january_belongs_to_the_year_before() -> None:
     late = record(datetime="2026-01-01 00:40:00 +01:00", name="31 december 23:10, Brand, Uppsala")
-    (event,) = parse_police_events([late]).events
-    assert str(event.occurred_on) == "2025-12-31"
-    assert event.time_band == "night"
+    (report,) = parse_polisen_reports([late]).reports
+    assert str(report.occurred_on) == "2025-12-31"
+    assert report.time_band == "night"
 
 
 # --- malformed input -------------------------------------------------------------
@@ -318,8 +324,8 @@ def test_a_december_title_published_in_january_belongs_to_the_year_before() -> N
     ],
 )
 def test_record_without_valid_id_is_skipped_without_id(bad: Any) -> None:
-    parsed = parse_police_events([bad, record(9)])
-    assert [e.event_id for e in parsed.events] == [9]
+    parsed = parse_polisen_reports([bad, record(9)])
+    assert [e.report_id for e in parsed.reports] == [9]
     assert parsed.skipped[0][0] is None
 
 
@@ -337,8 +343,8 @@ def test_record_without_valid_id_is_skipped_without_id(bad: Any) -> None:
     ],
 )
 def test_malformed_record_is_skipped_with_reason(changes: dict[str, Any]) -> None:
-    parsed = parse_police_events([record(4, **changes)])
-    assert parsed.events == ()
+    parsed = parse_polisen_reports([record(4, **changes)])
+    assert parsed.reports == ()
     ((event_id, reason),) = parsed.skipped
     assert event_id == 4
     assert reason
@@ -347,16 +353,16 @@ def test_malformed_record_is_skipped_with_reason(changes: dict[str, Any]) -> Non
 @pytest.mark.parametrize("raw", [b"{not json", "{}", b"\xff\xfe", '{"id": 1}'])
 def test_input_that_is_not_a_json_array_raises(raw: bytes | str) -> None:
     with pytest.raises(ValueError, match=r"polisen\.se file"):
-        parse_police_events(raw)
+        parse_polisen_reports(raw)
 
 
 def test_json_text_and_bytes_parse_alike() -> None:
     text = json.dumps([record(1), old_record(2)])
-    assert parse_police_events(text) == parse_police_events(text.encode())
+    assert parse_polisen_reports(text) == parse_polisen_reports(text.encode())
 
 
 def test_summary_and_url_never_appear_in_output() -> None:
-    parsed = parse_police_events([record(1), old_record(2), record(3, type="Trafikolycka")])
+    parsed = parse_polisen_reports([record(1), old_record(2), record(3, type="Trafikolycka")])
     output = repr(parsed)
     assert SECRET not in output
     assert "Storgatan" not in output
@@ -388,8 +394,8 @@ MESSY_RECORD = st.fixed_dictionaries(
 def test_messy_records_never_crash_and_are_all_accounted_for(
     records: list[dict[str, Any]],
 ) -> None:
-    parsed = parse_police_events(records)
+    parsed = parse_polisen_reports(records)
     unique_ids = {r["id"] for r in records if type(r["id"]) is int and r["id"] > 0}
     without_id = sum(1 for r in records if not (type(r["id"]) is int and r["id"] > 0))
-    assert len(parsed.events) + len(parsed.skipped) == len(unique_ids) + without_id
-    assert {e.precision for e in parsed.events} <= {"kommun", "county"}
+    assert len(parsed.reports) + len(parsed.skipped) == len(unique_ids) + without_id
+    assert {e.precision for e in parsed.reports} <= {"kommun", "county"}
