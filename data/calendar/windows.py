@@ -105,10 +105,11 @@ class EventWindow:
     def covers(self, day: date, band: str | None) -> bool:
         """True when at least half of the slot of ``day``/``band`` lies in the window,
         or, for a :attr:`short` window, when any of the slot does."""
-        inside = self._inside(day, band)
+        first, last = slot(day, band)
+        inside = real_hours(max(first, self.start), min(last, self.end))
         if inside <= 0:
             return False
-        return self.short or inside >= real_hours(*slot(day, band)) / 2
+        return self.short or inside >= real_hours(first, last) / 2
 
     def slots(self) -> list[tuple[date, str | None]]:
         """Every (date, band) slot the window covers, bandless days included (never

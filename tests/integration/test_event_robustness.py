@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dashboard import ids
@@ -52,6 +52,27 @@ def clock_changes(year: int) -> tuple[datetime, datetime]:
         datetime.combine(last_sunday(m), datetime.min.time(), tzinfo=UTC) + timedelta(hours=1)
         for m in (3, 10)
     )
+
+
+def last_change(last_day: date, month: int) -> datetime:
+    """The latest clock change of ``month`` (3 or 10) before ``last_day``."""
+    year = last_day.year
+    index = 0 if month == 3 else 1
+    change = clock_changes(year)[index]
+    return change if change.date() < last_day else clock_changes(year - 1)[index]
+
+
+def repeated_hour(last_day: date, minutes: int) -> tuple[datetime, datetime]:
+    """An event from 02:30 summer time into the hour the autumn change repeats."""
+    start = last_change(last_day, 10) - timedelta(minutes=30)
+    end = start + timedelta(minutes=minutes)
+    return start.astimezone(STOCKHOLM), end.astimezone(STOCKHOLM)
+
+
+def skipped_hour(last_day: date) -> tuple[datetime, datetime]:
+    """An hour from 01:30 winter time over the hour the spring change skips."""
+    start = last_change(last_day, 3) - timedelta(minutes=30)
+    return start.astimezone(STOCKHOLM), (start + timedelta(hours=1)).astimezone(STOCKHOLM)
 
 
 @st.composite
@@ -137,12 +158,15 @@ def test_any_local_event_gets_an_answer_never_a_server_error(
     last_day = today(app)
 
     @settings(
-        max_examples=30,
+        max_examples=25,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow],
         derandomize=True,
     )
     @given(event=events(last_day))
+    @example(event=repeated_hour(last_day, minutes=60))  # 02:30 summer to 02:30 winter time
+    @example(event=repeated_hour(last_day, minutes=30))  # ends on the wall clock before it starts
+    @example(event=skipped_hour(last_day))
     def check(event: tuple[datetime, datetime]) -> None:
         start, end = event
         year = start.year

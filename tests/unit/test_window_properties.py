@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from data.calendar.holidays import holiday_entries
@@ -77,6 +77,9 @@ def test_every_window_has_slots_and_dates_within_its_own(start: datetime, length
 
 @settings(max_examples=100, deadline=None)
 @given(start=st.one_of(near_change, anywhere), length=minutes)
+@example(start=datetime(2026, 10, 25, 0, 30, tzinfo=UTC), length=60)  # 02:30 to 02:30
+@example(start=datetime(2026, 10, 25, 0, 45, tzinfo=UTC), length=30)  # 02:45 to 02:15
+@example(start=datetime(2026, 3, 29, 0, 30, tzinfo=UTC), length=60)  # 01:30 to 03:30
 def test_every_window_gets_comparison_periods_and_counts(start: datetime, length: int) -> None:
     window = window_of(start, length)
     year = window.start.astimezone(STOCKHOLM).year
@@ -106,3 +109,17 @@ def test_short_windows_shifted_by_weeks_stay_short_outside_the_clock_changes() -
         assert moved.short
         assert [d for d, _ in moved.slots()] == [match.days[0] + timedelta(days=n)] * 2
     assert date(2026, 6, 5) == match.days[0]
+
+
+def test_a_window_in_the_repeated_autumn_hour_keeps_its_length_when_moved() -> None:
+    # 02:45 summer time to 02:15 winter time: half an hour that ends "before" it starts.
+    window = window_of(datetime(2026, 10, 25, 0, 45, tzinfo=UTC), 30)
+    for n in (-28, -7, 7, 28):
+        moved = shifted(window, n)
+        assert moved.start == window.start + timedelta(days=n)  # same wall-clock start
+        assert moved.hours == 0.5
+    # A window across the change moved to an ordinary night keeps its wall-clock times.
+    night = window_of(datetime(2026, 10, 24, 20, tzinfo=UTC), 8 * 60)  # 22:00 to 05:00
+    moved = shifted(night, 7)
+    assert (moved.start.hour, moved.end.hour) == (22, 5)
+    assert moved.hours == 7
