@@ -1,7 +1,7 @@
 """Any local event, from one minute to fourteen days, starting at any moment (the
-clock-change nights included), gives Tid & händelser, Planering and the aggregate
-API an answer — never a server error. The Dash page router answers malformed input
-with a 4xx or the 404 page.
+clock-change nights included), gives Tid & händelser, Planering, the overview's
+event period and the aggregate API an answer — never a server error. The Dash page
+router answers malformed input with a 4xx or the 404 page.
 
 The session's demo app is shared by every test: each example stores its event and
 removes it again before the next one."""
@@ -187,6 +187,14 @@ def test_any_local_event_gets_an_answer_never_a_server_error(
                 coordinator, app, f"{ids.PL_FORECAST}.figure", planning_values(first)
             )
             assert planned.status_code == 200, text(planned)
+            synced = call_callback(
+                coordinator,
+                app,
+                f"{ids.PERIOD}.start_date",
+                {f"{ids.EVENT_PERIOD}.value": window_value(window), f"{ids.KOMMUN}.value": KOMMUN},
+                [f"{ids.EVENT_PERIOD}.value"],
+            )
+            assert synced.status_code == 200, text(synced)  # Översikt: the event as period
             api = coordinator.get(f"/api/v1/aggregates?level=custom&event={KEY}@{year}")
             assert api.status_code < 500, text(api)
             if end.date() < last_day:
