@@ -40,6 +40,8 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 CALLBACK_PATH = "/_dash-update-component"
 ADMIN_UPLOAD_BYTES = 140 * 1024 * 1024
 """A 100 MB layer file is about 134 MB as base64 in the callback's JSON."""
+ROUTER_LOCATION = "_pages_location"
+"""The location component whose path and query Dash Pages routes on."""
 IMPORT_UPLOAD_BYTES = 85 * 1024 * 1024
 """A 60 MB observation file (the import page's limit) as base64, with room to spare."""
 
@@ -163,6 +165,8 @@ def init_dash(server: Flask) -> Dash:
         body = request.get_json(silent=True)
         if not _well_formed_callback(body, app.callback_map):
             return jsonify({"error": "ogiltig förfrågan"}), 400
+        if not _well_formed_route(body):
+            return jsonify({"error": "ogiltig adress"}), 400
         return None
 
     server.before_request(check_callback_request)
@@ -202,6 +206,23 @@ def _well_formed_callback(body: Any, callback_map: dict[str, Any]) -> bool:
     return _dependencies(body.get("inputs"), len(spec["inputs"])) and _dependencies(
         body.get("state", []), len(spec.get("state", []))
     )
+
+
+def _well_formed_route(body: Any) -> bool:
+    """True unless the body asks Dash's page router about a location no browser sends:
+    a path is absent or starts with "/", a query string is absent or text (Dash Pages
+    itself fails on anything else)."""
+    for item in body.get("inputs", []):
+        if not isinstance(item, dict) or item.get("id") != ROUTER_LOCATION:
+            continue
+        value = item.get("value")
+        if item.get("property") == "pathname" and not (
+            value is None or (isinstance(value, str) and value.startswith("/"))
+        ):
+            return False
+        if item.get("property") == "search" and not (value is None or isinstance(value, str)):
+            return False
+    return True
 
 
 def _unknown_component_file(_error: Exception) -> tuple[Response, int]:

@@ -1,12 +1,16 @@
 """Event windows and time-of-day slots, timezone-aware (Europe/Stockholm), pure functions.
 
 A night belongs to the date it began; an observation belongs to a window when at least
-half of its slot, in real hours, lies inside."""
+half of its slot, in real hours, lies inside. A window too short to hold half of any
+slot (a one-hour match, a one-minute alarm) stands for every slot it overlaps: the
+observations are recorded per time band, so that is the finest grain it can be
+counted at, and every window — from one minute to many days — covers at least one
+slot (the whole-day slots tile the time line)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
 from typing import Final
@@ -65,6 +69,8 @@ class EventWindow:
     end: datetime
     kind: str = "event_window"
     areas: tuple[str, ...] = ()
+    short: bool = field(init=False, repr=False, compare=False)
+    """True when no slot lies half in the window: it then covers the slots it overlaps."""
 
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.end.tzinfo is None:
@@ -73,6 +79,23 @@ class EventWindow:
         if real_hours(self.start, self.end) <= 0:
             msg = f"the event window {self.name!r} ends before it starts"
             raise ValueError(msg)
+        half = any(
+            self._inside(day, band) >= real_hours(*slot(day, band)) / 2
+            for day in self._dates()
+            for band in (*BAND_HOURS, None)
+        )
+        object.__setattr__(self, "short", not half)
+
+    def _dates(self) -> list[date]:
+        """The dates whose slots may overlap the window (a night begins the day before)."""
+        day = self.start.astimezone(STOCKHOLM).date() - timedelta(days=1)
+        last = self.end.astimezone(STOCKHOLM).date()
+        return [day + timedelta(days=n) for n in range((last - day).days + 1)]
+
+    def _inside(self, day: date, band: str | None) -> float:
+        """Real hours of the slot of ``day``/``band`` inside the window (≤ 0: none)."""
+        first, last = slot(day, band)
+        return real_hours(max(first, self.start), min(last, self.end))
 
     @property
     def hours(self) -> float:
@@ -80,20 +103,23 @@ class EventWindow:
         return real_hours(self.start, self.end)
 
     def covers(self, day: date, band: str | None) -> bool:
-        """True when at least half of the slot of ``day``/``band`` lies in the window."""
+        """True when at least half of the slot of ``day``/``band`` lies in the window,
+        or, for a :attr:`short` window, when any of the slot does."""
         first, last = slot(day, band)
         inside = real_hours(max(first, self.start), min(last, self.end))
-        return inside > 0 and inside >= real_hours(first, last) / 2
+        if inside <= 0:
+            return False
+        return self.short or inside >= real_hours(first, last) / 2
 
     def slots(self) -> list[tuple[date, str | None]]:
-        """Every (date, band) slot the window covers, bandless days included."""
-        found: list[tuple[date, str | None]] = []
-        day = self.start.astimezone(STOCKHOLM).date() - timedelta(days=1)
-        last = self.end.astimezone(STOCKHOLM).date()
-        while day <= last:
-            found.extend((day, band) for band in (*BAND_HOURS, None) if self.covers(day, band))
-            day += timedelta(days=1)
-        return found
+        """Every (date, band) slot the window covers, bandless days included (never
+        empty: a short window covers the slots it overlaps)."""
+        return [
+            (day, band)
+            for day in self._dates()
+            for band in (*BAND_HOURS, None)
+            if self.covers(day, band)
+        ]
 
     @property
     def days(self) -> tuple[date, date]:

@@ -23,14 +23,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from typing import Final
 
 import numpy as np
 import pandas as pd
 from scipy.stats import beta
 
-from data.calendar.windows import EventWindow
+from data.calendar.windows import STOCKHOLM, EventWindow, real_hours, slot
 
 DEFAULT_WEEKS: Final = 4
 """Baseline: the same slots up to this many weeks before and after the window."""
@@ -59,9 +59,16 @@ class Uplift:
 
 
 def shifted(window: EventWindow, days: int) -> EventWindow:
-    """The same window ``days`` later on the wall clock (same local times)."""
+    """The same window ``days`` later on the wall clock (same local times).
+
+    A window in the hour the autumn change repeats (02:30 summer time to 02:30
+    winter time) would end where it starts on an ordinary night: such a window keeps
+    its start on the wall clock and its length in real hours."""
     step = timedelta(days=days)
-    return replace(window, start=window.start + step, end=window.end + step)
+    start, end = window.start + step, window.end + step
+    if real_hours(start, end) <= 0:
+        end = (start.astimezone(UTC) + timedelta(hours=window.hours)).astimezone(STOCKHOLM)
+    return replace(window, start=start, end=end)
 
 
 def comparison_shifts(
@@ -83,7 +90,11 @@ def comparison_shifts(
         moved = shifted(window, 7 * n).slots()
         if any(day in special for day, _ in moved):
             continue
-        if any(w.covers(day, band) for w in others for day, band in moved):
+        # Only windows overlapping the moved slots' span can cover one of them.
+        spans = [slot(day, band) for day, band in moved]
+        first, last = min(s for s, _ in spans), max(e for _, e in spans)
+        near = [w for w in others if w.start < last and w.end > first]
+        if any(w.covers(day, band) for w in near for day, band in moved):
             continue
         shifts.append(7 * n)
     return shifts

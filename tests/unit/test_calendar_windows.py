@@ -3,7 +3,7 @@ across midnight and the clock changes (Europe/Stockholm)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import holidays
 import pytest
@@ -121,10 +121,13 @@ def test_half_of_a_night_is_counted_in_real_hours_across_the_clock_changes() -> 
     )
     assert spring.covers(date(2026, 3, 28), "night")
     # Autumn: 9 real hours; 22:00–02:10 (summer time, before the change) is 4 h 10,
-    # less than half (wall-clock arithmetic would say more than half of 8 h).
+    # less than half (wall-clock arithmetic would say more than half of 8 h). The
+    # window starts at 20:00 so that it holds half of the evening: a window holding
+    # half of no slot at all is short and covers every slot it overlaps.
     autumn = EventWindow(
-        "x", "x", local(date(2026, 10, 24), 22), datetime(2026, 10, 25, 2, 10, tzinfo=STOCKHOLM)
+        "x", "x", local(date(2026, 10, 24), 20), datetime(2026, 10, 25, 2, 10, tzinfo=STOCKHOLM)
     )
+    assert not autumn.short
     assert not autumn.covers(date(2026, 10, 24), "night")
     # … and 02:10 the second time (winter time, fold=1) is an hour later: 5 h 10.
     later = EventWindow(
@@ -192,3 +195,77 @@ def test_window_hours_are_configurable() -> None:
 def test_bad_window_settings_are_refused_clearly(spec: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         window_rules(spec)
+
+
+def test_a_one_hour_event_stands_for_the_band_and_the_day_it_lies_in() -> None:
+    match = EventWindow(
+        "m", "Match", local(date(2026, 6, 5), 12), local(date(2026, 6, 5), 13), "local"
+    )
+    assert match.short
+    assert match.slots() == [(date(2026, 6, 5), "day"), (date(2026, 6, 5), None)]
+    assert match.days == (date(2026, 6, 5), date(2026, 6, 5))
+    assert not match.covers(date(2026, 6, 5), "evening")
+    rows = calendar_entries(2026, local_events=[match])
+    assert [(r.start, r.end) for r in rows if r.name == "Match"] == [
+        (date(2026, 6, 5), date(2026, 6, 5))
+    ]
+
+
+def test_a_one_minute_event_across_a_band_edge_stands_for_both_bands() -> None:
+    edge = EventWindow("x", "x", local(date(2026, 6, 5), 17, 59), local(date(2026, 6, 5), 18))
+    assert edge.slots() == [(date(2026, 6, 5), "day"), (date(2026, 6, 5), None)]
+    after = EventWindow("x", "x", local(date(2026, 6, 5), 21, 30), local(date(2026, 6, 5), 22, 30))
+    assert after.slots() == [
+        (date(2026, 6, 5), "evening"),
+        (date(2026, 6, 5), "night"),
+        (date(2026, 6, 5), None),
+    ]
+    # A minute after midnight belongs to the night that began the day before.
+    late = EventWindow("x", "x", local(date(2026, 6, 6), 0, 30), local(date(2026, 6, 6), 0, 31))
+    assert late.slots() == [(date(2026, 6, 5), "night"), (date(2026, 6, 6), None)]
+    assert late.days == (date(2026, 6, 5), date(2026, 6, 6))
+
+
+def test_windows_long_enough_for_half_a_band_keep_the_half_rule() -> None:
+    evening = EventWindow("x", "x", local(date(2026, 6, 5), 18), local(date(2026, 6, 5), 20))
+    assert not evening.short
+    assert evening.slots() == [(date(2026, 6, 5), "evening")]
+    # Four hours of a day band are not half of it, but two of the evening are.
+    across = EventWindow("x", "x", local(date(2026, 6, 5), 16), local(date(2026, 6, 5), 20))
+    assert across.slots() == [(date(2026, 6, 5), "evening")]
+
+
+@pytest.mark.parametrize(
+    ("start", "slots"),
+    [
+        # Spring: 02:00–03:00 does not exist; 01:30 CET to 03:30 CEST is one real hour.
+        (
+            datetime(2026, 3, 29, 1, 30, tzinfo=STOCKHOLM),
+            [(date(2026, 3, 28), "night"), (date(2026, 3, 29), None)],
+        ),
+        # Autumn: 02:30 twice; the first (summer time) and an hour on.
+        (
+            datetime(2026, 10, 25, 2, 30, tzinfo=STOCKHOLM),
+            [(date(2026, 10, 24), "night"), (date(2026, 10, 25), None)],
+        ),
+    ],
+)
+def test_one_hour_windows_in_the_clock_change_nights(
+    start: datetime, slots: list[tuple[date, str | None]]
+) -> None:
+    end = (start.astimezone(UTC) + timedelta(hours=1)).astimezone(STOCKHOLM)
+    window = EventWindow("x", "x", start, end)
+    assert window.hours == pytest.approx(1)
+    assert window.slots() == slots
+    assert window.days == (slots[0][0], slots[-1][0])
+
+
+def test_a_fourteen_day_window_over_the_spring_change_covers_every_day() -> None:
+    start = local(date(2026, 3, 20), 12)
+    window = EventWindow("x", "x", start, start + timedelta(days=14))
+    assert not window.short
+    first, last = window.days
+    assert (first, last) == (date(2026, 3, 20), date(2026, 4, 3))  # 06–12 is half a day
+    assert {d for d, _ in window.slots()} == {
+        first + timedelta(days=n) for n in range((last - first).days + 1)
+    }
