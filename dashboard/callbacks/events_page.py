@@ -24,7 +24,7 @@ from dashboard.pages.events_page import (
 )
 from dashboard.periods import window_label, window_value
 from dashboard.state import areas_version, current_cube, db_session, event_rules, today
-from data.access.scope import AccessDenied, BadSelection, Viewer
+from data.access.scope import BadSelection, Viewer, require_kommun
 from data.calendar.municipal import kommun_windows
 from data.counts.event_view import ended, event_view
 
@@ -58,10 +58,7 @@ def _categories(value: Any) -> tuple[str, ...]:
 
 
 def _kommun(value: Any, viewer: Viewer) -> str:
-    kommun = _code(value or viewer.kommun_code or "", "kommun")
-    if not viewer.may_see_kommun(kommun):
-        raise AccessDenied(f"kommun {kommun} is outside your scope")
-    return kommun
+    return require_kommun(viewer, _code(value or viewer.kommun_code or "", "kommun"))
 
 
 def register(app: Dash) -> None:

@@ -10,7 +10,14 @@ from typing import Any
 from dashboard.auth import current_viewer, require_role
 from dashboard.pages.planning_page import ROLES
 from dashboard.state import current_cube, today
-from data.access.scope import AccessDenied, BadSelection, Selection, Viewer, available_levels
+from data.access.scope import (
+    AccessDenied,
+    BadSelection,
+    Selection,
+    Viewer,
+    available_levels,
+    require_kommun,
+)
 from data.planning.period import parse_period
 
 CODE = re.compile(r"[0-9A-Za-z_-]{1,64}")
@@ -22,8 +29,9 @@ def scope(kommun: Any, level: Any) -> tuple[Viewer, Selection]:
     :class:`AccessDenied` (403) or :class:`BadSelection` (400) otherwise."""
     user = require_role(*ROLES)
     viewer = current_viewer()
-    if not isinstance(kommun, str) or kommun != user.kommun_code:
+    if not isinstance(kommun, str) or user.kommun_code is None:
         raise AccessDenied("bara den egna kommunens planering")
+    require_kommun(viewer, kommun)
     if not isinstance(level, str) or level not in available_levels(current_cube(), kommun, viewer):
         raise BadSelection("ogiltig områdesnivå")
     cube = current_cube()

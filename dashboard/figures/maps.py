@@ -1,0 +1,179 @@
+"""The choropleth map: offline style, colours, values per display unit (pure builders)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Final
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from data.privacy.disclosure import ProtectedCounts
+
+OFFLINE_MAP_STYLE: Final[dict[str, Any]] = {
+    "version": 8,
+    "name": "ssp-offline",
+    # MapLibre requires "sources"; plotly drops empty dicts when it serialises a
+    # figure, so an empty source keeps the key (without it a redraw fails with
+    # 'missing required property "sources"').
+    "sources": {
+        "empty": {"type": "geojson", "data": {"type": "FeatureCollection", "features": []}}
+    },
+    "layers": [
+        {"id": "background", "type": "background", "paint": {"background-color": "#eef1f4"}}
+    ],
+}
+"""A MapLibre style with no tiles, sprites or glyphs: the map needs no network."""
+
+
+COLORSCALE: Final = [[0.0, "#f7fbff"], [0.35, "#9ecae1"], [0.7, "#3182bd"], [1.0, "#08306b"]]
+
+
+SUPPRESSED_COLOR: Final = "#b8bec6"
+
+
+VALUES_TRACE: Final = 0
+
+
+SUPPRESSED_TRACE: Final = 1
+
+
+def map_view(
+    bounds: tuple[float, float, float, float], *, width_px: int = 520, height_px: int = 440
+) -> dict[str, Any]:
+    """Centre and zoom that fit ``bounds`` (W, S, E, N degrees) in a panel of that size.
+
+    MapLibre zoom z shows the world 512·2^z pixels wide; latitude is measured in
+    Web Mercator so northern kommuner are not cut off.
+    """
+    west, south, east, north = bounds
+
+    def mercator(lat: float) -> float:
+        return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+    lon_span = max(east - west, 1e-4)
+    lat_span = max(mercator(north) - mercator(south), 1e-4)
+    zoom_lon = math.log2(width_px * 360.0 / (512.0 * lon_span))
+    zoom_lat = math.log2(height_px * 360.0 / (512.0 * lat_span))
+    return {
+        "center": {"lon": (west + east) / 2, "lat": (south + north) / 2},
+        "zoom": round(max(3.0, min(zoom_lon, zoom_lat) - 0.15), 2),
+    }
+
+
+MEASURES: Final = ("count", "rate")
+
+
+MEASURE_TITLES: Final = {"count": "Antal", "rate": "Per 1 000 unga"}
+
+
+def per_thousand(count: int, population: int | None) -> float | None:
+    """Incidents per 1,000 youths aged 10–19, one decimal; None without population."""
+    if population is None or population <= 0:
+        return None
+    return round(1000.0 * count / population, 1)
+
+
+def unit_label(name: str, merged: str) -> str:
+    """Area name, with the small-area merge spelled out when there is one."""
+    return f"{name} ({merged})" if merged else name
+
+
+def map_traces_data(table: ProtectedCounts, *, measure: str = "count") -> dict[str, Any]:
+    """Per-area values of the two map traces (what a filter change sends).
+
+    Trace 0 colours the published counts (zeros included) or, with
+    ``measure="rate"``, incidents per 1,000 youths; trace 1 greys the suppressed
+    areas (and, for rates, areas without population). No geometry: the polygons
+    come from the layer URL. Rates are derived from published counts only.
+    """
+    if measure not in MEASURES:
+        msg = f"unknown measure {measure!r}"
+        raise ValueError(msg)
+    frame = table.frame
+    populations = frame["population"] if "population" in frame.columns else [None] * len(frame)
+    merged = frame["merged"] if "merged" in frame.columns else [""] * len(frame)
+    values: dict[str, list[Any]] = {"locations": [], "z": [], "customdata": []}
+    grey: dict[str, list[Any]] = {"locations": [], "z": [], "customdata": []}
+    for code, name, merge, population, count, hidden, shown in zip(
+        frame["code"],
+        frame["name"],
+        merged,
+        populations,
+        frame["count"],
+        frame["suppressed"],
+        table.display(),
+        strict=True,
+    ):
+        pop = None if population is None or pd.isna(population) else int(population)
+        label = unit_label(str(name), str(merge))
+        if hidden:
+            grey["locations"].append(code)
+            # A constant colour index, not a count (the hover says "<k" or "skyddad").
+            grey["z"].append(0)
+            grey["customdata"].append([label, shown, "–"])
+            continue
+        rate = per_thousand(int(count), pop)
+        rate_text = "saknar befolkning" if rate is None else f"{rate:.1f}".replace(".", ",")
+        if measure == "rate" and rate is None:
+            grey["locations"].append(code)
+            grey["z"].append(0)
+            grey["customdata"].append([label, str(int(count)), rate_text])
+            continue
+        values["locations"].append(code)
+        values["z"].append(int(count) if measure == "count" else rate)
+        values["customdata"].append([label, str(int(count)), rate_text])
+    return {"values": values, "suppressed": grey, "title": MEASURE_TITLES[measure]}
+
+
+def map_figure(
+    table: ProtectedCounts,
+    *,
+    geojson_url: str,
+    bounds: tuple[float, float, float, float],
+    title: str,
+    measure: str = "count",
+) -> go.Figure:
+    """The choropleth map (MapLibre, offline style) for one layer.
+
+    ``geojson_url`` is fetched once by the browser; only values travel in callbacks.
+    """
+    data = map_traces_data(table, measure=measure)
+    hover = (
+        "<b>%{customdata[0]}</b><br>Antal: %{customdata[1]}"
+        "<br>Per 1 000 unga (10–19 år): %{customdata[2]}<extra></extra>"
+    )
+    values = go.Choroplethmap(
+        geojson=geojson_url,
+        featureidkey="id",
+        locations=data["values"]["locations"],
+        z=data["values"]["z"],
+        customdata=data["values"]["customdata"],
+        colorscale=COLORSCALE,
+        zmin=0,
+        marker={"line": {"width": 0.8, "color": "#ffffff"}, "opacity": 0.85},
+        colorbar={"title": {"text": data["title"]}, "thickness": 12},
+        hovertemplate=hover,
+        name="Antal",
+    )
+    suppressed = go.Choroplethmap(
+        geojson=geojson_url,
+        featureidkey="id",
+        locations=data["suppressed"]["locations"],
+        z=data["suppressed"]["z"],
+        customdata=data["suppressed"]["customdata"],
+        colorscale=[[0, SUPPRESSED_COLOR], [1, SUPPRESSED_COLOR]],
+        showscale=False,
+        marker={"line": {"width": 0.8, "color": "#ffffff"}, "opacity": 0.85},
+        hovertemplate=hover,
+        name=f"Färre än {table.k} (dolt)",
+    )
+    fig = go.Figure([values, suppressed])
+    fig.update_layout(
+        map={"style": OFFLINE_MAP_STYLE, **map_view(bounds)},
+        margin={"l": 0, "r": 0, "t": 30, "b": 0},
+        title={"text": title, "font": {"size": 14}, "x": 0.01},
+        uirevision=geojson_url,
+        height=480,
+    )
+    return fig
