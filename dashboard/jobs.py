@@ -172,7 +172,7 @@ def run_observation_check(app: Flask, job_id: str, request: ObservationImportReq
 def run_observation_import(app: Flask, job_id: str, request: ObservationImportRequest) -> None:
     """Import a checked file as one unit of work (all rows or none); report into the job.
 
-    Always removes the upload and its check result.
+    Always removes the upload and its check result, before reporting the outcome.
     """
     state = app_state(app)
     folder = jobs_folder(app)
@@ -190,9 +190,11 @@ def run_observation_import(app: Flask, job_id: str, request: ObservationImportRe
                 progress=progress,
             )
     except ImportRejected as rejected:
+        _discard(request)
         lines = ["Ingenting importerades.", *rejected.check.messages()[:MAX_ERRORS_ON_PAGE]]
         finish_job(state.sessions, job_id, ok=False, messages=lines, folder=folder)
     except TableError as error:
+        _discard(request)
         finish_job(
             state.sessions,
             job_id,
@@ -201,8 +203,10 @@ def run_observation_import(app: Flask, job_id: str, request: ObservationImportRe
             folder=folder,
         )
     except Exception:
+        _discard(request)
         _report_crash(app, job_id, "observation import %s failed")
     else:
+        _discard(request)
         state.cubes.clear()
         lines = [
             f"{summary.imported} observationer importerades"
@@ -215,8 +219,14 @@ def run_observation_import(app: Flask, job_id: str, request: ObservationImportRe
         ]
         finish_job(state.sessions, job_id, ok=True, messages=lines, folder=folder)
     finally:
-        request.path.unlink(missing_ok=True)
-        request.check_path.unlink(missing_ok=True)
+        _discard(request)
+
+
+def _discard(request: ObservationImportRequest) -> None:
+    """Remove the upload and its check result — before the job is reported finished,
+    so whoever sees the job done never finds the file still there."""
+    request.path.unlink(missing_ok=True)
+    request.check_path.unlink(missing_ok=True)
 
 
 MAX_ERRORS_ON_PAGE = 200

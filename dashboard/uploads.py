@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
 import secrets
+import tempfile
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +21,6 @@ from dash import html
 from flask import Flask, current_app
 
 UPLOAD_MAX_AGE_SECONDS = 3600
-NOW_MARKER = ".now"
-"""A file touched to read the file system's clock; never counted as an upload."""
 T = TypeVar("T")
 
 
@@ -41,14 +41,13 @@ def upload_dir() -> Path:
 
 
 def filesystem_now(folder: Path) -> float:
-    """The current time as the file system stamps it (a touched marker's mtime).
+    """The current time as the file system stamps it (a new file's mtime, removed again).
 
     Upload ages are measured against the clock that wrote the files' mtimes, not the
     app's clock: an app clock pinned to another day (``SSP_TODAY``, frozen tests) must
     not make a file written a second ago look a year old."""
-    marker = folder / NOW_MARKER
-    marker.touch()
-    return marker.stat().st_mtime
+    with tempfile.NamedTemporaryFile(dir=folder, prefix=".now-") as probe:
+        return os.fstat(probe.fileno()).st_mtime
 
 
 def remove_stale_uploads(folder: Path, *, now: float | None = None) -> int:
@@ -58,7 +57,7 @@ def remove_stale_uploads(folder: Path, *, now: float | None = None) -> int:
     limit = (now if now is not None else filesystem_now(folder)) - UPLOAD_MAX_AGE_SECONDS
     removed = 0
     for path in folder.iterdir():
-        if path.name != NOW_MARKER and path.is_file() and path.stat().st_mtime < limit:
+        if path.is_file() and not path.name.startswith(".now-") and path.stat().st_mtime < limit:
             path.unlink(missing_ok=True)
             removed += 1
     return removed

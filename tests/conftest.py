@@ -28,7 +28,7 @@ import pytest
 import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard import create_app
@@ -155,12 +155,16 @@ def copy_sqlite(source: Path, target: Path) -> None:
 
 @contextmanager
 def private_database(flask_app: Flask, template: DemoTemplate, folder: Path) -> Iterator[None]:
-    """Run one test on a private copy of ``template``: its own engine, cube cache and
-    login throttle. The cached cube is reused (same data version), so reading tests do
-    not rebuild it; a test that writes bumps the version and rebuilds its own."""
+    """Run one test on a private copy of ``template``: its own engine, cube cache, login
+    throttle and instance folder (uploads). The cached cube is reused (same data
+    version), so reading tests do not rebuild it; a test that writes bumps the version
+    and rebuilds its own."""
     state = app_state(flask_app)
     saved = (state.engine, state.sessions, state.cubes, state.login_throttle)
+    saved_instance = flask_app.instance_path
     folder.mkdir(parents=True, exist_ok=True)
+    # Uploads and job side files live in the instance folder: one per test as well.
+    flask_app.instance_path = str(folder / "instance")
     copy = folder / "ssp.sqlite"
     copy_sqlite(template.path, copy)
     engine = make_engine(f"sqlite:///{copy}")
@@ -171,31 +175,58 @@ def private_database(flask_app: Flask, template: DemoTemplate, folder: Path) -> 
         yield
     finally:
         state.engine, state.sessions, state.cubes, state.login_throttle = saved
+        flask_app.instance_path = saved_instance
         engine.dispose()
 
 
 @contextmanager
-def rolled_back(flask_app: Flask) -> Iterator[None]:
-    """Run one test of a PostgreSQL-backed app inside a transaction that is rolled back.
+def postgres_database() -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL database of its own, dropped afterwards."""
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    require(bool(url), "TEST_DATABASE_URL is not set (no PostgreSQL on 127.0.0.1:5432)")
+    name = f"ssp_test_{secrets.token_hex(6)}"
+    admin = make_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
-    Every session of the test joins one outer transaction on one connection (each
-    commit becomes a savepoint), so nothing the test writes outlives it; a cube built
-    from its writes lives in a cache of its own."""
+
+@contextmanager
+def private_postgres(flask_app: Flask) -> Iterator[None]:
+    """Run one test of a PostgreSQL-backed app on a private copy of its database.
+
+    PostgreSQL copies a database file by file (``CREATE DATABASE … TEMPLATE``), as the
+    SQLite tests copy theirs; the app's own database is the template and is never
+    written by a test. A transaction rolled back per test would not do: the app's
+    request session and a form's unit of work are separate sessions."""
     state = app_state(flask_app)
-    saved = (state.sessions, state.cubes, state.login_throttle)
-    connection = state.engine.connect()
-    outer = connection.begin()
-    state.sessions = sessionmaker(
-        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    saved = (state.engine, state.sessions, state.cubes, state.login_throttle)
+    template = state.engine.url
+    state.engine.dispose()  # a template database must have no open connections
+    copy = f"ssp_test_{secrets.token_hex(6)}"
+    admin = make_engine(
+        template.set(database="postgres").render_as_string(hide_password=False),
+        isolation_level="AUTOCOMMIT",
     )
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{copy}" TEMPLATE "{template.database}"'))
+    engine = make_engine(template.set(database=copy).render_as_string(hide_password=False))
+    state.engine, state.sessions = engine, make_session_factory(engine)
     state.cubes = CubeCache()
     state.login_throttle = LoginThrottle()
     try:
         yield
     finally:
-        state.sessions, state.cubes, state.login_throttle = saved
-        outer.rollback()
-        connection.close()
+        state.engine, state.sessions, state.cubes, state.login_throttle = saved
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def sqlite_template(flask_app: Flask, folder: Path) -> DemoTemplate:
@@ -218,7 +249,10 @@ def _isolated_demo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[N
         yield
         return
     flask_app: Flask = request.getfixturevalue("app")
-    template: DemoTemplate = request.getfixturevalue("demo_template")
+    template: DemoTemplate | None = flask_app.extensions.get(TEMPLATE)
+    if template is None:  # a module's own ``app`` fixture, not the demo app
+        yield
+        return
     with private_database(flask_app, template, tmp_path):
         yield
 

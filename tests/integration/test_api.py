@@ -12,7 +12,7 @@ import pytest
 import schemathesis
 from flask import Flask
 from flask.testing import FlaskClient
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
@@ -114,7 +114,8 @@ def test_a_token_sets_no_cookie_even_on_a_processs_first_request(
     fresh = create_app(
         {
             "SSP_INSTANCE_PATH": app.config["SSP_INSTANCE_PATH"],
-            "DATABASE_URL": app.config["DATABASE_URL"],
+            # The test's own copy of the demo database (see conftest.private_database).
+            "DATABASE_URL": app_state(app).engine.url.render_as_string(hide_password=False),
             "SECRET_KEY": app.config["SECRET_KEY"],
             "TESTING": True,
         }
@@ -354,7 +355,13 @@ def test_unknown_api_paths_are_json_404(client: FlaskClient, token_for: TokenFor
     assert response.get_json()["code"] == "not_found"
 
 
-@settings(max_examples=150, deadline=None, database=None)
+# The token is only read: one per test (not per example) is what is wanted here.
+@settings(
+    max_examples=150,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(
     pairs=st.lists(
         st.tuples(

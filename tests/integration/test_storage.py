@@ -241,9 +241,12 @@ def test_kommun_level_records_are_never_spread_onto_areas(
         int(np.nansum(map_values(cube, brand, COORDINATOR).frame["count"].to_numpy(dtype=float)))
         == 0
     )
-    assert unplaced_count(cube, brand, COORDINATOR).published_values() == [7]
+    (unplaced,) = unplaced_count(cube, brand, COORDINATOR).published_values()
     whole = Selection("0380", "kommun", week, week, categories=("brand",), sources=("polisen_se",))
-    assert map_values(cube, whole, COORDINATOR).published_values() == [7]
+    # The same 7 records at kommun level: the same published number both ways, within
+    # the cell key noise (which number depends on the record ids, i.e. on the demo).
+    assert map_values(cube, whole, COORDINATOR).published_values() == [unplaced]
+    assert unplaced is not None and abs(unplaced - 7) <= NOISE_BOUND
 
 
 def test_cube_cache_rebuilds_after_a_write(demo_sessions: sessionmaker[Session]) -> None:

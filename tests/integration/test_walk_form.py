@@ -8,7 +8,6 @@ nattvandring, errors and refusals store nothing, other roles get 403.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 from collections.abc import Iterator
 from datetime import timedelta
@@ -18,8 +17,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from dashboard import create_app, ids
 from dashboard.state import app_state, today
@@ -32,7 +30,7 @@ from data.storage.db import unit_of_work
 from data.storage.models import Observation, WalkReport
 from data.storage.setup import initialise_database
 from tests.clock import TEST_TODAY
-from tests.conftest import DEMO_PASSWORD, _postgres_engine, private_database, rolled_back
+from tests.conftest import DEMO_PASSWORD, postgres_database, private_database, private_postgres
 from tests.helpers import call_callback, login
 
 OUTPUT = f"{ids.WALK_RESULT}.children"
@@ -42,16 +40,12 @@ COORDINATOR = Viewer(role="coordinator", kommun_code="0380", level=AudienceLevel
 
 @pytest.fixture(scope="module")
 def postgres_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    """A demo app on its own PostgreSQL schema (dropped afterwards)."""
-    for engine in _postgres_engine():
-        with engine.connect() as conn:
-            schema = conn.execute(text("SELECT current_schema()")).scalar_one()
-        url = make_url(os.environ["TEST_DATABASE_URL"])
-        in_schema = url.update_query_dict({"options": f"-csearch_path={schema}"})
+    """A demo app on a PostgreSQL database of its own (each test runs on a copy)."""
+    with postgres_database() as url:
         pg_app = create_app(
             {
                 "SSP_INSTANCE_PATH": str(tmp_path_factory.mktemp("walk-pg")),
-                "DATABASE_URL": in_schema.render_as_string(hide_password=False),
+                "DATABASE_URL": url,
                 "SECRET_KEY": secrets.token_hex(16),
                 "SSP_DEMO": True,
                 "TESTING": True,
@@ -64,13 +58,13 @@ def postgres_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
                 build_demo(session, end=TEST_TODAY, password=DEMO_PASSWORD, days=60)
             yield pg_app
         finally:
-            state.engine.dispose()  # before the schema is dropped
+            state.engine.dispose()  # before the database is dropped
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def walk_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     """The session's SQLite demo app (on the test's private copy), or the PostgreSQL
-    demo app of this module inside a transaction rolled back after the test."""
+    demo app of this module on a private copy of its database."""
     if request.param == "sqlite":
         flask_app_: Flask = request.getfixturevalue("app")
         template = request.getfixturevalue("demo_template")
@@ -78,7 +72,7 @@ def walk_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
             yield flask_app_
         return
     flask_app: Flask = request.getfixturevalue("postgres_app")
-    with rolled_back(flask_app):
+    with private_postgres(flask_app):
         yield flask_app
 
 
