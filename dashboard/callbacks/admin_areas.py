@@ -48,9 +48,53 @@ PARTS = ("code", "name", "parent", "parent_name")
 """The layer fields the admin picks, in the order of the field dropdowns."""
 
 
-def _layer_refused(message: str) -> tuple[Any, ...]:
+def _field_choices(options: list[dict[str, str]], guess: dict[str, str | None]) -> dict[str, Any]:
+    """Every field dropdown's options and chosen field, keyed ``<part>_options`` and
+    ``<part>_field`` as in ``receive_layer``'s outputs."""
+    return {
+        key: value
+        for part in PARTS
+        for key, value in ((f"{part}_options", options), (f"{part}_field", guess.get(part)))
+    }
+
+
+def _layer_refused(message: str) -> dict[str, Any]:
     """The upload's answer when the file cannot be used: the message, nothing kept."""
-    return (html.Span(message, className="report-error"), None, *([], None) * len(PARTS))
+    return {
+        "info": html.Span(message, className="report-error"),
+        "token": None,
+        **_field_choices([], {}),
+    }
+
+
+def _started(job: Any, *, report: Any, poll_disabled: bool, step: str) -> dict[str, Any]:
+    """``start_import``'s answer: the job (``no_update`` when refused), polling on or
+    off, the report, the progress bar back at zero and the step line."""
+    return {
+        "job": job,
+        "poll_disabled": poll_disabled,
+        "report": report,
+        "progress": "0",
+        "step": step,
+    }
+
+
+def _progress(
+    value: Any = no_update,
+    step: Any = no_update,
+    *,
+    report: Any,
+    poll_disabled: bool,
+    summary: Any = no_update,
+) -> dict[str, Any]:
+    """``poll_import``'s answer; what is not given stays as it is."""
+    return {
+        "progress": value,
+        "step": step,
+        "report": report,
+        "poll_disabled": poll_disabled,
+        "summary": summary,
+    }
 
 
 def _summary() -> Any:
@@ -90,21 +134,23 @@ def register(app: Dash) -> None:
     """Register the admin callbacks on ``app``."""
 
     @app.callback(
-        Output(ids.AREA_UPLOAD_INFO, "children"),
-        Output(ids.AREA_UPLOAD_TOKEN, "data"),
-        Output(ids.AREA_CODE_FIELD, "options"),
-        Output(ids.AREA_CODE_FIELD, "value"),
-        Output(ids.AREA_NAME_FIELD, "options"),
-        Output(ids.AREA_NAME_FIELD, "value"),
-        Output(ids.AREA_PARENT_FIELD, "options"),
-        Output(ids.AREA_PARENT_FIELD, "value"),
-        Output(ids.AREA_PARENT_NAME_FIELD, "options"),
-        Output(ids.AREA_PARENT_NAME_FIELD, "value"),
-        Input(ids.AREA_UPLOAD, "contents"),
-        State(ids.AREA_UPLOAD, "filename"),
+        output={
+            "info": Output(ids.AREA_UPLOAD_INFO, "children"),
+            "token": Output(ids.AREA_UPLOAD_TOKEN, "data"),
+            "code_options": Output(ids.AREA_CODE_FIELD, "options"),
+            "code_field": Output(ids.AREA_CODE_FIELD, "value"),
+            "name_options": Output(ids.AREA_NAME_FIELD, "options"),
+            "name_field": Output(ids.AREA_NAME_FIELD, "value"),
+            "parent_options": Output(ids.AREA_PARENT_FIELD, "options"),
+            "parent_field": Output(ids.AREA_PARENT_FIELD, "value"),
+            "parent_name_options": Output(ids.AREA_PARENT_NAME_FIELD, "options"),
+            "parent_name_field": Output(ids.AREA_PARENT_NAME_FIELD, "value"),
+        },
+        inputs=[Input(ids.AREA_UPLOAD, "contents")],
+        state=[State(ids.AREA_UPLOAD, "filename")],
         prevent_initial_call=True,
     )
-    def receive_layer(contents: Any, filename: Any) -> tuple[Any, ...]:
+    def receive_layer(contents: Any, filename: Any) -> dict[str, Any]:
         require_role(*ROLES)
         try:
             upload = keep_upload(
@@ -127,26 +173,26 @@ def register(app: Dash) -> None:
             f"{upload.name}: {upload.size // 1024} kB, {len(fields)} fält. "
             "Kontrollera fälten nedan."
         )
-        return (
-            info,
-            upload.token,
-            *(value for part in PARTS for value in (options, guess[part])),
-        )
+        return {"info": info, "token": upload.token, **_field_choices(options, guess)}
 
     @app.callback(
-        Output(ids.AREA_JOB, "data"),
-        Output(ids.AREA_POLL, "disabled"),
-        Output(ids.AREA_REPORT, "children"),
-        Output(ids.AREA_PROGRESS, "value"),
-        Output(ids.AREA_STEP, "children"),
-        Input(ids.AREA_IMPORT, "n_clicks"),
-        State(ids.AREA_UPLOAD_TOKEN, "data"),
-        State(ids.AREA_LEVEL, "value"),
-        State(ids.AREA_CODE_FIELD, "value"),
-        State(ids.AREA_NAME_FIELD, "value"),
-        State(ids.AREA_PARENT_FIELD, "value"),
-        State(ids.AREA_PARENT_NAME_FIELD, "value"),
-        State(ids.AREA_CRS, "value"),
+        output={
+            "job": Output(ids.AREA_JOB, "data"),
+            "poll_disabled": Output(ids.AREA_POLL, "disabled"),
+            "report": Output(ids.AREA_REPORT, "children"),
+            "progress": Output(ids.AREA_PROGRESS, "value"),
+            "step": Output(ids.AREA_STEP, "children"),
+        },
+        inputs=[Input(ids.AREA_IMPORT, "n_clicks")],
+        state=[
+            State(ids.AREA_UPLOAD_TOKEN, "data"),
+            State(ids.AREA_LEVEL, "value"),
+            State(ids.AREA_CODE_FIELD, "value"),
+            State(ids.AREA_NAME_FIELD, "value"),
+            State(ids.AREA_PARENT_FIELD, "value"),
+            State(ids.AREA_PARENT_NAME_FIELD, "value"),
+            State(ids.AREA_CRS, "value"),
+        ],
         prevent_initial_call=True,
     )
     def start_import(
@@ -158,7 +204,7 @@ def register(app: Dash) -> None:
         parent_field: Any,
         parent_name_field: Any,
         crs: Any,
-    ) -> tuple[Any, ...]:
+    ) -> dict[str, Any]:
         user = require_role(*ROLES)
         problems = []
         if not isinstance(token, str) or not TOKEN.fullmatch(token):
@@ -174,7 +220,8 @@ def register(app: Dash) -> None:
         if not problems and not path.exists():
             problems.append("Filen finns inte längre; ladda upp den igen.")
         if problems:
-            return no_update, True, report_items(problems, ok=False), "0", ""
+            refused = report_items(problems, ok=False)
+            return _started(no_update, report=refused, poll_disabled=True, step="")
         job_id = store(lambda session: start_job(session, kind="areas", user_id=user.id))
         request = AreaImportRequest(
             path=path,
@@ -186,30 +233,33 @@ def register(app: Dash) -> None:
             crs=crs_text.upper() or None,
         )
         start_area_import(current_app._get_current_object(), job_id, request)  # type: ignore[attr-defined]
-        return job_id, False, [], "0", "Startar …"
+        return _started(job_id, report=[], poll_disabled=False, step="Startar …")
 
     @app.callback(
-        Output(ids.AREA_PROGRESS, "value", allow_duplicate=True),
-        Output(ids.AREA_STEP, "children", allow_duplicate=True),
-        Output(ids.AREA_REPORT, "children", allow_duplicate=True),
-        Output(ids.AREA_POLL, "disabled", allow_duplicate=True),
-        Output(ids.AREA_SUMMARY, "children"),
-        Input(ids.AREA_POLL, "n_intervals"),
-        State(ids.AREA_JOB, "data"),
+        output={
+            "progress": Output(ids.AREA_PROGRESS, "value", allow_duplicate=True),
+            "step": Output(ids.AREA_STEP, "children", allow_duplicate=True),
+            "report": Output(ids.AREA_REPORT, "children", allow_duplicate=True),
+            "poll_disabled": Output(ids.AREA_POLL, "disabled", allow_duplicate=True),
+            "summary": Output(ids.AREA_SUMMARY, "children"),
+        },
+        inputs=[Input(ids.AREA_POLL, "n_intervals")],
+        state=[State(ids.AREA_JOB, "data")],
         prevent_initial_call=True,
     )
-    def poll_import(_ticks: Any, job_id: Any) -> tuple[Any, ...]:
+    def poll_import(_ticks: Any, job_id: Any) -> dict[str, Any]:
         user = require_role(*ROLES)
         if not isinstance(job_id, str):
-            return no_update, no_update, no_update, True, no_update
+            return _progress(report=no_update, poll_disabled=True)
         status = job_status(db_session(), job_id, user_id=user.id, folder=upload_dir())
         if status is None:
-            return "0", "", report_items(["Okänt importjobb."], ok=False), True, no_update
+            unknown = report_items(["Okänt importjobb."], ok=False)
+            return _progress("0", "", report=unknown, poll_disabled=True)
         value = str(round(100 * status.progress))
         if status.status == "running":
-            return value, status.step, no_update, False, no_update
+            return _progress(value, status.step, report=no_update, poll_disabled=False)
         report = report_items(status.messages, ok=status.status == "done")
-        return value, status.step, report, True, _summary()
+        return _progress(value, status.step, report=report, poll_disabled=True, summary=_summary())
 
     @app.callback(
         Output(ids.POP_REPORT, "children"),

@@ -129,19 +129,24 @@ def register(app: Dash) -> None:
     """Register the Kalender page's callbacks on ``app``."""
 
     @app.callback(
-        Output(ids.CAL_SCHOOL_LIST, "children"),
-        Output(ids.CAL_EVENT_LIST, "children"),
-        Output(ids.CAL_EVENT_AREAS, "options"),
-        Input(ids.CAL_REFRESH, "data"),
-        Input(ids.CAL_KOMMUN, "value"),
+        output={
+            "school": Output(ids.CAL_SCHOOL_LIST, "children"),
+            "events": Output(ids.CAL_EVENT_LIST, "children"),
+            "area_options": Output(ids.CAL_EVENT_AREAS, "options"),
+        },
+        inputs=[Input(ids.CAL_REFRESH, "data"), Input(ids.CAL_KOMMUN, "value")],
     )
-    def show(_refresh: Any, kommun: Any) -> tuple[Any, Any, Any]:
+    def show(_refresh: Any, kommun: Any) -> dict[str, Any]:
         """The kommun's entries and events, each with a delete button."""
         code = _kommun(kommun)
         with app_state().sessions() as session:
             entries = school_entries(session, code)
             events = local_events(session, code)
-        return _school_table(entries), _event_table(events), _area_options(code)
+        return {
+            "school": _school_table(entries),
+            "events": _event_table(events),
+            "area_options": _area_options(code),
+        }
 
     @app.callback(
         Output(ids.CAL_SCHOOL_MESSAGE, "children", allow_duplicate=True),

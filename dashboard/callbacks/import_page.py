@@ -36,10 +36,11 @@ MAX_IMPORT_BYTES: Final = 60 * 1024 * 1024
 """Largest file through the page (about a million rows); bigger files: the CLI."""
 SUFFIXES: Final = (".csv", ".txt", ".xlsx")
 TOKEN: Final = re.compile(r"u(?P<user>\d+)-[0-9a-f]{32}\.(csv|txt|xlsx)")
-MAP_OUTPUTS: Final = [
-    *(Output(ids.import_map(c), "options") for c in COLUMNS),
-    *(Output(ids.import_map(c), "value") for c in COLUMNS),
-]
+MAP_OUTPUTS: Final = {
+    **{f"{c}_options": Output(ids.import_map(c), "options") for c in COLUMNS},
+    **{f"{c}_column": Output(ids.import_map(c), "value") for c in COLUMNS},
+}
+"""Each template column's dropdown: the file's columns, and the one chosen for it."""
 MAP_STATES: Final = [State(ids.import_map(c), "value") for c in COLUMNS]
 
 
@@ -80,21 +81,70 @@ def name_of(filename: Any) -> str:
 
 def _upload_answer(
     info: Any, token: str | None, options: list[dict[str, Any]], guess: dict[str, int]
-) -> tuple[Any, ...]:
+) -> dict[str, Any]:
     """The upload's outputs: the info line, the token (None: nothing kept, nothing to
     check), the import button off, results cleared, and the column dropdowns."""
-    return (
-        info,
-        token,
-        token is None,
-        True,
-        [],
-        [],
-        "0",
-        "",
-        *(options for _ in COLUMNS),
-        *(guess.get(c) for c in COLUMNS),
-    )
+    return {
+        "info": info,
+        "token": token,
+        "check_disabled": token is None,
+        "run_disabled": True,
+        "result": [],
+        "preview": [],
+        "progress": "0",
+        "step": "",
+        **{f"{c}_options": options for c in COLUMNS},
+        **{f"{c}_column": guess.get(c) for c in COLUMNS},
+    }
+
+
+def _start_outputs(*, duplicate: bool) -> dict[str, Output]:
+    """The outputs of a check's and an import's start; the job and the polling switch
+    are shared by both, so the second callback marks them ``allow_duplicate``."""
+    return {
+        "job": Output(ids.IMPORT_JOB, "data", allow_duplicate=duplicate),
+        "poll_disabled": Output(ids.IMPORT_POLL, "disabled", allow_duplicate=duplicate),
+        "result": Output(ids.IMPORT_RESULT, "children", allow_duplicate=True),
+        "preview": Output(ids.IMPORT_PREVIEW, "children", allow_duplicate=True),
+        "run_disabled": Output(ids.IMPORT_RUN, "disabled", allow_duplicate=True),
+    }
+
+
+def _started(
+    job: Any, result: Any, *, preview: Any = no_update, poll_disabled: bool = True
+) -> dict[str, Any]:
+    """A check's or an import's start: the job (``no_update`` when refused), polling
+    on or off, the result line and the preview; the import button stays off."""
+    return {
+        "job": job,
+        "poll_disabled": poll_disabled,
+        "result": result,
+        "preview": preview,
+        "run_disabled": True,
+    }
+
+
+def _polled(
+    progress: Any,
+    step: Any,
+    result: Any,
+    preview: Any,
+    *,
+    polling: bool = False,
+    run_disabled: Any = True,
+    check_disabled: Any = no_update,
+) -> dict[str, Any]:
+    """One poll's answer: progress, step, result and preview, whether to keep polling,
+    and the import and check buttons (``no_update``: as they are)."""
+    return {
+        "progress": progress,
+        "step": step,
+        "result": result,
+        "preview": preview,
+        "poll_disabled": not polling,
+        "run_disabled": run_disabled,
+        "check_disabled": check_disabled,
+    }
 
 
 def _error(lines: list[str]) -> html.Ul:
@@ -143,20 +193,22 @@ def register(app: Dash) -> None:
     """Register the import page's callbacks on ``app``."""
 
     @app.callback(
-        Output(ids.IMPORT_UPLOAD_INFO, "children"),
-        Output(ids.IMPORT_TOKEN, "data"),
-        Output(ids.IMPORT_CHECK, "disabled"),
-        Output(ids.IMPORT_RUN, "disabled"),
-        Output(ids.IMPORT_RESULT, "children"),
-        Output(ids.IMPORT_PREVIEW, "children"),
-        Output(ids.IMPORT_PROGRESS, "value"),
-        Output(ids.IMPORT_STEP, "children"),
-        *MAP_OUTPUTS,
-        Input(ids.IMPORT_UPLOAD, "contents"),
-        State(ids.IMPORT_UPLOAD, "filename"),
+        output={
+            "info": Output(ids.IMPORT_UPLOAD_INFO, "children"),
+            "token": Output(ids.IMPORT_TOKEN, "data"),
+            "check_disabled": Output(ids.IMPORT_CHECK, "disabled"),
+            "run_disabled": Output(ids.IMPORT_RUN, "disabled"),
+            "result": Output(ids.IMPORT_RESULT, "children"),
+            "preview": Output(ids.IMPORT_PREVIEW, "children"),
+            "progress": Output(ids.IMPORT_PROGRESS, "value"),
+            "step": Output(ids.IMPORT_STEP, "children"),
+            **MAP_OUTPUTS,
+        },
+        inputs=[Input(ids.IMPORT_UPLOAD, "contents")],
+        state=[State(ids.IMPORT_UPLOAD, "filename")],
         prevent_initial_call=True,
     )
-    def receive_file(contents: Any, filename: Any) -> tuple[Any, ...]:
+    def receive_file(contents: Any, filename: Any) -> dict[str, Any]:
         user = require_role(*ROLES)
         try:
             upload = keep_upload(
@@ -182,11 +234,11 @@ def register(app: Dash) -> None:
         )
         return _upload_answer(info, upload.token, options, default_mapping(table.header))
 
-    def start(kind: str, token: Any, values: tuple[Any, ...]) -> tuple[Any, ...]:
+    def start(kind: str, token: Any, values: tuple[Any, ...]) -> dict[str, Any]:
         user = require_role(*ROLES)
         upload = _owned_upload(token, user.id)
         if upload is None:
-            return no_update, True, _error(["Ladda upp filen (igen) först."]), no_update, True
+            return _started(no_update, _error(["Ladda upp filen (igen) först."]))
         mapping, problems = _mapping(values)
         if kind == "import" and not problems:
             checked = _read_check(upload)
@@ -195,7 +247,7 @@ def register(app: Dash) -> None:
             elif not checked.get("ok"):
                 problems.append("Filen har fel: rätta dem och ladda upp den igen.")
         if problems:
-            return no_update, True, _error(problems), no_update, True
+            return _started(no_update, _error(problems))
         job_id = store(
             lambda session: start_job(session, kind=f"observations-{kind}", user_id=user.id)
         )
@@ -204,70 +256,71 @@ def register(app: Dash) -> None:
         )
         target = run_observation_check if kind == "check" else run_observation_import
         start_job_thread(target, current_app._get_current_object(), job_id, request)  # type: ignore[attr-defined]
-        return {"id": job_id, "kind": kind}, False, [], [], True
+        return _started({"id": job_id, "kind": kind}, [], preview=[], poll_disabled=False)
 
     @app.callback(
-        Output(ids.IMPORT_JOB, "data"),
-        Output(ids.IMPORT_POLL, "disabled"),
-        Output(ids.IMPORT_RESULT, "children", allow_duplicate=True),
-        Output(ids.IMPORT_PREVIEW, "children", allow_duplicate=True),
-        Output(ids.IMPORT_RUN, "disabled", allow_duplicate=True),
-        Input(ids.IMPORT_CHECK, "n_clicks"),
-        State(ids.IMPORT_TOKEN, "data"),
-        *MAP_STATES,
+        output=_start_outputs(duplicate=False),
+        inputs=[Input(ids.IMPORT_CHECK, "n_clicks")],
+        state=[State(ids.IMPORT_TOKEN, "data"), *MAP_STATES],
         prevent_initial_call=True,
     )
-    def start_check(_clicks: Any, token: Any, *values: Any) -> tuple[Any, ...]:
+    def start_check(_clicks: Any, token: Any, *values: Any) -> dict[str, Any]:
         return start("check", token, values)
 
     @app.callback(
-        Output(ids.IMPORT_JOB, "data", allow_duplicate=True),
-        Output(ids.IMPORT_POLL, "disabled", allow_duplicate=True),
-        Output(ids.IMPORT_RESULT, "children", allow_duplicate=True),
-        Output(ids.IMPORT_PREVIEW, "children", allow_duplicate=True),
-        Output(ids.IMPORT_RUN, "disabled", allow_duplicate=True),
-        Input(ids.IMPORT_RUN, "n_clicks"),
-        State(ids.IMPORT_TOKEN, "data"),
-        *MAP_STATES,
+        output=_start_outputs(duplicate=True),
+        inputs=[Input(ids.IMPORT_RUN, "n_clicks")],
+        state=[State(ids.IMPORT_TOKEN, "data"), *MAP_STATES],
         prevent_initial_call=True,
     )
-    def start_import(_clicks: Any, token: Any, *values: Any) -> tuple[Any, ...]:
+    def start_import(_clicks: Any, token: Any, *values: Any) -> dict[str, Any]:
         return start("import", token, values)
 
     @app.callback(
-        Output(ids.IMPORT_PROGRESS, "value", allow_duplicate=True),
-        Output(ids.IMPORT_STEP, "children", allow_duplicate=True),
-        Output(ids.IMPORT_RESULT, "children", allow_duplicate=True),
-        Output(ids.IMPORT_PREVIEW, "children", allow_duplicate=True),
-        Output(ids.IMPORT_POLL, "disabled", allow_duplicate=True),
-        Output(ids.IMPORT_RUN, "disabled", allow_duplicate=True),
-        Output(ids.IMPORT_CHECK, "disabled", allow_duplicate=True),
-        Input(ids.IMPORT_POLL, "n_intervals"),
-        State(ids.IMPORT_JOB, "data"),
-        State(ids.IMPORT_TOKEN, "data"),
+        output={
+            "progress": Output(ids.IMPORT_PROGRESS, "value", allow_duplicate=True),
+            "step": Output(ids.IMPORT_STEP, "children", allow_duplicate=True),
+            "result": Output(ids.IMPORT_RESULT, "children", allow_duplicate=True),
+            "preview": Output(ids.IMPORT_PREVIEW, "children", allow_duplicate=True),
+            "poll_disabled": Output(ids.IMPORT_POLL, "disabled", allow_duplicate=True),
+            "run_disabled": Output(ids.IMPORT_RUN, "disabled", allow_duplicate=True),
+            "check_disabled": Output(ids.IMPORT_CHECK, "disabled", allow_duplicate=True),
+        },
+        inputs=[Input(ids.IMPORT_POLL, "n_intervals")],
+        state=[State(ids.IMPORT_JOB, "data"), State(ids.IMPORT_TOKEN, "data")],
         prevent_initial_call=True,
     )
-    def poll(_ticks: Any, job: Any, token: Any) -> tuple[Any, ...]:
+    def poll(_ticks: Any, job: Any, token: Any) -> dict[str, Any]:
         user = require_role(*ROLES)
         if not (
             isinstance(job, dict)
             and isinstance(job.get("id"), str)
             and job.get("kind") in ("check", "import")
         ):
-            return (no_update,) * 4 + (True, no_update, no_update)
+            return _polled(no_update, no_update, no_update, no_update, run_disabled=no_update)
         status = job_status(db_session(), job["id"], user_id=user.id, folder=upload_dir())
         if status is None:
-            return "0", "", _error(["Okänt importjobb."]), [], True, True, no_update
+            return _polled("0", "", _error(["Okänt importjobb."]), [])
         value = str(round(100 * status.progress))
         if status.status == "running":
-            return value, status.step, no_update, no_update, False, True, True
+            return _polled(
+                value, status.step, no_update, no_update, polling=True, check_disabled=True
+            )
         ok = status.status == "done"
         result = html.Ul(report_items(status.messages, ok=ok), className="report")
         if job["kind"] == "import":
-            return value, status.step, result, [], True, True, not ok
+            return _polled(value, status.step, result, [], check_disabled=not ok)
         upload = _owned_upload(token, user.id)
         checked = _read_check(upload) if upload is not None and ok else None
         if checked is None:
-            return value, status.step, result, [], True, True, False
+            return _polled(value, status.step, result, [], check_disabled=False)
         result = html.Ul(report_items(status.messages, ok=bool(checked["ok"])), className="report")
-        return value, status.step, result, _preview(checked), True, not checked["ok"], False
+        preview = _preview(checked)
+        return _polled(
+            value,
+            status.step,
+            result,
+            preview,
+            run_disabled=not checked["ok"],
+            check_disabled=False,
+        )

@@ -478,3 +478,65 @@ def test_the_checks_catch_a_bad_example(tmp_path: Path, monkeypatch: pytest.Monk
         "`data/w.py`\n\n## Next\n\n- `data/y.py`: not in the section\n"
     )
     assert modules_allowed_to_be_long(section) == {"geo/x.py"}
+
+
+# --- Dict outputs (issue 13 item 4) ---
+MAX_POSITIONAL_OUTPUTS = 2
+
+
+def positional_outputs(path: Path, limit: int = MAX_POSITIONAL_OUTPUTS) -> list[str]:
+    """Callbacks that declare more than ``limit`` outputs as positional ``Output(...)``
+    arguments of their decorator: those name their outputs (``output={...}``) and return
+    a dict, so no answer depends on the order of a long tuple. (Starred arguments are
+    not counted: they may as well be inputs.)"""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for decorator in node.decorator_list:
+            if not isinstance(decorator, ast.Call):
+                continue
+            if not _decorator_name(decorator).endswith("callback"):
+                continue
+            outputs = [
+                arg
+                for arg in decorator.args
+                if isinstance(arg, ast.Call) and ast.unparse(arg.func).endswith("Output")
+            ]
+            if len(outputs) > limit:
+                found.append(f"{_relative(path)}:{node.lineno} {node.name}: {len(outputs)}")
+    return found
+
+
+def test_many_output_callbacks_use_dict_outputs() -> None:
+    offenders = [found for path in _python_files("dashboard") for found in positional_outputs(path)]
+    assert offenders == [], (
+        f"callbacks with over {MAX_POSITIONAL_OUTPUTS} positional outputs; use output={{...}}:\n"
+        + "\n".join(offenders)
+    )
+
+
+def test_the_dict_output_check_catches_a_bad_example(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(globals(), "ROOT", tmp_path)
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        """
+def register(app):
+    @app.callback(Output("a", "x"), Output("b", "x"), Output("c", "x"), Input("d", "x"))
+    def three(d):
+        return 1, 2, 3
+
+    @app.callback(Output("a", "x"), dash.Output("b", "x"), Input("d", "x"))
+    def two(d):
+        return 1, 2
+
+    @app.callback(output={"a": Output("a", "x"), "b": Output("b", "x"), "c": Output("c", "x")})
+    def named(d):
+        return {}
+""",
+        encoding="utf-8",
+    )
+    assert [found.split(" ", 1)[1] for found in positional_outputs(bad, limit=2)] == ["three: 3"]

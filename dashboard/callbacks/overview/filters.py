@@ -36,6 +36,12 @@ from data.counts.cube import monday_of
 from data.vocabulary import AREA_LEVELS, label_of
 
 
+def _period(start: Any = no_update, end: Any = no_update, event: Any = no_update) -> dict[str, Any]:
+    """``sync_period``'s answer: the dates and the chosen event (``no_update``: as it
+    is, ``None`` for the event: cleared)."""
+    return {"start": start, "end": end, "event": event}
+
+
 def register(app: Dash) -> None:
     """Register the overview's filter callbacks on ``app``."""
 
@@ -78,19 +84,21 @@ def register(app: Dash) -> None:
         ]
 
     @app.callback(
-        Output(ids.PERIOD, "start_date"),
-        Output(ids.PERIOD, "end_date"),
-        Output(ids.EVENT_PERIOD, "value"),
-        Input(ids.QUICK_PERIOD, "value"),
-        Input(ids.EVENT_PERIOD, "value"),
-        Input(ids.PERIOD, "start_date"),
-        Input(ids.PERIOD, "end_date"),
-        State(ids.KOMMUN, "value"),
+        output={
+            "start": Output(ids.PERIOD, "start_date"),
+            "end": Output(ids.PERIOD, "end_date"),
+            "event": Output(ids.EVENT_PERIOD, "value"),
+        },
+        inputs=[
+            Input(ids.QUICK_PERIOD, "value"),
+            Input(ids.EVENT_PERIOD, "value"),
+            Input(ids.PERIOD, "start_date"),
+            Input(ids.PERIOD, "end_date"),
+        ],
+        state=[State(ids.KOMMUN, "value")],
         prevent_initial_call=True,
     )
-    def sync_period(
-        choice: Any, event: Any, start: Any, end: Any, kommun: Any
-    ) -> tuple[Any, Any, Any]:
+    def sync_period(choice: Any, event: Any, start: Any, end: Any, kommun: Any) -> dict[str, Any]:
         """Keep the date range, the quick pick and the event in step: a quick pick sets
         the dates and clears the event; an event sets the dates to its whole weeks;
         dates changed by hand clear an event they no longer match."""
@@ -99,20 +107,18 @@ def register(app: Dash) -> None:
         if ctx.triggered_id == ids.EVENT_PERIOD:
             window = event_window(event, code, viewer)
             if window is None:
-                return no_update, no_update, no_update
+                return _period()
             first, last = window.days
-            return (
-                monday_of(first).isoformat(),
-                (monday_of(last) + timedelta(days=6)).isoformat(),
-                no_update,
+            return _period(
+                monday_of(first).isoformat(), (monday_of(last) + timedelta(days=6)).isoformat()
             )
         if ctx.triggered_id == ids.PERIOD:
             window = event_window(event, code, viewer)
             if window is not None and not period_is(window, start, end):
-                return no_update, no_update, None
-            return no_update, no_update, no_update
+                return _period(event=None)
+            return _period()
         if not choice or choice == "custom":
-            return no_update, no_update, no_update
+            return _period()
         if not isinstance(choice, str):
             msg = "malformed quick period"
             raise BadSelection(msg)
@@ -122,7 +128,7 @@ def register(app: Dash) -> None:
             else []
         )
         first, last = quick_period(choice, clock_today(), school)
-        return first.isoformat(), last.isoformat(), None
+        return _period(first.isoformat(), last.isoformat(), event=None)
 
     app.clientside_callback(
         ClientsideFunction(namespace="ssp", function_name="loadLayer"),

@@ -190,12 +190,13 @@ def register(app: Dash) -> None:
     """Register the map callbacks on ``app``."""
 
     @app.callback(
-        Output(ids.MAP, "figure"),
-        Output(ids.TOP_TABLE, "children"),
-        Output(ids.STATUS, "children"),
-        Output(ids.MAP_NOTE, "children"),
-        Input(ids.MAP_LAYER, "data"),
-        *VALUE_INPUTS,
+        output={
+            "map": Output(ids.MAP, "figure"),
+            "top_areas": Output(ids.TOP_TABLE, "children"),
+            "status": Output(ids.STATUS, "children"),
+            "notes": Output(ids.MAP_NOTE, "children"),
+        },
+        inputs=[Input(ids.MAP_LAYER, "data"), *VALUE_INPUTS],
     )
     def update_map(
         layer: Any,
@@ -205,7 +206,7 @@ def register(app: Dash) -> None:
         sources: Any,
         measure: Any,
         event: Any,
-    ) -> tuple[Any, Any, Any, Any]:
+    ) -> dict[str, Any]:
         """The map, top table, status line and notes, all from one protected table.
 
         Runs after the browser has fetched the layer's geometry (``loadLayer`` in
@@ -237,12 +238,12 @@ def register(app: Dash) -> None:
                     figure["data"][index][key] = data[part][key]
             figure["data"][VALUES_TRACE]["colorbar"]["title"]["text"] = data["title"]
             figure["layout"]["title"]["text"] = title
-        return (
-            figure,
-            _top_table(table),
-            _status(selection, table, measure, window),
-            _map_note(table, unplaced, selection),
-        )
+        return {
+            "map": figure,
+            "top_areas": _top_table(table),
+            "status": _status(selection, table, measure, window),
+            "notes": _map_note(table, unplaced, selection),
+        }
 
     @app.callback(
         Output(ids.EXPORT_DOWNLOAD, "data"),

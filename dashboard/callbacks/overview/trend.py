@@ -52,13 +52,17 @@ def register(app: Dash) -> None:
     """Register the trend and notes callbacks on ``app``."""
 
     @app.callback(
-        Output(ids.TREND, "figure"),
-        Output(ids.TREND_TITLE, "children"),
-        Output(ids.FOCUS_BAR, "children"),
-        Input(ids.KOMMUN, "value"),
-        Input(ids.LEVEL, "value"),
-        *VALUE_INPUTS[:4],
-        Input(ids.FOCUS, "data"),
+        output={
+            "trend": Output(ids.TREND, "figure"),
+            "title": Output(ids.TREND_TITLE, "children"),
+            "focus_bar": Output(ids.FOCUS_BAR, "children"),
+        },
+        inputs=[
+            Input(ids.KOMMUN, "value"),
+            Input(ids.LEVEL, "value"),
+            *VALUE_INPUTS[:4],
+            Input(ids.FOCUS, "data"),
+        ],
     )
     def update_trend(
         kommun: str | None,
@@ -68,7 +72,7 @@ def register(app: Dash) -> None:
         categories: Any,
         sources: Any,
         focus: str | None,
-    ) -> tuple[Any, Any, Any]:
+    ) -> dict[str, Any]:
         viewer = current_viewer()
         cube = current_cube()
         selection = read_selection(kommun, level, start, end, categories, sources, viewer, focus)
@@ -92,7 +96,7 @@ def register(app: Dash) -> None:
         else:
             title = f"Händelser per {grain_word(viewer)} – hela urvalet"
             bar = "Klicka på ett område i kartan för att se dess trend."
-        return figure, title, bar
+        return {"trend": figure, "title": title, "focus_bar": bar}
 
     @app.callback(
         Output(ids.NOTES, "children"),
