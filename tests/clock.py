@@ -35,11 +35,13 @@ def _configured_today() -> date:
 DATE_SENSITIVE: Final = frozenset(
     {
         "tests/integration/test_api.py",
+        "tests/integration/test_calendar_page.py",
         "tests/integration/test_cli.py",
         "tests/integration/test_events_page.py",
         "tests/integration/test_event_robustness.py",
         "tests/integration/test_export.py",
         "tests/integration/test_forecast.py",
+        "tests/integration/test_import_kill.py",
         "tests/integration/test_notes_callbacks.py",
         "tests/integration/test_overview_callbacks.py",
         "tests/integration/test_planning_page.py",

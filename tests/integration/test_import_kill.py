@@ -75,7 +75,13 @@ def test_sigkill_mid_import_leaves_the_database_unchanged(
 ) -> None:
     path = big_csv(tmp_path / "stor.csv")
     before = rows_in(database_url)
-    env = {**os.environ, "DATABASE_URL": database_url, "SSP_INSTANCE_PATH": str(tmp_path / "inst")}
+    # The subprocess runs on the real clock unless told the test date (its app clock).
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SSP_INSTANCE_PATH": str(tmp_path / "inst"),
+        "SSP_TODAY": TEST_TODAY.isoformat(),
+    }
     command = [sys.executable, "-m", "flask", "--app", "wsgi", "ssp", "import-observations"]
     process = subprocess.Popen(
         [*command, "--progress", str(path)],

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.clock import TEST_TODAY
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
@@ -41,7 +43,9 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 @pytest.fixture
 def instance(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
-    env.update({"SSP_INSTANCE_PATH": str(tmp_path), "SSP_DEMO": "1"})
+    env.update(
+        {"SSP_INSTANCE_PATH": str(tmp_path), "SSP_DEMO": "1", "SSP_TODAY": TEST_TODAY.isoformat()}
+    )
     for args in (["ssp", "init-db"], ["ssp", "demo", "--days", "90"]):
         subprocess.run(
             [str(BIN / "flask"), "--app", "wsgi", *args],
