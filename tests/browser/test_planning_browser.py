@@ -8,6 +8,10 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import (
+    ElementNotInteractableException,
+    StaleElementReferenceException,
+)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -76,19 +80,29 @@ def test_coordinator_plans_saves_reports_and_sees_planned_vs_done(
     browser.find_element(By.LINK_TEXT, "Nattvandring").click()
     WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.ID, "wk-areas"))
     set_date(browser, "wk-date", FRIDAY)
+
     # The date picker's pop-up icon may still cover the field below it: open the list
-    # with a script click, then pick the walk the way a person does.
-    WebDriverWait(browser, 30).until(
-        lambda d: (
-            d.execute_script(
-                "arguments[0].click(); return true;", d.find_element(By.ID, "wk-planned")
-            )
-            and d.find_elements(By.XPATH, f"//label[contains(., '{first_area}')]")
-        )
-    )
-    option = browser.find_element(By.XPATH, f"//label[contains(., '{first_area}')]")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", option)
-    option.click()
+    # with a script click, then pick the walk the way a person does. The list is
+    # re-rendered when the date's planned walks arrive, so open, pick and check in one
+    # step, again until the choice has stuck.
+    def walk_picked(d: webdriver.Chrome) -> bool:
+        d.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)  # a closed list shows
+        planned = d.find_element(By.ID, "wk-planned")  # only the chosen walk
+        if first_area in planned.text:
+            return True
+        d.execute_script("arguments[0].click(); return true;", planned)
+        options = d.find_elements(By.XPATH, f"//label[contains(., '{first_area}')]")
+        if options:
+            d.execute_script("arguments[0].scrollIntoView({block: 'center'})", options[0])
+            options[0].click()
+        return False
+
+    WebDriverWait(
+        browser,
+        30,
+        poll_frequency=1,
+        ignored_exceptions=[StaleElementReferenceException, ElementNotInteractableException],
+    ).until(walk_picked)
     browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
     code = browser.execute_script(
         "return Array.from(document.querySelectorAll('#pl-done-table')).length"
