@@ -35,7 +35,8 @@ from data.calendar.municipal import kommun_windows
 from data.calendar.windows import STOCKHOLM, EventWindow
 from data.counts.aggregates import GROUP_FIELDS, AggregateDenied, AggregateRefused, aggregate
 from data.counts.cube import CountCube, history_start, monday_of
-from data.counts.windows import read_slots, window_aggregate
+from data.counts.event_view import slots_around
+from data.counts.windows import window_aggregate
 from data.vocabulary import AREA_LEVELS, codes
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -285,17 +286,7 @@ def aggregates() -> tuple[Response, int]:
             rules = event_rules()
             windows = kommun_windows(db_session(), selection.kommun_code, year, rules)
             window = find_event(windows, key, year, month)
-            first, last = window.days
-            slots = read_slots(
-                db_session(),
-                cube,
-                selection.kommun_code,
-                first - timedelta(days=1),
-                last + timedelta(days=1),
-                categories=selection.categories,
-                sources=selection.sources,
-                detail=True,
-            )
+            slots = slots_around(db_session(), cube, window, selection, detail=True)
             table = window_aggregate(
                 cube, slots, window, selection, viewer, query.group_by, within=within
             )

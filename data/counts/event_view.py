@@ -182,3 +182,26 @@ def _day_views(
         )
     except AccessDenied as refused:
         return None, None, str(refused)
+
+
+def slots_around(
+    session: Session,
+    cube: CountCube,
+    window: EventWindow,
+    selection: Selection,
+    *,
+    detail: bool = False,
+) -> Slots:
+    """The observations a window's counts need: its days and one either side (a night
+    that began the day before can reach into it), filtered like ``selection``."""
+    first, last = window.days
+    return read_slots(
+        session,
+        cube,
+        selection.kommun_code,
+        first - timedelta(days=1),
+        last + timedelta(days=1),
+        categories=selection.categories,
+        sources=selection.sources,
+        detail=detail,
+    )

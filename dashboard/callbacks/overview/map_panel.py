@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pandas as pd
@@ -38,8 +37,9 @@ from data.access.scope import (
 )
 from data.areas.browser import layer_bounds, layer_scope
 from data.calendar.windows import EventWindow
+from data.counts.event_view import slots_around
 from data.counts.overview import map_values, unplaced_count
-from data.counts.windows import read_slots, window_map, window_unplaced
+from data.counts.windows import window_map, window_unplaced
 from data.privacy.disclosure import NOISE_BOUND, SECONDARY_MARKER, ProtectedCounts
 from data.vocabulary import AREA_LEVELS, label_of
 
@@ -59,16 +59,7 @@ def _map_tables(
     window = event_window(event, selection.kommun_code, viewer)
     if window is None or not period_is(window, start, end):
         return map_values(cube, selection, viewer), unplaced_count(cube, selection, viewer), None
-    first, last = window.days
-    slots = read_slots(
-        db_session(),
-        cube,
-        selection.kommun_code,
-        first - timedelta(days=1),
-        last + timedelta(days=1),
-        categories=selection.categories,
-        sources=selection.sources,
-    )
+    slots = slots_around(db_session(), cube, window, selection)
     return (
         window_map(cube, slots, window, selection, viewer),
         window_unplaced(cube, slots, window, selection, viewer),
