@@ -16,6 +16,7 @@ from dashboard.auth import init_auth
 from dashboard.cli import ssp_cli
 from dashboard.config import load_config
 from dashboard.dash_app import init_dash
+from dashboard.ratelimit import init_rate_limits
 from dashboard.routes import bp as routes_bp
 from dashboard.state import EXTENSION, AppState, close_db_session
 from data.storage.db import make_engine, make_session_factory
@@ -45,6 +46,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_auth(app)
     app.register_blueprint(routes_bp)
     app.register_blueprint(api_bp)
+    init_rate_limits(app)  # after init_auth: limits see the bearer token's user
     app.cli.add_command(ssp_cli)
     init_dash(app)
     return app

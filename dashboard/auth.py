@@ -38,6 +38,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from dashboard.state import app_state, db_session
+from dashboard.throttle import wait_message
 from data.access.scope import AccessDenied, BadSelection, Viewer
 from data.access.tokens import verify_token
 from data.access.users import authenticate, usernames
@@ -241,16 +242,20 @@ def login() -> Any:
     error = None
     username = ""
     status = 200
+    headers: dict[str, str] = {}
     if request.method == "POST":
         _check_csrf()
         username = request.form.get("username", "").strip().lower()[:64]
         password = request.form.get("password", "")
+        # The real client behind SSP_TRUSTED_PROXIES proxies (dashboard.ratelimit).
         client = request.remote_addr or "unknown"
         throttle = app_state().login_throttle
         dbs = db_session()
-        if throttle.blocked(username, client):
-            error = "För många misslyckade inloggningar. Vänta en kvart och försök igen."
+        wait = throttle.wait(username, client)
+        if wait:  # a delay for this name from this address (or this address), never a lock
+            error = wait_message(wait)
             status = 429
+            headers["Retry-After"] = str(wait)
         else:
             user = authenticate(dbs, username, password) if username and password else None
             if user is None:
@@ -258,7 +263,7 @@ def login() -> Any:
                 error = "Fel användarnamn eller lösenord."
                 status = 401
             else:
-                throttle.succeeded(username)
+                throttle.succeeded(username, client)
                 dbs.commit()  # a password rehash, if argon2 parameters changed
                 session.clear()  # a fresh session on login: no fixation
                 session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
@@ -283,6 +288,7 @@ def login() -> Any:
             demo_accounts=demo_accounts,
         ),
         status,
+        headers,
     )
 
 

@@ -8,6 +8,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from limits import parse_many
+
+from dashboard.throttle import DEFAULT_ADDRESS_RATE, DEFAULT_PREFIX
 from data.calendar.windows import window_rules
 from data.clock import clock_from_setting
 from data.privacy.disclosure import (
@@ -47,6 +50,31 @@ def _positive_int(name: str, raw: str | None, default: int) -> int:
     except ValueError:
         msg = f"{name} must be a whole number, got {raw!r}"
         raise ValueError(msg) from None
+
+
+def _not_negative(name: str, raw: str | None, default: int) -> int:
+    value = _positive_int(name, raw, default)
+    if value < 0:
+        msg = f"{name} must not be negative, got {raw!r}"
+        raise ValueError(msg)
+    return value
+
+
+DEFAULT_API_TOKEN_RATE = "60/minute"
+"""Requests one API token may make (``SSP_API_TOKEN_RATE``)."""
+
+
+def _rate(name: str, raw: str | None, default: str) -> str:
+    """A rate such as ``60/minute`` or ``1000 per hour`` (checked here, used by the limiter)."""
+    value = (raw or "").strip() or default
+    try:
+        items = parse_many(value)
+    except ValueError:
+        items = []
+    if len(items) != 1 or items[0].amount < 1:
+        msg = f"{name} must be one rate such as 60/minute, got {raw!r}"
+        raise ValueError(msg)
+    return value
 
 
 DEFAULT_PAY_MIN_WALKERS = 3
@@ -96,7 +124,13 @@ def load_config(
     ``SSP_EVENT_WINDOW_RULES``), ``SSP_PAY_MIN_WALKERS`` and ``SSP_PAY_PER_NIGHT``
     (the walk compensation summary), ``SSP_TODAY`` (an ISO date: the app's clock stands
     still at noon that day; empty = the system clock; parsed into ``SSP_CLOCK``, which
-    tests may also pass directly as a :class:`~data.clock.Clock`). The secret key is
+    tests may also pass directly as a :class:`~data.clock.Clock`), ``REDIS_URL`` (empty:
+    login throttling and API rate limits per process; set: shared by every worker and
+    node through Redis), ``SSP_REDIS_PREFIX`` (the prefix of this installation's Redis
+    keys), ``SSP_TRUSTED_PROXIES`` (how many reverse proxies in front of the app set
+    ``X-Forwarded-For``/``-Proto``; 0 = use the connection's address, never the header),
+    ``SSP_LOGIN_ADDRESS_RATE`` (failed logins one address may make, e.g. ``30/minute``)
+    and ``SSP_API_TOKEN_RATE`` (requests per API token, e.g. ``60/minute``). The secret key is
     never a constant: when absent it is generated once and kept in the instance folder.
     """
     env = os.environ if environ is None else environ
@@ -134,6 +168,17 @@ def load_config(
         ),
         "SSP_PAY_PER_NIGHT": _amount("SSP_PAY_PER_NIGHT", env.get("SSP_PAY_PER_NIGHT")),
         "SSP_TODAY": env.get("SSP_TODAY", ""),
+        "REDIS_URL": env.get("REDIS_URL", "").strip(),
+        "SSP_REDIS_PREFIX": env.get("SSP_REDIS_PREFIX", "").strip() or DEFAULT_PREFIX,
+        "SSP_TRUSTED_PROXIES": _not_negative(
+            "SSP_TRUSTED_PROXIES", env.get("SSP_TRUSTED_PROXIES"), 0
+        ),
+        "SSP_LOGIN_ADDRESS_RATE": _rate(
+            "SSP_LOGIN_ADDRESS_RATE", env.get("SSP_LOGIN_ADDRESS_RATE"), DEFAULT_ADDRESS_RATE
+        ),
+        "SSP_API_TOKEN_RATE": _rate(
+            "SSP_API_TOKEN_RATE", env.get("SSP_API_TOKEN_RATE"), DEFAULT_API_TOKEN_RATE
+        ),
     }
     config.update(given)
     config["SSP_EVENT_WINDOW_RULES"] = window_rules(str(config["SSP_EVENT_WINDOWS"] or ""))

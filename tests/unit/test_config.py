@@ -72,3 +72,42 @@ def test_walk_pay_settings(tmp_path: Path) -> None:
     for bad in ("-1", "mycket", "nan"):
         with pytest.raises(ValueError, match="SSP_PAY_PER_NIGHT"):
             load_config(base, {"SSP_PAY_PER_NIGHT": bad})
+
+
+def test_throttling_settings_default_to_one_process_and_no_trusted_proxy(
+    tmp_path: Path,
+) -> None:
+    config = load_config(environ={"SSP_INSTANCE_PATH": str(tmp_path)})
+    assert config["REDIS_URL"] == ""
+    assert config["SSP_REDIS_PREFIX"] == "ssp"
+    assert config["SSP_TRUSTED_PROXIES"] == 0
+    assert config["SSP_LOGIN_ADDRESS_RATE"] == "30/minute"
+    assert config["SSP_API_TOKEN_RATE"] == "60/minute"
+    given = load_config(
+        environ={
+            "SSP_INSTANCE_PATH": str(tmp_path),
+            "REDIS_URL": "redis://redis.internal:6379/2",
+            "SSP_TRUSTED_PROXIES": "1",
+            "SSP_API_TOKEN_RATE": "1000 per hour",
+        }
+    )
+    assert given["REDIS_URL"] == "redis://redis.internal:6379/2"
+    assert given["SSP_TRUSTED_PROXIES"] == 1
+    assert given["SSP_API_TOKEN_RATE"] == "1000 per hour"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("SSP_TRUSTED_PROXIES", "-1", "must not be negative"),
+        ("SSP_TRUSTED_PROXIES", "en", "must be a whole number"),
+        ("SSP_API_TOKEN_RATE", "många", "must be one rate"),
+        ("SSP_API_TOKEN_RATE", "0/minute", "must be one rate"),
+        ("SSP_LOGIN_ADDRESS_RATE", "30/minute;5/second", "must be one rate"),
+    ],
+)
+def test_malformed_throttling_settings_are_refused_with_their_name(
+    tmp_path: Path, name: str, value: str, message: str
+) -> None:
+    with pytest.raises(ValueError, match=f"{name} {message}"):
+        load_config(environ={"SSP_INSTANCE_PATH": str(tmp_path), name: value})
