@@ -12,7 +12,13 @@ from dashboard.auth import current_viewer
 from dashboard.components import denied
 from dashboard.periods import DEFAULT_QUICK, QUICK_PERIODS, quick_period
 from dashboard.state import areas_version, current_cube, db_session, today
-from data.access.scope import AccessDenied, Viewer, available_levels, visible_kommuner
+from data.access.scope import (
+    AccessDenied,
+    Viewer,
+    available_levels,
+    default_level,
+    visible_kommuner,
+)
 from data.counts.cube import CountCube, history_start
 from data.counts.notes import FREE_TEXT_ROLES
 from data.counts.options import category_options, source_options
@@ -21,12 +27,6 @@ from data.vocabulary import AREA_LEVELS, label_of
 
 PATH = "/"
 NAME = "Översikt"
-
-
-def default_level(levels: list[str]) -> str:
-    """The finest level offered: neighbourhoods before the whole kommun."""
-    finer = [lvl for lvl in levels if lvl != "kommun"]
-    return finer[-1] if finer else levels[0]
 
 
 def notes_panel(role: str) -> list[html.Section]:
