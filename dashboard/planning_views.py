@@ -14,7 +14,7 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.components import delete_button, simple_table
+from dashboard.components import delete_button, graph, simple_table
 from dashboard.figures import decimal_comma, forecast_figure, night_label, signal_figure
 from data.planning.meetings import PLACES
 from data.planning.period import PeriodPlan, WatchedSignals
@@ -237,7 +237,7 @@ def signals_view(watched: WatchedSignals) -> list[Any]:
         html.Div(
             [
                 html.H4(a.name + (" – signal" if a.signal.raised else "")),
-                dcc.Graph(figure=signal_figure(a, held), config={"displaylogo": False}),
+                graph(figure=signal_figure(a, held)),
             ],
             className="signal",
         )

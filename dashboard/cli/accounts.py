@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import secrets
 import sys
@@ -20,7 +18,7 @@ from dashboard.state import app_state, today
 from data.access.tokens import TokenError, create_token, list_tokens, revoke_token
 from data.access.users import UserError, create_user
 from data.demo.build import DEMO_ACCOUNTS, DemoError, build_demo, is_demo_database
-from data.privacy.pii import neutralise_formula
+from data.privacy.csv_safe import csv_text
 from data.storage.db import unit_of_work
 from data.storage.setup import initialise_database
 from data.vocabulary import ROLES, codes, label_of
@@ -183,18 +181,16 @@ def list_tokens_command(username: str | None) -> None:
             tokens = list_tokens(session, username)
     except TokenError as error:
         raise click.ClickException(str(error)) from None
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["id", "username", "label", "created_at", "last_used_at", "revoked_at"])
-    for t in tokens:
-        writer.writerow(
-            [
-                t.id,
-                t.username,
-                neutralise_formula(t.label),
-                _moment(t.created_at),
-                _moment(t.last_used_at),
-                _moment(t.revoked_at),
-            ]
+    header = ("id", "username", "label", "created_at", "last_used_at", "revoked_at")
+    rows = [
+        (
+            t.id,
+            t.username,
+            t.label,
+            _moment(t.created_at),
+            _moment(t.last_used_at),
+            _moment(t.revoked_at),
         )
-    click.echo(out.getvalue(), nl=False)
+        for t in tokens
+    ]
+    click.echo(csv_text(header, rows, delimiter=","), nl=False)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import sys
 from datetime import datetime
@@ -22,7 +20,7 @@ from data.ingest.school_calendar import CalendarRejected, read_school_calendar
 from data.planning.optimiser import DEFAULT_MIN_GROUP, ScheduleError
 from data.planning.registry import PlanError
 from data.planning.schedule import propose, walk_nights
-from data.privacy.pii import neutralise_formula
+from data.privacy.csv_safe import csv_text
 from data.storage.db import unit_of_work
 
 MAX_CALENDAR_FILE_BYTES = 2 * 1024 * 1024
@@ -43,14 +41,8 @@ def calendar_command(kommun_code: str, year: int) -> None:
         raise click.ClickException("Kommunkoden är fyra siffror, t.ex. 0380.")
     with app_state().sessions() as session:
         rows = kommun_calendar(session, kommun_code, year, event_rules())
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["date_start", "date_end", "name", "kind"])
-    for row in rows:
-        writer.writerow(
-            [row.start.isoformat(), row.end.isoformat(), neutralise_formula(row.name), row.kind]
-        )
-    click.echo(out.getvalue(), nl=False)
+    table = [(row.start.isoformat(), row.end.isoformat(), row.name, row.kind) for row in rows]
+    click.echo(csv_text(("date_start", "date_end", "name", "kind"), table, delimiter=","), nl=False)
 
 
 @ssp_cli.command("import-school-calendar")

@@ -9,7 +9,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.auth import current_viewer
-from dashboard.components import denied
+from dashboard.components import denied, graph
 from dashboard.periods import DEFAULT_QUICK, QUICK_PERIODS, quick_period
 from dashboard.state import areas_version, current_cube, db_session, today
 from data.access.scope import (
@@ -207,9 +207,9 @@ def layout(**_query: Any) -> html.Div:
                     html.Div(
                         [
                             dcc.Loading(
-                                dcc.Graph(
+                                graph(
                                     id=ids.MAP,
-                                    config={"displaylogo": False, "scrollZoom": True},
+                                    config={"scrollZoom": True},
                                     style={"height": "480px"},
                                 ),
                                 type="dot",
@@ -242,7 +242,7 @@ def layout(**_query: Any) -> html.Div:
                         ],
                         className="focus-bar",
                     ),
-                    dcc.Graph(id=ids.TREND, config={"displaylogo": False}),
+                    graph(id=ids.TREND),
                     *notes_panel(viewer.role),
                 ],
                 className="card",

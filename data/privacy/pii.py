@@ -1,4 +1,4 @@
-"""PII guard for free text and imported cells, and CSV formula neutralising.
+"""PII guard for free text and imported cells.
 
 Group-level data must never hold anything that identifies a person (DOMAIN.md, privacy
 rule 3). :func:`find_pii` looks for five kinds of personal data; :func:`pii_message`
@@ -112,10 +112,6 @@ _ADDRESS = re.compile(
 )
 _ROAD_NUMBER_PREFIXES = ("riksväg", "länsväg", "motorväg", "europaväg")
 
-_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
-_FORMULA_TRIGGERS = ("=", "+", "-", "@")
-
-
 _MAY_HOLD_PII = re.compile(r"[\d@]")
 """Every pattern above needs a digit or an "@": text without either is clean."""
 
@@ -162,24 +158,6 @@ def check_text_fields(values: Mapping[str, str | None]) -> dict[str, str]:
         if findings:
             messages[field] = pii_message(field, findings)
     return messages
-
-
-def neutralise_formula(cell: str) -> str:
-    """Make a CSV cell safe to open in a spreadsheet (formula / DDE injection).
-
-    A cell whose first character is ``\\t`` or ``\\r``, or whose first character after
-    leading spaces and tabs is ``=``, ``+``, ``-`` or ``@``, gets a leading apostrophe,
-    which spreadsheets show as text. A cell that is exactly a plain number (``-3``,
-    ``+12``, ``-1,5``) is left as is: spreadsheets read it as a number, not a formula, and
-    exported counts must stay numeric.
-    """
-    if not cell:
-        return cell
-    if _PLAIN_NUMBER.fullmatch(cell):
-        return cell
-    if cell[0] in "\t\r" or cell.lstrip(" \t").startswith(_FORMULA_TRIGGERS):
-        return "'" + cell
-    return cell
 
 
 def _identity_number_kind(date_part: str, serial: str) -> str | None:

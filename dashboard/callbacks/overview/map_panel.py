@@ -24,6 +24,7 @@ from dashboard.figures import (
     map_figure,
     map_traces_data,
     per_thousand,
+    plain_text,
     unit_label,
 )
 from dashboard.periods import (
@@ -228,7 +229,7 @@ def register(app: Dash) -> None:
                 for key in ("locations", "z", "customdata"):
                     figure["data"][index][key] = data[part][key]
             figure["data"][VALUES_TRACE]["colorbar"]["title"]["text"] = data["title"]
-            figure["layout"]["title"]["text"] = title
+            figure["layout"]["title"]["text"] = plain_text(title)
         return {
             "map": figure,
             "top_areas": _top_table(table),
