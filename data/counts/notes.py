@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from hashlib import sha256
+from itertools import islice
 
 import numpy as np
 import pandas as pd
@@ -90,5 +91,7 @@ def area_notes(
     if selection.sources:
         query = query.where(Observation.source_code.in_(selection.sources))
     texts = {text.strip() for text in session.scalars(query) if text and text.strip()}
-    shown = sorted((t for t in texts if not find_pii(t)), key=_note_order)
-    return tuple(shown[:limit])
+    # In the fixed order, the first ``limit`` notes the PII guard passes: the name check
+    # costs ~0.1 ms a note, so it runs on the notes shown, not on all 5,000 read.
+    clean = (t for t in sorted(texts, key=_note_order) if not find_pii(t))
+    return tuple(islice(clean, limit))
