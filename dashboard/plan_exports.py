@@ -205,6 +205,7 @@ PAY_COLUMNS: Final = (
     "forening",
     "planerade",
     "rapporterade",
+    "bekraftade",
     "ersattningsgrundande",
     "vandrarnatter",
     "belopp",
@@ -212,7 +213,9 @@ PAY_COLUMNS: Final = (
 
 
 def compensation_csv(rows: Iterable[Compensation]) -> str:
-    """The pay basis per association as ``;``-separated, formula-safe CSV."""
+    """The pay basis per association as ``;``-separated, formula-safe CSV: walks planned,
+    reported, confirmed by the coordinator, paid (confirmed with enough walkers),
+    walker-nights of the confirmed walks and the amount."""
     lines = [";".join(PAY_COLUMNS)]
     lines += [
         ";".join(
@@ -221,6 +224,7 @@ def compensation_csv(rows: Iterable[Compensation]) -> str:
                 c.association,
                 str(c.planned),
                 str(c.reported),
+                str(c.confirmed),
                 str(c.qualifying),
                 str(c.walker_nights),
                 f"{c.amount:.2f}",
