@@ -214,6 +214,7 @@ PAY_COLUMNS: Final = (
     "forening",
     "planerade",
     "rapporterade",
+    "bekraftade",
     "ersattningsgrundande",
     "vandrarnatter",
     "belopp",
@@ -222,12 +223,15 @@ PAY_COLUMNS: Final = (
 
 def compensation_csv(rows: Iterable[Compensation]) -> str:
     """The pay basis per association as ``;``-separated, formula-safe CSV (an
-    association's name is one quoted cell whatever it holds)."""
+    association's name is one quoted cell whatever it holds): walks planned, reported,
+    confirmed by the coordinator, paid (confirmed with enough walkers), walker-nights
+    of the confirmed walks and the amount."""
     table = [
         (
             c.association,
             c.planned,
             c.reported,
+            c.confirmed,
             c.qualifying,
             c.walker_nights,
             f"{c.amount:.2f}",

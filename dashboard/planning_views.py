@@ -41,6 +41,8 @@ DONE_HEAD = (
     "Vandrade",
     "Stämning",
     "Sett",
+    "Bekräftad",
+    "",
 )
 
 
@@ -92,6 +94,19 @@ def _rating(rating: str | None) -> str:
     return "–" if rating is None else ("lugnt" if rating == "calm" else "oroligt")
 
 
+def _confirm_button(row: PlannedVsDone) -> Any:
+    """Confirm a reported walk for pay, or withdraw the confirmation ("" when unreported)."""
+    if not row.reported:
+        return ""
+    action, label = ("undo", "Ångra") if row.confirmed else ("confirm", "Bekräfta")
+    return html.Button(
+        label,
+        id={"type": ids.PL_CONFIRM_TYPE, "item": f"{action}|{row.walk_id}"},
+        n_clicks=0,
+        className="small",
+    )
+
+
 def _done_table(done: Iterable[PlannedVsDone]) -> Any:
     rows = [
         [
@@ -104,6 +119,8 @@ def _done_table(done: Iterable[PlannedVsDone]) -> Any:
             "–" if r.walkers is None else str(r.walkers),
             _rating(r.rating),
             str(r.seen) if r.reported else "–",
+            ("Ja" if r.confirmed else "Nej") if r.reported else "–",
+            _confirm_button(r),
         ]
         for r in done
     ]

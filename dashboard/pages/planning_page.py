@@ -135,9 +135,12 @@ def layout(**_query: Any) -> html.Div:
             section_card(
                 "Planerat och genomfört",
                 html.Div(id=ids.PL_DONE),
+                html.Ul(id=ids.PL_CONFIRM_MESSAGE, role="status"),
                 html.Div(id=ids.PL_YEARLY),
-                hint="En rapport från Nattvandring som anger den planerade vandringen "
-                "räknas som genomförd. Ersättning: minst tre vandrare och inlämnad rapport.",
+                hint="En rapport från Nattvandring som anger den planerade vandringen visar "
+                "den som rapporterad; bara föreningens egna vandrare och samordnaren kan "
+                "rapportera den. Ersättning: inlämnad rapport, minst tre vandrare och "
+                "samordnarens bekräftelse (Bekräfta; Ångra tar bort bekräftelsen).",
             ),
             section_card(
                 "Signaler för föräldramöten",

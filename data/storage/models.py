@@ -125,6 +125,12 @@ class User(Base):
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     """Part of every session cookie of this user; rotating it ends all their sessions."""
 
+    association_id: Mapped[int | None] = mapped_column(
+        ForeignKey("association.id", ondelete="SET NULL")
+    )
+    """The walking association the user walks for, if any: only its own walkers (and the
+    coordinator) may file a walk report for one of its planned walks."""
+
     areas: Mapped[list[Area]] = relationship(secondary="user_area", lazy="selectin")
     """Assigned areas (police area coordinators see only these)."""
 
@@ -242,9 +248,16 @@ class WalkReport(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     planned_walk_id: Mapped[int | None] = mapped_column(
-        ForeignKey("planned_walk.id", ondelete="SET NULL"), index=True
+        ForeignKey("planned_walk.id", ondelete="SET NULL"), index=True, unique=True
     )
-    """The walk of the schedule this report is for, if any (planned vs done)."""
+    """The walk of the schedule this report is for, if any (planned vs done); at most one
+    report per planned walk."""
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When a coordinator confirmed the report of a planned walk (only then is it paid)."""
+    confirmed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    """The coordinator who confirmed it."""
 
     areas: Mapped[list[Area]] = relationship(secondary="walk_report_area", lazy="selectin")
 
