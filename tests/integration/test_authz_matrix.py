@@ -96,6 +96,7 @@ CALLBACKS: dict[str, frozenset[str]] = {
     "pl-download.data": COORDINATOR,
     "pl-signup-message.children": COORDINATOR,
     "pl-meeting-message.children": COORDINATOR,
+    "pl-confirm-message.children": COORDINATOR,
     "pl-signals.children": COORDINATOR,
     "pl-severities.children": COORDINATOR,
     "pl-severity-message.children": COORDINATOR,

@@ -128,7 +128,9 @@ def test_a_row_of_the_wrong_length_is_refused() -> None:
 def test_the_pay_csv_keeps_a_hostile_association_in_its_cell() -> None:
     """The issue's attack: ``;=HYPERLINK(…)`` became its own formula cell and shifted
     the amount one column to the right."""
-    rows = [Compensation(name, 2, 1, 1, 4, 500.0 * (i + 1)) for i, name in enumerate(HOSTILE_NAMES)]
+    rows = [
+        Compensation(name, 2, 1, 1, 1, 4, 500.0 * (i + 1)) for i, name in enumerate(HOSTILE_NAMES)
+    ]
     parsed = parse_safe_csv(compensation_csv(rows), columns=len(PAY_COLUMNS), rows=len(rows))
     assert [shown(r[0]) for r in parsed[1:]] == list(HOSTILE_NAMES)
     assert [r[-1] for r in parsed[1:]] == [f"{500.0 * (i + 1):.2f}" for i in range(len(rows))]
