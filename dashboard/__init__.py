@@ -19,6 +19,7 @@ from dashboard.dash_app import init_dash
 from dashboard.routes import bp as routes_bp
 from dashboard.state import EXTENSION, AppState, close_db_session
 from data.storage.db import make_engine, make_session_factory
+from data.storage.private_files import private_folder, tighten_folder
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -28,8 +29,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     ``SECRET_KEY``, ``SSP_DEMO``, ``SSP_MIN_CELL``, ``SSP_MIN_CELL_LEADERSHIP``).
     """
     settings = load_config(config)
-    instance = Path(settings["SSP_INSTANCE_PATH"])
-    instance.mkdir(parents=True, exist_ok=True)
+    instance = private_folder(Path(settings["SSP_INSTANCE_PATH"]))
+    # Files left readable by an older version (database, secret key, uploads) are closed.
+    tighten_folder(instance)
+    tighten_folder(instance / "uploads")
     app = Flask(__name__, instance_path=str(instance))
     app.config.update(settings)
     app.config.update(

@@ -18,6 +18,7 @@ from data.privacy.disclosure import (
     TIME_GRAINS,
 )
 from data.storage.db import sqlite_url
+from data.storage.private_files import private_folder, write_private
 
 SECRET_KEY_FILE = "secret_key"
 DEMO_PASSWORD_FILE = "demo-password.txt"
@@ -75,11 +76,9 @@ def instance_secret_key(instance_path: Path) -> str:
         key = path.read_text(encoding="utf-8").strip()
         if key:
             return key
-    instance_path.mkdir(parents=True, exist_ok=True)
+    private_folder(instance_path)
     key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(key + "\n")
+    write_private(path, key + "\n")
     return key
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import secrets
 import sys
 from datetime import datetime
@@ -22,6 +21,7 @@ from data.access.users import UserError, create_user
 from data.demo.build import DEMO_ACCOUNTS, DemoError, build_demo, is_demo_database
 from data.privacy.pii import neutralise_formula
 from data.storage.db import unit_of_work
+from data.storage.private_files import private_folder, write_private
 from data.storage.setup import initialise_database
 from data.vocabulary import ROLES, codes, label_of
 
@@ -39,10 +39,8 @@ def _demo_password_path() -> Path:
 
 
 def _write_private(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text + "\n")
+    private_folder(path.parent)
+    write_private(path, text + "\n")
 
 
 @ssp_cli.command("demo")
