@@ -17,6 +17,7 @@ from dashboard.cli import ssp_cli
 from dashboard.config import load_config
 from dashboard.dash_app import init_dash
 from dashboard.routes import bp as routes_bp
+from dashboard.security_headers import init_security_headers
 from dashboard.state import EXTENSION, AppState, close_db_session
 from data.storage.db import make_engine, make_session_factory
 from data.storage.private_files import private_folder, tighten_folder
@@ -39,6 +40,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings["SSP_COOKIE_SECURE"],
+        REMEMBER_COOKIE_SECURE=settings["SSP_COOKIE_SECURE"],
+        REMEMBER_COOKIE_HTTPONLY=True,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings["SSP_SESSION_HOURS"]),
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
     )
@@ -50,4 +53,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_bp)
     app.cli.add_command(ssp_cli)
     init_dash(app)
+    init_security_headers(app)
     return app
