@@ -4,13 +4,15 @@ Each role logs in, opens each page it may see (and one it may not), waits until 
 page has drawn (map, chart or form), changes a filter where the page has one, and the
 browser must have logged no error: no CSP violation (Chromium reports them as SEVERE
 console entries, and a listener installed before any page script counts them too),
-no failed callback, no script error. Two attacks show that the policy is enforced,
-not only sent: an injected inline script and ``eval`` are refused.
+no failed callback, no script error. Downloads (``dcc.Download``: CSV, PDF) still
+arrive. Attacks show that the policy is enforced, not only sent: an injected inline
+script, an inline event handler and ``eval`` are refused.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from selenium import webdriver
@@ -212,3 +214,34 @@ def test_the_policy_is_enforced_an_injected_script_and_eval_do_not_run(
     assert state == {"injected": False, "handler": False, "eval": "EvalError"}
     violations = browser.execute_script("return window.__cspViolations")
     assert any(v.startswith("script-src") for v in violations)
+
+
+def test_downloads_work_under_the_csp(
+    watched: webdriver.Chrome, live_server: str, tmp_path: Path
+) -> None:
+    """``dcc.Download`` saves through a ``blob:`` link: the table CSV on Översikt, the
+    schedule PDF and the compensation CSV on Planering arrive, with no console error."""
+    browser = watched
+    downloads = tmp_path / "downloads"  # (tmp_path also holds the test's database copy)
+    downloads.mkdir()
+    browser.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
+    log_in(browser, live_server, "samordnare")
+    wait_for_map(browser, timeout=90)
+
+    def arrived(*suffixes: str) -> Callable[[webdriver.Chrome], bool]:
+        def check(_driver: webdriver.Chrome) -> bool:
+            done = [p.suffix for p in downloads.iterdir() if p.suffix != ".crdownload"]
+            return sorted(done) == sorted(suffixes)
+
+        return check
+
+    browser.find_element(By.ID, ids.EXPORT_BUTTON).click()
+    WebDriverWait(browser, 60).until(arrived(".csv"))
+    open_page(browser, live_server + "/planering", plot_drawn(ids.PL_FORECAST))
+    browser.find_element(By.ID, ids.PL_EXPORT_PDF).click()
+    WebDriverWait(browser, 60).until(arrived(".csv", ".pdf"))
+    browser.find_element(By.ID, ids.PL_EXPORT_PAY).click()
+    WebDriverWait(browser, 60).until(arrived(".csv", ".csv", ".pdf"))
+    assert browser_errors(browser) == []
