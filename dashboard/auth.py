@@ -12,7 +12,6 @@ role and scope, and nothing is written to the session (no cookie is set).
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -193,9 +192,9 @@ def require_role(*roles: str) -> SessionUser:
 
 
 def noise_key() -> bytes:
-    """The cell key method's secret, derived from the app's secret key (never shown)."""
-    secret = str(current_app.config["SECRET_KEY"]).encode()
-    return hashlib.sha256(b"ssp-lagesbild/cell-key/" + secret).digest()
+    """The cell key method's secret: the database's own (never derived from
+    ``SECRET_KEY``, never shown; :mod:`data.privacy.noise_key`)."""
+    return app_state().noise_key()
 
 
 def current_viewer() -> Viewer:

@@ -21,12 +21,15 @@ from data.privacy.disclosure import (
     TIME_GRAINS,
 )
 from data.storage.db import sqlite_url
+from data.storage.private_files import private_folder, write_private
 
 SECRET_KEY_FILE = "secret_key"
 DEMO_PASSWORD_FILE = "demo-password.txt"
 TRUE_WORDS = frozenset({"1", "true", "yes", "on", "ja"})
 DEFAULT_SESSION_HOURS = 8
 """A working day: after it the user logs in again."""
+DEFAULT_HSTS_SECONDS = 365 * 24 * 3600
+"""Strict-Transport-Security for a year once the browser reached the app by HTTPS."""
 
 
 def _choice(name: str, value: str | None, allowed: tuple[str, ...], default: str) -> str:
@@ -40,6 +43,13 @@ def _choice(name: str, value: str | None, allowed: tuple[str, ...], default: str
 
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in TRUE_WORDS
+
+
+def _optional_flag(value: str | None) -> bool | None:
+    """A yes/no setting that may be left unset (None: the default decides)."""
+    if value is None or not value.strip():
+        return None
+    return _flag(value)
 
 
 def _positive_int(name: str, raw: str | None, default: int) -> int:
@@ -103,11 +113,9 @@ def instance_secret_key(instance_path: Path) -> str:
         key = path.read_text(encoding="utf-8").strip()
         if key:
             return key
-    instance_path.mkdir(parents=True, exist_ok=True)
+    private_folder(instance_path)
     key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(key + "\n")
+    write_private(path, key + "\n")
     return key
 
 
@@ -118,7 +126,11 @@ def load_config(
 
     Keys: ``SSP_INSTANCE_PATH``, ``DATABASE_URL``, ``SECRET_KEY``, ``SSP_DEMO``,
     ``SSP_MIN_CELL``, ``SSP_MIN_CELL_LEADERSHIP``, ``SSP_SESSION_HOURS``,
-    ``SSP_COOKIE_SECURE`` (set it behind HTTPS), ``SSP_LEADERSHIP_TIME_GRAIN``
+    ``SSP_COOKIE_SECURE`` (the session cookie's ``Secure`` flag; default on, off only
+    for the local demo, ``SSP_DEMO=1``; set ``0`` to serve a non-demo database over
+    plain HTTP), ``SSP_HSTS_SECONDS`` (Strict-Transport-Security max-age, sent when the
+    cookie is ``Secure`` or the request came by HTTPS; 0 = never),
+    ``SSP_LEADERSHIP_TIME_GRAIN``
     (``month``, the default, or ``week``), ``SSP_EVENT_WINDOWS`` (local hours of the
     holiday event windows, e.g. ``valborg=20-04``; parsed into
     ``SSP_EVENT_WINDOW_RULES``), ``SSP_PAY_MIN_WALKERS`` and ``SSP_PAY_PER_NIGHT``
@@ -155,7 +167,10 @@ def load_config(
         "SSP_SESSION_HOURS": _positive_int(
             "SSP_SESSION_HOURS", env.get("SSP_SESSION_HOURS"), DEFAULT_SESSION_HOURS
         ),
-        "SSP_COOKIE_SECURE": _flag(env.get("SSP_COOKIE_SECURE")),
+        "SSP_COOKIE_SECURE": _optional_flag(env.get("SSP_COOKIE_SECURE")),
+        "SSP_HSTS_SECONDS": _positive_int(
+            "SSP_HSTS_SECONDS", env.get("SSP_HSTS_SECONDS"), DEFAULT_HSTS_SECONDS
+        ),
         "SSP_LEADERSHIP_TIME_GRAIN": _choice(
             "SSP_LEADERSHIP_TIME_GRAIN",
             env.get("SSP_LEADERSHIP_TIME_GRAIN"),
@@ -181,6 +196,9 @@ def load_config(
         ),
     }
     config.update(given)
+    if config["SSP_COOKIE_SECURE"] is None:
+        # HTTPS everywhere but the local demo (``make run``: plain HTTP on loopback).
+        config["SSP_COOKIE_SECURE"] = not config["SSP_DEMO"]
     config["SSP_EVENT_WINDOW_RULES"] = window_rules(str(config["SSP_EVENT_WINDOWS"] or ""))
     if "SSP_CLOCK" not in given:
         config["SSP_CLOCK"] = clock_from_setting(str(config["SSP_TODAY"] or ""))

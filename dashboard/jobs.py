@@ -23,6 +23,7 @@ from data.ingest.observations import (
 from data.ingest.table import TableError, read_table
 from data.storage.db import unit_of_work
 from data.storage.jobs import JobProgress, finish_job
+from data.storage.private_files import write_private
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +150,7 @@ def run_observation_check(app: Flask, job_id: str, request: ObservationImportReq
             "error_count": check.error_count,
             "preview": [[line, _preview_row(row, codes)] for line, row in check.preview],
         }
-        request.check_path.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+        write_private(request.check_path, json.dumps(result, ensure_ascii=False))
     except TableError as error:
         request.path.unlink(missing_ok=True)
         finish_job(state.sessions, job_id, ok=False, messages=[str(error)], folder=folder)

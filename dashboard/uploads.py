@@ -20,6 +20,8 @@ from typing import Any, Generic, TypeVar
 from dash import html
 from flask import Flask, current_app
 
+from data.storage.private_files import private_folder, write_private
+
 UPLOAD_MAX_AGE_SECONDS = 3600
 T = TypeVar("T")
 
@@ -29,10 +31,9 @@ class UploadError(ValueError):
 
 
 def jobs_folder(app: Flask) -> Path:
-    """Where uploads and job progress side files live (shared by this machine's workers)."""
-    path = Path(app.instance_path) / "uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """Where uploads and job progress side files live (shared by this machine's workers;
+    the folder and the instance folder around it are ``0700``)."""
+    return private_folder(private_folder(Path(app.instance_path)) / "uploads")
 
 
 def upload_dir() -> Path:
@@ -117,7 +118,7 @@ def keep_upload(
     data = decode_upload(contents, limit)
     token = f"{prefix}{secrets.token_hex(16)}{suffix}"
     path = folder / token
-    path.write_bytes(data)
+    write_private(path, data)
     try:
         content = read(path, data)
     except BaseException:  # whatever the reader says, the file is not kept

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 import sys
 from datetime import datetime
@@ -19,7 +18,9 @@ from data.access.tokens import TokenError, create_token, list_tokens, revoke_tok
 from data.access.users import UserError, create_user
 from data.demo.build import DEMO_ACCOUNTS, DemoError, build_demo, is_demo_database
 from data.privacy.csv_safe import csv_text
+from data.privacy.noise_key import rotate_noise_key
 from data.storage.db import unit_of_work
+from data.storage.private_files import private_folder, write_private
 from data.storage.setup import initialise_database
 from data.vocabulary import ROLES, codes, label_of
 
@@ -32,15 +33,44 @@ def init_db() -> None:
     click.echo("Databasen är uppdaterad till senaste schemaversionen.")
 
 
+ROTATION_WARNING = (
+    "Brusnyckeln byts inte: varje byte ger varje användare en ny, oberoende brusdragning "
+    "per cell, och den som sparat siffror före och efter kan medelvärdesbilda bort bruset. "
+    "Byt den bara om nyckeln har läckt. Kör igen med --yes-i-understand för att byta."
+)
+
+
+@ssp_cli.command("rotate-noise-key")
+@click.option(
+    "--yes-i-understand",
+    "confirmed",
+    is_flag=True,
+    help="Confirm: every published noisy count changes and the old and new noise can be "
+    "averaged by anyone who kept figures from before.",
+)
+@with_appcontext
+def rotate_noise_key_command(confirmed: bool) -> None:
+    """Replace the cell key method's noise key (only after a leak; see docs/disclosure.md).
+
+    Restart every worker on every node afterwards: running processes keep the key
+    they read until then."""
+    if not confirmed:
+        raise click.ClickException(ROTATION_WARNING)
+    with unit_of_work(app_state().sessions) as session:
+        rotate_noise_key(session)
+    click.echo(
+        "Brusnyckeln är bytt. Starta om alla arbetsprocesser på alla servrar nu; "
+        "till dess använder de den gamla nyckeln."
+    )
+
+
 def _demo_password_path() -> Path:
     return Path(current_app.instance_path) / DEMO_PASSWORD_FILE
 
 
 def _write_private(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text + "\n")
+    private_folder(path.parent)
+    write_private(path, text + "\n")
 
 
 @ssp_cli.command("demo")

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from data.storage.db import SQLITE_BUSY_MS, unit_of_work
 from data.storage.models import ImportJob, utcnow
+from data.storage.private_files import write_private
 
 MIN_UPDATE_SECONDS = 0.3
 """Progress is written at most this often (and on every change of step)."""
@@ -59,7 +60,7 @@ def progress_file(folder: Path, job_id: str) -> Path:
 
 def _write_progress_file(path: Path, fraction: float, step: str) -> None:
     partial = path.with_suffix(".tmp")
-    partial.write_text(json.dumps({"progress": fraction, "step": step}), encoding="utf-8")
+    write_private(partial, json.dumps({"progress": fraction, "step": step}))
     os.replace(partial, path)  # readers see the old or the new file, never half of one
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -295,6 +296,18 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class InstanceSecret(Base):
+    """A secret of this installation, kept in the database so that every worker and
+    node has the same one (e.g. the cell key method's noise key,
+    :mod:`data.privacy.noise_key`). Never shown, exported or logged."""
+
+    __tablename__ = "instance_secret"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class ImportJob(Base):

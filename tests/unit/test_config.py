@@ -111,3 +111,23 @@ def test_malformed_throttling_settings_are_refused_with_their_name(
 ) -> None:
     with pytest.raises(ValueError, match=f"{name} {message}"):
         load_config(environ={"SSP_INSTANCE_PATH": str(tmp_path), name: value})
+@pytest.mark.parametrize(
+    ("env", "secure"),
+    [
+        ({}, True),  # a real deployment: HTTPS, Secure cookie
+        ({"SSP_DEMO": "1"}, False),  # make run: plain HTTP on loopback
+        ({"SSP_COOKIE_SECURE": "0"}, False),  # explicitly served over HTTP
+        ({"SSP_DEMO": "1", "SSP_COOKIE_SECURE": "1"}, True),  # the demo behind HTTPS
+    ],
+)
+def test_the_session_cookie_is_secure_by_default_outside_the_demo(
+    tmp_path: Path, env: dict[str, str], secure: bool
+) -> None:
+    base = {"SSP_INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k" * 32}
+    assert load_config(environ={**base, **env})["SSP_COOKIE_SECURE"] is secure
+
+
+def test_the_demo_flag_given_to_create_app_decides_the_cookie_default(tmp_path: Path) -> None:
+    config = load_config({"SSP_INSTANCE_PATH": str(tmp_path), "SSP_DEMO": True}, environ={})
+    assert config["SSP_COOKIE_SECURE"] is False
+    assert load_config({"SSP_INSTANCE_PATH": str(tmp_path)}, environ={})["SSP_HSTS_SECONDS"] > 0
