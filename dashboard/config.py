@@ -23,7 +23,11 @@ SECRET_KEY_FILE = "secret_key"
 DEMO_PASSWORD_FILE = "demo-password.txt"
 TRUE_WORDS = frozenset({"1", "true", "yes", "on", "ja"})
 DEFAULT_SESSION_HOURS = 8
-"""A working day: after it the user logs in again."""
+"""Idle limit: a session unused this long ends (each request renews it)."""
+DEFAULT_SESSION_ABSOLUTE_HOURS = 12
+"""Absolute limit: a session ends this long after login, however busy it is."""
+DEFAULT_TOKEN_DAYS = 90
+"""API tokens expire this many days after creation unless chosen otherwise."""
 
 
 def _choice(name: str, value: str | None, allowed: tuple[str, ...], default: str) -> str:
@@ -89,7 +93,9 @@ def load_config(
     """Build the app configuration: ``overrides`` > environment > defaults.
 
     Keys: ``SSP_INSTANCE_PATH``, ``DATABASE_URL``, ``SECRET_KEY``, ``SSP_DEMO``,
-    ``SSP_MIN_CELL``, ``SSP_MIN_CELL_LEADERSHIP``, ``SSP_SESSION_HOURS``,
+    ``SSP_MIN_CELL``, ``SSP_MIN_CELL_LEADERSHIP``, ``SSP_SESSION_HOURS`` (idle limit),
+    ``SSP_SESSION_ABSOLUTE_HOURS`` (hours after login a session ends however it is
+    used), ``SSP_TOKEN_DAYS`` (lifetime of new API tokens),
     ``SSP_COOKIE_SECURE`` (set it behind HTTPS), ``SSP_LEADERSHIP_TIME_GRAIN``
     (``month``, the default, or ``week``), ``SSP_EVENT_WINDOWS`` (local hours of the
     holiday event windows, e.g. ``valborg=20-04``; parsed into
@@ -120,6 +126,14 @@ def load_config(
         ),
         "SSP_SESSION_HOURS": _positive_int(
             "SSP_SESSION_HOURS", env.get("SSP_SESSION_HOURS"), DEFAULT_SESSION_HOURS
+        ),
+        "SSP_SESSION_ABSOLUTE_HOURS": _positive_int(
+            "SSP_SESSION_ABSOLUTE_HOURS",
+            env.get("SSP_SESSION_ABSOLUTE_HOURS"),
+            DEFAULT_SESSION_ABSOLUTE_HOURS,
+        ),
+        "SSP_TOKEN_DAYS": _positive_int(
+            "SSP_TOKEN_DAYS", env.get("SSP_TOKEN_DAYS"), DEFAULT_TOKEN_DAYS
         ),
         "SSP_COOKIE_SECURE": _flag(env.get("SSP_COOKIE_SECURE")),
         "SSP_LEADERSHIP_TIME_GRAIN": _choice(
