@@ -390,3 +390,19 @@ def test_the_command_line_covers_the_account_lifecycle(app: Flask) -> None:
         assert action in logged, action
     assert '"cli:' in logged
     assert password not in logged and fresh not in logged
+
+
+@pytest.mark.parametrize(
+    ("page", "component"),
+    [
+        ("/admin/anvandare", ids.US_CREATE),
+        ("/admin/granskning", ids.AU_TABLE),
+        ("/konto", ids.ME_CHANGE),
+    ],
+)
+def test_an_admin_opens_the_account_pages(
+    app: Flask, client_as: Callable[[str], FlaskClient], page: str, component: str
+) -> None:
+    values = {"_pages_location.pathname": page, "_pages_location.search": ""}
+    answer = str(said(call_by_input(client_as("admin"), app, "_pages_location", values)))
+    assert component in answer and "Ingen behörighet" not in answer
