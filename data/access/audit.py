@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
 
-from sqlalchemy import Select, distinct, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from data.clock import SWEDISH_TIME
@@ -233,5 +233,7 @@ def audit_rows(
 
 def actor_names(session: Session) -> list[str]:
     """Every username that appears as an actor, for the filter's choices."""
-    names = session.scalars(select(distinct(AuditEvent.actor_name)).order_by(AuditEvent.actor_name))
+    names = session.scalars(
+        select(AuditEvent.actor_name).distinct().order_by(AuditEvent.actor_name)
+    )
     return [n for n in names if n]
