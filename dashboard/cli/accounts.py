@@ -11,8 +11,10 @@ import io
 import os
 import secrets
 import sys
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import click
 from flask import current_app
@@ -38,9 +40,11 @@ from data.access.users import UserError
 from data.clock import SWEDISH_TIME
 from data.demo.build import DEMO_ACCOUNTS, DemoError, build_demo, is_demo_database
 from data.privacy.pii import neutralise_formula
-from data.storage.db import unit_of_work
+from data.storage.db import Session, unit_of_work
 from data.storage.setup import initialise_database
 from data.vocabulary import ROLES, codes, label_of
+
+T = TypeVar("T")
 
 
 @ssp_cli.command("init-db")
@@ -213,12 +217,17 @@ def update_user_command(
     click.echo(f"Användaren {username.strip().lower()} är ändrad.")
 
 
-def _deactivate(username: str, *, active: bool) -> None:
+def _change_account(username: str, change: Callable[[Session, int], T]) -> T:
+    """``change(session, user id)`` in one unit of work; a refusal becomes a CLI error."""
     try:
         with unit_of_work(app_state().sessions) as session:
-            set_active(session, cli_actor(), user_id_of(session, username), active=active)
+            return change(session, user_id_of(session, username))
     except UserError as error:
         raise _cli_error(error) from None
+
+
+def _deactivate(username: str, *, active: bool) -> None:
+    _change_account(username, lambda s, uid: set_active(s, cli_actor(), uid, active=active))
 
 
 @ssp_cli.command("deactivate-user")
@@ -244,11 +253,7 @@ def activate_user_command(username: str) -> None:
 @with_appcontext
 def reset_password_command(username: str) -> None:
     """Give a user a new random password (printed once) and end their sessions."""
-    try:
-        with unit_of_work(app_state().sessions) as session:
-            password = reset_password(session, cli_actor(), user_id_of(session, username))
-    except UserError as error:
-        raise _cli_error(error) from None
+    password = _change_account(username, lambda s, uid: reset_password(s, cli_actor(), uid))
     click.echo(f"Nytt lösenord för {username.strip().lower()} (visas bara nu):", err=True)
     click.echo(password)
 
@@ -258,11 +263,7 @@ def reset_password_command(username: str) -> None:
 @with_appcontext
 def reset_totp_command(username: str) -> None:
     """Remove a user's TOTP second factor (a lost phone); they may enrol again."""
-    try:
-        with unit_of_work(app_state().sessions) as session:
-            reset_totp(session, cli_actor(), user_id_of(session, username))
-    except UserError as error:
-        raise _cli_error(error) from None
+    _change_account(username, lambda s, uid: reset_totp(s, cli_actor(), uid))
     click.echo(f"Tvåstegsverifieringen för {username.strip().lower()} är borttagen.")
 
 
