@@ -30,6 +30,10 @@ DEFAULT_SESSION_HOURS = 8
 """A working day: after it the user logs in again."""
 DEFAULT_HSTS_SECONDS = 365 * 24 * 3600
 """Strict-Transport-Security for a year once the browser reached the app by HTTPS."""
+DEFAULT_SESSION_ABSOLUTE_HOURS = 12
+"""Absolute limit: a session ends this long after login, however busy it is."""
+DEFAULT_TOKEN_DAYS = 90
+"""API tokens expire this many days after creation unless chosen otherwise."""
 
 
 def _choice(name: str, value: str | None, allowed: tuple[str, ...], default: str) -> str:
@@ -125,7 +129,9 @@ def load_config(
     """Build the app configuration: ``overrides`` > environment > defaults.
 
     Keys: ``SSP_INSTANCE_PATH``, ``DATABASE_URL``, ``SECRET_KEY``, ``SSP_DEMO``,
-    ``SSP_MIN_CELL``, ``SSP_MIN_CELL_LEADERSHIP``, ``SSP_SESSION_HOURS``,
+    ``SSP_MIN_CELL``, ``SSP_MIN_CELL_LEADERSHIP``, ``SSP_SESSION_HOURS`` (idle limit),
+    ``SSP_SESSION_ABSOLUTE_HOURS`` (hours after login a session ends however it is
+    used), ``SSP_TOKEN_DAYS`` (lifetime of new API tokens),
     ``SSP_COOKIE_SECURE`` (the session cookie's ``Secure`` flag; default on, off only
     for the local demo, ``SSP_DEMO=1``; set ``0`` to serve a non-demo database over
     plain HTTP), ``SSP_HSTS_SECONDS`` (Strict-Transport-Security max-age, sent when the
@@ -170,6 +176,14 @@ def load_config(
         "SSP_COOKIE_SECURE": _optional_flag(env.get("SSP_COOKIE_SECURE")),
         "SSP_HSTS_SECONDS": _positive_int(
             "SSP_HSTS_SECONDS", env.get("SSP_HSTS_SECONDS"), DEFAULT_HSTS_SECONDS
+        ),
+        "SSP_SESSION_ABSOLUTE_HOURS": _positive_int(
+            "SSP_SESSION_ABSOLUTE_HOURS",
+            env.get("SSP_SESSION_ABSOLUTE_HOURS"),
+            DEFAULT_SESSION_ABSOLUTE_HOURS,
+        ),
+        "SSP_TOKEN_DAYS": _positive_int(
+            "SSP_TOKEN_DAYS", env.get("SSP_TOKEN_DAYS"), DEFAULT_TOKEN_DAYS
         ),
         "SSP_LEADERSHIP_TIME_GRAIN": _choice(
             "SSP_LEADERSHIP_TIME_GRAIN",

@@ -10,6 +10,7 @@ from dash import Dash, Input, Output, State, html, no_update
 from flask import current_app
 
 from dashboard import ids
+from dashboard.audit import audit
 from dashboard.auth import require_role
 from dashboard.callbacks.submit import store, submit
 from dashboard.jobs import AreaImportRequest, start_area_import
@@ -232,6 +233,7 @@ def register(app: Dash) -> None:
             parent_name_field=parent_name_field if isinstance(parent_name_field, str) else None,
             crs=crs_text.upper() or None,
         )
+        audit("import.started", target="areas", details={"job": job_id, "level": str(level)})
         start_area_import(current_app._get_current_object(), job_id, request)  # type: ignore[attr-defined]
         return _started(job_id, report=[], poll_disabled=False, step="Startar …")
 

@@ -17,6 +17,7 @@ from dash import Dash, Input, Output, State, html, no_update
 from flask import current_app
 
 from dashboard import ids
+from dashboard.audit import audit
 from dashboard.auth import require_role
 from dashboard.callbacks.submit import store
 from dashboard.jobs import (
@@ -254,6 +255,7 @@ def register(app: Dash) -> None:
         request = ObservationImportRequest(
             path=upload, mapping=mapping, user_id=user.id, kommun_code=user.kommun_code
         )
+        audit("import.started", target=f"observations-{kind}", details={"job": job_id})
         target = run_observation_check if kind == "check" else run_observation_import
         start_job_thread(target, current_app._get_current_object(), job_id, request)  # type: ignore[attr-defined]
         return _started({"id": job_id, "kind": kind}, [], preview=[], poll_disabled=False)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
+from werkzeug.wrappers import Response
 
 from dashboard import create_app
 from dashboard.security_headers import content_security_policy
@@ -30,7 +30,7 @@ INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re
 API_QUESTION = {"group_by": "area", "from": "2026-09-07", "to": TEST_TODAY.isoformat()}
 
 
-def directives(response: TestResponse) -> dict[str, list[str]]:
+def directives(response: Response) -> dict[str, list[str]]:
     policy = response.headers["Content-Security-Policy"]
     parsed = {}
     for part in policy.split(";"):
@@ -39,7 +39,7 @@ def directives(response: TestResponse) -> dict[str, list[str]]:
     return parsed
 
 
-def assert_protected(response: TestResponse, *, no_store: bool = True) -> None:
+def assert_protected(response: Response, *, no_store: bool = True) -> None:
     csp = directives(response)
     assert csp["script-src"][0] == "'self'"
     assert not {"'unsafe-inline'", "'unsafe-eval'", "*", "data:", "blob:"} & set(csp["script-src"])
@@ -146,7 +146,7 @@ def served(app: Flask) -> Iterator[Callable[..., Flask]]:
     yield _make
 
 
-def session_cookie(response: TestResponse) -> str:
+def session_cookie(response: Response) -> str:
     (cookie,) = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
     return cookie
 

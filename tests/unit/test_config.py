@@ -111,6 +111,8 @@ def test_malformed_throttling_settings_are_refused_with_their_name(
 ) -> None:
     with pytest.raises(ValueError, match=f"{name} {message}"):
         load_config(environ={"SSP_INSTANCE_PATH": str(tmp_path), name: value})
+
+
 @pytest.mark.parametrize(
     ("env", "secure"),
     [

@@ -8,6 +8,7 @@ import pandas as pd
 from dash import Dash, Input, Output, Patch, State, ctx, html
 
 from dashboard import ids
+from dashboard.audit import audit, selection_details
 from dashboard.auth import current_viewer
 from dashboard.callbacks.overview.selection import (
     VALUE_INPUTS,
@@ -265,5 +266,12 @@ def register(app: Dash) -> None:
             else describe_period(selection.first_monday, selection.last_monday)
         )
         content = map_table_csv(table, period=period, level=label_of(AREA_LEVELS, level))
+        audit(
+            "export.csv",
+            details={
+                **selection_details(selection),
+                "event": event if isinstance(event, str) else None,
+            },
+        )
         filename = f"lagesbild-{kommun}-{level}-{selection.first_monday.isoformat()}.csv"
         return {"content": content, "filename": filename, "type": "text/csv"}
