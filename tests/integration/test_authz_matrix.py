@@ -51,9 +51,12 @@ REPORTERS = frozenset({"reporter", "police_area", "coordinator"})
 COORDINATOR = frozenset({"coordinator"})
 ADMIN = frozenset({"admin"})
 CALENDAR = frozenset({"coordinator", "admin"})
+SECOND_FACTOR = frozenset({"admin", "coordinator"})
 FREE_TEXT = frozenset({"coordinator", "police_area"})
 """Who reads free-text notes (the police in their own areas only)."""
 PUBLIC = "public"
+LOGIN_STEP = "login step"
+"""The second login step: reached between password and code; answers anyone, never 5xx."""
 LOGIN = "login"
 
 CALLBACKS: dict[str, frozenset[str]] = {
@@ -73,6 +76,20 @@ CALLBACKS: dict[str, frozenset[str]] = {
     "ad-pop-report.children": ADMIN,
     "ad-own-members.options": ADMIN,
     "ad-own-report.children": ADMIN,
+    # Användare, Granskningslogg (admin)
+    "us-new-areas.options": ADMIN,
+    "us-edit-areas.options": ADMIN,
+    "us-list.children": ADMIN,
+    "us-edit-role.value": ADMIN,
+    "us-create-report.children": ADMIN,
+    "us-edit-report.children": ADMIN,
+    "au-table.children": ADMIN,
+    "au-download.data": ADMIN,
+    # Mitt konto: everyone's own password; the second factor for admins and coordinators
+    "me-change-report.children": EVERYONE,
+    "me-totp-setup.children": SECOND_FACTOR,
+    "me-totp-report.children": SECOND_FACTOR,
+    "me-totp-off-report.children": SECOND_FACTOR,
     # Rapportera, Nattvandring
     "rp-result.children": REPORTERS,
     "wk-seen-1-area.options": REPORTERS,
@@ -119,6 +136,9 @@ PAGES: dict[str, frozenset[str]] = {
     "/planering": COORDINATOR,
     "/kalender": CALENDAR,
     "/admin/omraden": ADMIN,
+    "/admin/anvandare": ADMIN,
+    "/admin/granskning": ADMIN,
+    "/konto": EVERYONE,
     "/404": EVERYONE,
 }
 """Page path → roles that get its content (others get "Ingen behörighet")."""
@@ -137,6 +157,7 @@ ROUTES: dict[str, Route] = {
     "static": Route("/static/none.css", PUBLIC),
     "auth.login": Route("/login", PUBLIC),
     "auth.logout": Route("/logout", LOGIN),
+    "auth.login_code": Route("/login/kod", LOGIN_STEP),
     "routes.healthz": Route("/healthz", PUBLIC),
     "routes.observation_template": Route("/importera/mall.csv", LOGIN),
     "routes.area_geometry": Route("/geo/0380/custom.geojson", EVERYONE),
@@ -394,7 +415,9 @@ def test_route_matrix(subjects: dict[str, FlaskClient]) -> None:
             else:
                 response = client.get(route.path)
             status = response.status_code
-            if route.access == PUBLIC:
+            if route.access == LOGIN_STEP:
+                ok = True
+            elif route.access == PUBLIC:
                 ok = status not in (401, 403) and not _to_login(response)
             elif subject == ANON:
                 ok = status == 401 or _to_login(response)
