@@ -160,7 +160,7 @@ def register(app: Dash) -> None:
                 walk,
                 user_id=user.id,
                 kommun_code=user.kommun_code,
-                area_codes=user.area_codes if user.role == "police_area" else frozenset(),
+                area_codes=user.area_codes if user.role == "police_area" else None,
                 planned_walk_id=_planned_id(planned),  # refused inside the unit of work
             ),
             confirmation=_confirmation(walk, planned=planned not in (None, "")),

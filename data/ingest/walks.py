@@ -275,7 +275,10 @@ def validate_walk(
 
 
 def _walk_areas(
-    session: Session, codes: Sequence[str], kommun_code: str | None, area_codes: frozenset[str]
+    session: Session,
+    codes: Sequence[str],
+    kommun_code: str | None,
+    area_codes: frozenset[str] | None,
 ) -> dict[str, Area]:
     """The walked areas by code; refuses areas outside the kommun or the assigned ones."""
     found = {a.code: a for a in session.scalars(select(Area).where(Area.code.in_(list(codes))))}
@@ -299,7 +302,7 @@ def store_walk(
     *,
     user_id: int,
     kommun_code: str | None,
-    area_codes: frozenset[str] = frozenset(),
+    area_codes: frozenset[str] | None = None,
     planned_walk_id: int | None = None,
 ) -> WalkReport:
     """Store a validated walk and one observation per sighting (the caller commits).
