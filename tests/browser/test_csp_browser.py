@@ -102,6 +102,17 @@ def change_planning_weeks(browser: webdriver.Chrome) -> None:
     WebDriverWait(browser, 60).until(lambda d: d.execute_script(plot_drawn(ids.PL_FORECAST)))
 
 
+def start_totp(browser: webdriver.Chrome) -> None:
+    """Aktivera tvåstegsverifiering: the QR code is an SVG data URI (``img-src data:``)."""
+    browser.find_element(By.ID, ids.ME_TOTP_START).click()
+    WebDriverWait(browser, 60).until(
+        lambda d: d.execute_script(
+            f"const img = document.getElementById('{ids.ME_TOTP_QR}');"
+            "return !!(img && img.complete && img.naturalWidth > 0);"
+        )
+    )
+
+
 Interaction = Callable[[webdriver.Chrome], None]
 
 PAGES: dict[str, tuple[str, Interaction | None]] = {
@@ -113,6 +124,10 @@ PAGES: dict[str, tuple[str, Interaction | None]] = {
     "/nattvandring": (present(ids.WALK_SUBMIT), None),
     "/importera": (present(ids.IMPORT_UPLOAD), None),
     "/admin/omraden": (present(ids.AREA_IMPORT), None),
+    "/admin/anvandare": (present(ids.US_CREATE), None),
+    "/admin/granskning": (present(ids.AU_TABLE), None),
+    "/konto": (present(ids.ME_CHANGE), None),
+    "/konto#tva-steg": (present(ids.ME_TOTP_START), start_totp),
     "/finns-inte": (present(ids.NOT_FOUND), None),
 }
 """What each page shows once it has drawn, and the filter a person would change."""
@@ -126,12 +141,13 @@ ROLE_PAGES = {
         "/rapportera",
         "/nattvandring",
         "/importera",
+        "/konto#tva-steg",
         "/finns-inte",
     ],
-    "admin": ["/", "/tid", "/kalender", "/admin/omraden"],
-    "rapportor": ["/", "/tid", "/rapportera", "/nattvandring"],
-    "polis": ["/", "/tid", "/rapportera", "/nattvandring"],
-    "ledning": ["/", "/tid"],
+    "admin": ["/", "/tid", "/kalender", "/admin/omraden", "/admin/anvandare", "/admin/granskning"],
+    "rapportor": ["/", "/tid", "/rapportera", "/nattvandring", "/konto"],
+    "polis": ["/", "/tid", "/rapportera", "/nattvandring", "/konto"],
+    "ledning": ["/", "/tid", "/konto"],
 }
 DENIED_PAGE = {"admin": "/planering", "rapportor": "/importera", "ledning": "/rapportera"}
 """A page the role may not open: the refusal must render cleanly too."""
