@@ -31,6 +31,9 @@ PAGES = {
     "/importera": "samordnare",
     "/kalender": "samordnare",
     "/admin/omraden": "admin",
+    "/admin/anvandare": "admin",
+    "/admin/granskning": "admin",
+    "/konto": "samordnare",
 }
 
 
