@@ -111,10 +111,36 @@ def alembic_config() -> Config:
 
 def upgrade_to_head(engine: Engine) -> None:
     """Apply every migration up to head on ``engine`` (idempotent)."""
+    migrate(engine, "head")
+
+
+def migrate(engine: Engine, revision: str, *, downgrade: bool = False) -> None:
+    """Upgrade (or downgrade) ``engine``'s schema to ``revision`` in one transaction.
+
+    On SQLite, foreign keys are switched off for the run and checked before the
+    commit: a batch migration copies a table, drops the old one and renames the copy,
+    and with foreign keys on, that drop deletes every row that references the table
+    with ``ON DELETE CASCADE`` (API tokens of users, sightings of walks). The pragma
+    only takes effect outside a transaction, hence the order here.
+    """
     cfg = alembic_config()
-    with engine.begin() as connection:
-        cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "head")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                cfg.attributes["connection"] = connection
+                step = command.downgrade if downgrade else command.upgrade
+                step(cfg, revision)
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    msg = f"migration to {revision} left rows whose references do not exist"
+                    raise RuntimeError(msg)
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 def database_answers(engine: Engine) -> bool:

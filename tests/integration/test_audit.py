@@ -34,10 +34,11 @@ from data.access.audit import (
 )
 from data.access.users import create_user
 from data.clock import utc_now
-from data.storage.db import alembic_config, make_session_factory, unit_of_work
+from data.storage.db import alembic_config, make_session_factory, migrate, unit_of_work
 from data.storage.jobs import finish_job, start_job
 from data.storage.models import AuditEvent
-from tests.conftest import DEMO_PASSWORD
+from data.storage.setup import initialise_database
+from tests.conftest import DEMO_PASSWORD, _postgres_engine
 from tests.helpers import call_by_input, call_callback, csrf_from, login, overview_values, weeks_ago
 from tests.integration.test_accounts import said
 from tests.integration.test_planning_page import scope
@@ -67,9 +68,14 @@ def test_audit_rows_cannot_be_changed_or_deleted(engine: Engine) -> None:
     assert [(r.actor, r.action) for r in rows] == [("kim", "auth.login")]
 
 
-def test_audit_rows_cannot_be_truncated_on_postgresql(engine: Engine) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("TRUNCATE is PostgreSQL's")
+def test_audit_rows_cannot_be_truncated_on_postgresql() -> None:
+    """TRUNCATE is PostgreSQL's (SQLite has none): a statement trigger refuses it."""
+    for engine in _postgres_engine():
+        initialise_database(engine)
+        _audit_truncate_refused(engine)
+
+
+def _audit_truncate_refused(engine: Engine) -> None:
     _one_row(engine)
     with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
         connection.execute(text("TRUNCATE audit_event"))
@@ -93,10 +99,8 @@ def test_migration_0010_downgrades_and_upgrades_again(engine: Engine) -> None:
 
 
 def test_upgrade_gives_existing_tokens_ninety_days_from_the_upgrade(raw_engine: Engine) -> None:
-    cfg = alembic_config()
+    migrate(raw_engine, "0009")
     with raw_engine.begin() as connection:
-        cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "0009")
         connection.exec_driver_sql(
             "INSERT INTO user_account (username, password_hash, role, kommun_code, active,"
             " created_at, session_token) VALUES ('gammal', 'x', 'admin', NULL, 1,"
@@ -106,7 +110,8 @@ def test_upgrade_gives_existing_tokens_ninety_days_from_the_upgrade(raw_engine: 
             "INSERT INTO api_token (user_id, token_hash, label, created_at)"
             " VALUES (1, 'h', '', '2026-01-01')"
         )
-        command.upgrade(cfg, "head")
+    migrate(raw_engine, "head")
+    with raw_engine.connect() as connection:
         stored = connection.exec_driver_sql("SELECT expires_at FROM api_token").scalar_one()
     expires = datetime.fromisoformat(str(stored)).replace(tzinfo=UTC)
     assert abs(expires - (utc_now() + timedelta(days=90))) < timedelta(minutes=5)
@@ -346,7 +351,8 @@ def test_the_audit_csv_quotes_and_neutralises_every_cell() -> None:
     )
     out = audit_csv([row])
     line = out.splitlines()[1]
-    assert line.startswith('"2026-12-02T12:00:00+01:00";"\'=HYPERLINK(""x"")"')
     cells = next(csv.reader(io.StringIO(line), delimiter=";"))
+    assert cells[0] == "2026-12-02T12:00:00+01:00"
+    assert cells[1] == '\'=HYPERLINK("x")'  # neutralised: shown as text, never run
     assert len(cells) == 7 and cells[5] == ";@SUM(A1)"  # quoted: the ; shifts nothing
     assert cells[4] == "Misslyckad inloggning"

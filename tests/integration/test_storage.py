@@ -366,3 +366,47 @@ def test_upgrade_from_0001_gives_existing_users_a_session_token(raw_engine: Engi
             connection.exec_driver_sql("SELECT session_token FROM user_account").scalars().all()
         )
     assert len(tokens) == 1 and len(tokens[0]) >= 40
+
+
+def test_upgrading_with_data_loses_no_row_of_a_referencing_table(raw_engine: Engine) -> None:
+    """Batch migrations on SQLite copy a table and drop the old one; with foreign keys
+    on, that drop deleted every row referencing it with ON DELETE CASCADE (a user's API
+    tokens when 0012 copied ``user_account``, a walk's sightings when it copied
+    ``walk_report``). ``migrate`` runs with foreign keys off and checks them after."""
+    from data.storage.db import migrate
+
+    migrate(raw_engine, "0009")
+    with raw_engine.begin() as connection:
+        for statement in (
+            "INSERT INTO category (code, label, severity, sort_order, active)"
+            " VALUES ('vald', 'Våld', 3.0, 0, 1)",
+            "INSERT INTO source (code, label, sort_order) VALUES ('nattvandring', 'NV', 0)",
+            "INSERT INTO area (code, name, level, kommun_code, is_synthetic)"
+            " VALUES ('0380', 'Uppsala', 'kommun', '0380', 0)",
+            "INSERT INTO user_account (username, password_hash, role, kommun_code, active,"
+            " created_at, session_token) VALUES ('gammal', 'x', 'coordinator', '0380', 1,"
+            " '2026-01-01', 'abc')",
+            "INSERT INTO api_token (user_id, token_hash, label, created_at)"
+            " VALUES (1, 'h', '', '2026-01-01')",
+            "INSERT INTO walk_report (kommun_code, walked_on, start_time, end_time, walkers,"
+            " rating, created_at) VALUES ('0380', '2026-05-01', '22:00', '01:00', 4,"
+            " 'calm', '2026-05-01')",
+            "INSERT INTO observation (area_id, occurred_on, category_code, source_code, count,"
+            " location_precision, is_synthetic, created_at, walk_id) VALUES (1, '2026-05-01',"
+            " 'vald', 'nattvandring', 2, 'kommun', 0, '2026-05-01', 1)",
+        ):
+            connection.exec_driver_sql(statement)
+    tables = ("user_account", "api_token", "walk_report", "observation")
+
+    def counts() -> dict[str, int]:
+        with raw_engine.connect() as connection:
+            return {
+                t: connection.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar_one()
+                for t in tables
+            }
+
+    assert counts() == dict.fromkeys(tables, 1)
+    migrate(raw_engine, "head")
+    assert counts() == dict.fromkeys(tables, 1)
+    with raw_engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1

@@ -180,6 +180,7 @@ CSV_WRITERS_COVERED = {
     "dashboard/exports.py": "test_the_map_csv_keeps_hostile_area_and_event_names_in_their_cells",
     "dashboard/plan_exports.py": "test_the_pay_csv_keeps_a_hostile_association_in_its_cell",
     "data/ingest/observation_rows.py": "test_the_import_template_parses_into_its_columns",
+    "dashboard/audit.py": "tests/integration/test_audit.py (the audit CSV)",
     "dashboard/cli/accounts.py": "tests/integration/test_hostile_exports.py (list-tokens)",
     "dashboard/cli/areas.py": "tests/integration/test_hostile_exports.py (list-areas)",
     "dashboard/cli/planning.py": "tests/integration/test_hostile_exports.py (calendar)",
