@@ -18,6 +18,7 @@ from dashboard.config import load_config
 from dashboard.dash_app import init_dash
 from dashboard.routes import bp as routes_bp
 from dashboard.state import EXTENSION, AppState, close_db_session
+from dashboard.upload_routes import bp as uploads_bp
 from data.storage.db import make_engine, make_session_factory
 
 
@@ -37,6 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings["SSP_COOKIE_SECURE"],
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings["SSP_SESSION_HOURS"]),
+        # Every request body but an upload's (``POST /upload/<kind>``, which sets its own).
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
     )
     engine = make_engine(settings["DATABASE_URL"])
@@ -45,6 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_auth(app)
     app.register_blueprint(routes_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(uploads_bp)
     app.cli.add_command(ssp_cli)
     init_dash(app)
     return app

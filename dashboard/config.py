@@ -49,6 +49,13 @@ def _positive_int(name: str, raw: str | None, default: int) -> int:
         raise ValueError(msg) from None
 
 
+JOB_RUNNERS = ("process", "thread")
+"""How background jobs run: a process of their own (default) or a web worker's thread."""
+DEFAULT_MAX_UPLOAD_MB = 60
+"""Largest observation file through the Importera page (MB; 1 MB = 1,048,576 bytes)."""
+DEFAULT_MAX_LAYER_UPLOAD_MB = 100
+"""Largest area layer file through the Områden page (MB)."""
+
 DEFAULT_PAY_MIN_WALKERS = 3
 """A night is paid when at least this many walked and the report is filed."""
 
@@ -96,7 +103,9 @@ def load_config(
     ``SSP_EVENT_WINDOW_RULES``), ``SSP_PAY_MIN_WALKERS`` and ``SSP_PAY_PER_NIGHT``
     (the walk compensation summary), ``SSP_TODAY`` (an ISO date: the app's clock stands
     still at noon that day; empty = the system clock; parsed into ``SSP_CLOCK``, which
-    tests may also pass directly as a :class:`~data.clock.Clock`). The secret key is
+    tests may also pass directly as a :class:`~data.clock.Clock`), ``SSP_JOB_RUNNER``
+    (``process``, the default, or ``thread``: where imports run), ``SSP_MAX_UPLOAD_MB``
+    and ``SSP_MAX_LAYER_UPLOAD_MB`` (upload limits, 60 and 100). The secret key is
     never a constant: when absent it is generated once and kept in the instance folder.
     """
     env = os.environ if environ is None else environ
@@ -134,6 +143,17 @@ def load_config(
         ),
         "SSP_PAY_PER_NIGHT": _amount("SSP_PAY_PER_NIGHT", env.get("SSP_PAY_PER_NIGHT")),
         "SSP_TODAY": env.get("SSP_TODAY", ""),
+        "SSP_JOB_RUNNER": _choice(
+            "SSP_JOB_RUNNER", env.get("SSP_JOB_RUNNER"), JOB_RUNNERS, JOB_RUNNERS[0]
+        ),
+        "SSP_MAX_UPLOAD_MB": _positive_int(
+            "SSP_MAX_UPLOAD_MB", env.get("SSP_MAX_UPLOAD_MB"), DEFAULT_MAX_UPLOAD_MB
+        ),
+        "SSP_MAX_LAYER_UPLOAD_MB": _positive_int(
+            "SSP_MAX_LAYER_UPLOAD_MB",
+            env.get("SSP_MAX_LAYER_UPLOAD_MB"),
+            DEFAULT_MAX_LAYER_UPLOAD_MB,
+        ),
     }
     config.update(given)
     config["SSP_EVENT_WINDOW_RULES"] = window_rules(str(config["SSP_EVENT_WINDOWS"] or ""))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -201,3 +202,41 @@ def call_by_input(
     return client.post(
         "/_dash-update-component", data=json.dumps(body), content_type="application/json"
     )
+
+
+def session_csrf(client: FlaskClient) -> str:
+    """The form token of a logged-in test client's session."""
+    with client.session_transaction() as session:
+        return str(session.get("csrf_token", ""))
+
+
+def send_file(
+    client: FlaskClient, kind: str, raw: bytes, name: str, *, csrf: str | None = None
+) -> Any:
+    """POST a file to ``/upload/<kind>`` the way ``assets/upload.js`` does."""
+    return client.post(
+        f"/upload/{kind}",
+        data=raw,
+        content_type="application/octet-stream",
+        headers={
+            "X-Upload-Name": quote(name),
+            "X-CSRF-Token": session_csrf(client) if csrf is None else csrf,
+        },
+    )
+
+
+def stored_answer(response: Any) -> dict[str, Any]:
+    """What ``upload.js`` puts into the page's store after ``response``."""
+    body = response.get_json(silent=True) or {}
+    if response.status_code == 201:
+        return {"token": body["token"], "name": body["name"], "size": body["size"]}
+    return {"error": body.get("error", f"status {response.status_code}")}
+
+
+def merge_answers(*answers: dict[str, Any]) -> dict[str, Any]:
+    """Callback responses (``{component: {prop: value}}``) merged, later ones winning."""
+    merged: dict[str, Any] = {}
+    for answer in answers:
+        for component, props in answer.items():
+            merged.setdefault(component, {}).update(props)
+    return merged

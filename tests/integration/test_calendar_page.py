@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +12,7 @@ from flask.testing import FlaskClient
 from dashboard import ids
 from dashboard.state import app_state
 from data.calendar.municipal import local_events, school_entries
-from tests.helpers import call_by_input, call_callback
+from tests.helpers import call_by_input, call_callback, send_file, stored_answer
 
 ICS = (
     b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//SV\r\n"
@@ -114,14 +113,14 @@ def test_bad_school_entries_are_explained(
 def test_an_icalendar_file_is_imported_and_other_events_listed_as_skipped(
     app: Flask, client_as: Callable[[str], FlaskClient]
 ) -> None:
-    contents = "data:text/calendar;base64," + base64.b64encode(ICS).decode()
+    client = client_as("samordnare")
+    stored = stored_answer(send_file(client, "school-calendar", ICS, "skola.ics"))
     response = call_by_input(
-        client_as("samordnare"),
+        client,
         app,
-        ids.CAL_SCHOOL_UPLOAD,
+        ids.CAL_SCHOOL_UPLOADED,
         {
-            f"{ids.CAL_SCHOOL_UPLOAD}.contents": contents,
-            f"{ids.CAL_SCHOOL_UPLOAD}.filename": "skola.ics",
+            f"{ids.CAL_SCHOOL_UPLOADED}.data": stored,
             f"{ids.CAL_KOMMUN}.value": "0380",
             f"{ids.CAL_REFRESH}.data": 0,
         },
@@ -130,6 +129,27 @@ def test_an_icalendar_file_is_imported_and_other_events_listed_as_skipped(
     assert "Importerat: 1 nya" in text and "Studiedag" in text
     with app_state(app).sessions() as session:
         assert any(e.name == "höstlov" for e in school_entries(session, "0380"))
+    # The file is gone once read: the same store value cannot import it twice.
+    again = call_by_input(
+        client,
+        app,
+        ids.CAL_SCHOOL_UPLOADED,
+        {
+            f"{ids.CAL_SCHOOL_UPLOADED}.data": stored,
+            f"{ids.CAL_KOMMUN}.value": "0380",
+            f"{ids.CAL_REFRESH}.data": 0,
+        },
+    )
+    assert "Ladda upp filen" in said(again)
+
+
+def test_a_school_calendar_file_over_its_limit_is_refused(
+    app: Flask, client_as: Callable[[str], FlaskClient]
+) -> None:
+    client = client_as("samordnare")
+    response = send_file(client, "school-calendar", ICS + b" " * (2 * 1024 * 1024), "s.ics")
+    assert response.status_code == 413
+    assert "högst 2 MB" in response.get_json()["error"]
 
 
 def test_a_local_event_is_saved_with_its_local_times_and_removed(
@@ -181,6 +201,9 @@ def test_other_roles_are_refused_by_every_callback(
         == 403
     )
     assert delete(client, app, "event|1").status_code == 403
+    school_file = {f"{ids.CAL_SCHOOL_UPLOADED}.data": {"token": "u1-" + "0" * 32 + ".ics"}}
+    assert call_by_input(client, app, ids.CAL_SCHOOL_UPLOADED, school_file).status_code == 403
+    assert send_file(client, "school-calendar", ICS, "skola.ics").status_code == 403
     listing = call_callback(
         client,
         app,
