@@ -104,7 +104,8 @@ def upload(kind: str) -> tuple[Response, int]:
     if not csrf_valid(request.headers.get(CSRF_HEADER)):
         return _refuse(400, CSRF_EXPIRED, close=True)
     name = safe_name(request.headers.get(NAME_HEADER, ""))
-    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    _stem, dot, extension = name.rpartition(".")
+    suffix = f".{extension.lower()}" if dot and extension else ""
     if suffix not in spec.suffixes:
         message = f"Filtypen {suffix or '(ingen)'} stöds inte: använd {spec.accepted}."
         return _refuse(400, message, close=True)
