@@ -240,3 +240,32 @@ def merge_answers(*answers: dict[str, Any]) -> dict[str, Any]:
         for component, props in answer.items():
             merged.setdefault(component, {}).update(props)
     return merged
+
+
+def callback_body(
+    dependencies: list[dict[str, Any]], input_id: str, values: dict[str, Any]
+) -> dict[str, Any]:
+    """The body the renderer POSTs for the callback triggered by ``input_id``, built
+    from ``/_dash-dependencies`` (for clients without the app object: gunicorn tests,
+    ``bench/load.py``). ``values`` maps ``"component.prop"`` to a value (None if absent)."""
+    (spec,) = [d for d in dependencies if any(i["id"] == input_id for i in d["inputs"])]
+    outputs = _split_output(spec["output"])
+
+    def items(deps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": d["id"],
+                "property": d["property"],
+                "value": values.get(f"{d['id']}.{d['property']}"),
+            }
+            for d in deps
+        ]
+
+    trigger = next(i for i in spec["inputs"] if i["id"] == input_id)
+    return {
+        "output": spec["output"],
+        "outputs": outputs if len(outputs) > 1 else outputs[0],
+        "inputs": items(spec["inputs"]),
+        "state": items(spec.get("state", [])),
+        "changedPropIds": [f"{input_id}.{trigger['property']}"],
+    }
