@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -11,7 +12,14 @@ from flask.testing import FlaskClient
 
 from dashboard import ids
 from dashboard.state import app_state
-from data.calendar.municipal import local_events, school_entries
+from data.calendar.municipal import (
+    MAX_EVENTS_PER_YEAR,
+    add_local_event,
+    local_events,
+    school_entries,
+)
+from data.calendar.windows import STOCKHOLM
+from data.storage.db import unit_of_work
 from tests.helpers import call_by_input, call_callback, send_file, stored_answer
 
 ICS = (
@@ -229,3 +237,24 @@ def test_a_coordinator_cannot_touch_another_kommuns_calendar(
         school_values("sportlov", "2031-03-03", kommun="0191"),
     )
     assert "Sparat" in said(admin)
+
+
+def test_the_61st_local_event_of_a_year_is_refused_on_the_page(
+    app: Flask, client_as: Callable[[str], FlaskClient]
+) -> None:
+    with unit_of_work(app_state(app).sessions) as session:
+        year = [r for r in local_events(session, "0380") if r.window.start.year == 2026]
+        for i in range(MAX_EVENTS_PER_YEAR - len(year)):
+            start = datetime(2026, 1, 3, 18, tzinfo=STOCKHOLM) + timedelta(days=5 * i)
+            add_local_event(
+                session,
+                "0380",
+                name=f"Match {i}",
+                kind="match",
+                starts_at=start,
+                ends_at=start + timedelta(hours=2),
+            )
+    text = said(call_by_input(client_as("samordnare"), app, ids.CAL_EVENT_ADD, event_values()))
+    assert "redan 60 egna evenemang 2026" in text and "Ta bort ett" in text
+    with app_state(app).sessions() as session:
+        assert not [r for r in local_events(session, "0380") if r.window.name == "Cupfinal"]
