@@ -41,6 +41,8 @@ from data.storage.jobs import finish_job, pid_file
 ROOT: Final = Path(__file__).resolve().parents[2]
 """The project root: the child runs from here, so ``data`` is importable."""
 JOB_ID: Final = re.compile(r"[0-9a-f]{32}")
+JOB_NICENESS: Final = 10
+"""How much lower the job process's CPU priority is than the web workers' (``nice``)."""
 KILLED: Final = "Importen avbröts (bakgrundsprocessen avslutades); ingenting importerades."
 
 
@@ -102,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s [job %(process)d] %(levelname)s %(message)s"
     )
+    # Below the web workers: a parse may take a core, the users' clicks come first.
+    with contextlib.suppress(OSError):
+        os.nice(JOB_NICENESS)
     path = job_file(folder, job_id)
     spec = json.loads(path.read_text(encoding="utf-8"))
     path.unlink()
