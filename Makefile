@@ -88,6 +88,7 @@ bench: $(VENV)/.stamp-dev
 	$(PY) bench/bench_disclosure.py
 	$(PY) bench/bench_forecast.py
 	$(PY) bench/load.py
+	$(PY) bench/bench_pii_names.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

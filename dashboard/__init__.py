@@ -16,10 +16,13 @@ from dashboard.auth import init_auth
 from dashboard.cli import ssp_cli
 from dashboard.config import load_config
 from dashboard.dash_app import init_dash
+from dashboard.ratelimit import init_rate_limits
 from dashboard.routes import bp as routes_bp
+from dashboard.security_headers import init_security_headers
 from dashboard.state import EXTENSION, AppState, close_db_session
 from dashboard.upload_routes import bp as uploads_bp
 from data.storage.db import make_engine, make_session_factory
+from data.storage.private_files import private_folder, tighten_folder
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -29,14 +32,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     ``SECRET_KEY``, ``SSP_DEMO``, ``SSP_MIN_CELL``, ``SSP_MIN_CELL_LEADERSHIP``).
     """
     settings = load_config(config)
-    instance = Path(settings["SSP_INSTANCE_PATH"])
-    instance.mkdir(parents=True, exist_ok=True)
+    instance = private_folder(Path(settings["SSP_INSTANCE_PATH"]))
+    # Files left readable by an older version (database, secret key, uploads) are closed.
+    tighten_folder(instance)
+    tighten_folder(instance / "uploads")
     app = Flask(__name__, instance_path=str(instance))
     app.config.update(settings)
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings["SSP_COOKIE_SECURE"],
+        REMEMBER_COOKIE_SECURE=settings["SSP_COOKIE_SECURE"],
+        REMEMBER_COOKIE_HTTPONLY=True,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings["SSP_SESSION_HOURS"]),
         # Every request body but an upload's (``POST /upload/<kind>``, which sets its own).
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
@@ -48,6 +55,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(routes_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(uploads_bp)
+    init_rate_limits(app)  # after init_auth: limits see the bearer token's user
     app.cli.add_command(ssp_cli)
     init_dash(app)
+    init_security_headers(app)
     return app

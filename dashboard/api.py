@@ -18,10 +18,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Final
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 from werkzeug.datastructures import MultiDict
 
-from dashboard.auth import current_viewer
+from dashboard.audit import audit
+from dashboard.auth import TOKEN_REQUEST, current_viewer
 from dashboard.state import current_cube, db_session, event_rules, today
 from data.access.scope import (
     AccessDenied,
@@ -255,6 +256,21 @@ def _selection(
     return selection, within
 
 
+def audit_api_export(selection: Selection, within: str | None) -> None:
+    """Record an answered request in the audit log: the parameters asked, not the counts."""
+    lists = ("category", "source", "group_by")
+    asked: dict[str, object] = {
+        name: value.split(",") if name in lists else value
+        for name, value in request.args.items()
+        if name in PARAMETERS
+    }
+    audit(
+        "export.api",
+        target=within or selection.kommun_code,
+        details={**asked, "bearer_token": bool(g.get(TOKEN_REQUEST))},
+    )
+
+
 @bp.after_request
 def _api_headers(response: Response) -> Response:
     # Counts are per user: never cached by a proxy; 401 says how to authenticate.
@@ -300,6 +316,7 @@ def aggregates() -> tuple[Response, int]:
         return ApiError(403, str(error), code="forbidden", parameter=None).response()
     except BadSelection as error:
         return ApiError(400, str(error), code="invalid_parameter", parameter=None).response()
+    audit_api_export(selection, within)
     fields = [f for f in GROUP_FIELDS if f in table.frame.columns]
     keys = table.frame[fields].to_dict("records") if fields else [{}] * len(table.frame)
     cells = [

@@ -7,15 +7,24 @@ themselves, so hiding a control in the UI is never what protects data.
 
 The aggregate API (``/api/v1/``) also accepts ``Authorization: Bearer TOKEN``
 (:mod:`data.access.tokens`): the token's user is loaded for that one request, with their
-role and scope, and nothing is written to the session (no cookie is set).
+role and scope, and nothing is written to the session (no cookie is set). An expired
+token gets a 401 that says so.
+
+Sessions end after ``SSP_SESSION_HOURS`` unused (the cookie's expiry, renewed by
+each request) and at the latest ``SSP_SESSION_ABSOLUTE_HOURS`` after login (the login
+moment is kept in the signed session). Every session cookie carries the user's
+session token; rotating it (logout, password change or reset, deactivation) ends
+all their sessions. A user with a TOTP second factor gives a code after the password
+(``/login/kod``) before the session starts. Logins, failures and logouts go to the
+audit log.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -37,10 +46,15 @@ from flask import (
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from dashboard.audit import audit, client_address
 from dashboard.state import app_state, db_session
+from dashboard.throttle import wait_message
+from data.access.accounts import check_totp, wrong_totp
+from data.access.audit import Actor
 from data.access.scope import AccessDenied, BadSelection, Viewer
-from data.access.tokens import verify_token
+from data.access.tokens import audit_token_use, check_token
 from data.access.users import authenticate, usernames
+from data.clock import utc_now
 from data.demo.build import DEMO_ACCOUNTS, is_demo_database
 from data.privacy.disclosure import DEFAULT_LEADERSHIP_TIME_GRAIN, audience_level
 from data.storage.db import commit_or_roll_back
@@ -53,11 +67,20 @@ PUBLIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/static/")
 API_PREFIX = "/api/v1/"
 """The aggregate API: the only place where bearer tokens count."""
 API_SPEC_PATH = API_PREFIX + "openapi.yaml"
-PUBLIC_PATHS = frozenset({"/login", "/healthz", "/_favicon.ico", "/favicon.ico", API_SPEC_PATH})
+PUBLIC_PATHS = frozenset(
+    {"/login", "/login/kod", "/healthz", "/_favicon.ico", "/favicon.ico", API_SPEC_PATH}
+)
 JSON_PREFIXES = ("/_dash-", "/api/", "/geo/")
 TOKEN_REQUEST = "ssp_token_request"
 """Flag in ``g``: this request was authenticated by a bearer token."""
+TOKEN_PROBLEM = "ssp_token_problem"
+"""In ``g``: why this request's bearer token was refused (``expired``, ``revoked``, …)."""
 CSRF_KEY = "csrf_token"
+LOGIN_AT = "login_at"
+"""In the session: the login moment (POSIX seconds), for the absolute lifetime."""
+PENDING_TOTP = "pending_totp"
+"""In the session between the password and the code: user id, session token, moment."""
+TOTP_PENDING_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -102,12 +125,29 @@ def _load_user(session_id: str) -> SessionUser | None:
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
+    if not _within_absolute_lifetime():
+        return None
     user = db_session().get(User, int(user_id))
     if user is None or not user.active:
         return None
     if not hmac.compare_digest(user.session_token.encode(), token.encode()):
         return None
     return _session_user(user)
+
+
+def _within_absolute_lifetime() -> bool:
+    """True while the session is younger than ``SSP_SESSION_ABSOLUTE_HOURS``.
+
+    Measured on the system clock (:func:`data.clock.utc_now`): a session's age is
+    real elapsed time, even when ``SSP_TODAY`` pins the app's calendar day. A
+    session without a login moment (made before this rule) has ended.
+    """
+    started = session.get(LOGIN_AT)
+    if not isinstance(started, int | float) or isinstance(started, bool):
+        return False
+    limit = timedelta(hours=int(current_app.config["SSP_SESSION_ABSOLUTE_HOURS"]))
+    age = utc_now().timestamp() - float(started)
+    return 0 <= age < limit.total_seconds()
 
 
 def bearer_token(header: str | None) -> str | None:
@@ -129,10 +169,14 @@ def _load_token_user(req: Request) -> SessionUser | None:
     if not token:
         return None
     dbs = db_session()
-    user = verify_token(dbs, token)
-    if user is None:
+    checked = check_token(dbs, token)
+    user = checked.user
+    if user is None or checked.token_id is None:
+        g.setdefault(TOKEN_PROBLEM, checked.problem)
         return None
-    if dbs.dirty:  # the token's last-used time; best effort, never fails a request
+    actor = Actor(user.id, user.username, client_address())
+    audit_token_use(dbs, checked.token_id, actor=actor)
+    if dbs.dirty or dbs.new:  # last-used time, hourly audit row; never fails a request
         commit_or_roll_back(dbs)
     g.setdefault(TOKEN_REQUEST, True)
     return _session_user(user)
@@ -189,6 +233,13 @@ def current_session_user() -> SessionUser:
     return user
 
 
+def move_session_to(token: str) -> None:
+    """Keep the current session after the user's session token rotated (their own
+    password change): this session carries the new token, every other one has ended.
+    The login moment stays, so the absolute lifetime is not extended."""
+    login_user(replace(current_session_user(), session_token=token))
+
+
 def require_role(*roles: str) -> SessionUser:
     """The logged-in user when their role is one of ``roles``; else AccessDenied."""
     user = current_session_user()
@@ -199,9 +250,9 @@ def require_role(*roles: str) -> SessionUser:
 
 
 def noise_key() -> bytes:
-    """The cell key method's secret, derived from the app's secret key (never shown)."""
-    secret = str(current_app.config["SECRET_KEY"]).encode()
-    return hashlib.sha256(b"ssp-lagesbild/cell-key/" + secret).digest()
+    """The cell key method's secret: the database's own (never derived from
+    ``SECRET_KEY``, never shown; :mod:`data.privacy.noise_key`)."""
+    return app_state().noise_key()
 
 
 def current_viewer() -> Viewer:
@@ -236,10 +287,107 @@ def guard_request() -> WerkzeugResponse | None:
     if current_user.is_authenticated:
         return None
     if path.startswith(JSON_PREFIXES) or request.method != "GET":
-        response = jsonify({"error": "inloggning krävs", "login": url_for("auth.login")})
+        response = _token_refusal() or jsonify(
+            {"error": "inloggning krävs", "login": url_for("auth.login")}
+        )
         response.status_code = 401
         return response
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+TOKEN_MESSAGES = {
+    "expired": (
+        "token_expired",
+        "API-token har gått ut. Be administratören om en ny (ssp create-token).",
+    ),
+    "revoked": ("token_revoked", "API-token är återkallad."),
+    "inactive": ("token_revoked", "API-tokens användare är inaktiverad."),
+}
+
+
+def _token_refusal() -> Response | None:
+    """A 401 body that says why a known bearer token was refused (None otherwise)."""
+    problem = TOKEN_MESSAGES.get(str(g.get(TOKEN_PROBLEM)))
+    if problem is None:
+        return None
+    code, message = problem
+    return jsonify({"error": message, "code": code})
+
+
+def _start_session(user: User) -> None:
+    """Log ``user`` in on a fresh session (no fixation) and audit the login."""
+    session.clear()
+    session.permanent = True  # idle expiry after PERMANENT_SESSION_LIFETIME
+    session[LOGIN_AT] = int(utc_now().timestamp())
+    # The form token is set now, in the login response's cookie, so that
+    # concurrent requests of the first page load cannot write a cookie
+    # without it (a later logout would then fail with "form expired").
+    csrf_token()
+    login_user(_session_user(user))
+    audit("auth.login", actor=Actor(user.id, user.username, client_address()))
+
+
+def _password_accepted(user: User) -> WerkzeugResponse:
+    """After the right password: log in, or first ask for the TOTP code when enrolled."""
+    if user.totp_secret is None:
+        _start_session(user)
+        return redirect(_safe_next(request.args.get("next")))
+    session.clear()
+    session[PENDING_TOTP] = {
+        "user": user.id,
+        "token": user.session_token,
+        "at": int(utc_now().timestamp()),
+        "next": _safe_next(request.args.get("next")),
+    }
+    csrf_token()
+    return redirect(url_for("auth.login_code"))
+
+
+def _pending_user() -> User | None:
+    """The user between password and code, while the step is fresh.
+
+    The pending step names the user's session token: after too many wrong codes
+    (:func:`data.access.accounts.wrong_totp`) the token rotates and the step is void,
+    whatever copy of the cookie is replayed."""
+    pending = session.get(PENDING_TOTP)
+    if not isinstance(pending, dict):
+        return None
+    age = utc_now().timestamp() - float(pending.get("at", 0))
+    if not 0 <= age < TOTP_PENDING_SECONDS:
+        return None
+    user = db_session().get(User, int(pending.get("user", 0)))
+    if user is None or not user.active or user.totp_secret is None:
+        return None
+    if not hmac.compare_digest(user.session_token.encode(), str(pending.get("token")).encode()):
+        return None
+    return user
+
+
+@bp.route("/login/kod", methods=["GET", "POST"])
+def login_code() -> Any:
+    """The second step for users with a TOTP second factor: the code from their app."""
+    user = _pending_user()
+    if user is None:
+        session.pop(PENDING_TOTP, None)
+        return redirect(url_for("auth.login"))
+    error, status = None, 200
+    if request.method == "POST":
+        _check_csrf()
+        dbs = db_session()
+        if check_totp(user, request.form.get("code", "")[:16]):
+            dbs.commit()  # the accepted step: the same code never works twice
+            target = str(session[PENDING_TOTP].get("next") or "/")
+            _start_session(user)
+            return redirect(_safe_next(target))
+        void = wrong_totp(user)
+        dbs.commit()
+        audit("auth.totp_failed", target=user.username)
+        if void:
+            session.pop(PENDING_TOTP, None)
+            return redirect(url_for("auth.login"))
+        error, status = "Fel kod. Ange den kod som visas i appen just nu.", 401
+    page = render_template("login_code.html", error=error, csrf_token=csrf_token())
+    return page, status
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -248,33 +396,32 @@ def login() -> Any:
     error = None
     username = ""
     status = 200
+    headers: dict[str, str] = {}
     if request.method == "POST":
         _check_csrf()
         username = request.form.get("username", "").strip().lower()[:64]
         password = request.form.get("password", "")
+        # The real client behind SSP_TRUSTED_PROXIES proxies (dashboard.ratelimit).
         client = request.remote_addr or "unknown"
         throttle = app_state().login_throttle
         dbs = db_session()
-        if throttle.blocked(username, client):
-            error = "För många misslyckade inloggningar. Vänta en kvart och försök igen."
+        wait = throttle.wait(username, client)
+        if wait:  # a delay for this name from this address (or this address), never a lock
+            error = wait_message(wait)
             status = 429
+            headers["Retry-After"] = str(wait)
+            audit("auth.login_failed", target=username, details={"reason": "throttled"})
         else:
             user = authenticate(dbs, username, password) if username and password else None
             if user is None:
                 throttle.failed(username, client)
                 error = "Fel användarnamn eller lösenord."
                 status = 401
+                audit("auth.login_failed", target=username, details={"reason": "password"})
             else:
-                throttle.succeeded(username)
+                throttle.succeeded(username, client)
                 dbs.commit()  # a password rehash, if argon2 parameters changed
-                session.clear()  # a fresh session on login: no fixation
-                session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
-                # The form token is set now, in the login response's cookie, so that
-                # concurrent requests of the first page load cannot write a cookie
-                # without it (a later logout would then fail with "form expired").
-                csrf_token()
-                login_user(_session_user(user))
-                return redirect(_safe_next(request.args.get("next")))
+                return _password_accepted(user)
     demo_accounts = []
     if current_app.config["SSP_DEMO"] and is_demo_database(db_session()):
         known = usernames(db_session())
@@ -290,6 +437,7 @@ def login() -> Any:
             demo_accounts=demo_accounts,
         ),
         status,
+        headers,
     )
 
 
@@ -309,6 +457,7 @@ def logout() -> Any:
         if user is not None:
             user.session_token = new_session_token()
             dbs.commit()
+        audit("auth.logout")
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))

@@ -1,10 +1,34 @@
-"""Shared UI pieces of the pages: cards, the no-access message, list tables and buttons."""
+"""Shared UI pieces of the pages: cards, the no-access message, list tables, buttons
+and the one way to place a chart (:func:`graph`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final, cast
 
-from dash import html
+from dash import dcc, html
+
+CLOUD_BUTTONS: Final = ("sendChartToCloud", "sendDataToCloud", "editInChartStudio")
+"""Mode-bar buttons that send a chart (its data: published counts, area and event
+names) to Plotly's servers; plotly.js shows "Share chart…" by default."""
+
+GRAPH_CONFIG: Final[dict[str, Any]] = {
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "showLink": False,
+    "plotlyServerURL": "",
+    "modeBarButtonsToRemove": list(CLOUD_BUTTONS),
+}
+"""The mode bar of every chart: no Plotly logo link, nothing that uploads the chart."""
+
+
+def graph(*, config: dict[str, Any] | None = None, **props: Any) -> dcc.Graph:
+    """A ``dcc.Graph`` with :data:`GRAPH_CONFIG` (``config`` may add options such as
+    ``scrollZoom`` but never turns the cloud buttons back on). Every chart of the app
+    is placed with this; ``tests/unit/test_output_safety.py`` refuses a bare
+    ``dcc.Graph``."""
+    merged = cast(dcc.Graph.Config, {**(config or {}), **GRAPH_CONFIG})
+    return dcc.Graph(config=merged, **props)
 
 
 def delete_button(button_type: str, item: str) -> html.Button:

@@ -8,6 +8,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from limits import parse_many
+
+from dashboard.throttle import DEFAULT_ADDRESS_RATE, DEFAULT_PREFIX
 from data.calendar.windows import window_rules
 from data.clock import clock_from_setting
 from data.privacy.disclosure import (
@@ -18,12 +21,19 @@ from data.privacy.disclosure import (
     TIME_GRAINS,
 )
 from data.storage.db import sqlite_url
+from data.storage.private_files import private_folder, write_private
 
 SECRET_KEY_FILE = "secret_key"
 DEMO_PASSWORD_FILE = "demo-password.txt"
 TRUE_WORDS = frozenset({"1", "true", "yes", "on", "ja"})
 DEFAULT_SESSION_HOURS = 8
 """A working day: after it the user logs in again."""
+DEFAULT_HSTS_SECONDS = 365 * 24 * 3600
+"""Strict-Transport-Security for a year once the browser reached the app by HTTPS."""
+DEFAULT_SESSION_ABSOLUTE_HOURS = 12
+"""Absolute limit: a session ends this long after login, however busy it is."""
+DEFAULT_TOKEN_DAYS = 90
+"""API tokens expire this many days after creation unless chosen otherwise."""
 
 
 def _choice(name: str, value: str | None, allowed: tuple[str, ...], default: str) -> str:
@@ -37,6 +47,13 @@ def _choice(name: str, value: str | None, allowed: tuple[str, ...], default: str
 
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in TRUE_WORDS
+
+
+def _optional_flag(value: str | None) -> bool | None:
+    """A yes/no setting that may be left unset (None: the default decides)."""
+    if value is None or not value.strip():
+        return None
+    return _flag(value)
 
 
 def _positive_int(name: str, raw: str | None, default: int) -> int:
@@ -55,6 +72,32 @@ DEFAULT_MAX_UPLOAD_MB = 60
 """Largest observation file through the Importera page (MB; 1 MB = 1,048,576 bytes)."""
 DEFAULT_MAX_LAYER_UPLOAD_MB = 100
 """Largest area layer file through the Områden page (MB)."""
+
+
+def _not_negative(name: str, raw: str | None, default: int) -> int:
+    value = _positive_int(name, raw, default)
+    if value < 0:
+        msg = f"{name} must not be negative, got {raw!r}"
+        raise ValueError(msg)
+    return value
+
+
+DEFAULT_API_TOKEN_RATE = "60/minute"
+"""Requests one API token may make (``SSP_API_TOKEN_RATE``)."""
+
+
+def _rate(name: str, raw: str | None, default: str) -> str:
+    """A rate such as ``60/minute`` or ``1000 per hour`` (checked here, used by the limiter)."""
+    value = (raw or "").strip() or default
+    try:
+        items = parse_many(value)
+    except ValueError:
+        items = []
+    if len(items) != 1 or items[0].amount < 1:
+        msg = f"{name} must be one rate such as 60/minute, got {raw!r}"
+        raise ValueError(msg)
+    return value
+
 
 DEFAULT_PAY_MIN_WALKERS = 3
 """A night is paid when at least this many walked and the report is filed."""
@@ -82,11 +125,9 @@ def instance_secret_key(instance_path: Path) -> str:
         key = path.read_text(encoding="utf-8").strip()
         if key:
             return key
-    instance_path.mkdir(parents=True, exist_ok=True)
+    private_folder(instance_path)
     key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(key + "\n")
+    write_private(path, key + "\n")
     return key
 
 
@@ -96,8 +137,14 @@ def load_config(
     """Build the app configuration: ``overrides`` > environment > defaults.
 
     Keys: ``SSP_INSTANCE_PATH``, ``DATABASE_URL``, ``SECRET_KEY``, ``SSP_DEMO``,
-    ``SSP_MIN_CELL``, ``SSP_MIN_CELL_LEADERSHIP``, ``SSP_SESSION_HOURS``,
-    ``SSP_COOKIE_SECURE`` (set it behind HTTPS), ``SSP_LEADERSHIP_TIME_GRAIN``
+    ``SSP_MIN_CELL``, ``SSP_MIN_CELL_LEADERSHIP``, ``SSP_SESSION_HOURS`` (idle limit),
+    ``SSP_SESSION_ABSOLUTE_HOURS`` (hours after login a session ends however it is
+    used), ``SSP_TOKEN_DAYS`` (lifetime of new API tokens),
+    ``SSP_COOKIE_SECURE`` (the session cookie's ``Secure`` flag; default on, off only
+    for the local demo, ``SSP_DEMO=1``; set ``0`` to serve a non-demo database over
+    plain HTTP), ``SSP_HSTS_SECONDS`` (Strict-Transport-Security max-age, sent when the
+    cookie is ``Secure`` or the request came by HTTPS; 0 = never),
+    ``SSP_LEADERSHIP_TIME_GRAIN``
     (``month``, the default, or ``week``), ``SSP_EVENT_WINDOWS`` (local hours of the
     holiday event windows, e.g. ``valborg=20-04``; parsed into
     ``SSP_EVENT_WINDOW_RULES``), ``SSP_PAY_MIN_WALKERS`` and ``SSP_PAY_PER_NIGHT``
@@ -105,7 +152,13 @@ def load_config(
     still at noon that day; empty = the system clock; parsed into ``SSP_CLOCK``, which
     tests may also pass directly as a :class:`~data.clock.Clock`), ``SSP_JOB_RUNNER``
     (``process``, the default, or ``thread``: where imports run), ``SSP_MAX_UPLOAD_MB``
-    and ``SSP_MAX_LAYER_UPLOAD_MB`` (upload limits, 60 and 100). The secret key is
+    and ``SSP_MAX_LAYER_UPLOAD_MB`` (upload limits, 60 and 100), ``REDIS_URL`` (empty:
+    login throttling and API rate limits per process; set: shared by every worker and
+    node through Redis), ``SSP_REDIS_PREFIX`` (the prefix of this installation's Redis
+    keys), ``SSP_TRUSTED_PROXIES`` (how many reverse proxies in front of the app set
+    ``X-Forwarded-For``/``-Proto``; 0 = use the connection's address, never the header),
+    ``SSP_LOGIN_ADDRESS_RATE`` (failed logins one address may make, e.g. ``30/minute``)
+    and ``SSP_API_TOKEN_RATE`` (requests per API token, e.g. ``60/minute``). The secret key is
     never a constant: when absent it is generated once and kept in the instance folder.
     """
     env = os.environ if environ is None else environ
@@ -130,7 +183,18 @@ def load_config(
         "SSP_SESSION_HOURS": _positive_int(
             "SSP_SESSION_HOURS", env.get("SSP_SESSION_HOURS"), DEFAULT_SESSION_HOURS
         ),
-        "SSP_COOKIE_SECURE": _flag(env.get("SSP_COOKIE_SECURE")),
+        "SSP_COOKIE_SECURE": _optional_flag(env.get("SSP_COOKIE_SECURE")),
+        "SSP_HSTS_SECONDS": _positive_int(
+            "SSP_HSTS_SECONDS", env.get("SSP_HSTS_SECONDS"), DEFAULT_HSTS_SECONDS
+        ),
+        "SSP_SESSION_ABSOLUTE_HOURS": _positive_int(
+            "SSP_SESSION_ABSOLUTE_HOURS",
+            env.get("SSP_SESSION_ABSOLUTE_HOURS"),
+            DEFAULT_SESSION_ABSOLUTE_HOURS,
+        ),
+        "SSP_TOKEN_DAYS": _positive_int(
+            "SSP_TOKEN_DAYS", env.get("SSP_TOKEN_DAYS"), DEFAULT_TOKEN_DAYS
+        ),
         "SSP_LEADERSHIP_TIME_GRAIN": _choice(
             "SSP_LEADERSHIP_TIME_GRAIN",
             env.get("SSP_LEADERSHIP_TIME_GRAIN"),
@@ -154,8 +218,22 @@ def load_config(
             env.get("SSP_MAX_LAYER_UPLOAD_MB"),
             DEFAULT_MAX_LAYER_UPLOAD_MB,
         ),
+        "REDIS_URL": env.get("REDIS_URL", "").strip(),
+        "SSP_REDIS_PREFIX": env.get("SSP_REDIS_PREFIX", "").strip() or DEFAULT_PREFIX,
+        "SSP_TRUSTED_PROXIES": _not_negative(
+            "SSP_TRUSTED_PROXIES", env.get("SSP_TRUSTED_PROXIES"), 0
+        ),
+        "SSP_LOGIN_ADDRESS_RATE": _rate(
+            "SSP_LOGIN_ADDRESS_RATE", env.get("SSP_LOGIN_ADDRESS_RATE"), DEFAULT_ADDRESS_RATE
+        ),
+        "SSP_API_TOKEN_RATE": _rate(
+            "SSP_API_TOKEN_RATE", env.get("SSP_API_TOKEN_RATE"), DEFAULT_API_TOKEN_RATE
+        ),
     }
     config.update(given)
+    if config["SSP_COOKIE_SECURE"] is None:
+        # HTTPS everywhere but the local demo (``make run``: plain HTTP on loopback).
+        config["SSP_COOKIE_SECURE"] = not config["SSP_DEMO"]
     config["SSP_EVENT_WINDOW_RULES"] = window_rules(str(config["SSP_EVENT_WINDOWS"] or ""))
     if "SSP_CLOCK" not in given:
         config["SSP_CLOCK"] = clock_from_setting(str(config["SSP_TODAY"] or ""))

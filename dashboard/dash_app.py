@@ -13,18 +13,24 @@ from flask import Flask, Response, current_app, jsonify, request
 from dashboard import ids
 from dashboard.auth import csrf_token, current_session_user
 from dashboard.callbacks import admin_areas as admin_areas_callbacks
+from dashboard.callbacks import admin_users as admin_users_callbacks
+from dashboard.callbacks import audit_log as audit_log_callbacks
 from dashboard.callbacks import calendar_page as calendar_callbacks
 from dashboard.callbacks import events_page as events_callbacks
 from dashboard.callbacks import import_page as import_callbacks
+from dashboard.callbacks import my_account as my_account_callbacks
 from dashboard.callbacks import overview as overview_callbacks
 from dashboard.callbacks import planning_page as planning_callbacks
 from dashboard.callbacks import report as report_callbacks
 from dashboard.callbacks import walk as walk_callbacks
 from dashboard.pages import (
     admin_areas,
+    admin_users,
+    audit_log,
     calendar_page,
     events_page,
     import_page,
+    my_account,
     not_found_404,
     overview,
     planning_page,
@@ -70,7 +76,15 @@ def shell() -> html.Div:
                     if user.role in calendar_page.ROLES
                     else []
                 )
-                + ([dcc.Link("Områden", href="/admin/omraden")] if user.role == "admin" else []),
+                + ([dcc.Link("Områden", href="/admin/omraden")] if user.role == "admin" else [])
+                + (
+                    [
+                        dcc.Link(admin_users.NAME, href=admin_users.PATH),
+                        dcc.Link(audit_log.NAME, href=audit_log.PATH),
+                    ]
+                    if user.role in admin_users.ROLES
+                    else []
+                ),
                 id=ids.NAV,
             ),
             html.Span(
@@ -84,6 +98,7 @@ def shell() -> html.Div:
             else None,
             html.Div(className="spacer"),
             html.Span(f"{user.username} · {user.role_label}", className="who", id=ids.SHELL_WHO),
+            dcc.Link(my_account.NAME, href=my_account.PATH, id=ids.SHELL_ACCOUNT, className="who"),
             html.Form(
                 [
                     dcc.Input(type="hidden", name="csrf_token", value=csrf_token()),
@@ -126,6 +141,9 @@ def init_dash(server: Flask) -> Dash:
     calendar_callbacks.register(app)
     planning_callbacks.register(app)
     planning_callbacks.register_severity(app)
+    admin_users_callbacks.register(app)
+    audit_log_callbacks.register(app)
+    my_account_callbacks.register(app)
     app.init_app(server)
     # Dash Pages needs the mounted app to register pages (it reads dash.get_app()).
     pages = (
@@ -137,6 +155,9 @@ def init_dash(server: Flask) -> Dash:
         import_page,
         calendar_page,
         admin_areas,
+        admin_users,
+        audit_log,
+        my_account,
     )
     for page in (*pages, not_found_404):
         dash.register_page(

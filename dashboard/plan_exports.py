@@ -7,7 +7,6 @@ number derived from published counts only).
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,20 +16,21 @@ from typing import Final
 from icalendar import Calendar, Event
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.platypus import (
     Flowable,
     PageBreak,
-    Paragraph,
     SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
+from dashboard.figures import decimal_comma
+from dashboard.pdf_text import paragraph
 from data.calendar.windows import STOCKHOLM
 from data.planning.schedule import Compensation, PlannedVsDone
-from data.privacy.pii import neutralise_formula
+from data.privacy.csv_safe import csv_text
 
 WEEKDAYS: Final = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 CSV_COLUMNS: Final = (
@@ -45,6 +45,9 @@ CSV_COLUMNS: Final = (
     "samlingsplats",
     "forvantat",
 )
+PDF_COLUMNS: Final = ("Område", "Förening", "Vandrare", "Tid", "Samlingsplats", "Förväntat")
+PDF_COLUMN_WIDTHS: Final = (100, 90, 55, 70, 80, 56)
+"""Points: the 451 between A4's margins; long names wrap inside their column."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,24 +84,22 @@ def walk_times(night: date, start: str, end: str) -> tuple[datetime, datetime]:
 
 def schedule_csv(walks: Sequence[ScheduledWalk]) -> str:
     """``;``-separated, formula-safe CSV, one row per walk."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for w in walks:
-        values = (
+    rows = [
+        (
             w.night.isoformat(),
             WEEKDAYS[w.night.weekday()],
             w.area_code,
             w.area_name,
             w.association,
-            str(w.walkers),
+            w.walkers,
             w.start,
             w.end,
             w.meeting_point,
-            f"{w.expected:.1f}".replace(".", ","),
+            decimal_comma(w.expected),
         )
-        writer.writerow([neutralise_formula(v) for v in values])
-    return out.getvalue()
+        for w in walks
+    ]
+    return csv_text(CSV_COLUMNS, rows)
 
 
 def schedule_ics(walks: Sequence[ScheduledWalk], *, kommun: str, stamp: datetime) -> bytes:
@@ -125,9 +126,12 @@ def schedule_ics(walks: Sequence[ScheduledWalk], *, kommun: str, stamp: datetime
 
 def schedule_pdf(walks: Sequence[ScheduledWalk], *, kommun: str, reasons: dict[date, str]) -> bytes:
     """A printable A4 PDF, one page per night: the walks as a table and why the
-    night matters (the forecast's reasons)."""
+    night matters (the forecast's reasons). Every text is shown as text
+    (:func:`dashboard.pdf_text.paragraph`), never read as markup."""
     buffer = io.BytesIO()
     styles = getSampleStyleSheet()
+    cell = ParagraphStyle("cell", parent=styles["Normal"], fontSize=10, leading=12)
+    header = ParagraphStyle("header", parent=cell, textColor=colors.white)
     document = SimpleDocTemplate(
         buffer, pagesize=A4, title=f"Nattvandring {kommun}", author="SSP Lägesbild"
     )
@@ -137,48 +141,53 @@ def schedule_pdf(walks: Sequence[ScheduledWalk], *, kommun: str, reasons: dict[d
         if n:
             story.append(PageBreak())
         story.append(
-            Paragraph(
+            paragraph(
                 f"Nattvandring {WEEKDAYS[night.weekday()]} {night.isoformat()}", styles["Title"]
             )
         )
         if night in reasons:
-            story.append(Paragraph(reasons[night], styles["Normal"]))
+            story.append(paragraph(reasons[night], styles["Normal"]))
         story.append(Spacer(1, 12))
-        rows = [["Område", "Förening", "Vandrare", "Tid", "Samlingsplats", "Förväntat"]]
-        rows += [
-            [
-                w.area_name,
-                w.association or "–",
-                str(w.walkers),
-                f"{w.start}–{w.end}",
-                w.meeting_point or "–",
-                f"{w.expected:.1f}".replace(".", ","),
-            ]
-            for w in walks
-            if w.night == night
+        rows = [
+            [paragraph(h, header) for h in PDF_COLUMNS],
+            *(
+                [
+                    paragraph(text, cell)
+                    for text in (
+                        w.area_name,
+                        w.association or "–",
+                        str(w.walkers),
+                        f"{w.start}–{w.end}",
+                        w.meeting_point or "–",
+                        decimal_comma(w.expected),
+                    )
+                ]
+                for w in walks
+                if w.night == night
+            ),
         ]
-        table = Table(rows, repeatRows=1)
+        table = Table(rows, repeatRows=1, colWidths=PDF_COLUMN_WIDTHS)
         table.setStyle(
             TableStyle(
                 [
                     ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#1f5f99")),
                     ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
                     ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#b8bec6")),
-                    ("FONTSIZE", (0, 0), (-1, -1), 10),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ]
             )
         )
         story.append(table)
         story.append(Spacer(1, 18))
         story.append(
-            Paragraph(
+            paragraph(
                 "Bara gruppnivå: skriv aldrig namn eller personuppgifter i rapporten efter "
                 "vandringen. Förväntat = väntad aktivitet under passet enligt prognosen.",
                 styles["Italic"],
             )
         )
     if not nights:
-        story.append(Paragraph("Inga planerade vandringar.", styles["Title"]))
+        story.append(paragraph("Inga planerade vandringar.", styles["Title"]))
     document.build(story)
     return buffer.getvalue()
 
@@ -205,6 +214,7 @@ PAY_COLUMNS: Final = (
     "forening",
     "planerade",
     "rapporterade",
+    "bekraftade",
     "ersattningsgrundande",
     "vandrarnatter",
     "belopp",
@@ -212,20 +222,20 @@ PAY_COLUMNS: Final = (
 
 
 def compensation_csv(rows: Iterable[Compensation]) -> str:
-    """The pay basis per association as ``;``-separated, formula-safe CSV."""
-    lines = [";".join(PAY_COLUMNS)]
-    lines += [
-        ";".join(
-            neutralise_formula(v)
-            for v in (
-                c.association,
-                str(c.planned),
-                str(c.reported),
-                str(c.qualifying),
-                str(c.walker_nights),
-                f"{c.amount:.2f}",
-            )
+    """The pay basis per association as ``;``-separated, formula-safe CSV (an
+    association's name is one quoted cell whatever it holds): walks planned, reported,
+    confirmed by the coordinator, paid (confirmed with enough walkers), walker-nights
+    of the confirmed walks and the amount."""
+    table = [
+        (
+            c.association,
+            c.planned,
+            c.reported,
+            c.confirmed,
+            c.qualifying,
+            c.walker_nights,
+            f"{c.amount:.2f}",
         )
         for c in rows
     ]
-    return "\n".join(lines) + "\n"
+    return csv_text(PAY_COLUMNS, table)

@@ -14,7 +14,7 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.components import delete_button, simple_table
+from dashboard.components import delete_button, graph, simple_table
 from dashboard.figures import decimal_comma, forecast_figure, night_label, signal_figure
 from data.planning.meetings import PLACES
 from data.planning.period import PeriodPlan, WatchedSignals
@@ -41,6 +41,8 @@ DONE_HEAD = (
     "Vandrade",
     "Stämning",
     "Sett",
+    "Bekräftad",
+    "",
 )
 
 
@@ -92,6 +94,19 @@ def _rating(rating: str | None) -> str:
     return "–" if rating is None else ("lugnt" if rating == "calm" else "oroligt")
 
 
+def _confirm_button(row: PlannedVsDone) -> Any:
+    """Confirm a reported walk for pay, or withdraw the confirmation ("" when unreported)."""
+    if not row.reported:
+        return ""
+    action, label = ("undo", "Ångra") if row.confirmed else ("confirm", "Bekräfta")
+    return html.Button(
+        label,
+        id={"type": ids.PL_CONFIRM_TYPE, "item": f"{action}|{row.walk_id}"},
+        n_clicks=0,
+        className="small",
+    )
+
+
 def _done_table(done: Iterable[PlannedVsDone]) -> Any:
     rows = [
         [
@@ -104,6 +119,8 @@ def _done_table(done: Iterable[PlannedVsDone]) -> Any:
             "–" if r.walkers is None else str(r.walkers),
             _rating(r.rating),
             str(r.seen) if r.reported else "–",
+            ("Ja" if r.confirmed else "Nej") if r.reported else "–",
+            _confirm_button(r),
         ]
         for r in done
     ]
@@ -237,7 +254,7 @@ def signals_view(watched: WatchedSignals) -> list[Any]:
         html.Div(
             [
                 html.H4(a.name + (" – signal" if a.signal.raised else "")),
-                dcc.Graph(figure=signal_figure(a, held), config={"displaylogo": False}),
+                graph(figure=signal_figure(a, held)),
             ],
             className="signal",
         )

@@ -18,7 +18,8 @@ from dashboard.throttle import LoginThrottle
 from data.calendar.windows import WindowRule
 from data.clock import Clock
 from data.counts.cube import CountCube, CubeCache
-from data.storage.db import AREAS_VERSION, read_version
+from data.privacy.noise_key import ensure_noise_key
+from data.storage.db import AREAS_VERSION, in_unit_of_work, read_version
 
 EXTENSION = "ssp"
 
@@ -44,6 +45,20 @@ class AppState:
     geojson: dict[LayerKey, EncodedLayer] = field(default_factory=dict)
     """Browser geometry per (kommun, level, areas version, area codes)."""
     geojson_lock: threading.Lock = field(default_factory=threading.Lock)
+    noise_keys: dict[str, bytes] = field(default_factory=dict)
+    """The database's noise key, read once per process (per database URL)."""
+
+    def noise_key(self) -> bytes:
+        """The cell key method's key from the database (created there on first use).
+
+        Kept for the life of the process: a rotation (``ssp rotate-noise-key``) takes
+        effect when the workers restart."""
+        url = self.engine.url.render_as_string(hide_password=True)
+        key = self.noise_keys.get(url)
+        if key is None:
+            key = in_unit_of_work(self.sessions, ensure_noise_key)
+            self.noise_keys[url] = key
+        return key
 
     def layer(self, key: LayerKey, build: Callable[[], bytes]) -> EncodedLayer:
         """The encoded layer for ``key``, built once; layers of older versions are dropped."""

@@ -26,6 +26,7 @@ from dash import html
 from flask import Flask, current_app
 
 from dashboard.auth import csrf_token
+from data.storage.private_files import PRIVATE_FILE_MODE, private_folder
 
 UPLOAD_MAX_AGE_SECONDS: Final = 3600
 CHUNK_BYTES: Final = 1024 * 1024
@@ -48,10 +49,9 @@ def too_large_message(limit: int) -> str:
 
 
 def jobs_folder(app: Flask) -> Path:
-    """Where uploads and job side files live (shared by this machine's workers; 0700)."""
-    path = Path(app.instance_path) / "uploads"
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
+    """Where uploads and job side files live (shared by this machine's workers; the
+    folder and the instance folder around it are ``0700``)."""
+    return private_folder(private_folder(Path(app.instance_path)) / "uploads")
 
 
 def upload_dir() -> Path:
@@ -104,7 +104,7 @@ def save_stream(stream: IO[bytes], path: Path, limit: int) -> int:
     """Copy ``stream`` to a new file at ``path`` (mode 0600) in 1 MB pieces; return
     the size. Over ``limit`` bytes: :class:`UploadTooLarge`, and nothing is kept."""
     size = 0
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
     try:
         with os.fdopen(fd, "wb") as out:
             while block := stream.read(min(CHUNK_BYTES, limit + 1 - size)):

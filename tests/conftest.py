@@ -9,8 +9,10 @@ other test sees, and the suite passes in any order (``pytest-randomly``).
 
 PostgreSQL tests use ``TEST_DATABASE_URL`` (``make test`` sets it when the server
 answers). Each test database lives in its own schema, created and dropped here.
-Outside CI a missing server or a missing ``../shared`` skips with a reason; in CI
-(``CI=true``) the same absence fails the test instead.
+Redis tests (counters shared by workers and nodes) use ``TEST_REDIS_URL`` (default
+``redis://127.0.0.1:6379/15``), each under a key prefix of its own that is deleted
+afterwards. Outside CI a missing server or a missing ``../shared`` skips with a
+reason; in CI (``CI=true``) the same absence fails the test instead.
 """
 
 from __future__ import annotations
@@ -28,10 +30,14 @@ import pytest
 import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
+from limits.storage import MemoryStorage
+from redis import Redis
+from redis.exceptions import RedisError
 from sqlalchemy import Engine, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard import create_app
+from dashboard.ratelimit import rate_limiter
 from dashboard.state import app_state
 from dashboard.throttle import LoginThrottle
 from data.access.tokens import create_token
@@ -45,6 +51,8 @@ from tests.helpers import login
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "") or "redis://127.0.0.1:6379/15"
+"""Redis for the shared-counter tests: database 15, never 0; keys under a test prefix."""
 DEMO_PASSWORD = "testlösenord-" + "x" * 8
 DEMO_SEED = 2026
 TEMPLATE = "ssp-test-template"
@@ -107,6 +115,26 @@ def _postgres_engine() -> Iterator[Engine]:
             engine.dispose()
 
 
+@pytest.fixture
+def redis_prefix() -> Iterator[tuple[str, str]]:
+    """``(TEST_REDIS_URL, prefix)``: a Redis that answers and a key prefix of this test's
+    own; its keys (and only those) are deleted afterwards. Like PostgreSQL: a missing
+    server skips with a reason, except in CI, where it fails."""
+    client = Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1, socket_timeout=2)
+    try:
+        client.ping()
+    except RedisError as error:
+        client.close()
+        require(False, f"Redis at {TEST_REDIS_URL} did not answer: {error}")
+    prefix = f"ssp-test-{secrets.token_hex(6)}"
+    try:
+        yield TEST_REDIS_URL, prefix
+    finally:
+        for key in client.scan_iter(match=f"{prefix}*"):
+            client.delete(key)
+        client.close()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """An empty, migrated database on each backend."""
@@ -153,10 +181,17 @@ def copy_sqlite(source: Path, target: Path) -> None:
         src.backup(dst)
 
 
+def reset_rate_limits(flask_app: Flask) -> None:
+    """Empty the app's in-memory rate limits (a Redis is never flushed wholesale)."""
+    limiter = rate_limiter(flask_app)
+    if isinstance(limiter.storage, MemoryStorage):
+        limiter.reset()
+
+
 @contextmanager
 def private_database(flask_app: Flask, template: DemoTemplate, folder: Path) -> Iterator[None]:
     """Run one test on a private copy of ``template``: its own engine, cube cache, login
-    throttle and instance folder (uploads). The cached cube is reused (same data
+    throttle, empty rate limits and instance folder (uploads). The cached cube is reused (same data
     version), so reading tests do not rebuild it; a test that writes bumps the version
     and rebuilds its own."""
     state = app_state(flask_app)
@@ -171,6 +206,7 @@ def private_database(flask_app: Flask, template: DemoTemplate, folder: Path) -> 
     state.engine, state.sessions = engine, make_session_factory(engine)
     state.cubes = CubeCache(_cube=template.cube)
     state.login_throttle = LoginThrottle()
+    reset_rate_limits(flask_app)
     try:
         yield
     finally:
@@ -219,6 +255,7 @@ def private_postgres(flask_app: Flask) -> Iterator[None]:
     state.engine, state.sessions = engine, make_session_factory(engine)
     state.cubes = CubeCache()
     state.login_throttle = LoginThrottle()
+    reset_rate_limits(flask_app)
     try:
         yield
     finally:
@@ -274,6 +311,7 @@ def app(tmp_path_factory: pytest.TempPathFactory, demo_end: date) -> Flask:
             "SECRET_KEY": secrets.token_hex(16),
             "SSP_DEMO": True,
             "TESTING": True,
+            "REDIS_URL": "",  # per-process limits, reset per test (never a developer's Redis)
         }
     )
     state = app_state(flask_app)

@@ -33,6 +33,9 @@ def login(client: FlaskClient, username: str, password: str) -> Any:
 def find_callback(app: Flask, output_part: str) -> tuple[str, dict[str, Any]]:
     """The callback whose output key contains ``output_part`` (e.g. ``"ov-top-table.children"``)."""
     dash_app = app.extensions["dash"]
+    exact = dash_app.callback_map.get(output_part)
+    if exact is not None:  # a whole key, also when it is part of a longer one
+        return output_part, exact
     matches = [(k, v) for k, v in dash_app.callback_map.items() if output_part in k]
     assert len(matches) == 1, f"{len(matches)} callbacks match {output_part!r}"
     return matches[0]

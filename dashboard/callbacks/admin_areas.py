@@ -16,6 +16,7 @@ from typing import Any, Final
 from dash import Dash, Input, Output, State, html, no_update
 
 from dashboard import ids
+from dashboard.audit import audit
 from dashboard.auth import require_role
 from dashboard.callbacks.submit import submit
 from dashboard.jobs import start_background_job
@@ -261,6 +262,7 @@ def register(app: Dash) -> None:
             crs=crs_text.upper() or None,
         )
         job_id = start_background_job("areas-import", user.id, request)
+        audit("import.started", target="areas-import", details={"job": job_id, "level": str(level)})
         job = {"id": job_id, "kind": "import"}
         return _started(job, report=[], poll_disabled=False, step="Startar …")
 

@@ -18,6 +18,7 @@ from typing import Any, Final
 from dash import Dash, Input, Output, State, html, no_update
 
 from dashboard import ids
+from dashboard.audit import audit
 from dashboard.auth import require_role
 from dashboard.jobs import start_background_job
 from dashboard.pages.import_page import COLUMN_LABELS, ROLES, SUFFIXES
@@ -291,6 +292,7 @@ def register(app: Dash) -> None:
             path=upload, mapping=mapping, user_id=user.id, kommun_code=user.kommun_code
         )
         job_id = start_background_job(JOB_KINDS[kind], user.id, request)
+        audit("import.started", target=JOB_KINDS[kind], details={"job": job_id})
         return _started({"id": job_id, "kind": kind}, [], preview=[], poll_disabled=False)
 
     @app.callback(

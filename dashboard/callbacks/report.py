@@ -59,7 +59,7 @@ def register(app: Dash) -> None:
                 row,
                 user_id=user.id,
                 kommun_code=user.kommun_code,
-                area_codes=user.area_codes if user.role == "police_area" else frozenset(),
+                area_codes=user.area_codes if user.role == "police_area" else None,
             ),
             confirmation=confirmation,
             fields=ids.REPORT_FIELDS,

@@ -15,11 +15,13 @@ from dashboard.pages.walk import ROLES
 from dashboard.state import app_state, today
 from data.ingest.observation_rows import vocabulary_lookup
 from data.ingest.walks import FIELDS, Walk, store_walk, validate_walk
-from data.planning.schedule import planned_walks_on
+from data.planning.walk_links import NOT_THAT_NIGHT, LinkRefused, linkable_walks
 
 FAILED = "Nattvandringen sparades inte"
 ROWS = range(1, ids.WALK_SEEN_ROWS + 1)
-ERROR_FIELDS = (*FIELDS, *(f"sett-{row}" for row in ROWS))
+PLANNED_FIELD = "planerad"
+"""The planned walk's field: refusals to link the report show there."""
+ERROR_FIELDS = (*FIELDS, PLANNED_FIELD, *(f"sett-{row}" for row in ROWS))
 
 
 def chosen_area_options(chosen: Any, options: Any) -> list[dict[str, str]]:
@@ -37,7 +39,7 @@ def chosen_area_options(chosen: Any, options: Any) -> list[dict[str, str]]:
     ]
 
 
-def _confirmation(walk: Walk) -> html.Div:
+def _confirmation(walk: Walk, *, planned: bool) -> html.Div:
     seen_rows, areas = len(walk.seen), len(walk.area_codes)
     incidents = sum(s.count for s in walk.seen)
     where = "1 område" if areas == 1 else f"{areas} områden"
@@ -47,8 +49,14 @@ def _confirmation(walk: Walk) -> html.Div:
         else f"{incidents} {'händelse' if incidents == 1 else 'händelser'} "
         "som nu syns i lägesbilden (källa Nattvandring)"
     )
+    then = (
+        " Den planerade vandringen visas som rapporterad; samordnaren bekräftar den "
+        "innan den ger ersättning."
+        if planned
+        else ""
+    )
     return html.Div(
-        f"Tack! Nattvandringen är rapporterad: {where}, {what}.",
+        f"Tack! Nattvandringen är rapporterad: {where}, {what}.{then}",
         className="report-ok",
         id=ids.WALK_SAVED,
     )
@@ -59,9 +67,13 @@ def _planned_id(value: Any) -> int | None:
     if value in (None, ""):
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        msg = "den planerade vandringen finns inte den dagen i kommunen"
-        raise PermissionError(msg)
+        raise LinkRefused(NOT_THAT_NIGHT)
     return value
+
+
+def _field_of(error: PermissionError) -> str:
+    """The form field a refusal of the data layer belongs to."""
+    return error.field if isinstance(error, LinkRefused) else "omraden"
 
 
 def register(app: Dash) -> None:
@@ -82,16 +94,15 @@ def register(app: Dash) -> None:
         Input(ids.WALK_DATE, "date"),
     )
     def offer_planned_walks(walked_on: Any) -> list[dict[str, Any]]:
-        """The saved walks of the chosen day in the user's kommun."""
+        """The chosen day's planned walks the user may report (their association's, in
+        their areas; the coordinator: all of the kommun). Checked again on submit."""
         user = require_role(*ROLES)
         try:
             day = date.fromisoformat(as_text(walked_on)[:10])
         except ValueError:
             return []
-        if user.kommun_code is None:
-            return []
         with app_state().sessions() as session:
-            walks = planned_walks_on(session, user.kommun_code, day)
+            walks = linkable_walks(session, user.id, day)
         return [{"label": label, "value": walk_id} for walk_id, label in walks]
 
     @app.callback(
@@ -149,11 +160,11 @@ def register(app: Dash) -> None:
                 walk,
                 user_id=user.id,
                 kommun_code=user.kommun_code,
-                area_codes=user.area_codes if user.role == "police_area" else frozenset(),
-                planned_walk_id=_planned_id(planned),
+                area_codes=user.area_codes if user.role == "police_area" else None,
+                planned_walk_id=_planned_id(planned),  # refused inside the unit of work
             ),
-            confirmation=_confirmation(walk),
+            confirmation=_confirmation(walk, planned=planned not in (None, "")),
             fields=ERROR_FIELDS,
             failed=FAILED,
-            field_of=lambda error: None if "planerade" in str(error) else "omraden",
+            field_of=_field_of,
         )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import click
@@ -21,6 +19,7 @@ from data.areas.layers import (
 )
 from data.areas.listing import area_rows
 from data.areas.population import import_population, parse_population_csv
+from data.privacy.csv_safe import csv_text
 from data.storage.db import unit_of_work
 from data.vocabulary import AREA_LEVELS, codes
 
@@ -113,11 +112,8 @@ def list_areas_command(level: str | None, kommun_code: str | None) -> None:
     """Print areas as CSV: code,name,level,parent_code,population_10_19."""
     with unit_of_work(app_state().sessions) as session:
         rows = area_rows(session, level=level, kommun_code=kommun_code)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["code", "name", "level", "parent_code", "population_10_19"])
-    writer.writerows(rows)
-    click.echo(out.getvalue(), nl=False)
+    header = ("code", "name", "level", "parent_code", "population_10_19")
+    click.echo(csv_text(header, rows, delimiter=","), nl=False)
 
 
 @ssp_cli.command("compose-area")

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from dashboard.audit import audit, cli_actor
 from dashboard.cli.base import MAX_ERRORS_SHOWN, ssp_cli
 from dashboard.state import app_state, today
 from data.ingest.observations import (
@@ -33,6 +34,11 @@ class _RolledBack(Exception):
         self.summary = summary
 
 
+def audit_cli_import(kind: str, *, ok: bool) -> None:
+    """Record a command-line import in the audit log: its kind and outcome, no counts."""
+    audit("import.finished", target=kind, details={"ok": ok}, actor=cli_actor())
+
+
 @ssp_cli.command("import-polisen")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
@@ -56,6 +62,7 @@ def import_polisen_command(file: Path) -> None:
                 raise _RolledBack(summary)
     except _RolledBack as rolled_back:
         summary = rolled_back.summary
+    audit_cli_import("polisen", ok=not summary.rejected)
     for message in summary.messages:
         click.echo(message, err=True)
     if summary.skipped:
@@ -116,9 +123,11 @@ def import_observations_command(file: Path, progress: bool | None) -> None:
                 progress=report or (lambda _f, _s: None),
             )
     except TableError as error:
+        audit_cli_import("observations", ok=False)
         raise click.ClickException(f"Ingenting importerades. {error}") from None
     except ImportRejected as rejected:
         summary = rejected.summary
+    audit_cli_import("observations", ok=not summary.rejected)
     if report is _terminal_progress:
         click.echo("", err=True)
     for message in summary.messages[:MAX_ERRORS_SHOWN]:

@@ -1,9 +1,7 @@
-"""``ssp calendar``, ``import-school-calendar`` and ``plan-walks``."""
+"""``ssp calendar``, ``import-school-calendar``, ``plan-walks`` and ``walker-association``."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import sys
 from datetime import datetime
@@ -22,7 +20,8 @@ from data.ingest.school_calendar import CalendarRejected, read_school_calendar
 from data.planning.optimiser import DEFAULT_MIN_GROUP, ScheduleError
 from data.planning.registry import PlanError
 from data.planning.schedule import propose, walk_nights
-from data.privacy.pii import neutralise_formula
+from data.planning.walk_links import set_association
+from data.privacy.csv_safe import csv_text
 from data.storage.db import unit_of_work
 
 MAX_CALENDAR_FILE_BYTES = 2 * 1024 * 1024
@@ -43,14 +42,8 @@ def calendar_command(kommun_code: str, year: int) -> None:
         raise click.ClickException("Kommunkoden är fyra siffror, t.ex. 0380.")
     with app_state().sessions() as session:
         rows = kommun_calendar(session, kommun_code, year, event_rules())
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["date_start", "date_end", "name", "kind"])
-    for row in rows:
-        writer.writerow(
-            [row.start.isoformat(), row.end.isoformat(), neutralise_formula(row.name), row.kind]
-        )
-    click.echo(out.getvalue(), nl=False)
+    table = [(row.start.isoformat(), row.end.isoformat(), row.name, row.kind) for row in rows]
+    click.echo(csv_text(("date_start", "date_end", "name", "kind"), table, delimiter=","), nl=False)
 
 
 @ssp_cli.command("import-school-calendar")
@@ -148,3 +141,27 @@ def plan_walks_command(
         sys.stdout.buffer.write(schedule_ics(rows, kommun=kommun_code, stamp=now()))
     else:
         click.echo(schedule_csv(rows), nl=False)
+
+
+@ssp_cli.command("walker-association")
+@click.argument("username")
+@click.argument("association", required=False)
+@click.option("--none", "clear", is_flag=True, help="The user walks for no association.")
+@with_appcontext
+def walker_association_command(username: str, association: str | None, clear: bool) -> None:
+    """Make USERNAME one of the walkers of ASSOCIATION (an association of the user's
+    kommun, as named on Planering): they may then file the walk reports of its planned
+    walks. --none removes the link."""
+    if clear == (association is not None):
+        raise click.ClickException("Ange en förening eller --none.")
+    try:
+        with unit_of_work(app_state().sessions) as session:
+            set_association(session, username, None if clear else association)
+    except PlanError as error:
+        raise click.ClickException(str(error)) from None
+    who = username.strip().lower()
+    click.echo(
+        f"{who} vandrar inte längre för någon förening."
+        if clear
+        else f"{who} vandrar nu för {association}."
+    )

@@ -37,6 +37,7 @@ from dashboard.figures.planning import (
     night_label,
     signal_figure,
 )
+from dashboard.figures.text import plain_lines, plain_text
 from dashboard.figures.trends import trend_figure
 
 __all__ = [
@@ -60,6 +61,8 @@ __all__ = [
     "map_view",
     "night_label",
     "per_thousand",
+    "plain_lines",
+    "plain_text",
     "ratio_figure",
     "signal_figure",
     "trend_figure",

@@ -8,6 +8,7 @@ from typing import Any, Final
 import plotly.graph_objects as go
 
 from dashboard.figures.maps import SUPPRESSED_COLOR
+from dashboard.figures.text import plain_lines, plain_text
 from data.privacy.disclosure import ProtectedCounts
 
 WEEKDAY_NAMES: Final = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
@@ -47,7 +48,7 @@ def heatmap_figure(table: ProtectedCounts, *, marks: dict[date, str]) -> go.Figu
         row = weeks.index(week)
         z[row][int(weekday)] = value
         text[row][int(weekday)] = shown
-        mark = marks.get(day, "")
+        mark = plain_text(marks.get(day, ""))
         hover[row][int(weekday)] = f"{day.isoformat()}: {shown}" + (f"<br>{mark}" if mark else "")
         if mark:
             ring_x.append(WEEKDAY_NAMES[int(weekday)])
@@ -133,7 +134,8 @@ def ratio_figure(points: list[dict[str, Any]]) -> go.Figure:
     """Year over year: observed / expected per occurrence with its interval, a line at 1.
 
     ``points`` have ``label`` (e.g. "2026"), ``ratio``, ``low``, ``high`` (``None``
-    when there is nothing to compare), ``significant`` and ``hover`` (Swedish text).
+    when there is nothing to compare), ``significant`` and ``hover`` (lines of plain
+    Swedish text, shown one per line).
     Every value is derived from published counts only.
     """
     shown = [p for p in points if p["ratio"] is not None]
@@ -141,7 +143,7 @@ def ratio_figure(points: list[dict[str, Any]]) -> go.Figure:
     colors = ["#b2182b" if p["significant"] else "#1f5f99" for p in shown]
     fig = go.Figure(
         go.Scatter(
-            x=[p["label"] for p in shown],
+            x=[plain_text(p["label"]) for p in shown],
             y=[p["ratio"] for p in shown],
             mode="markers",
             marker={"size": 11, "color": colors},
@@ -155,18 +157,18 @@ def ratio_figure(points: list[dict[str, Any]]) -> go.Figure:
                 "color": "#5b6776",
                 "thickness": 1.5,
             },
-            text=[p["hover"] for p in shown],
+            text=[plain_lines(p["hover"]) for p in shown],
             hovertemplate="%{text}<extra></extra>",
             name="Observerat / förväntat",
         )
     )
     fig.add_trace(
         go.Scatter(
-            x=[p["label"] for p in missing],
+            x=[plain_text(p["label"]) for p in missing],
             y=[1.0] * len(missing),
             mode="markers",
             marker={"size": 9, "symbol": "x", "color": SUPPRESSED_COLOR},
-            text=[p["hover"] for p in missing],
+            text=[plain_lines(p["hover"]) for p in missing],
             hovertemplate="%{text}<extra></extra>",
             name="Går inte att jämföra",
         )

@@ -8,6 +8,7 @@ from typing import Any, Final
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.figures.text import plain_text
 from data.privacy.disclosure import ProtectedCounts
 
 OFFLINE_MAP_STYLE: Final[dict[str, Any]] = {
@@ -85,7 +86,8 @@ def map_traces_data(table: ProtectedCounts, *, measure: str = "count") -> dict[s
     Trace 0 colours the published counts (zeros included) or, with
     ``measure="rate"``, incidents per 1,000 youths; trace 1 greys the suppressed
     areas (and, for rates, areas without population). No geometry: the polygons
-    come from the layer URL. Rates are derived from published counts only.
+    come from the layer URL. Rates are derived from published counts only; area
+    names in the hover are escaped (:func:`~dashboard.figures.text.plain_text`).
     """
     if measure not in MEASURES:
         msg = f"unknown measure {measure!r}"
@@ -106,7 +108,7 @@ def map_traces_data(table: ProtectedCounts, *, measure: str = "count") -> dict[s
         strict=True,
     ):
         pop = None if population is None or pd.isna(population) else int(population)
-        label = unit_label(str(name), str(merge))
+        label = plain_text(unit_label(str(name), str(merge)))
         if hidden:
             grey["locations"].append(code)
             # A constant colour index, not a count (the hover says "<k" or "skyddad").
@@ -137,6 +139,7 @@ def map_figure(
     """The choropleth map (MapLibre, offline style) for one layer.
 
     ``geojson_url`` is fetched once by the browser; only values travel in callbacks.
+    ``title`` is plain text (an event's name may be in it), shown as written.
     """
     data = map_traces_data(table, measure=measure)
     hover = (
@@ -172,7 +175,7 @@ def map_figure(
     fig.update_layout(
         map={"style": OFFLINE_MAP_STYLE, **map_view(bounds)},
         margin={"l": 0, "r": 0, "t": 30, "b": 0},
-        title={"text": title, "font": {"size": 14}, "x": 0.01},
+        title={"text": plain_text(title), "font": {"size": 14}, "x": 0.01},
         uirevision=geojson_url,
         height=480,
     )

@@ -9,6 +9,7 @@ from typing import Final
 import plotly.graph_objects as go
 
 from dashboard.figures.events import WEEKDAY_NAMES
+from dashboard.figures.text import plain_lines, plain_text
 from data.planning.forecast import NightForecast
 from data.planning.signals import BASELINE_WEEKS, AreaSignal
 
@@ -30,19 +31,19 @@ def forecast_figure(
     forecasts: Sequence[NightForecast], nights: Sequence[date], *, top: int = FORECAST_TOP_AREAS
 ) -> go.Figure:
     """Expected activity per area (rows: the ``top`` highest) and night (columns), with
-    the 80 % interval and the forecast's reasons on hover."""
+    the 80 % interval and the forecast's reasons on hover (names and reasons escaped)."""
     by_area: dict[str, dict[date, NightForecast]] = {}
     names: dict[str, str] = {}
     for f in forecasts:
         by_area.setdefault(f.code, {})[f.night] = f
-        names[f.code] = f.name
+        names[f.code] = plain_text(f.name)
     shown = sorted(by_area, key=lambda c: -max(f.total for f in by_area[c].values()))[:top]
     z = [[round(by_area[c][n].total, 2) for n in nights] for c in shown]
     hover = [
         [
             f"{names[c]} {night_label(n)}<br>väntat {decimal_comma(by_area[c][n].total)} "
             f"(80 %: {by_area[c][n].low}–{by_area[c][n].high})<br>"
-            + "<br>".join(by_area[c][n].reasons)
+            + plain_lines(by_area[c][n].reasons)
             for n in nights
         ]
         for c in shown

@@ -8,7 +8,7 @@ from typing import Any, Final
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.components import section_card
+from dashboard.components import graph, section_card
 from dashboard.pages.overview import page_scope, scope_filters
 from dashboard.periods import window_label
 from dashboard.state import db_session
@@ -75,9 +75,9 @@ def layout(**_query: Any) -> html.Div:
             section_card(
                 "Under händelsen, per område",
                 dcc.Loading(
-                    dcc.Graph(
+                    graph(
                         id=ids.EV_MAP,
-                        config={"displaylogo": False, "scrollZoom": True},
+                        config={"scrollZoom": True},
                         style={"height": "480px"},
                     ),
                     type="dot",
@@ -91,7 +91,7 @@ def layout(**_query: Any) -> html.Div:
             ),
             section_card(
                 "Samma händelse år för år",
-                dcc.Loading(dcc.Graph(id=ids.EV_YOY, config={"displaylogo": False})),
+                dcc.Loading(graph(id=ids.EV_YOY)),
                 hint="Observerat antal delat med det förväntade (samma veckodagar och tider "
                 "upp till fyra veckor före och efter, utan helgdagar och andra händelser). "
                 "Strecket visar 95 %-intervallet; rött = tydlig ökning.",
@@ -103,8 +103,8 @@ def layout(**_query: Any) -> html.Div:
             section_card(
                 "Kalender: veckorna runt händelsen",
                 html.Div(id=ids.EV_HEATMAP_NOTE, className="hint"),
-                dcc.Loading(dcc.Graph(id=ids.EV_HEATMAP, config={"displaylogo": False})),
-                dcc.Graph(id=ids.EV_BANDS, config={"displaylogo": False}),
+                dcc.Loading(graph(id=ids.EV_HEATMAP)),
+                graph(id=ids.EV_BANDS),
                 hint="Ringar markerar helgdagar och händelser. Tal under gränsen visas "
                 "som \u201d<5\u201d, celler som döljs för att skydda dem som \u201dskyddad\u201d.",
             ),
@@ -230,7 +230,7 @@ def year_points(occurrences: list[EventComparison]) -> list[dict[str, Any]]:
     points = []
     for c in occurrences:
         r = c.result
-        hover = f"{window_label(c.window)}<br>{comparison_text(c)}"
+        hover = [window_label(c.window), comparison_text(c)]
         known = r is not None and None not in (r.ratio, r.low, r.high)
         points.append(
             {

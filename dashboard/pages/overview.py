@@ -9,10 +9,16 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.auth import current_viewer
-from dashboard.components import denied
+from dashboard.components import denied, graph
 from dashboard.periods import DEFAULT_QUICK, QUICK_PERIODS, quick_period
 from dashboard.state import areas_version, current_cube, db_session, today
-from data.access.scope import AccessDenied, Viewer, available_levels, visible_kommuner
+from data.access.scope import (
+    AccessDenied,
+    Viewer,
+    available_levels,
+    default_level,
+    visible_kommuner,
+)
 from data.counts.cube import CountCube, history_start
 from data.counts.notes import FREE_TEXT_ROLES
 from data.counts.options import category_options, source_options
@@ -21,12 +27,6 @@ from data.vocabulary import AREA_LEVELS, label_of
 
 PATH = "/"
 NAME = "Översikt"
-
-
-def default_level(levels: list[str]) -> str:
-    """The finest level offered: neighbourhoods before the whole kommun."""
-    finer = [lvl for lvl in levels if lvl != "kommun"]
-    return finer[-1] if finer else levels[0]
 
 
 def notes_panel(role: str) -> list[html.Section]:
@@ -207,9 +207,9 @@ def layout(**_query: Any) -> html.Div:
                     html.Div(
                         [
                             dcc.Loading(
-                                dcc.Graph(
+                                graph(
                                     id=ids.MAP,
-                                    config={"displaylogo": False, "scrollZoom": True},
+                                    config={"scrollZoom": True},
                                     style={"height": "480px"},
                                 ),
                                 type="dot",
@@ -242,7 +242,7 @@ def layout(**_query: Any) -> html.Div:
                         ],
                         className="focus-bar",
                     ),
-                    dcc.Graph(id=ids.TREND, config={"displaylogo": False}),
+                    graph(id=ids.TREND),
                     *notes_panel(viewer.role),
                 ],
                 className="card",

@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.auth import require_role
-from dashboard.components import denied, section_card
+from dashboard.components import denied, graph, section_card
 from dashboard.pages.overview import page_scope, scope_filters
 from dashboard.state import db_session
 from dashboard.state import today as clock_today
@@ -65,7 +65,7 @@ def layout(**_query: Any) -> html.Div:
         [
             section_card(
                 "Prognos per område och natt",
-                dcc.Loading(dcc.Graph(id=ids.PL_FORECAST, config={"displaylogo": False})),
+                dcc.Loading(graph(id=ids.PL_FORECAST)),
                 html.Ul(id=ids.PL_REASONS),
                 hint="Väntad aktivitet kväll och natt, viktad med kategoriernas allvarlighet. "
                 "Byggd bara på publicerade (skyddade) tal; håll muspekaren över en ruta för "
@@ -135,9 +135,12 @@ def layout(**_query: Any) -> html.Div:
             section_card(
                 "Planerat och genomfört",
                 html.Div(id=ids.PL_DONE),
+                html.Ul(id=ids.PL_CONFIRM_MESSAGE, role="status"),
                 html.Div(id=ids.PL_YEARLY),
-                hint="En rapport från Nattvandring som anger den planerade vandringen "
-                "räknas som genomförd. Ersättning: minst tre vandrare och inlämnad rapport.",
+                hint="En rapport från Nattvandring som anger den planerade vandringen visar "
+                "den som rapporterad; bara föreningens egna vandrare och samordnaren kan "
+                "rapportera den. Ersättning: inlämnad rapport, minst tre vandrare och "
+                "samordnarens bekräftelse (Bekräfta; Ångra tar bort bekräftelsen).",
             ),
             section_card(
                 "Signaler för föräldramöten",

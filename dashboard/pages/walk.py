@@ -86,7 +86,7 @@ def layout(**_query: Any) -> html.Div:
                 ),
             ),
             _field(
-                "Planerad vandring (om ni gick enligt schemat)",
+                "Planerad vandring (er förenings pass den dagen, om ni gick enligt schemat)",
                 "planerad",
                 dcc.Dropdown(
                     id=ids.WALK_PLANNED,

@@ -176,6 +176,14 @@ def available_levels(cube: CountCube, kommun_code: str, viewer: Viewer) -> list[
     return [lvl for lvl in codes(AREA_LEVELS) if lvl in selection_levels]
 
 
+def default_level(levels: list[str]) -> str:
+    """The finest of ``levels`` (as :func:`available_levels` orders them): neighbourhoods
+    before the whole kommun — own areas, then DeSO, then RegSO. The level Översikt opens
+    with, and the one level notes are attached to (:mod:`data.counts.notes`)."""
+    finer = [lvl for lvl in levels if lvl != "kommun"]
+    return finer[-1] if finer else levels[0]
+
+
 def visible_kommuner(cube: CountCube, viewer: Viewer) -> list[tuple[str, str]]:
     """(code, name) of the kommuner the viewer may choose, in name order."""
     pairs = {

@@ -17,6 +17,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from data.privacy.pii import find_pii, pii_message
 from data.storage.db import AREAS_VERSION, bump_version
 from data.storage.models import Area, AreaMember
 from geo.fields import FORMATS, layer_field_names
@@ -339,8 +340,9 @@ def _parent_ids(session: Session, parent_codes: list[str | None], kommuner: list
 def compose_area(session: Session, *, code: str, name: str, member_codes: Sequence[str]) -> Area:
     """Create or update an own area (``custom``) as the union of existing areas.
 
-    Refuses members in several kommuner, unknown members, and a code used at
-    another level. The members keep their own place in the DeSO/RegSO hierarchy.
+    Refuses members in several kommuner, unknown members, a code used at another
+    level, and a name with personal data (the PII guard: names, numbers, addresses).
+    The members keep their own place in the DeSO/RegSO hierarchy.
     """
     code, name = code.strip(), name.strip()
     if not re.fullmatch(r"[A-Za-z0-9ÅÄÖåäö_.-]{2,64}", code):
@@ -349,6 +351,8 @@ def compose_area(session: Session, *, code: str, name: str, member_codes: Sequen
     if not 2 <= len(name) <= 200:
         msg = "Namnet ska vara 2–200 tecken."
         raise AreaImportError(msg)
+    if findings := find_pii(name):  # shown to every user of the kommun
+        raise AreaImportError(pii_message("namn", findings))
     members = list(session.scalars(select(Area).where(Area.code.in_(list(member_codes)))))
     missing = sorted(set(member_codes) - {m.code for m in members})
     if missing or not members:

@@ -14,6 +14,7 @@ from typing import Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data.privacy.csv_safe import csv_text
 from data.privacy.pii import find_pii, pii_message
 from data.storage.models import Category, Source
 from data.vocabulary import AGE_BANDS, GROUP_SIZE_BANDS
@@ -81,7 +82,7 @@ class RowError:
 
 def template_csv() -> str:
     """The CSV template: the header and one valid example row (``;``-separated)."""
-    return ";".join(COLUMNS) + "\n" + ";".join(TEMPLATE_EXAMPLE) + "\n"
+    return csv_text(COLUMNS, [TEMPLATE_EXAMPLE])
 
 
 def checked_day(year: int, month: int, day: int, today: date) -> date | str:

@@ -10,9 +10,11 @@ from data.storage.db import bump_version
 from data.storage.models import Area, Observation
 
 
-def within_assigned(area: Area, area_codes: frozenset[str]) -> bool:
-    """True when ``area`` is one of ``area_codes`` or lies inside one (empty: no limit)."""
-    if not area_codes:
+def within_assigned(area: Area, area_codes: frozenset[str] | None) -> bool:
+    """True when ``area`` is one of ``area_codes`` or lies inside one. ``None`` means
+    no limit (roles not bound to areas); an empty set allows nothing (a police area
+    coordinator without assigned areas reports nowhere)."""
+    if area_codes is None:
         return True
     chain: set[str] = set()
     current: Area | None = area
@@ -28,7 +30,7 @@ def store_observation(
     *,
     user_id: int,
     kommun_code: str | None,
-    area_codes: frozenset[str] = frozenset(),
+    area_codes: frozenset[str] | None = None,
 ) -> Observation:
     """Store one validated report from the form (the caller's unit of work commits).
 

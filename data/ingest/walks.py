@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session
 from data.access.scope import kommun_in_scope
 from data.ingest.observation_rows import MAX_NOTE, checked_day
 from data.ingest.observation_store import within_assigned
+from data.planning.walk_links import check_link
 from data.privacy.pii import find_pii, pii_message
 from data.storage.db import bump_version
-from data.storage.models import Area, Observation, PlannedWalk, WalkReport
+from data.storage.models import Area, Observation, WalkReport
 
 WALK_SOURCE: Final = "nattvandring"
 RATINGS: Final = {"calm": "calm", "lugnt": "calm", "uneasy": "uneasy", "oroligt": "uneasy"}
@@ -274,7 +275,10 @@ def validate_walk(
 
 
 def _walk_areas(
-    session: Session, codes: Sequence[str], kommun_code: str | None, area_codes: frozenset[str]
+    session: Session,
+    codes: Sequence[str],
+    kommun_code: str | None,
+    area_codes: frozenset[str] | None,
 ) -> dict[str, Area]:
     """The walked areas by code; refuses areas outside the kommun or the assigned ones."""
     found = {a.code: a for a in session.scalars(select(Area).where(Area.code.in_(list(codes))))}
@@ -298,7 +302,7 @@ def store_walk(
     *,
     user_id: int,
     kommun_code: str | None,
-    area_codes: frozenset[str] = frozenset(),
+    area_codes: frozenset[str] | None = None,
     planned_walk_id: int | None = None,
 ) -> WalkReport:
     """Store a validated walk and one observation per sighting (the caller commits).
@@ -308,15 +312,25 @@ def store_walk(
     assigned ones. Sightings are observations with source ``nattvandring`` on the
     walk's start day, in the band of the start time, at area precision (kommun
     precision when the walked area is the whole kommun). ``planned_walk_id`` links
-    the report to a walk of the saved schedule (same kommun and night, else refused).
+    the report to a walk of the saved schedule: refused
+    (:class:`data.planning.walk_links.LinkRefused`) unless
+    :func:`data.planning.walk_links.check_link` allows it — the kommun and night, the
+    walk's own association or the coordinator, the police user's areas, one report per
+    walk, its area walked, a sane number of walkers. A linked report is not paid until a
+    coordinator confirms it.
     """
     areas = _walk_areas(session, walk.area_codes, kommun_code, area_codes)
     kommun = areas[walk.area_codes[0]].kommun_code
     if planned_walk_id is not None:
-        planned = session.get(PlannedWalk, planned_walk_id)
-        if planned is None or planned.kommun_code != kommun or planned.night != walk.walked_on:
-            msg = "den planerade vandringen finns inte den dagen i kommunen"
-            raise PermissionError(msg)
+        check_link(
+            session,
+            planned_walk_id,
+            user_id=user_id,
+            kommun=kommun,
+            night=walk.walked_on,
+            walked=areas.values(),
+            walkers=walk.walkers,
+        )
     report = WalkReport(
         planned_walk_id=planned_walk_id,
         kommun_code=kommun,

@@ -33,6 +33,7 @@ from data.ingest.observations import (
 from data.ingest.table import TableError, read_table
 from data.storage.db import unit_of_work
 from data.storage.jobs import JobProgress, finish_job
+from data.storage.private_files import write_private
 
 NOTHING_IMPORTED: Final = "Ett oväntat fel inträffade; ingenting importerades. Se serverloggen."
 MAX_ERRORS_ON_PAGE: Final = 200
@@ -97,7 +98,7 @@ def discard_upload(upload: Path) -> None:
 
 
 def _write_json(path: Path, value: object) -> None:
-    path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+    write_private(path, json.dumps(value, ensure_ascii=False))
 
 
 def _fail(context: JobContext, job_id: str, messages: list[str]) -> None:

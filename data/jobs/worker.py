@@ -37,6 +37,7 @@ from data.jobs.runners import (
 )
 from data.storage.db import make_engine, make_session_factory
 from data.storage.jobs import finish_job, pid_file
+from data.storage.private_files import write_private
 
 ROOT: Final = Path(__file__).resolve().parents[2]
 """The project root: the child runs from here, so ``data`` is importable."""
@@ -51,18 +52,12 @@ def job_file(folder: Path, job_id: str) -> Path:
     return folder / f"{job_id}.job.json"
 
 
-def _write_private(path: Path, text: str) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-
-
 def spawn_job(
     context: JobContext, job_id: str, kind: str, request: object, *, database_url: str
 ) -> subprocess.Popen[bytes]:
     """Start the job in its own process and return it (see the module docstring)."""
     spec = {"kind": kind, "today": context.today.isoformat(), "request": encode_request(request)}
-    _write_private(job_file(context.folder, job_id), json.dumps(spec, ensure_ascii=False))
+    write_private(job_file(context.folder, job_id), json.dumps(spec, ensure_ascii=False))
     process = subprocess.Popen(
         [sys.executable, "-m", "data.jobs.worker", str(context.folder), job_id],
         cwd=ROOT,
@@ -110,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     path = job_file(folder, job_id)
     spec = json.loads(path.read_text(encoding="utf-8"))
     path.unlink()
-    _write_private(pid_file(folder, job_id), str(os.getpid()))
+    write_private(pid_file(folder, job_id), str(os.getpid()))
     engine = make_engine(os.environ["DATABASE_URL"])
     try:
         context = JobContext(

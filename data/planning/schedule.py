@@ -234,6 +234,8 @@ class PlannedVsDone:
     walkers: int | None
     rating: str | None
     seen: int
+    confirmed: bool = False
+    """A coordinator confirmed the report (only then is the walk paid)."""
 
 
 def planned_vs_done(session: Session, kommun: str, first: date, last: date) -> list[PlannedVsDone]:
@@ -279,34 +281,22 @@ def planned_vs_done(session: Session, kommun: str, first: date, last: date) -> l
                 report.walkers if report else None,
                 report.rating if report else None,
                 int(seen.get(report.id) or 0) if report else 0,
+                report is not None and report.confirmed_at is not None,
             )
         )
     return rows
 
 
-def planned_walks_on(session: Session, kommun: str, night: date) -> list[tuple[int, str]]:
-    """(id, label) of the saved walks of one night (for the walk report form)."""
-    return [
-        (
-            w.id,
-            f"{w.area.name} {w.start_time}–{w.end_time}"
-            + (f" ({w.association.name})" if w.association else ""),
-        )
-        for w in session.scalars(
-            select(PlannedWalk)
-            .where(PlannedWalk.kommun_code == kommun, PlannedWalk.night == night)
-            .order_by(PlannedWalk.id)
-        )
-    ]
-
-
 @dataclass(frozen=True, slots=True)
 class Compensation:
-    """Per association and period: walks planned, walks that qualify for pay."""
+    """Per association and period: walks planned, reported, confirmed by a coordinator,
+    and those that qualify for pay (confirmed, enough walkers); walker-nights of the
+    confirmed walks."""
 
     association: str
     planned: int
     reported: int
+    confirmed: int
     qualifying: int
     walker_nights: int
     amount: float
@@ -321,20 +311,22 @@ def compensation(
     min_walkers: int,
     per_night: float,
 ) -> list[Compensation]:
-    """Pay per night when at least ``min_walkers`` walked and the report is filed."""
+    """Pay per night when the report is filed, a coordinator has confirmed it and at
+    least ``min_walkers`` walked; walker-nights count confirmed walks only."""
     out: dict[str, list[int]] = {}
     for row in planned_vs_done(session, kommun, first, last):
         name = row.association or "(utan förening)"
-        counts = out.setdefault(name, [0, 0, 0, 0])
+        counts = out.setdefault(name, [0, 0, 0, 0, 0])
         counts[0] += 1
-        if row.reported:
-            counts[1] += 1
-            counts[3] += row.walkers or 0
+        counts[1] += int(row.reported)
+        if row.reported and row.confirmed:
+            counts[2] += 1
+            counts[4] += row.walkers or 0
             if (row.walkers or 0) >= min_walkers:
-                counts[2] += 1
+                counts[3] += 1
     return [
-        Compensation(name, p, r, q, wn, q * per_night)
-        for name, (p, r, q, wn) in sorted(out.items())
+        Compensation(name, p, r, c, q, wn, q * per_night)
+        for name, (p, r, c, q, wn) in sorted(out.items())
     ]
 
 
@@ -361,7 +353,8 @@ class Reminder:
 
 
 def reminders(session: Session, kommun: str, today: date, *, days: int = 14) -> list[Reminder]:
-    """Follow-ups due within ``days`` (or overdue) and past walks still unreported."""
+    """Follow-ups due within ``days`` (or overdue), past walks still unreported and
+    reported walks still waiting for the coordinator's confirmation."""
     out = [
         Reminder(
             m.follow_up_on,
@@ -370,11 +363,12 @@ def reminders(session: Session, kommun: str, today: date, *, days: int = 14) -> 
         for m in meetings(session, kommun)
         if m.follow_up_on is not None and m.follow_up_on <= today + timedelta(days=days)
     ]
-    out += [
-        Reminder(row.night, f"Rapport saknas: nattvandring {row.area_name} {row.night.isoformat()}")
-        for row in planned_vs_done(
-            session, kommun, today - timedelta(days=days), today - timedelta(days=1)
-        )
-        if not row.reported
-    ]
+    for row in planned_vs_done(
+        session, kommun, today - timedelta(days=days), today - timedelta(days=1)
+    ):
+        walk = f"nattvandring {row.area_name} {row.night.isoformat()}"
+        if not row.reported:
+            out.append(Reminder(row.night, f"Rapport saknas: {walk}"))
+        elif not row.confirmed:
+            out.append(Reminder(row.night, f"Bekräfta rapporten: {walk}"))
     return sorted(out, key=lambda r: r.day)

@@ -72,7 +72,8 @@ class AudienceLevel:
     min_area_population: int = DEFAULT_MIN_AREA_POPULATION
     """Areas with fewer youths aged 10–19 (or none known) are shown merged upwards."""
     noise_key: bytes = b""
-    """Secret of the cell key method's hash (derived from the app's secret key)."""
+    """Secret of the cell key method's hash: the database's noise key
+    (:mod:`data.privacy.noise_key`), never derived from the app's secret key."""
     time_grain: str = "week"
     """"week" or "month": the finest period this audience sees (periods are snapped
     to whole months, trends are monthly) — a coarser lattice of reachable filters."""

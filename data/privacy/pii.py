@@ -1,7 +1,7 @@
-"""PII guard for free text and imported cells, and CSV formula neutralising.
+"""PII guard for free text and imported cells.
 
 Group-level data must never hold anything that identifies a person (DOMAIN.md, privacy
-rule 3). :func:`find_pii` looks for five kinds of personal data; :func:`pii_message`
+rule 3). :func:`find_pii` looks for six kinds of personal data; :func:`pii_message`
 explains a rejection in Swedish **without echoing the value**; a :class:`PiiFinding`
 carries only the kind, never the matched text or its position, so the value cannot leak
 into messages or logs by accident.
@@ -43,6 +43,13 @@ adress
     information. Not flagged: numbers that are counts or units (``Storgatan 3 personer``),
     times and decimals (``torget 22:30``), years and dates (four digits or more), and road
     numbers (``riksväg 73``, ``länsväg 288``, ``motorväg``, ``europaväg``).
+namn
+    A person's name: a bundled lexicon of Swedish given names and surnames with
+    capitalisation and context rules (``Kalle Andersson``, ``sågs med Per``, ``Kerim 14
+    år``, ``hon heter …``, ``brodern till …``, ``familjen …``, ``K.A.``), while place,
+    school, shop, event and month names are let through (``Gottsunda``, ``Sankt Pers
+    skola``, ``Clas Ohlson``, ``Valborg``, ``Per kväll``). The rules and what they
+    cannot see are in :mod:`data.privacy.names`.
 
 The result lists each kind at most once, in the fixed order of :data:`KINDS`.
 """
@@ -54,7 +61,16 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-KINDS: tuple[str, ...] = ("personnummer", "samordningsnummer", "telefonnummer", "e-post", "adress")
+from data.privacy.names import contains_person_name
+
+KINDS: tuple[str, ...] = (
+    "personnummer",
+    "samordningsnummer",
+    "telefonnummer",
+    "e-post",
+    "adress",
+    "namn",
+)
 
 _KIND_PHRASES: Mapping[str, str] = {
     "personnummer": "ett personnummer",
@@ -62,7 +78,9 @@ _KIND_PHRASES: Mapping[str, str] = {
     "telefonnummer": "ett telefonnummer",
     "e-post": "en e-postadress",
     "adress": "en gatuadress med husnummer",
+    "namn": "ett personnamn",
 }
+_DESCRIBE_THE_GROUP = 'beskriv gruppen i stället, till exempel "tre ungdomar i högstadieåldern".'
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,19 +130,17 @@ _ADDRESS = re.compile(
 )
 _ROAD_NUMBER_PREFIXES = ("riksväg", "länsväg", "motorväg", "europaväg")
 
-_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
-_FORMULA_TRIGGERS = ("=", "+", "-", "@")
-
-
 _MAY_HOLD_PII = re.compile(r"[\d@]")
-"""Every pattern above needs a digit or an "@": text without either is clean."""
+"""Every pattern above needs a digit or an "@" (names are looked for apart)."""
 
 
 def find_pii(text: str) -> list[PiiFinding]:
     """Return the kinds of personal data found in ``text``, each once, in ``KINDS`` order."""
-    if not _MAY_HOLD_PII.search(text):
-        return []
     found: set[str] = set()
+    if contains_person_name(text):
+        found.add("namn")
+    if not _MAY_HOLD_PII.search(text):
+        return [PiiFinding(kind) for kind in KINDS if kind in found]
     for match in _PERSONNUMMER.finditer(text):
         kind = _identity_number_kind(match.group(1), match.group(2))
         if kind is not None:
@@ -146,10 +162,13 @@ def pii_message(field: str, findings: Sequence[PiiFinding]) -> str:
         raise ValueError(msg)
     phrases = [_KIND_PHRASES[kind] for kind in kinds]
     what = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " och " + phrases[-1]
-    return (
-        f'Fältet "{field}" verkar innehålla {what}. '
-        "Ta bort uppgifter som kan identifiera en person."
-    )
+    if kinds == ["namn"]:
+        advice = f"Ta bort namnet och {_DESCRIBE_THE_GROUP}"
+    elif "namn" in kinds:
+        advice = f"Ta bort uppgifter som kan identifiera en person och {_DESCRIBE_THE_GROUP}"
+    else:
+        advice = "Ta bort uppgifter som kan identifiera en person."
+    return f'Fältet "{field}" verkar innehålla {what}. {advice}'
 
 
 def check_text_fields(values: Mapping[str, str | None]) -> dict[str, str]:
@@ -162,24 +181,6 @@ def check_text_fields(values: Mapping[str, str | None]) -> dict[str, str]:
         if findings:
             messages[field] = pii_message(field, findings)
     return messages
-
-
-def neutralise_formula(cell: str) -> str:
-    """Make a CSV cell safe to open in a spreadsheet (formula / DDE injection).
-
-    A cell whose first character is ``\\t`` or ``\\r``, or whose first character after
-    leading spaces and tabs is ``=``, ``+``, ``-`` or ``@``, gets a leading apostrophe,
-    which spreadsheets show as text. A cell that is exactly a plain number (``-3``,
-    ``+12``, ``-1,5``) is left as is: spreadsheets read it as a number, not a formula, and
-    exported counts must stay numeric.
-    """
-    if not cell:
-        return cell
-    if _PLAIN_NUMBER.fullmatch(cell):
-        return cell
-    if cell[0] in "\t\r" or cell.lstrip(" \t").startswith(_FORMULA_TRIGGERS):
-        return "'" + cell
-    return cell
 
 
 def _identity_number_kind(date_part: str, serial: str) -> str | None:

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from data.storage.models import DataVersion
+from data.storage.private_files import private_sqlite_file
 
 T = TypeVar("T")
 
@@ -49,7 +50,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for ``url`` with the settings this project relies on.
 
     Refuses URLs of other backends than SQLite and PostgreSQL, which are the two
-    the test suite proves.
+    the test suite proves. A SQLite file is created (or tightened) ``0600`` first.
     """
     if not (url.startswith("sqlite") or url.startswith("postgresql")):
         scheme = url.split(":", 1)[0]
@@ -57,6 +58,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         raise ValueError(msg)
     engine = create_engine(url, pool_pre_ping=True, **kwargs)
     if engine.dialect.name == "sqlite":
+        private_sqlite_file(engine.url.database)
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 

@@ -15,9 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from data.access.audit import Actor, record
 from data.storage.db import SQLITE_BUSY_MS, unit_of_work
-from data.storage.models import ImportJob, utcnow
+from data.storage.models import ImportJob, User, utcnow
+from data.storage.private_files import write_private
 
+JOB_ADDRESS = "bakgrundsjobb"
+"""The audit log's address for what a background job records (it has no client)."""
 MIN_UPDATE_SECONDS = 0.3
 """Progress is written at most this often (and on every change of step)."""
 SQLITE_WAIT_MS = 50
@@ -81,7 +85,7 @@ def _process_gone(folder: Path, job_id: str) -> bool:
 
 def _write_progress_file(path: Path, fraction: float, step: str) -> None:
     partial = path.with_suffix(".tmp")
-    partial.write_text(json.dumps({"progress": fraction, "step": step}), encoding="utf-8")
+    write_private(partial, json.dumps({"progress": fraction, "step": step}))
     os.replace(partial, path)  # readers see the old or the new file, never half of one
 
 
@@ -151,7 +155,10 @@ def finish_job(
 ) -> None:
     """Mark a job done or failed with its report lines (and remove its progress file).
 
-    With ``only_running`` a job that has already finished is left as it is."""
+    Writes ``import.finished`` to the audit log in the same transaction: the job's
+    kind and outcome, as the user who started it (never its report lines or counts).
+    With ``only_running`` a job that has already finished is left as it is.
+    """
     if folder is not None:
         progress_file(folder, job_id).unlink(missing_ok=True)
     with unit_of_work(sessions) as session:
@@ -163,6 +170,15 @@ def finish_job(
         job.step = "Klart" if ok else "Misslyckades – ingenting importerades"
         job.messages = json.dumps(list(messages), ensure_ascii=False)
         job.finished_at = utcnow()
+        owner = None if job.created_by_id is None else session.get(User, job.created_by_id)
+        actor = Actor(job.created_by_id, "" if owner is None else owner.username, JOB_ADDRESS)
+        record(
+            session,
+            "import.finished",
+            actor=actor,
+            target=job.kind,
+            details={"job": job_id, "ok": ok},
+        )
 
 
 LOST = (

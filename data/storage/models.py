@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -124,6 +125,17 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     """Part of every session cookie of this user; rotating it ends all their sessions."""
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    totp_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """TOTP second factor: base32 secret (None: not enrolled), the step of the last
+    accepted code (each code works once), wrong codes in a row at login."""
+
+    association_id: Mapped[int | None] = mapped_column(
+        ForeignKey("association.id", ondelete="SET NULL")
+    )
+    """The walking association the user walks for, if any: only its own walkers (and the
+    coordinator) may file a walk report for one of its planned walks."""
 
     areas: Mapped[list[Area]] = relationship(secondary="user_area", lazy="selectin")
     """Assigned areas (police area coordinators see only these)."""
@@ -242,9 +254,16 @@ class WalkReport(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     planned_walk_id: Mapped[int | None] = mapped_column(
-        ForeignKey("planned_walk.id", ondelete="SET NULL"), index=True
+        ForeignKey("planned_walk.id", ondelete="SET NULL"), index=True, unique=True
     )
-    """The walk of the schedule this report is for, if any (planned vs done)."""
+    """The walk of the schedule this report is for, if any (planned vs done); at most one
+    report per planned walk."""
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When a coordinator confirmed the report of a planned walk (only then is it paid)."""
+    confirmed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    """The coordinator who confirmed it."""
 
     areas: Mapped[list[Area]] = relationship(secondary="walk_report_area", lazy="selectin")
 
@@ -282,6 +301,18 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class InstanceSecret(Base):
+    """A secret of this installation, kept in the database so that every worker and
+    node has the same one (e.g. the cell key method's noise key,
+    :mod:`data.privacy.noise_key`). Never shown, exported or logged."""
+
+    __tablename__ = "instance_secret"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class ImportJob(Base):
@@ -328,8 +359,28 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    """After this moment the token is refused (default 90 days after creation)."""
+    use_audited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship()
+
+
+class AuditEvent(Base):
+    """One line of the audit log (:mod:`data.access.audit`): who did what, when and from
+    where, never the data. Append-only (triggers of migration 0010 refuse UPDATE and
+    DELETE); ``actor_id`` is no foreign key, so removing a user changes no row."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    actor_name: Mapped[str] = mapped_column(String(64), index=True)
+    address: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(48), index=True)
+    target: Mapped[str] = mapped_column(String(200), default="")
+    details: Mapped[str] = mapped_column(Text, default="{}")
 
 
 class SchoolCalendarEntry(Base):

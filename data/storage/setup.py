@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from data.privacy.noise_key import ensure_noise_key
 from data.storage.db import (
     AREAS_VERSION,
     OBSERVATIONS_VERSION,
@@ -49,7 +50,9 @@ def sync_vocabularies(session: Session) -> None:
 
 
 def initialise_database(engine: Engine) -> None:
-    """Upgrade the schema to head and seed the vocabularies, in one go (idempotent)."""
+    """Upgrade the schema to head, seed the vocabularies and create the noise key if
+    the database has none, in one go (idempotent)."""
     upgrade_to_head(engine)
     with unit_of_work(make_session_factory(engine)) as session:
         sync_vocabularies(session)
+        ensure_noise_key(session)

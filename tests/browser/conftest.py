@@ -88,6 +88,7 @@ def browser() -> Iterator[webdriver.Chrome]:
         "--lang=sv-SE",
     ):
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
     try:

@@ -181,6 +181,16 @@ def test_own_area_is_the_union_of_its_parts(sigtuna: sessionmaker[Session]) -> N
         compose_area(session, code="0191-X", name="Övrigt", member_codes=["0191R004", "nope"])
 
 
+def test_an_own_area_named_after_a_person_is_refused(sigtuna: sessionmaker[Session]) -> None:
+    with pytest.raises(AreaImportError) as refused, unit_of_work(sigtuna) as session:
+        compose_area(
+            session, code="0191-KA", name="Kalle Anderssons gäng", member_codes=["0191R004"]
+        )
+    assert "personnamn" in str(refused.value) and "Kalle" not in str(refused.value)
+    with sigtuna() as session:
+        assert session.scalar(select(Area.id).where(Area.code == "0191-KA")) is None
+
+
 def _viewer(min_pop: int = 200) -> Viewer:
     return Viewer("coordinator", "0191", AudienceLevel(5, min_pop))
 

@@ -50,9 +50,10 @@ def test_create_user_reads_the_password_from_stdin(fresh_app: Flask) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--role", "coordinator"], "must belong to a kommun"),
+        (["--role", "coordinator"], "måste höra till en kommun"),
         (["--role", "god"], "Invalid value for '--role'"),
-        (["--role", "reporter", "--kommun", "0380", "--area", "9999-X"], "unknown area codes"),
+        (["--role", "police_area", "--kommun", "0380", "--area", "9999-X"], "Okända områdeskoder"),
+        (["--role", "reporter", "--kommun", "0380", "--area", "9999-X"], "bara områdespoliser"),
     ],
 )
 def test_create_user_refuses_bad_input_clearly(
@@ -72,7 +73,7 @@ def test_short_password_is_refused(fresh_app: Flask) -> None:
     runner.invoke(args=["ssp", "init-db"])
     result = runner.invoke(args=["ssp", "create-user", "kim", "--role", "admin"], input="kort\n")
     assert result.exit_code != 0
-    assert "at least 10 characters" in result.output
+    assert "minst 12 tecken" in result.output
 
 
 def test_demo_builds_once_prints_accounts_and_refuses_to_overwrite(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import dash
@@ -18,10 +18,17 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 
 from dashboard import ids
+from dashboard.callbacks.overview.trend import describe_months
 from dashboard.state import app_state
 from data.storage.models import Area, Observation
 from tests.clock import TEST_TODAY
-from tests.helpers import call_callback, dash_payload, overview_values, weeks_ago
+from tests.helpers import (
+    call_callback,
+    dash_payload,
+    find_callback,
+    overview_values,
+    weeks_ago,
+)
 
 MARKER = "ANTECKNING-XYZ-123"
 AREA = "0380-D01"
@@ -67,6 +74,33 @@ def test_coordinator_reads_the_notes_of_the_focused_area(
     # Plain text in a list item: Dash escapes it; no markdown or HTML component.
     assert [item["props"]["children"] for item in items] == [marked_notes]
     assert all(item["type"] == "Li" for item in items)
+
+
+def test_the_panel_says_how_notes_are_chosen(
+    app: Flask, client_as: Callable[[str], FlaskClient], marked_notes: str
+) -> None:
+    """Issue 14: notes come from whole months and whole areas, whatever the filters,
+    at most k of them; the panel says so (in Swedish), and the filters are not even
+    inputs of the callback."""
+    body = call_callback(client_as("samordnare"), app, f"{ids.NOTES}.", _notes_values())
+    text = json.dumps(body.get_json(), ensure_ascii=False)
+    assert "hela månader" in text
+    assert "filtren påverkar dem inte" in text
+    assert "Högst 5 anteckningar" in text
+    _key, spec = find_callback(app, f"{ids.NOTES}.")
+    assert {i["id"] for i in spec["inputs"]}.isdisjoint({ids.CATEGORIES, ids.SOURCES})
+
+
+@pytest.mark.parametrize(
+    ("months", "text"),
+    [
+        ((date(2026, 5, 1),), "maj 2026"),
+        ((date(2026, 4, 1), date(2026, 5, 1)), "april – maj 2026"),
+        ((date(2025, 12, 1), date(2026, 1, 1)), "december 2025 – januari 2026"),
+    ],
+)
+def test_months_are_described_in_swedish(months: tuple[date, ...], text: str) -> None:
+    assert describe_months(months) == text
 
 
 def test_coordinator_without_focus_is_asked_to_click_an_area(

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from data.access.scope import Selection, Viewer
@@ -22,15 +23,16 @@ from data.planning.schedule import (
     SPECIAL_WINDOW,
     compensation,
     planned_vs_done,
-    planned_walks_on,
     propose,
     reminders,
     save_schedule,
     walk_nights,
     yearly_figures,
 )
+from data.planning.walk_links import linkable_walks, set_association, set_confirmed
 from data.privacy.disclosure import AudienceLevel
 from data.storage.db import make_engine, make_session_factory, unit_of_work
+from data.storage.models import User
 from data.storage.setup import initialise_database
 from tests.clock import TEST_TODAY
 from tests.conftest import copy_sqlite
@@ -121,7 +123,6 @@ def test_a_proposal_is_saved_reported_on_and_shows_planned_vs_done(
             session, "0380", date(2026, 4, 24), date(2026, 5, 2), proposal.walks
         ) == len(proposal.walks)
     with unit_of_work(sessions) as session:
-        (first_id, _label), *_ = planned_walks_on(session, "0380", date(2026, 4, 30))
         user = create_user(
             session,
             "vandrare1",
@@ -130,6 +131,8 @@ def test_a_proposal_is_saved_reported_on_and_shows_planned_vs_done(
             kommun_code="0380",
             source_code="skola",
         )
+        set_association(session, "vandrare1", "IFK Demo")  # one of the club's walkers
+        (first_id, _label), *_ = linkable_walks(session, user.id, date(2026, 4, 30))
         planned = next(
             r
             for r in planned_vs_done(session, "0380", date(2026, 4, 30), date(2026, 4, 30))
@@ -150,19 +153,25 @@ def test_a_proposal_is_saved_reported_on_and_shows_planned_vs_done(
         rows = planned_vs_done(session, "0380", date(2026, 4, 24), date(2026, 5, 2))
         done = [r for r in rows if r.reported]
         assert len(done) == 1 and done[0].walkers == 4 and done[0].seen == 2
-        pay = compensation(
-            session, "0380", date(2026, 4, 1), date(2026, 5, 31), min_walkers=3, per_night=500
-        )
-        club_pay = next(c for c in pay if c.association == "IFK Demo")
-        assert (club_pay.planned, club_pay.reported, club_pay.qualifying, club_pay.amount) == (
-            2,
-            1,
-            1,
-            500,
-        )
+        assert not done[0].confirmed
         assert (2026, 1, 4) in yearly_figures(session, "0380")
         overdue = reminders(session, "0380", date(2026, 5, 4))
         assert any("Rapport saknas" in r.text for r in overdue)
+        assert any("Bekräfta rapporten" in r.text for r in overdue)
+
+    def club_pay() -> tuple[int, int, int, int, float]:
+        with sessions() as session:
+            pay = compensation(
+                session, "0380", date(2026, 4, 1), date(2026, 5, 31), min_walkers=3, per_night=500
+            )
+        club = next(c for c in pay if c.association == "IFK Demo")
+        return club.planned, club.reported, club.confirmed, club.qualifying, club.amount
+
+    assert club_pay() == (2, 1, 0, 0, 0)  # reported, not yet confirmed: not paid
+    with unit_of_work(sessions) as session:
+        coordinator = session.scalar(select(User.id).where(User.username == "samordnare"))
+        assert set_confirmed(session, int(coordinator or 0), first_id, confirmed=True)
+    assert club_pay() == (2, 1, 1, 1, 500)
     # A report for another night or kommun's walk is refused.
     with unit_of_work(sessions) as session, pytest.raises(PermissionError):
         store_walk(

@@ -110,3 +110,31 @@ def test_roles_that_do_not_report_are_refused(
 ) -> None:
     status, _ = submit(client_as(username), app, form())
     assert status == 403
+
+
+def test_police_without_assigned_areas_report_nowhere(app: Flask) -> None:
+    """An empty area list is no areas, not "no limit" (it was: a police user whose
+    areas were all removed could report in the whole kommun)."""
+    from data.access.users import create_user
+    from data.storage.db import unit_of_work
+    from tests.conftest import DEMO_PASSWORD
+    from tests.helpers import login
+
+    with unit_of_work(app_state(app).sessions) as session:
+        create_user(
+            session,
+            "polis_utan",
+            DEMO_PASSWORD,
+            role="police_area",
+            kommun_code="0380",
+            source_code="polis",
+        )
+    client = app.test_client()
+    assert login(client, "polis_utan", DEMO_PASSWORD).status_code == 302
+    _, body = submit(client, app, form(**{f"{ids.REPORT_NOTE}.value": "Utan område 5150"}))
+    assert "tilldelade" in body
+    with app_state(app).sessions() as session:
+        assert (
+            session.scalar(select(Observation).where(Observation.note == "Utan område 5150"))
+            is None
+        )

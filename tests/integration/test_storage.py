@@ -111,10 +111,10 @@ def test_users_authenticate_with_argon2(engine: Engine) -> None:
 @pytest.mark.parametrize(
     ("username", "role", "kommun", "message"),
     [
-        ("x", "coordinator", "0380", "username"),
-        ("anna", "superuser", "0380", "unknown role"),
-        ("anna", "reporter", None, "must belong to a kommun"),
-        ("anna", "reporter", "380", "four digits"),
+        ("x", "coordinator", "0380", "Användarnamnet"),
+        ("anna", "superuser", "0380", "Okänd roll"),
+        ("anna", "reporter", None, "måste höra till en kommun"),
+        ("anna", "reporter", "380", "fyra siffror"),
     ],
 )
 def test_invalid_users_are_refused(
@@ -128,7 +128,7 @@ def test_duplicate_username_is_refused(engine: Engine) -> None:
     factory = make_session_factory(engine)
     with unit_of_work(factory) as session:
         create_user(session, "anna", PASSWORD, role="reporter", kommun_code="0380")
-    with pytest.raises(UserError, match="taken"), unit_of_work(factory) as session:
+    with pytest.raises(UserError, match="upptaget"), unit_of_work(factory) as session:
         create_user(session, "anna", PASSWORD, role="reporter", kommun_code="0380")
 
 

@@ -14,8 +14,10 @@ from sqlalchemy import Engine, delete, func, select
 from dashboard import create_app
 from dashboard.state import app_state
 from data.access.tokens import (
+    DEFAULT_LIFETIME,
     TOUCH_INTERVAL,
     TokenError,
+    check_token,
     create_token,
     hash_token,
     list_tokens,
@@ -23,6 +25,7 @@ from data.access.tokens import (
     verify_token,
 )
 from data.access.users import create_user
+from data.clock import SWEDISH_TIME
 from data.storage.db import make_session_factory, unit_of_work
 from data.storage.models import ApiToken, User
 from data.storage.setup import initialise_database
@@ -221,3 +224,61 @@ def test_a_token_can_be_created_only_once_shown(cli_app: Flask) -> None:
     assert datetime.fromisoformat(_rows(listed)[0]["created_at"]) > datetime.now(UTC) - timedelta(
         minutes=5
     )
+
+
+# --- expiry -----------------------------------------------------------------------------
+
+
+def test_a_token_expires_after_its_lifetime(engine: Engine) -> None:
+    _user(engine)
+    start = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    with unit_of_work(make_session_factory(engine)) as session:
+        token, secret = create_token(session, "kim", now=start)
+        assert token.expires_at == start + DEFAULT_LIFETIME == start + timedelta(days=90)
+    with unit_of_work(make_session_factory(engine)) as session:
+        assert check_token(session, secret, now=start + timedelta(days=89)).user is not None
+        late = check_token(session, secret, now=start + timedelta(days=90))
+    assert late.user is None and late.problem == "expired"
+
+
+@pytest.mark.parametrize("days", [0, 367])
+def test_a_token_lives_one_day_to_a_year(engine: Engine, days: int) -> None:
+    _user(engine)
+    with (
+        pytest.raises(TokenError, match="1 to 366 days"),
+        unit_of_work(make_session_factory(engine)) as session,
+    ):
+        create_token(session, "kim", lifetime=timedelta(days=days))
+
+
+def test_an_expired_token_gets_a_clear_401(cli_app: Flask) -> None:
+    with unit_of_work(app_state(cli_app).sessions) as session:
+        _old, expired = create_token(session, "kim", now=datetime.now(UTC) - timedelta(days=91))
+        revoked_token, revoked = create_token(session, "kim")
+        revoke_token(session, revoked_token.id)
+    client = cli_app.test_client()
+    response = client.get("/api/v1/aggregates", headers={"Authorization": f"Bearer {expired}"})
+    assert response.status_code == 401
+    assert response.get_json()["code"] == "token_expired"
+    assert "gått ut" in response.get_json()["error"]
+    assert "Set-Cookie" not in response.headers
+    response = client.get("/api/v1/aggregates", headers={"Authorization": f"Bearer {revoked}"})
+    assert response.status_code == 401 and response.get_json()["code"] == "token_revoked"
+
+
+def test_the_command_line_shows_and_sets_the_expiry(cli_app: Flask) -> None:
+    runner = cli_app.test_cli_runner()
+    made = runner.invoke(args=["ssp", "create-token", "kim", "--days", "30"])
+    assert made.exit_code == 0, made.output
+    expected = (datetime.now(UTC) + timedelta(days=30)).astimezone(SWEDISH_TIME).date()
+    assert f"giltig till {expected.isoformat()}" in made.stderr
+    default = runner.invoke(args=["ssp", "create-token", "kim"])
+    in_90 = (datetime.now(UTC) + timedelta(days=90)).astimezone(SWEDISH_TIME).date()
+    assert f"giltig till {in_90.isoformat()}" in default.stderr
+    rows = _rows(runner.invoke(args=["ssp", "list-tokens"]).stdout)
+    assert [datetime.fromisoformat(r["expires_at"]).date() for r in rows] == [
+        (datetime.now(UTC) + timedelta(days=30)).date(),
+        (datetime.now(UTC) + timedelta(days=90)).date(),
+    ]
+    refused = runner.invoke(args=["ssp", "create-token", "kim", "--days", "400"])
+    assert refused.exit_code != 0

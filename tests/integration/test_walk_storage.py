@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, delete, func, select
@@ -230,3 +232,161 @@ def test_upgrade_to_walk_reports_keeps_existing_observations(raw_engine: Engine)
         assert [tuple(r) for r in rows] == [(3, None)]
         command.downgrade(cfg, "0005")
         assert connection.exec_driver_sql("SELECT count FROM observation").scalars().all() == [3]
+
+
+def _planned_walk(session: Session, area: str, association: str | None = None) -> int:
+    """A planned walk of ``DAY`` in ``area`` (of a new association when named)."""
+    from data.planning.registry import add_association
+    from data.storage.models import PlannedWalk
+
+    club = add_association(session, "0380", association) if association else None
+    walk = PlannedWalk(
+        kommun_code="0380",
+        night=DAY,
+        area_id=session.scalar(select(Area.id).where(Area.code == area)),
+        association_id=club,
+        walkers=3,
+        start_time="22:30",
+        end_time="02:00",
+    )
+    session.add(walk)
+    session.flush()
+    return walk.id
+
+
+def test_a_planned_walk_takes_one_report_in_the_database_too(
+    sessions: sessionmaker[Session],
+) -> None:
+    """Two reports racing for one planned walk: the unique index refuses the second."""
+    with unit_of_work(sessions) as session:
+        planned = _planned_walk(session, "0380-A")
+    values: dict[str, object] = {
+        "kommun_code": "0380",
+        "walked_on": DAY,
+        "start_time": "22:30",
+        "end_time": "02:00",
+        "walkers": 3,
+        "rating": "calm",
+        "planned_walk_id": planned,
+    }
+    with unit_of_work(sessions) as session:
+        session.add(WalkReport(**values))
+    with pytest.raises(IntegrityError), unit_of_work(sessions) as session:
+        session.add(WalkReport(**values))
+
+
+def test_only_the_associations_walker_links_and_only_a_coordinator_confirms(
+    sessions: sessionmaker[Session],
+) -> None:
+    from data.access.scope import AccessDenied
+    from data.planning.schedule import compensation
+    from data.planning.walk_links import LinkRefused, set_association, set_confirmed
+
+    with unit_of_work(sessions) as session:
+        planned = _planned_walk(session, "0380-A", "Klubben")
+        boss = create_user(session, "boss", PASSWORD, role="coordinator", kommun_code="0380").id
+    with pytest.raises(LinkRefused, match="egna vandrare"), unit_of_work(sessions) as session:
+        store_walk(
+            session,
+            a_walk("0380-A"),
+            user_id=user_id(session),
+            kommun_code="0380",
+            planned_walk_id=planned,
+        )
+    with unit_of_work(sessions) as session:
+        set_association(session, "rapp", "Klubben")
+        store_walk(
+            session,
+            a_walk("0380-A"),
+            user_id=user_id(session),
+            kommun_code="0380",
+            planned_walk_id=planned,
+        )
+
+    def paid() -> tuple[int, int, int]:
+        with sessions() as session:
+            (club,) = compensation(session, "0380", DAY, DAY, min_walkers=3, per_night=100)
+        return club.reported, club.confirmed, club.qualifying
+
+    assert paid() == (1, 0, 0)
+    with pytest.raises(AccessDenied), unit_of_work(sessions) as session:
+        set_confirmed(session, user_id(session), planned, confirmed=True)
+    assert paid() == (1, 0, 0)
+    with unit_of_work(sessions) as session:
+        assert set_confirmed(session, boss, planned, confirmed=True)
+    assert paid() == (1, 1, 1)
+    with sessions() as session:
+        report = session.scalars(select(WalkReport)).one()
+        assert report.confirmed_by_id == boss and report.confirmed_at is not None
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An engine on an empty database without any schema, on each backend."""
+    from data.storage.db import make_engine
+    from tests.conftest import postgres_database
+
+    if request.param == "sqlite":
+        eng = make_engine(f"sqlite:///{tmp_path / 'raw.sqlite'}")
+        yield eng
+        eng.dispose()
+        return
+    with postgres_database() as url:
+        eng = make_engine(url)
+        try:
+            yield eng
+        finally:
+            eng.dispose()
+
+
+def test_migration_0012_keeps_the_first_report_per_planned_walk_and_downgrades(
+    empty_engine: Engine,
+) -> None:
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from data.storage.db import alembic_config
+
+    cfg = alembic_config()
+    with empty_engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "0009")
+        connection.execute(
+            text(
+                "INSERT INTO area (code, name, level, kommun_code, is_synthetic)"
+                " VALUES ('0380', 'Uppsala', 'kommun', '0380', :no)"
+            ),
+            {"no": False},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO planned_walk (kommun_code, night, area_id, walkers, start_time,"
+                " end_time, meeting_point, expected, created_at) VALUES ('0380', :day,"
+                " (SELECT id FROM area), 3, '22:30', '02:00', '', 0, :day)"
+            ),
+            {"day": DAY},
+        )
+        for _ in range(2):
+            connection.execute(
+                text(
+                    "INSERT INTO walk_report (kommun_code, walked_on, start_time, end_time,"
+                    " walkers, rating, created_at, planned_walk_id) VALUES ('0380', :day,"
+                    " '22:30', '02:00', 3, 'calm', :day, (SELECT id FROM planned_walk))"
+                ),
+                {"day": DAY},
+            )
+        command.upgrade(cfg, "0012")
+        rows = connection.execute(
+            text("SELECT planned_walk_id, confirmed_at FROM walk_report ORDER BY id")
+        ).all()
+        assert [r[0] is not None for r in rows] == [True, False]  # the first keeps the link
+        assert all(r[1] is None for r in rows)  # linked before: not yet confirmed
+        user_columns = {c["name"] for c in inspect(connection).get_columns("user_account")}
+        assert "association_id" in user_columns
+        command.downgrade(cfg, "0009")
+        columns = {c["name"] for c in inspect(connection).get_columns("walk_report")}
+        assert not {"confirmed_at", "confirmed_by_id"} & columns
+        user_columns = {c["name"] for c in inspect(connection).get_columns("user_account")}
+        assert "association_id" not in user_columns
+        assert connection.execute(text("SELECT count(*) FROM walk_report")).scalar() == 2
+        command.upgrade(cfg, "head")

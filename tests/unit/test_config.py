@@ -86,3 +86,64 @@ def test_upload_limits_and_the_job_runner(tmp_path: Path) -> None:
         load_config(base, {"SSP_JOB_RUNNER": "celery"})
     with pytest.raises(ValueError, match="SSP_MAX_UPLOAD_MB"):
         load_config(base, {"SSP_MAX_UPLOAD_MB": "sextio"})
+
+
+def test_throttling_settings_default_to_one_process_and_no_trusted_proxy(
+    tmp_path: Path,
+) -> None:
+    config = load_config(environ={"SSP_INSTANCE_PATH": str(tmp_path)})
+    assert config["REDIS_URL"] == ""
+    assert config["SSP_REDIS_PREFIX"] == "ssp"
+    assert config["SSP_TRUSTED_PROXIES"] == 0
+    assert config["SSP_LOGIN_ADDRESS_RATE"] == "30/minute"
+    assert config["SSP_API_TOKEN_RATE"] == "60/minute"
+    given = load_config(
+        environ={
+            "SSP_INSTANCE_PATH": str(tmp_path),
+            "REDIS_URL": "redis://redis.internal:6379/2",
+            "SSP_TRUSTED_PROXIES": "1",
+            "SSP_API_TOKEN_RATE": "1000 per hour",
+        }
+    )
+    assert given["REDIS_URL"] == "redis://redis.internal:6379/2"
+    assert given["SSP_TRUSTED_PROXIES"] == 1
+    assert given["SSP_API_TOKEN_RATE"] == "1000 per hour"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("SSP_TRUSTED_PROXIES", "-1", "must not be negative"),
+        ("SSP_TRUSTED_PROXIES", "en", "must be a whole number"),
+        ("SSP_API_TOKEN_RATE", "många", "must be one rate"),
+        ("SSP_API_TOKEN_RATE", "0/minute", "must be one rate"),
+        ("SSP_LOGIN_ADDRESS_RATE", "30/minute;5/second", "must be one rate"),
+    ],
+)
+def test_malformed_throttling_settings_are_refused_with_their_name(
+    tmp_path: Path, name: str, value: str, message: str
+) -> None:
+    with pytest.raises(ValueError, match=f"{name} {message}"):
+        load_config(environ={"SSP_INSTANCE_PATH": str(tmp_path), name: value})
+
+
+@pytest.mark.parametrize(
+    ("env", "secure"),
+    [
+        ({}, True),  # a real deployment: HTTPS, Secure cookie
+        ({"SSP_DEMO": "1"}, False),  # make run: plain HTTP on loopback
+        ({"SSP_COOKIE_SECURE": "0"}, False),  # explicitly served over HTTP
+        ({"SSP_DEMO": "1", "SSP_COOKIE_SECURE": "1"}, True),  # the demo behind HTTPS
+    ],
+)
+def test_the_session_cookie_is_secure_by_default_outside_the_demo(
+    tmp_path: Path, env: dict[str, str], secure: bool
+) -> None:
+    base = {"SSP_INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k" * 32}
+    assert load_config(environ={**base, **env})["SSP_COOKIE_SECURE"] is secure
+
+
+def test_the_demo_flag_given_to_create_app_decides_the_cookie_default(tmp_path: Path) -> None:
+    config = load_config({"SSP_INSTANCE_PATH": str(tmp_path), "SSP_DEMO": True}, environ={})
+    assert config["SSP_COOKIE_SECURE"] is False
+    assert load_config({"SSP_INSTANCE_PATH": str(tmp_path)}, environ={})["SSP_HSTS_SECONDS"] > 0

@@ -16,7 +16,6 @@ from dashboard.callbacks.overview.selection import (
     period_is,
     text_value,
 )
-from dashboard.pages.overview import default_level
 from dashboard.periods import (
     quick_period,
     window_label,
@@ -28,6 +27,7 @@ from data.access.scope import (
     AccessDenied,
     BadSelection,
     available_levels,
+    default_level,
     require_kommun,
 )
 from data.calendar.municipal import kommun_windows, school_entries

@@ -8,6 +8,7 @@ import pandas as pd
 from dash import Dash, Input, Output, Patch, State, ctx, html
 
 from dashboard import ids
+from dashboard.audit import audit, selection_details
 from dashboard.auth import current_viewer
 from dashboard.callbacks.overview.selection import (
     VALUE_INPUTS,
@@ -24,6 +25,7 @@ from dashboard.figures import (
     map_figure,
     map_traces_data,
     per_thousand,
+    plain_text,
     unit_label,
 )
 from dashboard.periods import (
@@ -228,7 +230,7 @@ def register(app: Dash) -> None:
                 for key in ("locations", "z", "customdata"):
                     figure["data"][index][key] = data[part][key]
             figure["data"][VALUES_TRACE]["colorbar"]["title"]["text"] = data["title"]
-            figure["layout"]["title"]["text"] = title
+            figure["layout"]["title"]["text"] = plain_text(title)
         return {
             "map": figure,
             "top_areas": _top_table(table),
@@ -264,5 +266,12 @@ def register(app: Dash) -> None:
             else describe_period(selection.first_monday, selection.last_monday)
         )
         content = map_table_csv(table, period=period, level=label_of(AREA_LEVELS, level))
+        audit(
+            "export.csv",
+            details={
+                **selection_details(selection),
+                "event": event if isinstance(event, str) else None,
+            },
+        )
         filename = f"lagesbild-{kommun}-{level}-{selection.first_monday.isoformat()}.csv"
         return {"content": content, "filename": filename, "type": "text/csv"}

@@ -4,21 +4,22 @@ schedule rows edited in the browser are checked again by
 :func:`data.planning.schedule.save_schedule` before they are saved.
 
 One module per part of the page: :mod:`.forecast` (the period view), :mod:`.schedule`
-(propose, save, export), :mod:`.registry` (associations, sign-ups, meetings,
-severities) and :mod:`.signals`.
+(propose, save, export), :mod:`.done` (confirming reported walks for pay),
+:mod:`.registry` (associations, sign-ups, meetings, severities) and :mod:`.signals`.
 """
 
 from __future__ import annotations
 
 from dash import Dash
 
-from dashboard.callbacks.planning_page import forecast, registry, schedule, signals
+from dashboard.callbacks.planning_page import done, forecast, registry, schedule, signals
 
 
 def register(app: Dash) -> None:
     """Register the Planering page's callbacks on ``app``."""
     forecast.register(app)
     schedule.register(app)
+    done.register(app)
     registry.register(app)
     signals.register(app)
 

@@ -10,6 +10,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update
 from flask import current_app
 
 from dashboard import ids
+from dashboard.audit import audit
 from dashboard.callbacks.inputs import as_number
 from dashboard.callbacks.planning_page.common import period, scope
 from dashboard.components import bump
@@ -73,6 +74,19 @@ def edited_rows(data: Any, cells: Any, cell_ids: Any) -> list[dict[str, Any]]:
         else:
             rows[row][col] = value
     return [r for i, r in enumerate(rows) if i not in dropped]
+
+
+EXPORT_FORMATS: Final = {ids.PL_EXPORT_ICS: "ics", ids.PL_EXPORT_PDF: "pdf"}
+
+
+def audit_export(clicked: Any, kommun: str, first: date, last: date) -> None:
+    """Record a schedule or pay export in the audit log: format, kommun and period."""
+    period_details = {"kommun": kommun, "from": first.isoformat(), "to": last.isoformat()}
+    if clicked == ids.PL_EXPORT_PAY:
+        audit("export.compensation", target=kommun, details=period_details)
+        return
+    fmt = EXPORT_FORMATS.get(clicked, "csv")
+    audit("export.schedule", target=kommun, details={**period_details, "format": fmt})
 
 
 def register(app: Dash) -> None:
@@ -189,6 +203,7 @@ def register(app: Dash) -> None:
         start, last = period(first, weeks)
         code = selection.kommun_code
         stem = f"nattvandring-{code}-{start.isoformat()}"
+        audit_export(ctx.triggered_id, code, start, last)
         if ctx.triggered_id == ids.PL_EXPORT_PAY:
             config = current_app.config
             pay = compensation(

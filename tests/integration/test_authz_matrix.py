@@ -1,0 +1,454 @@
+"""The authorisation matrix: every callback, route and page, for every kind of user.
+
+Everything the server answers is enumerated from the running app — the callbacks
+from ``/_dash-dependencies``, the routes from Flask's URL map, the pages from Dash's
+page registry — and checked against the rules declared here. A callback, route or
+page that is added without a declared rule fails the test, so nobody can ship an
+endpoint whose access was never decided.
+
+For each callback the payload is what the page's own layout holds (rendered for a
+user who may use it), with the trigger pressed: exactly what a user of another role
+would send by replaying the request. A denied user must get 401/403 — not an empty
+204, which would mean the callback decides *before* checking who asks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import dash
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from dashboard import ids
+from dashboard.state import app_state
+from data.access.users import create_user
+from data.storage.db import unit_of_work
+from tests.conftest import DEMO_PASSWORD
+from tests.helpers import login, send_file
+
+ANON = "anonym"
+OTHER_KOMMUN = "samordnare_sigtuna"
+ONE_AREA_POLICE = "polis_en"
+SUBJECTS: dict[str, str] = {
+    "admin": "admin",
+    "samordnare": "coordinator",
+    "rapportor": "reporter",
+    "polis": "police_area",
+    "ledning": "leadership",
+    OTHER_KOMMUN: "coordinator",
+    ONE_AREA_POLICE: "police_area",
+}
+"""Logged-in subjects and their roles; the last two are created by the test."""
+
+EVERYONE = frozenset({"admin", "coordinator", "reporter", "police_area", "leadership"})
+REPORTERS = frozenset({"reporter", "police_area", "coordinator"})
+COORDINATOR = frozenset({"coordinator"})
+ADMIN = frozenset({"admin"})
+CALENDAR = frozenset({"coordinator", "admin"})
+SECOND_FACTOR = frozenset({"admin", "coordinator"})
+FREE_TEXT = frozenset({"coordinator", "police_area"})
+"""Who reads free-text notes (the police in their own areas only)."""
+PUBLIC = "public"
+LOGIN_STEP = "login step"
+"""The second login step: reached between password and code; answers anyone, never 5xx."""
+LOGIN = "login"
+
+CALLBACKS: dict[str, frozenset[str]] = {
+    # Översikt
+    "ov-level.options ov-level.value": EVERYONE,
+    "ov-event-period.options": EVERYONE,
+    "ov-period.start_date ov-period.end_date ov-event-period.value": EVERYONE,
+    "ov-focus.data": EVERYONE,
+    "ov-map.figure ov-top-table.children ov-status.children ov-map-note.children": EVERYONE,
+    "ov-export-download.data": EVERYONE,
+    "ov-trend.figure ov-trend-title.children ov-focus-bar.children": EVERYONE,
+    "ov-notes.children": FREE_TEXT,
+    # Områden (admin)
+    "ad-area-upload-info.children": ADMIN,
+    "ad-area-job.data": ADMIN,
+    "ad-area-progress.value": ADMIN,
+    "ad-pop-report.children": ADMIN,
+    "ad-own-members.options": ADMIN,
+    "ad-own-report.children": ADMIN,
+    # Användare, Granskningslogg (admin)
+    "us-new-areas.options": ADMIN,
+    "us-edit-areas.options": ADMIN,
+    "us-list.children": ADMIN,
+    "us-edit-role.value": ADMIN,
+    "us-create-report.children": ADMIN,
+    "us-edit-report.children": ADMIN,
+    "au-table.children": ADMIN,
+    "au-download.data": ADMIN,
+    # Mitt konto: everyone's own password; the second factor for admins and coordinators
+    "me-change-report.children": EVERYONE,
+    "me-totp-setup.children": SECOND_FACTOR,
+    "me-totp-report.children": SECOND_FACTOR,
+    "me-totp-off-report.children": SECOND_FACTOR,
+    # Rapportera, Nattvandring
+    "rp-result.children": REPORTERS,
+    "wk-seen-1-area.options": REPORTERS,
+    "wk-planned.options": REPORTERS,
+    "wk-result.children": REPORTERS,
+    # Importera
+    "im-upload-info.children": COORDINATOR,
+    "im-job.data": COORDINATOR,
+    "im-progress.value": COORDINATOR,
+    # Tid & händelser
+    "ev-event.options ev-event.value": EVERYONE,
+    "ev-summary.children": EVERYONE,
+    # Kalender
+    "cal-school-list.children": CALENDAR,
+    "cal-school-message.children": CALENDAR,
+    "cal-event-message.children": CALENDAR,
+    # Planering
+    "pl-forecast.figure": COORDINATOR,
+    "pl-schedule.data": COORDINATOR,
+    "pl-message.children": COORDINATOR,
+    "pl-download.data": COORDINATOR,
+    "pl-signup-message.children": COORDINATOR,
+    "pl-meeting-message.children": COORDINATOR,
+    "pl-confirm-message.children": COORDINATOR,
+    "pl-signals.children": COORDINATOR,
+    "pl-severities.children": COORDINATOR,
+    "pl-severity-message.children": COORDINATOR,
+}
+"""Callback (its outputs, without Dash's duplicate-output hashes; the first outputs
+when that is unique) → the roles that may call it. Anonymous never may."""
+
+FRAMEWORK_CALLBACKS = frozenset({"_pages_content.children _pages_store.data"})
+"""Dash's own page router: every logged-in user; each page decides (see PAGES)."""
+
+CLIENTSIDE_ONLY = frozenset({"ov-map-layer.data", "_pages_dummy.children"})
+"""Clientside callbacks: they run in the browser and have no server endpoint."""
+
+PAGES: dict[str, frozenset[str]] = {
+    "/": EVERYONE,
+    "/tid": EVERYONE,
+    "/rapportera": REPORTERS,
+    "/nattvandring": REPORTERS,
+    "/importera": COORDINATOR,
+    "/planering": COORDINATOR,
+    "/kalender": CALENDAR,
+    "/admin/omraden": ADMIN,
+    "/admin/anvandare": ADMIN,
+    "/admin/granskning": ADMIN,
+    "/konto": EVERYONE,
+    "/404": EVERYONE,
+}
+"""Page path → roles that get its content (others get "Ingen behörighet")."""
+
+
+@dataclass(frozen=True)
+class Route:
+    """How one Flask route is reached in the test and who may reach it."""
+
+    path: str
+    access: str | frozenset[str]
+    method: str = "GET"
+    upload: str | None = None
+    """A file name: the request is an upload (a small file, the session's form token)."""
+
+
+ROUTES: dict[str, Route] = {
+    "static": Route("/static/none.css", PUBLIC),
+    "auth.login": Route("/login", PUBLIC),
+    "auth.logout": Route("/logout", LOGIN),
+    "auth.login_code": Route("/login/kod", LOGIN_STEP),
+    "routes.healthz": Route("/healthz", PUBLIC),
+    "routes.observation_template": Route("/importera/mall.csv", LOGIN),
+    "uploads.upload": Route("/upload/observations", COORDINATOR, "POST", upload="obs.csv"),
+    "routes.area_geometry": Route("/geo/0380/custom.geojson", EVERYONE),
+    "api.openapi_spec": Route("/api/v1/openapi.yaml", PUBLIC),
+    "api.aggregates": Route(
+        "/api/v1/aggregates?area=0380&level=custom&from=2026-11-02&to=2026-11-29", EVERYONE
+    ),
+    "api.not_found": Route("/api/v1/nothing", LOGIN),
+    "_dash_assets.static": Route("/assets/none.css", PUBLIC),
+    "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>": Route(
+        "/_dash-component-suites/dash/none.js", PUBLIC
+    ),
+    "/_dash-layout": Route("/_dash-layout", LOGIN),
+    "/_dash-dependencies": Route("/_dash-dependencies", LOGIN),
+    "/_dash-update-component": Route("/_dash-update-component", LOGIN, "POST"),
+    "/_reload-hash": Route("/_reload-hash", LOGIN),
+    "/_favicon.ico": Route("/_favicon.ico", PUBLIC),
+    "/": Route("/", LOGIN),
+    "/<path:path>": Route("/tid", LOGIN),
+}
+"""Flask endpoint → a request that reaches it and who may. ``login``: any logged-in
+user (the page or callback behind it decides further)."""
+
+HASH = re.compile(r"@[0-9a-f]{64}")
+
+
+def callback_key(output: str) -> str:
+    """A readable, stable name of a callback: its outputs without duplicate-output hashes."""
+    parts = [HASH.sub("", p) for p in output.strip(".").split("...")]
+    return " ".join(parts)
+
+
+def declared_key(name: str) -> str | None:
+    """The declared rule whose outputs start this callback's outputs."""
+    matches = [k for k in CALLBACKS if name == k or name.startswith(k + " ")]
+    return max(matches, key=len) if matches else None
+
+
+@pytest.fixture
+def subjects(app: Flask) -> dict[str, FlaskClient]:
+    """A logged-in client per subject (and an anonymous one)."""
+    with unit_of_work(app_state(app).sessions) as session:
+        create_user(session, OTHER_KOMMUN, DEMO_PASSWORD, role="coordinator", kommun_code="0191")
+        create_user(
+            session,
+            ONE_AREA_POLICE,
+            DEMO_PASSWORD,
+            role="police_area",
+            kommun_code="0380",
+            source_code="polis",
+            area_codes=["0380-D20"],
+        )
+    clients = {ANON: app.test_client()}
+    for username in SUBJECTS:
+        client = app.test_client()
+        assert login(client, username, DEMO_PASSWORD).status_code == 302, username
+        clients[username] = client
+    return clients
+
+
+def _walk(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        if "props" in node and "type" in node:
+            yield node
+            yield from _walk(node["props"].get("children"))
+            for value in node["props"].values():
+                if isinstance(value, (dict, list)) and value is not node["props"].get("children"):
+                    yield from _walk(value)
+        else:
+            for value in node.values():
+                yield from _walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _walk(item)
+
+
+def page_content(client: FlaskClient, path: str) -> Any:
+    """The page's layout as the router callback returns it to this client."""
+    body = {
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [
+            {"id": "_pages_content", "property": "children"},
+            {"id": "_pages_store", "property": "data"},
+        ],
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": path},
+            {"id": "_pages_location", "property": "search", "value": ""},
+        ],
+        "state": [],
+        "changedPropIds": ["_pages_location.pathname"],
+    }
+    response = client.post(
+        "/_dash-update-component", data=json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 200, (path, response.status_code)
+    return response.get_json()["response"]["_pages_content"]["children"]
+
+
+def layout_values(client: FlaskClient) -> dict[str, dict[str, Any]]:
+    """Every component's props (by id) on every page, as this client sees them."""
+    values: dict[str, dict[str, Any]] = {}
+    for path in PAGES:
+        for node in _walk(page_content(client, path)):
+            component_id = node["props"].get("id")
+            if component_id is not None:
+                key = (
+                    component_id
+                    if isinstance(component_id, str)
+                    else json.dumps(component_id, sort_keys=True)
+                )
+                values.setdefault(key, node["props"])
+    return values
+
+
+TRIGGERS = {"n_clicks": 1, "n_intervals": 1}
+CLIENTSIDE_VALUES: dict[str, dict[str, Any]] = {
+    ids.MAP_LAYER: {
+        "data": {"kommun": "0380", "level": "custom", "url": "/geo/0380/custom.geojson"}
+    }
+}
+"""Props that a clientside callback sets in the browser (no layout holds them)."""
+
+
+def payload(spec: dict[str, Any], values: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The body the renderer would post for ``spec``, its first input pressed."""
+
+    def item(dep: dict[str, Any], trigger: bool) -> dict[str, Any]:
+        component = values.get(dep["id"]) or CLIENTSIDE_VALUES.get(dep["id"], {})
+        value = component.get(dep["property"])
+        if trigger and dep["property"] in TRIGGERS:
+            value = TRIGGERS[dep["property"]]
+        if dep["id"].startswith("{"):  # a pattern-matching (ALL) input: no items
+            return {"id": json.loads(dep["id"]), "property": dep["property"], "value": []}
+        return {"id": dep["id"], "property": dep["property"], "value": value}
+
+    outputs = []
+    for part in spec["output"].strip(".").split("..."):
+        component, prop = HASH.sub("", part).rsplit(".", 1)
+        outputs.append({"id": component, "property": prop})
+    inputs = [item(dep, i == 0) for i, dep in enumerate(spec["inputs"])]
+    first = spec["inputs"][0]
+    return {
+        "output": spec["output"],
+        "outputs": outputs if len(outputs) > 1 else outputs[0],
+        "inputs": inputs,
+        "state": [item(dep, False) for dep in spec.get("state", [])],
+        "changedPropIds": [f"{first['id']}.{first['property']}"],
+    }
+
+
+def test_every_callback_route_and_page_has_a_declared_rule(
+    app: Flask, subjects: dict[str, FlaskClient]
+) -> None:
+    """A new callback, route or page without a rule here fails (decide its access)."""
+    deps = subjects["samordnare"].get("/_dash-dependencies").get_json()
+    undeclared = []
+    for spec in deps:
+        name = callback_key(spec["output"])
+        if name in FRAMEWORK_CALLBACKS or name in CLIENTSIDE_ONLY:
+            continue
+        if declared_key(name) is None:
+            undeclared.append(f"callback {name}")
+    undeclared += [
+        f"route {rule.rule} ({rule.endpoint})"
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint not in ROUTES
+    ]
+    undeclared += [
+        f"page {page['path']}" for page in dash.page_registry.values() if page["path"] not in PAGES
+    ]
+    assert not undeclared, "declare access in tests/integration/test_authz_matrix.py:\n" + (
+        "\n".join(undeclared)
+    )
+    clientside = {callback_key(s["output"]) for s in deps if s.get("clientside_function")}
+    assert clientside == set(CLIENTSIDE_ONLY), "clientside callbacks changed"
+
+
+def _roles_client(subjects: dict[str, FlaskClient], roles: frozenset[str]) -> FlaskClient:
+    for username in ("samordnare", "admin", "ledning", "polis", "rapportor"):
+        if SUBJECTS[username] in roles:
+            return subjects[username]
+    raise AssertionError(f"no demo subject has one of {sorted(roles)}")
+
+
+def test_callback_matrix(app: Flask, subjects: dict[str, FlaskClient]) -> None:
+    """Each callback answers its declared roles and refuses (401/403) everyone else."""
+    deps = subjects["samordnare"].get("/_dash-dependencies").get_json()
+    layouts: dict[str, dict[str, dict[str, Any]]] = {}
+    wrong: list[str] = []
+    checked = 0
+    for spec in deps:
+        name = callback_key(spec["output"])
+        if spec.get("clientside_function") or name in FRAMEWORK_CALLBACKS:
+            continue
+        key = declared_key(name)
+        assert key is not None, name
+        roles = CALLBACKS[key]
+        owner = _roles_client(subjects, roles)
+        owner_name = next(n for n, c in subjects.items() if c is owner)
+        if owner_name not in layouts:
+            layouts[owner_name] = layout_values(owner)
+        body = json.dumps(payload(spec, layouts[owner_name]))
+        for subject, client in subjects.items():
+            response = client.post(
+                "/_dash-update-component", data=body, content_type="application/json"
+            )
+            checked += 1
+            allowed = subject != ANON and SUBJECTS[subject] in roles
+            status = response.status_code
+            if subject == OTHER_KOMMUN and allowed:
+                # The right role for another kommun: refused, or an answer that
+                # holds nothing of the demo kommun (e.g. an empty option list).
+                leaked = status < 300 and "0380" in response.get_data(as_text=True)
+                if status not in (400, 403) and (leaked or status >= 500):
+                    wrong.append(f"{name} as {subject}: {status}, shows kommun 0380")
+                continue
+            ok = status not in (401, 403, 500) if allowed else status in (401, 403)
+            if subject == ANON and status != 401:
+                ok = False
+            if not ok:
+                wrong.append(f"{name} as {subject}: {status}")
+    print(f"\ncallback matrix: {checked} requests")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_page_matrix(subjects: dict[str, FlaskClient]) -> None:
+    """Each page shows its content to its declared roles and "Ingen behörighet" to others."""
+    wrong = []
+    for path, roles in PAGES.items():
+        for subject, client in subjects.items():
+            if subject == ANON:
+                body = {"inputs": [], "output": "x"}
+                response = client.post(
+                    "/_dash-update-component",
+                    data=json.dumps(body),
+                    content_type="application/json",
+                )
+                if response.status_code != 401:
+                    wrong.append(f"{path} as anonymous: {response.status_code}")
+                continue
+            text = json.dumps(page_content(client, path), ensure_ascii=False)
+            denied = "Ingen behörighet" in text
+            if denied == (SUBJECTS[subject] in roles):
+                wrong.append(f"{path} as {subject}: {'denied' if denied else 'shown'}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_route_matrix(subjects: dict[str, FlaskClient]) -> None:
+    """Each route answers its declared users; others get a login redirect, 401 or 403."""
+    wrong = []
+    for endpoint, route in ROUTES.items():
+        for subject, client in subjects.items():
+            if route.upload is not None:
+                response = send_file(client, route.path.rsplit("/", 1)[1], b"a;b\n", route.upload)
+            elif route.method == "POST":
+                response = client.post(route.path, json={})
+            else:
+                response = client.get(route.path)
+            status = response.status_code
+            if route.access == LOGIN_STEP:
+                ok = True
+            elif route.access == PUBLIC:
+                ok = status not in (401, 403) and not _to_login(response)
+            elif subject == ANON:
+                ok = status == 401 or _to_login(response)
+            elif route.access == LOGIN:
+                ok = status not in (401, 403) and not _to_login(response)
+            else:
+                assert isinstance(route.access, frozenset)
+                allowed = SUBJECTS[subject] in route.access
+                if subject == OTHER_KOMMUN and "0380" in route.path:
+                    allowed = False
+                ok = (status < 400) if allowed else status in (401, 403)
+            if status >= 500:
+                ok = False
+            if not ok:
+                wrong.append(f"{endpoint} {route.path} as {subject}: {status}")
+    assert not wrong, "\n".join(wrong)
+
+
+def _to_login(response: Any) -> bool:
+    return response.status_code in (301, 302) and "/login" in response.headers.get("Location", "")
+
+
+def test_one_area_police_sees_only_its_area(subjects: dict[str, FlaskClient]) -> None:
+    """The police user with one area gets that area's geometry and nothing else."""
+    client = subjects[ONE_AREA_POLICE]
+    response = client.get("/geo/0380/custom.geojson")
+    assert response.status_code == 200
+    codes = {f["id"] for f in response.get_json()["features"]}
+    assert codes == {"0380-D20"}, codes
