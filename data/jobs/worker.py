@@ -88,6 +88,18 @@ def _report_lost(context: JobContext, job_id: str, returncode: int) -> None:
         )
 
 
+def lower_priority() -> None:
+    """Run below the web workers: a parse may take a core, the users' clicks come first.
+
+    Linux's autogroup scheduling gives each session (the job starts one) its own group
+    and shares the CPU between groups, whatever the processes' own ``nice``: the
+    group's niceness is set too (``/proc/self/autogroup``; best effort elsewhere)."""
+    with contextlib.suppress(OSError):
+        os.nice(JOB_NICENESS)
+    with contextlib.suppress(OSError):
+        Path("/proc/self/autogroup").write_text(str(JOB_NICENESS), encoding="ascii")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the job ``JOB_ID`` whose request waits in ``FOLDER``; exit status 0 when it
     ran (whatever its outcome, which is in the job row), 2 on bad arguments."""
@@ -99,9 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s [job %(process)d] %(levelname)s %(message)s"
     )
-    # Below the web workers: a parse may take a core, the users' clicks come first.
-    with contextlib.suppress(OSError):
-        os.nice(JOB_NICENESS)
+    lower_priority()
     path = job_file(folder, job_id)
     spec = json.loads(path.read_text(encoding="utf-8"))
     path.unlink()
