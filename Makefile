@@ -87,6 +87,7 @@ bench: $(VENV)/.stamp-dev
 	$(PY) bench/bench_import.py
 	$(PY) bench/bench_disclosure.py
 	$(PY) bench/bench_forecast.py
+	$(PY) bench/load.py
 	$(PY) bench/bench_pii_names.py
 
 clean:

@@ -20,6 +20,7 @@ from dashboard.ratelimit import init_rate_limits
 from dashboard.routes import bp as routes_bp
 from dashboard.security_headers import init_security_headers
 from dashboard.state import EXTENSION, AppState, close_db_session
+from dashboard.upload_routes import bp as uploads_bp
 from data.storage.db import make_engine, make_session_factory
 from data.storage.private_files import private_folder, tighten_folder
 
@@ -44,6 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         REMEMBER_COOKIE_SECURE=settings["SSP_COOKIE_SECURE"],
         REMEMBER_COOKIE_HTTPONLY=True,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings["SSP_SESSION_HOURS"]),
+        # Every request body but an upload's (``POST /upload/<kind>``, which sets its own).
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
     )
     engine = make_engine(settings["DATABASE_URL"])
@@ -52,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_auth(app)
     app.register_blueprint(routes_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(uploads_bp)
     init_rate_limits(app)  # after init_auth: limits see the bearer token's user
     app.cli.add_command(ssp_cli)
     init_dash(app)

@@ -200,11 +200,18 @@ def csrf_token() -> str:
     return str(token)
 
 
-def _check_csrf() -> None:
-    sent = request.form.get(CSRF_KEY, "")
+def csrf_valid(sent: object) -> bool:
+    """True when ``sent`` is the session's CSRF token (a form field or a header)."""
     expected = session.get(CSRF_KEY, "")
-    if not expected or not hmac.compare_digest(str(sent), str(expected)):
-        abort(400, description="Formuläret har gått ut. Ladda om sidan och försök igen.")
+    return bool(expected) and hmac.compare_digest(str(sent or "").encode(), str(expected).encode())
+
+
+CSRF_EXPIRED = "Formuläret har gått ut. Ladda om sidan och försök igen."
+
+
+def _check_csrf() -> None:
+    if not csrf_valid(request.form.get(CSRF_KEY, "")):
+        abort(400, description=CSRF_EXPIRED)
 
 
 def _safe_next(target: str | None) -> str:

@@ -66,6 +66,14 @@ def _positive_int(name: str, raw: str | None, default: int) -> int:
         raise ValueError(msg) from None
 
 
+JOB_RUNNERS = ("process", "thread")
+"""How background jobs run: a process of their own (default) or a web worker's thread."""
+DEFAULT_MAX_UPLOAD_MB = 60
+"""Largest observation file through the Importera page (MB; 1 MB = 1,048,576 bytes)."""
+DEFAULT_MAX_LAYER_UPLOAD_MB = 100
+"""Largest area layer file through the Områden page (MB)."""
+
+
 def _not_negative(name: str, raw: str | None, default: int) -> int:
     value = _positive_int(name, raw, default)
     if value < 0:
@@ -142,7 +150,9 @@ def load_config(
     ``SSP_EVENT_WINDOW_RULES``), ``SSP_PAY_MIN_WALKERS`` and ``SSP_PAY_PER_NIGHT``
     (the walk compensation summary), ``SSP_TODAY`` (an ISO date: the app's clock stands
     still at noon that day; empty = the system clock; parsed into ``SSP_CLOCK``, which
-    tests may also pass directly as a :class:`~data.clock.Clock`), ``REDIS_URL`` (empty:
+    tests may also pass directly as a :class:`~data.clock.Clock`), ``SSP_JOB_RUNNER``
+    (``process``, the default, or ``thread``: where imports run), ``SSP_MAX_UPLOAD_MB``
+    and ``SSP_MAX_LAYER_UPLOAD_MB`` (upload limits, 60 and 100), ``REDIS_URL`` (empty:
     login throttling and API rate limits per process; set: shared by every worker and
     node through Redis), ``SSP_REDIS_PREFIX`` (the prefix of this installation's Redis
     keys), ``SSP_TRUSTED_PROXIES`` (how many reverse proxies in front of the app set
@@ -197,6 +207,17 @@ def load_config(
         ),
         "SSP_PAY_PER_NIGHT": _amount("SSP_PAY_PER_NIGHT", env.get("SSP_PAY_PER_NIGHT")),
         "SSP_TODAY": env.get("SSP_TODAY", ""),
+        "SSP_JOB_RUNNER": _choice(
+            "SSP_JOB_RUNNER", env.get("SSP_JOB_RUNNER"), JOB_RUNNERS, JOB_RUNNERS[0]
+        ),
+        "SSP_MAX_UPLOAD_MB": _positive_int(
+            "SSP_MAX_UPLOAD_MB", env.get("SSP_MAX_UPLOAD_MB"), DEFAULT_MAX_UPLOAD_MB
+        ),
+        "SSP_MAX_LAYER_UPLOAD_MB": _positive_int(
+            "SSP_MAX_LAYER_UPLOAD_MB",
+            env.get("SSP_MAX_LAYER_UPLOAD_MB"),
+            DEFAULT_MAX_LAYER_UPLOAD_MB,
+        ),
         "REDIS_URL": env.get("REDIS_URL", "").strip(),
         "SSP_REDIS_PREFIX": env.get("SSP_REDIS_PREFIX", "").strip() or DEFAULT_PREFIX,
         "SSP_TRUSTED_PROXIES": _not_negative(

@@ -9,7 +9,6 @@ import dash
 from dash import Dash, dcc, html
 from dash.exceptions import DependencyException
 from flask import Flask, Response, current_app, jsonify, request
-from flask_login import current_user
 
 from dashboard import ids
 from dashboard.auth import csrf_token, current_session_user
@@ -44,12 +43,8 @@ from data.demo.build import is_demo_database
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 CALLBACK_PATH = "/_dash-update-component"
-ADMIN_UPLOAD_BYTES = 140 * 1024 * 1024
-"""A 100 MB layer file is about 134 MB as base64 in the callback's JSON."""
 ROUTER_LOCATION = "_pages_location"
 """The location component whose path and query Dash Pages routes on."""
-IMPORT_UPLOAD_BYTES = 85 * 1024 * 1024
-"""A 60 MB observation file (the import page's limit) as base64, with room to spare."""
 
 
 def shell() -> html.Div:
@@ -178,11 +173,8 @@ def init_dash(server: Flask) -> Dash:
         """Refuse malformed callback requests with 400 before Dash parses them."""
         if request.method != "POST" or request.path != CALLBACK_PATH:
             return None
-        if current_user.is_authenticated and current_user.role == "admin":
-            # Layer uploads travel base64-encoded in a callback; only admins may send them.
-            request.max_content_length = ADMIN_UPLOAD_BYTES
-        elif current_user.is_authenticated and current_user.role in import_page.ROLES:
-            request.max_content_length = IMPORT_UPLOAD_BYTES
+        # Files never travel in a callback (they go to /upload/<kind>): the app's
+        # MAX_CONTENT_LENGTH (8 MB) holds for every callback body.
         body = request.get_json(silent=True)
         if not _well_formed_callback(body, app.callback_map):
             return jsonify({"error": "ogiltig förfrågan"}), 400

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -204,3 +205,70 @@ def call_by_input(
     return client.post(
         "/_dash-update-component", data=json.dumps(body), content_type="application/json"
     )
+
+
+def session_csrf(client: FlaskClient) -> str:
+    """The form token of a logged-in test client's session."""
+    with client.session_transaction() as session:
+        return str(session.get("csrf_token", ""))
+
+
+def send_file(
+    client: FlaskClient, kind: str, raw: bytes, name: str, *, csrf: str | None = None
+) -> Any:
+    """POST a file to ``/upload/<kind>`` the way ``assets/upload.js`` does."""
+    return client.post(
+        f"/upload/{kind}",
+        data=raw,
+        content_type="application/octet-stream",
+        headers={
+            "X-Upload-Name": quote(name),
+            "X-CSRF-Token": session_csrf(client) if csrf is None else csrf,
+        },
+    )
+
+
+def stored_answer(response: Any) -> dict[str, Any]:
+    """What ``upload.js`` puts into the page's store after ``response``."""
+    body = response.get_json(silent=True) or {}
+    if response.status_code == 201:
+        return {"token": body["token"], "name": body["name"], "size": body["size"]}
+    return {"error": body.get("error", f"status {response.status_code}")}
+
+
+def merge_answers(*answers: dict[str, Any]) -> dict[str, Any]:
+    """Callback responses (``{component: {prop: value}}``) merged, later ones winning."""
+    merged: dict[str, Any] = {}
+    for answer in answers:
+        for component, props in answer.items():
+            merged.setdefault(component, {}).update(props)
+    return merged
+
+
+def callback_body(
+    dependencies: list[dict[str, Any]], input_id: str, values: dict[str, Any]
+) -> dict[str, Any]:
+    """The body the renderer POSTs for the callback triggered by ``input_id``, built
+    from ``/_dash-dependencies`` (for clients without the app object: gunicorn tests,
+    ``bench/load.py``). ``values`` maps ``"component.prop"`` to a value (None if absent)."""
+    (spec,) = [d for d in dependencies if any(i["id"] == input_id for i in d["inputs"])]
+    outputs = _split_output(spec["output"])
+
+    def items(deps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": d["id"],
+                "property": d["property"],
+                "value": values.get(f"{d['id']}.{d['property']}"),
+            }
+            for d in deps
+        ]
+
+    trigger = next(i for i in spec["inputs"] if i["id"] == input_id)
+    return {
+        "output": spec["output"],
+        "outputs": outputs if len(outputs) > 1 else outputs[0],
+        "inputs": items(spec["inputs"]),
+        "state": items(spec.get("state", [])),
+        "changedPropIds": [f"{input_id}.{trigger['property']}"],
+    }

@@ -1,44 +1,42 @@
-"""Callbacks of the admin areas page: every one requires the admin role server-side."""
+"""Callbacks of the admin areas page: every one requires the admin role server-side.
+
+Files arrive through ``POST /upload/areas`` and ``/upload/population``
+(:mod:`dashboard.upload_routes`). A layer's fields are read, and the layer imported,
+by background jobs in a process of their own (:mod:`dashboard.jobs`), polled by one
+callback; a population table (at most 5 MB) is read here.
+"""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from dash import Dash, Input, Output, State, html, no_update
-from flask import current_app
 
 from dashboard import ids
 from dashboard.audit import audit
 from dashboard.auth import require_role
-from dashboard.callbacks.submit import store, submit
-from dashboard.jobs import AreaImportRequest, start_area_import
-from dashboard.pages.admin_areas import ROLES, summary_table
+from dashboard.callbacks.submit import submit
+from dashboard.jobs import start_background_job
+from dashboard.pages.admin_areas import LAYER_SUFFIXES, POPULATION_SUFFIXES, ROLES, summary_table
 from dashboard.state import db_session
 from dashboard.uploads import (
     UploadError,
-    decode_upload,
-    keep_upload,
+    owned_upload,
     report_items,
     upload_dir,
+    uploaded_file,
 )
-from data.areas.layers import (
-    IMPORT_LEVELS,
-    LAYER_FORMATS,
-    AreaImportError,
-    compose_area,
-    layer_fields,
-)
+from data.areas.layers import IMPORT_LEVELS, AreaImportError, compose_area
 from data.areas.listing import area_summary, member_options
 from data.areas.population import import_population, parse_population_csv
+from data.jobs.runners import AreaImportRequest, ReadRequest, read_result_path
 from data.storage.db import Session
-from data.storage.jobs import job_status, start_job
+from data.storage.jobs import job_status
 
-MAX_LAYER_BYTES = 100 * 1024 * 1024
-MAX_POPULATION_BYTES = 20 * 1024 * 1024
-TOKEN = re.compile(r"[0-9a-f]{32}\.(geojson|json|gpkg|zip|parquet|geoparquet)")
-CRS_TEXT = re.compile(r"(EPSG|epsg):\d{4,6}")
+CRS_TEXT: Final = re.compile(r"(EPSG|epsg):\d{4,6}")
 
 
 def _field_options(fields: list[str]) -> list[dict[str, str]]:
@@ -59,11 +57,37 @@ def _field_choices(options: list[dict[str, str]], guess: dict[str, str | None]) 
     }
 
 
-def _layer_refused(message: str) -> dict[str, Any]:
-    """The upload's answer when the file cannot be used: the message, nothing kept."""
+FIELD_OUTPUTS: Final = {
+    f"{part}_{what}": Output(component, "options" if what == "options" else "value")
+    for part, component in (
+        ("code", ids.AREA_CODE_FIELD),
+        ("name", ids.AREA_NAME_FIELD),
+        ("parent", ids.AREA_PARENT_FIELD),
+        ("parent_name", ids.AREA_PARENT_NAME_FIELD),
+    )
+    for what in ("options", "field")
+}
+"""The field dropdowns: each one's options and chosen field."""
+
+
+def _duplicates(outputs: dict[str, Output]) -> dict[str, Output]:
+    """The same outputs, allowed to be shared with another callback."""
     return {
-        "info": html.Span(message, className="report-error"),
-        "token": None,
+        key: Output(o.component_id, o.component_property, allow_duplicate=True)
+        for key, o in outputs.items()
+    }
+
+
+def _received(info: Any, token: str | None, job: Any = no_update) -> dict[str, Any]:
+    """The upload's answer: the info line, the token (None: nothing kept), the job
+    that reads the fields (polling on while there is one), the fields cleared."""
+    return {
+        "info": info,
+        "token": token,
+        "job": job,
+        "poll_disabled": job is no_update,
+        "progress": "0",
+        "step": "",
         **_field_choices([], {}),
     }
 
@@ -80,22 +104,45 @@ def _started(job: Any, *, report: Any, poll_disabled: bool, step: str) -> dict[s
     }
 
 
-def _progress(
-    value: Any = no_update,
-    step: Any = no_update,
-    *,
-    report: Any,
-    poll_disabled: bool,
-    summary: Any = no_update,
+POLL_OUTPUTS: Final = {
+    "progress": Output(ids.AREA_PROGRESS, "value", allow_duplicate=True),
+    "step": Output(ids.AREA_STEP, "children", allow_duplicate=True),
+    "report": Output(ids.AREA_REPORT, "children", allow_duplicate=True),
+    "poll_disabled": Output(ids.AREA_POLL, "disabled", allow_duplicate=True),
+    "summary": Output(ids.AREA_SUMMARY, "children"),
+    "info": Output(ids.AREA_UPLOAD_INFO, "children", allow_duplicate=True),
+    "token": Output(ids.AREA_UPLOAD_TOKEN, "data", allow_duplicate=True),
+    **_duplicates(FIELD_OUTPUTS),
+}
+
+
+def _progress(*, polling: bool = False, **changes: Any) -> dict[str, Any]:
+    """``poll_import``'s answer: polling on or off, the ``changes``, the rest as it is."""
+    return {**dict.fromkeys(POLL_OUTPUTS, no_update), "poll_disabled": not polling, **changes}
+
+
+def _fields_read(
+    ok: bool, messages: tuple[str, ...], job: dict[str, Any], token: Any, user_id: int
 ) -> dict[str, Any]:
-    """``poll_import``'s answer; what is not given stays as it is."""
-    return {
-        "progress": value,
-        "step": step,
-        "report": report,
-        "poll_disabled": poll_disabled,
-        "summary": summary,
-    }
+    """A finished field read: the layer's fields in the dropdowns (guessed), or why not."""
+    upload = owned_upload(token, user_id, LAYER_SUFFIXES)
+    fields = None
+    if upload is not None and ok:
+        try:
+            fields = json.loads(read_result_path(upload).read_text("utf-8")).get("fields")
+        except (OSError, ValueError, AttributeError):
+            fields = None
+    if upload is None or not isinstance(fields, list):
+        refused = html.Span(
+            " ".join(messages) or "Filen kunde inte läsas.", className="report-error"
+        )
+        return _progress(info=refused, token=None, progress="0", step="")
+    info = (
+        f"{job.get('name') or 'Filen'}: {upload.stat().st_size // 1024} kB, {len(fields)} fält. "
+        "Kontrollera fälten nedan."
+    )
+    choices = _field_choices(_field_options(fields), guess_fields(fields))
+    return _progress(info=info, progress="0", step="", **choices)
 
 
 def _summary() -> Any:
@@ -138,43 +185,27 @@ def register(app: Dash) -> None:
         output={
             "info": Output(ids.AREA_UPLOAD_INFO, "children"),
             "token": Output(ids.AREA_UPLOAD_TOKEN, "data"),
-            "code_options": Output(ids.AREA_CODE_FIELD, "options"),
-            "code_field": Output(ids.AREA_CODE_FIELD, "value"),
-            "name_options": Output(ids.AREA_NAME_FIELD, "options"),
-            "name_field": Output(ids.AREA_NAME_FIELD, "value"),
-            "parent_options": Output(ids.AREA_PARENT_FIELD, "options"),
-            "parent_field": Output(ids.AREA_PARENT_FIELD, "value"),
-            "parent_name_options": Output(ids.AREA_PARENT_NAME_FIELD, "options"),
-            "parent_name_field": Output(ids.AREA_PARENT_NAME_FIELD, "value"),
+            "job": Output(ids.AREA_JOB, "data", allow_duplicate=True),
+            "poll_disabled": Output(ids.AREA_POLL, "disabled", allow_duplicate=True),
+            "progress": Output(ids.AREA_PROGRESS, "value", allow_duplicate=True),
+            "step": Output(ids.AREA_STEP, "children", allow_duplicate=True),
+            **FIELD_OUTPUTS,
         },
-        inputs=[Input(ids.AREA_UPLOAD, "contents")],
-        state=[State(ids.AREA_UPLOAD, "filename")],
+        inputs=[Input(ids.AREA_UPLOADED, "data")],
         prevent_initial_call=True,
     )
-    def receive_layer(contents: Any, filename: Any) -> dict[str, Any]:
-        require_role(*ROLES)
+    def receive_layer(uploaded: Any) -> dict[str, Any]:
+        """A layer file the upload route kept: read its fields in the background."""
+        user = require_role(*ROLES)
         try:
-            upload = keep_upload(
-                contents,
-                filename,
-                suffixes=LAYER_FORMATS,
-                accepted="GeoJSON, GeoPackage, zippad Shapefile eller GeoParquet",
-                limit=MAX_LAYER_BYTES,
-                read=lambda path, _data: layer_fields(path),
-            )
-        except (AreaImportError, UploadError) as error:
-            return _layer_refused(str(error))
-        except Exception:
-            current_app.logger.exception("reading an uploaded layer failed")
-            return _layer_refused("Filen kunde inte läsas som kartlager.")
-        fields = upload.content
-        options = _field_options(fields)
-        guess = guess_fields(fields)
-        info = (
-            f"{upload.name}: {upload.size // 1024} kB, {len(fields)} fält. "
-            "Kontrollera fälten nedan."
+            upload = uploaded_file(uploaded, user.id, LAYER_SUFFIXES)
+        except UploadError as error:
+            return _received(html.Span(str(error), className="report-error"), None)
+        job_id = start_background_job("areas-read", user.id, ReadRequest(upload.path))
+        info = f"{upload.name}: {upload.size // 1024} kB mottagen. Läser fälten …"
+        return _received(
+            info, upload.path.name, {"id": job_id, "kind": "read", "name": upload.name}
         )
-        return {"info": info, "token": upload.token, **_field_choices(options, guess)}
 
     @app.callback(
         output={
@@ -208,7 +239,8 @@ def register(app: Dash) -> None:
     ) -> dict[str, Any]:
         user = require_role(*ROLES)
         problems = []
-        if not isinstance(token, str) or not TOKEN.fullmatch(token):
+        path = owned_upload(token, user.id, LAYER_SUFFIXES)
+        if path is None:
             problems.append("Ladda upp en fil först.")
         if level not in IMPORT_LEVELS:
             problems.append("Välj nivå.")
@@ -217,13 +249,9 @@ def register(app: Dash) -> None:
         crs_text = (crs or "").strip() if isinstance(crs, str) else ""
         if crs_text and not CRS_TEXT.fullmatch(crs_text):
             problems.append("Koordinatsystem anges som EPSG:nnnn, t.ex. EPSG:3006.")
-        path = upload_dir() / str(token)
-        if not problems and not path.exists():
-            problems.append("Filen finns inte längre; ladda upp den igen.")
-        if problems:
+        if problems or path is None:
             refused = report_items(problems, ok=False)
             return _started(no_update, report=refused, poll_disabled=True, step="")
-        job_id = store(lambda session: start_job(session, kind="areas", user_id=user.id))
         request = AreaImportRequest(
             path=path,
             level=str(level),
@@ -233,47 +261,51 @@ def register(app: Dash) -> None:
             parent_name_field=parent_name_field if isinstance(parent_name_field, str) else None,
             crs=crs_text.upper() or None,
         )
-        audit("import.started", target="areas", details={"job": job_id, "level": str(level)})
-        start_area_import(current_app._get_current_object(), job_id, request)  # type: ignore[attr-defined]
-        return _started(job_id, report=[], poll_disabled=False, step="Startar …")
+        job_id = start_background_job("areas-import", user.id, request)
+        audit("import.started", target="areas-import", details={"job": job_id, "level": str(level)})
+        job = {"id": job_id, "kind": "import"}
+        return _started(job, report=[], poll_disabled=False, step="Startar …")
 
     @app.callback(
-        output={
-            "progress": Output(ids.AREA_PROGRESS, "value", allow_duplicate=True),
-            "step": Output(ids.AREA_STEP, "children", allow_duplicate=True),
-            "report": Output(ids.AREA_REPORT, "children", allow_duplicate=True),
-            "poll_disabled": Output(ids.AREA_POLL, "disabled", allow_duplicate=True),
-            "summary": Output(ids.AREA_SUMMARY, "children"),
-        },
+        output=POLL_OUTPUTS,
         inputs=[Input(ids.AREA_POLL, "n_intervals")],
-        state=[State(ids.AREA_JOB, "data")],
+        state=[State(ids.AREA_JOB, "data"), State(ids.AREA_UPLOAD_TOKEN, "data")],
         prevent_initial_call=True,
     )
-    def poll_import(_ticks: Any, job_id: Any) -> dict[str, Any]:
+    def poll_import(_ticks: Any, job: Any, token: Any) -> dict[str, Any]:
+        """The running job's progress; when it ends, the fields or the import's report."""
         user = require_role(*ROLES)
-        if not isinstance(job_id, str):
-            return _progress(report=no_update, poll_disabled=True)
-        status = job_status(db_session(), job_id, user_id=user.id, folder=upload_dir())
+        if not (isinstance(job, dict) and isinstance(job.get("id"), str)):
+            return _progress()
+        status = job_status(db_session(), job["id"], user_id=user.id, folder=upload_dir())
         if status is None:
             unknown = report_items(["Okänt importjobb."], ok=False)
-            return _progress("0", "", report=unknown, poll_disabled=True)
+            return _progress(progress="0", step="", report=unknown)
         value = str(round(100 * status.progress))
         if status.status == "running":
-            return _progress(value, status.step, report=no_update, poll_disabled=False)
-        report = report_items(status.messages, ok=status.status == "done")
-        return _progress(value, status.step, report=report, poll_disabled=True, summary=_summary())
+            return _progress(polling=True, progress=value, step=status.step)
+        ok = status.status == "done"
+        if job.get("kind") == "read":
+            return _fields_read(ok, status.messages, job, token, user.id)
+        report = report_items(status.messages, ok=ok)
+        return _progress(progress=value, step=status.step, report=report, summary=_summary())
 
     @app.callback(
         Output(ids.POP_REPORT, "children"),
         Output(ids.AREA_SUMMARY, "children", allow_duplicate=True),
-        Input(ids.POP_UPLOAD, "contents"),
+        Input(ids.POP_UPLOADED, "data"),
         prevent_initial_call=True,
     )
-    def receive_population(contents: Any) -> tuple[Any, Any]:
-        require_role(*ROLES)
+    def receive_population(uploaded: Any) -> tuple[Any, Any]:
+        """A population table the upload route kept (at most 5 MB): import it here."""
+        user = require_role(*ROLES)
+        try:
+            upload = uploaded_file(uploaded, user.id, POPULATION_SUFFIXES)
+        except UploadError as error:
+            return html.Ul(report_items([f"Ingenting importerades. {error}"], ok=False)), no_update
 
         def save(session: Session) -> list[str]:
-            values = parse_population_csv(decode_upload(contents, MAX_POPULATION_BYTES))
+            values = parse_population_csv(upload.path.read_bytes())
             updated, unknown = import_population(session, values, skip_unknown=True)
             lines = [f"Befolkning 10–19 år uppdaterad för {updated} områden."]
             if unknown:
@@ -281,12 +313,15 @@ def register(app: Dash) -> None:
                 lines.append(f"{len(unknown)} koder finns inte här och hoppades över: {skipped}")
             return lines
 
-        report, summary = submit(
-            save,
-            refused=(AreaImportError, UploadError),
-            messages=lambda error: [f"Ingenting importerades. {error}"],
-            then=_summary,
-        )
+        try:
+            report, summary = submit(
+                save,
+                refused=(AreaImportError,),
+                messages=lambda error: [f"Ingenting importerades. {error}"],
+                then=_summary,
+            )
+        finally:
+            upload.path.unlink(missing_ok=True)
         return html.Ul(report), summary
 
     @app.callback(

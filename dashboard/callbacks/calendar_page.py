@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Any, Final
+from typing import Any
 
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
@@ -17,10 +17,10 @@ from dashboard import ids
 from dashboard.auth import current_viewer, require_role
 from dashboard.callbacks.submit import Report, refuse, submit
 from dashboard.components import delete_button, simple_table
-from dashboard.pages.calendar_page import ROLES
+from dashboard.pages.calendar_page import ROLES, SCHOOL_SUFFIXES
 from dashboard.periods import window_label
 from dashboard.state import app_state, current_cube
-from dashboard.uploads import UploadError, decode_upload
+from dashboard.uploads import UploadError, uploaded_file
 from data.access.scope import BadSelection, require_kommun
 from data.calendar.holidays import SCHOOL_KINDS, CalendarEntry
 from data.calendar.municipal import (
@@ -39,7 +39,6 @@ from data.ingest.school_calendar import CalendarRejected, checked_entry, read_sc
 from data.storage.db import Session
 from data.vocabulary import label_of
 
-MAX_FILE: Final = 2 * 1024 * 1024
 CLOCK = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?")
 
 
@@ -182,22 +181,25 @@ def register(app: Dash) -> None:
     @app.callback(
         Output(ids.CAL_SCHOOL_MESSAGE, "children", allow_duplicate=True),
         Output(ids.CAL_REFRESH, "data", allow_duplicate=True),
-        Input(ids.CAL_SCHOOL_UPLOAD, "contents"),
-        State(ids.CAL_SCHOOL_UPLOAD, "filename"),
+        Input(ids.CAL_SCHOOL_UPLOADED, "data"),
         State(ids.CAL_KOMMUN, "value"),
         State(ids.CAL_REFRESH, "data"),
         prevent_initial_call=True,
     )
-    def upload_school(contents: Any, filename: Any, kommun: Any, refresh: Any) -> tuple[Any, Any]:
-        """A whole school calendar file, all or nothing."""
+    def upload_school(uploaded: Any, kommun: Any, refresh: Any) -> tuple[Any, Any]:
+        """A whole school calendar file (at most 2 MB, read here), all or nothing."""
         code = _kommun(kommun)
+        user = require_role(*ROLES)
         try:
-            raw = decode_upload(contents, MAX_FILE)
-            parsed = read_school_calendar(raw, filename if isinstance(filename, str) else "")
+            upload = uploaded_file(uploaded, user.id, SCHOOL_SUFFIXES)
         except UploadError as error:
             return refuse([str(error)])
+        try:
+            parsed = read_school_calendar(upload.path.read_bytes(), upload.name)
         except CalendarRejected as rejected:
             return refuse(["Ingenting importerades.", *rejected.errors[:50]])
+        finally:
+            upload.path.unlink(missing_ok=True)
 
         def save(session: Session) -> list[str]:
             added, updated = save_school_entries(session, code, parsed.entries)

@@ -1,42 +1,45 @@
-"""Callbacks of the import page: upload, check (preview), import — coordinators only.
+"""Callbacks of the import page: upload, columns, check (preview), import — coordinators only.
 
-Every callback checks the role server-side. An upload is written under a token
-that carries the uploader's user id, and every later step refuses a token that is
-not the current user's. The import runs only on a mapping that a finished check
-passed (the check's result is kept beside the upload with the mapping it used).
+Every callback checks the role server-side. The file arrives through ``POST
+/upload/observations`` (:mod:`dashboard.upload_routes`) under a token that carries
+the uploader's user id; every step refuses a token that is not the current user's.
+Reading the columns, the check and the import are background jobs in a process of
+their own (:mod:`dashboard.jobs`), polled by one callback. The import runs only on a
+mapping that a finished check passed (the check's result is kept beside the upload
+with the mapping it used).
 """
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any, Final
 
 from dash import Dash, Input, Output, State, html, no_update
-from flask import current_app
 
 from dashboard import ids
 from dashboard.audit import audit
 from dashboard.auth import require_role
-from dashboard.callbacks.submit import store
-from dashboard.jobs import (
-    ObservationImportRequest,
-    run_observation_check,
-    run_observation_import,
-    start_job_thread,
-)
-from dashboard.pages.import_page import COLUMN_LABELS, ROLES
+from dashboard.jobs import start_background_job
+from dashboard.pages.import_page import COLUMN_LABELS, ROLES, SUFFIXES
 from dashboard.state import db_session
-from dashboard.uploads import UploadError, keep_upload, report_items, upload_dir
+from dashboard.uploads import UploadError, owned_upload, report_items, upload_dir, uploaded_file
 from data.ingest.observations import COLUMNS, REQUIRED, default_mapping
-from data.ingest.table import MAX_COLUMNS, TableError, read_table
-from data.storage.jobs import job_status, start_job
+from data.ingest.table import MAX_COLUMNS
+from data.jobs.runners import (
+    ObservationImportRequest,
+    ReadRequest,
+    check_result_path,
+    read_result_path,
+)
+from data.storage.jobs import job_status
 
-MAX_IMPORT_BYTES: Final = 60 * 1024 * 1024
-"""Largest file through the page (about a million rows); bigger files: the CLI."""
-SUFFIXES: Final = (".csv", ".txt", ".xlsx")
-TOKEN: Final = re.compile(r"u(?P<user>\d+)-[0-9a-f]{32}\.(csv|txt|xlsx)")
+JOB_KINDS: Final = {
+    "read": "observations-read",
+    "check": "observations-check",
+    "import": "observations-import",
+}
+"""The page's jobs (as the job store names them) and their background job kinds."""
 MAP_OUTPUTS: Final = {
     **{f"{c}_options": Output(ids.import_map(c), "options") for c in COLUMNS},
     **{f"{c}_column": Output(ids.import_map(c), "value") for c in COLUMNS},
@@ -45,15 +48,25 @@ MAP_OUTPUTS: Final = {
 MAP_STATES: Final = [State(ids.import_map(c), "value") for c in COLUMNS]
 
 
-def _owned_upload(token: Any, user_id: int) -> Path | None:
-    """The upload behind ``token`` when it is the user's own and still there."""
-    if not isinstance(token, str):
-        return None
-    match = TOKEN.fullmatch(token)
-    if match is None or int(match["user"]) != user_id:
-        return None
-    path = upload_dir() / token
-    return path if path.is_file() else None
+def _duplicates(outputs: dict[str, Output]) -> dict[str, Output]:
+    """The same outputs, allowed to be shared with another callback."""
+    return {
+        key: Output(o.component_id, o.component_property, allow_duplicate=True)
+        for key, o in outputs.items()
+    }
+
+
+def _columns(header: list[str] | tuple[str, ...] | None) -> dict[str, Any]:
+    """The dropdowns' options and guesses for a file's ``header`` (None: cleared)."""
+    options = [
+        {"label": f"{name or '(utan rubrik)'} – kolumn {i + 1}", "value": i}
+        for i, name in enumerate(header or ())
+    ]
+    guess = default_mapping(tuple(header)) if header else {}
+    return {
+        **{f"{c}_options": options for c in COLUMNS},
+        **{f"{c}_column": guess.get(c) for c in COLUMNS},
+    }
 
 
 def _mapping(values: tuple[Any, ...]) -> tuple[dict[str, int], list[str]]:
@@ -75,27 +88,22 @@ def _mapping(values: tuple[Any, ...]) -> tuple[dict[str, int], list[str]]:
     return mapping, problems
 
 
-def name_of(filename: Any) -> str:
-    """The uploaded file's name as the browser sent it ("" for anything else)."""
-    return filename if isinstance(filename, str) else ""
-
-
-def _upload_answer(
-    info: Any, token: str | None, options: list[dict[str, Any]], guess: dict[str, int]
-) -> dict[str, Any]:
-    """The upload's outputs: the info line, the token (None: nothing kept, nothing to
-    check), the import button off, results cleared, and the column dropdowns."""
+def _upload_answer(info: Any, token: str | None, job: Any = no_update) -> dict[str, Any]:
+    """The upload's outputs: the info line, the token (None: nothing kept), the job
+    that reads the columns (polling on while there is one), buttons off, results and
+    column choices cleared."""
     return {
         "info": info,
         "token": token,
-        "check_disabled": token is None,
+        "job": job,
+        "poll_disabled": job is no_update,
+        "check_disabled": True,
         "run_disabled": True,
         "result": [],
         "preview": [],
         "progress": "0",
         "step": "",
-        **{f"{c}_options": options for c in COLUMNS},
-        **{f"{c}_column": guess.get(c) for c in COLUMNS},
+        **_columns(None),
     }
 
 
@@ -125,27 +133,23 @@ def _started(
     }
 
 
-def _polled(
-    progress: Any,
-    step: Any,
-    result: Any,
-    preview: Any,
-    *,
-    polling: bool = False,
-    run_disabled: Any = True,
-    check_disabled: Any = no_update,
-) -> dict[str, Any]:
-    """One poll's answer: progress, step, result and preview, whether to keep polling,
-    and the import and check buttons (``no_update``: as they are)."""
-    return {
-        "progress": progress,
-        "step": step,
-        "result": result,
-        "preview": preview,
-        "poll_disabled": not polling,
-        "run_disabled": run_disabled,
-        "check_disabled": check_disabled,
-    }
+POLL_OUTPUTS: Final = {
+    "progress": Output(ids.IMPORT_PROGRESS, "value", allow_duplicate=True),
+    "step": Output(ids.IMPORT_STEP, "children", allow_duplicate=True),
+    "result": Output(ids.IMPORT_RESULT, "children", allow_duplicate=True),
+    "preview": Output(ids.IMPORT_PREVIEW, "children", allow_duplicate=True),
+    "poll_disabled": Output(ids.IMPORT_POLL, "disabled", allow_duplicate=True),
+    "run_disabled": Output(ids.IMPORT_RUN, "disabled", allow_duplicate=True),
+    "check_disabled": Output(ids.IMPORT_CHECK, "disabled", allow_duplicate=True),
+    "info": Output(ids.IMPORT_UPLOAD_INFO, "children", allow_duplicate=True),
+    "token": Output(ids.IMPORT_TOKEN, "data", allow_duplicate=True),
+    **_duplicates(MAP_OUTPUTS),
+}
+
+
+def _polled(*, polling: bool = False, **changes: Any) -> dict[str, Any]:
+    """One poll's answer: polling on or off, the ``changes``, everything else as it is."""
+    return {**dict.fromkeys(POLL_OUTPUTS, no_update), "poll_disabled": not polling, **changes}
 
 
 def _error(lines: list[str]) -> html.Ul:
@@ -182,12 +186,60 @@ def _preview(result: dict[str, Any]) -> list[Any]:
     return parts
 
 
-def _read_check(upload: Path) -> dict[str, Any] | None:
+def _read_json(path: Path) -> dict[str, Any] | None:
+    """A job's result file, or None when it is missing or not a JSON object."""
     try:
-        value = json.loads(upload.with_name(upload.name + ".check.json").read_text("utf-8"))
+        value = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return None
     return value if isinstance(value, dict) else None
+
+
+def _columns_read(
+    status_ok: bool, messages: tuple[str, ...], job: dict[str, Any], token: Any, user_id: int
+) -> dict[str, Any]:
+    """A finished column read: the file's columns in the dropdowns, or why not."""
+    upload = owned_upload(token, user_id, SUFFIXES)
+    found = _read_json(read_result_path(upload)) if upload is not None and status_ok else None
+    header = found.get("header") if found is not None else None
+    if upload is None or not isinstance(header, list):
+        refused = html.Span(
+            " ".join(messages) or "Filen kunde inte läsas.", className="report-error"
+        )
+        return _polled(info=refused, token=None, progress="0", step="", check_disabled=True)
+    kind = "Excel" if found is not None and found.get("kind") == "xlsx" else "CSV"
+    info = (
+        f"{job.get('name') or 'Filen'}: {kind}, {upload.stat().st_size // 1024} kB, "
+        f"{len(header)} kolumner. Kontrollera kolumnvalen och tryck på Kontrollera filen."
+    )
+    return _polled(info=info, progress="0", step="", check_disabled=False, **_columns(header))
+
+
+def _check_done(ok: bool, messages: tuple[str, ...], token: Any, user_id: int) -> dict[str, Any]:
+    """A finished check: its counts, errors and preview; the import on when it passed."""
+    result = html.Ul(report_items(messages, ok=ok), className="report")
+    upload = owned_upload(token, user_id, SUFFIXES)
+    checked = _read_json(check_result_path(upload)) if upload is not None and ok else None
+    if checked is None:
+        return _polled(result=result, preview=[], run_disabled=True, check_disabled=False)
+    result = html.Ul(report_items(messages, ok=bool(checked["ok"])), className="report")
+    return _polled(
+        result=result,
+        preview=_preview(checked),
+        run_disabled=not checked["ok"],
+        check_disabled=False,
+    )
+
+
+def _job(value: Any) -> dict[str, Any] | None:
+    """The page's job store when it is well formed."""
+    if (
+        isinstance(value, dict)
+        and isinstance(value.get("id"), str)
+        and value.get("kind") in JOB_KINDS
+    ):
+        return value
+    return None
 
 
 def register(app: Dash) -> None:
@@ -197,6 +249,8 @@ def register(app: Dash) -> None:
         output={
             "info": Output(ids.IMPORT_UPLOAD_INFO, "children"),
             "token": Output(ids.IMPORT_TOKEN, "data"),
+            "job": Output(ids.IMPORT_JOB, "data", allow_duplicate=True),
+            "poll_disabled": Output(ids.IMPORT_POLL, "disabled", allow_duplicate=True),
             "check_disabled": Output(ids.IMPORT_CHECK, "disabled"),
             "run_disabled": Output(ids.IMPORT_RUN, "disabled"),
             "result": Output(ids.IMPORT_RESULT, "children"),
@@ -205,59 +259,40 @@ def register(app: Dash) -> None:
             "step": Output(ids.IMPORT_STEP, "children"),
             **MAP_OUTPUTS,
         },
-        inputs=[Input(ids.IMPORT_UPLOAD, "contents")],
-        state=[State(ids.IMPORT_UPLOAD, "filename")],
+        inputs=[Input(ids.IMPORT_UPLOADED, "data")],
         prevent_initial_call=True,
     )
-    def receive_file(contents: Any, filename: Any) -> dict[str, Any]:
+    def receive_file(uploaded: Any) -> dict[str, Any]:
+        """A file the upload route kept: read its columns in the background."""
         user = require_role(*ROLES)
         try:
-            upload = keep_upload(
-                contents,
-                filename,
-                suffixes=SUFFIXES,
-                accepted="CSV eller Excel (.xlsx)",
-                limit=MAX_IMPORT_BYTES,
-                read=lambda _path, data: read_table(data, name_of(filename)),
-                prefix=f"u{user.id}-",
-            )
-        except (UploadError, TableError) as error:
-            return _upload_answer(html.Span(str(error), className="report-error"), None, [], {})
-        table = upload.content
-        options = [
-            {"label": f"{header or '(utan rubrik)'} – kolumn {i + 1}", "value": i}
-            for i, header in enumerate(table.header)
-        ]
-        kind = "Excel" if table.kind == "xlsx" else "CSV"
-        info = (
-            f"{upload.name}: {kind}, {upload.size // 1024} kB, {len(table.header)} kolumner. "
-            "Kontrollera kolumnvalen och tryck på Kontrollera filen."
-        )
-        return _upload_answer(info, upload.token, options, default_mapping(table.header))
+            upload = uploaded_file(uploaded, user.id, SUFFIXES)
+        except UploadError as error:
+            return _upload_answer(html.Span(str(error), className="report-error"), None)
+        job_id = start_background_job(JOB_KINDS["read"], user.id, ReadRequest(upload.path))
+        info = f"{upload.name}: {upload.size // 1024} kB mottagen. Läser kolumnerna …"
+        job = {"id": job_id, "kind": "read", "name": upload.name}
+        return _upload_answer(info, upload.path.name, job)
 
     def start(kind: str, token: Any, values: tuple[Any, ...]) -> dict[str, Any]:
         user = require_role(*ROLES)
-        upload = _owned_upload(token, user.id)
+        upload = owned_upload(token, user.id, SUFFIXES)
         if upload is None:
             return _started(no_update, _error(["Ladda upp filen (igen) först."]))
         mapping, problems = _mapping(values)
         if kind == "import" and not problems:
-            checked = _read_check(upload)
+            checked = _read_json(check_result_path(upload))
             if checked is None or checked.get("mapping") != mapping:
                 problems.append("Kontrollera filen med de här kolumnvalen först.")
             elif not checked.get("ok"):
                 problems.append("Filen har fel: rätta dem och ladda upp den igen.")
         if problems:
             return _started(no_update, _error(problems))
-        job_id = store(
-            lambda session: start_job(session, kind=f"observations-{kind}", user_id=user.id)
-        )
         request = ObservationImportRequest(
             path=upload, mapping=mapping, user_id=user.id, kommun_code=user.kommun_code
         )
-        audit("import.started", target=f"observations-{kind}", details={"job": job_id})
-        target = run_observation_check if kind == "check" else run_observation_import
-        start_job_thread(target, current_app._get_current_object(), job_id, request)  # type: ignore[attr-defined]
+        job_id = start_background_job(JOB_KINDS[kind], user.id, request)
+        audit("import.started", target=JOB_KINDS[kind], details={"job": job_id})
         return _started({"id": job_id, "kind": kind}, [], preview=[], poll_disabled=False)
 
     @app.callback(
@@ -279,50 +314,45 @@ def register(app: Dash) -> None:
         return start("import", token, values)
 
     @app.callback(
-        output={
-            "progress": Output(ids.IMPORT_PROGRESS, "value", allow_duplicate=True),
-            "step": Output(ids.IMPORT_STEP, "children", allow_duplicate=True),
-            "result": Output(ids.IMPORT_RESULT, "children", allow_duplicate=True),
-            "preview": Output(ids.IMPORT_PREVIEW, "children", allow_duplicate=True),
-            "poll_disabled": Output(ids.IMPORT_POLL, "disabled", allow_duplicate=True),
-            "run_disabled": Output(ids.IMPORT_RUN, "disabled", allow_duplicate=True),
-            "check_disabled": Output(ids.IMPORT_CHECK, "disabled", allow_duplicate=True),
-        },
+        output=POLL_OUTPUTS,
         inputs=[Input(ids.IMPORT_POLL, "n_intervals")],
         state=[State(ids.IMPORT_JOB, "data"), State(ids.IMPORT_TOKEN, "data")],
         prevent_initial_call=True,
     )
     def poll(_ticks: Any, job: Any, token: Any) -> dict[str, Any]:
+        """The running job's progress; when it ends, what it found."""
         user = require_role(*ROLES)
-        if not (
-            isinstance(job, dict)
-            and isinstance(job.get("id"), str)
-            and job.get("kind") in ("check", "import")
-        ):
-            return _polled(no_update, no_update, no_update, no_update, run_disabled=no_update)
+        job = _job(job)
+        if job is None:
+            return _polled()
         status = job_status(db_session(), job["id"], user_id=user.id, folder=upload_dir())
         if status is None:
-            return _polled("0", "", _error(["Okänt importjobb."]), [])
+            unknown = _error(["Okänt importjobb."])
+            return _polled(progress="0", step="", result=unknown, preview=[], run_disabled=True)
         value = str(round(100 * status.progress))
         if status.status == "running":
             return _polled(
-                value, status.step, no_update, no_update, polling=True, check_disabled=True
+                polling=True,
+                progress=value,
+                step=status.step,
+                check_disabled=True,
+                run_disabled=True,
             )
         ok = status.status == "done"
+        if job["kind"] == "read":
+            return _columns_read(ok, status.messages, job, token, user.id)
+        if job["kind"] == "check":
+            return {
+                **_check_done(ok, status.messages, token, user.id),
+                "progress": value,
+                "step": status.step,
+            }
         result = html.Ul(report_items(status.messages, ok=ok), className="report")
-        if job["kind"] == "import":
-            return _polled(value, status.step, result, [], check_disabled=not ok)
-        upload = _owned_upload(token, user.id)
-        checked = _read_check(upload) if upload is not None and ok else None
-        if checked is None:
-            return _polled(value, status.step, result, [], check_disabled=False)
-        result = html.Ul(report_items(status.messages, ok=bool(checked["ok"])), className="report")
-        preview = _preview(checked)
         return _polled(
-            value,
-            status.step,
-            result,
-            preview,
-            run_disabled=not checked["ok"],
-            check_disabled=False,
+            progress=value,
+            step=status.step,
+            result=result,
+            preview=[],
+            run_disabled=True,
+            check_disabled=not ok,
         )

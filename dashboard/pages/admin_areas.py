@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from dash import dcc, html
+from flask import current_app
 
 from dashboard import ids
 from dashboard.auth import require_role
 from dashboard.components import denied
 from dashboard.state import db_session
+from dashboard.uploads import MB, upload_box
 from data.access.scope import AccessDenied
-from data.areas.layers import IMPORT_LEVELS
+from data.areas.layers import IMPORT_LEVELS, LAYER_FORMATS
 from data.areas.listing import area_summary, kommun_options
 from data.vocabulary import AREA_LEVELS, label_of
 
 PATH = "/admin/omraden"
 NAME = "Områden"
 ROLES = ("admin",)
+LAYER_SUFFIXES: Final = tuple(LAYER_FORMATS)
+"""Layer file types (``POST /upload/areas``)."""
+POPULATION_SUFFIXES: Final = (".csv", ".txt")
+MAX_POPULATION_BYTES: Final = 5 * MB
+"""An SCB population table for every DeSO in Sweden is about 0.3 MB; this one is
+read in the page's callback, so it stays small."""
 
 
 def summary_table(rows: list[tuple[str, str, int, int]]) -> html.Table | html.P:
@@ -59,13 +67,6 @@ def layout(**_query: Any) -> html.Div:
     except AccessDenied:
         return denied("Sidan är bara för administratörer.")
     session = db_session()
-    upload_style = {
-        "border": "2px dashed #b8bec6",
-        "borderRadius": "6px",
-        "padding": "1rem",
-        "textAlign": "center",
-        "cursor": "pointer",
-    }
     layer_card = html.Div(
         [
             html.H2("Importera områdeslager"),
@@ -75,12 +76,16 @@ def layout(**_query: Any) -> html.Div:
                 "inget importeras.",
                 className="status",
             ),
-            dcc.Upload(
-                id=ids.AREA_UPLOAD,
-                children=html.Div("Dra hit en fil eller klicka för att välja"),
-                style=upload_style,
-                multiple=False,
+            upload_box(
+                ids.AREA_UPLOAD,
+                kind="areas",
+                store_id=ids.AREA_UPLOADED,
+                progress_id=ids.AREA_UPLOAD_PROGRESS,
+                text="Dra hit en fil eller klicka för att välja",
+                accept=",".join(LAYER_SUFFIXES),
+                limit=int(current_app.config["SSP_MAX_LAYER_UPLOAD_MB"]) * MB,
             ),
+            dcc.Store(id=ids.AREA_UPLOADED),
             html.Div(id=ids.AREA_UPLOAD_INFO, className="status"),
             dcc.Store(id=ids.AREA_UPLOAD_TOKEN),
             html.Div(
@@ -134,12 +139,16 @@ def layout(**_query: Any) -> html.Div:
                 "för att små områden ska kunna visas (annars slås de ihop).",
                 className="status",
             ),
-            dcc.Upload(
-                id=ids.POP_UPLOAD,
-                children=html.Div("Dra hit en CSV-fil eller klicka för att välja"),
-                style=upload_style,
-                multiple=False,
+            upload_box(
+                ids.POP_UPLOAD,
+                kind="population",
+                store_id=ids.POP_UPLOADED,
+                progress_id=ids.POP_UPLOAD_PROGRESS,
+                text="Dra hit en CSV-fil eller klicka för att välja",
+                accept=",".join(POPULATION_SUFFIXES),
+                limit=MAX_POPULATION_BYTES,
             ),
+            dcc.Store(id=ids.POP_UPLOADED),
             html.Div(id=ids.POP_REPORT),
         ],
         className="card",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from dash import dcc, html
 
@@ -10,6 +10,7 @@ from dashboard import ids
 from dashboard.auth import current_viewer, require_role
 from dashboard.components import denied
 from dashboard.state import current_cube
+from dashboard.uploads import MB, upload_box
 from data.access.scope import AccessDenied, visible_kommuner
 from data.calendar.holidays import SCHOOL_KINDS
 from data.calendar.municipal import LOCAL_EVENT_KINDS
@@ -17,6 +18,10 @@ from data.calendar.municipal import LOCAL_EVENT_KINDS
 PATH = "/kalender"
 NAME = "Kalender"
 ROLES = ("coordinator", "admin")
+SCHOOL_SUFFIXES: Final = (".csv", ".txt", ".xlsx", ".ics")
+"""School calendar file types (``POST /upload/school-calendar``)."""
+MAX_SCHOOL_FILE_BYTES: Final = 2 * MB
+"""A school calendar is a few dozen rows; it is read in the page's callback."""
 
 
 def _date_picker(component_id: str) -> dcc.DatePickerSingle:
@@ -58,19 +63,20 @@ def layout(**_query: Any) -> html.Div:
                 ],
                 className="form-row",
             ),
-            dcc.Upload(
-                id=ids.CAL_SCHOOL_UPLOAD,
-                children=html.Div(
-                    [
-                        "Importera en fil: dra hit eller ",
-                        html.A("välj fil"),
-                        " (CSV, Excel eller iCalendar .ics)",
-                    ]
-                ),
-                className="upload-drop",
-                accept=".csv,.txt,.xlsx,.ics",
-                multiple=False,
+            upload_box(
+                ids.CAL_SCHOOL_UPLOAD,
+                kind="school-calendar",
+                store_id=ids.CAL_SCHOOL_UPLOADED,
+                progress_id=ids.CAL_SCHOOL_UPLOAD_PROGRESS,
+                text=[
+                    "Importera en fil: dra hit eller ",
+                    html.A("välj fil"),
+                    " (CSV, Excel eller iCalendar .ics)",
+                ],
+                accept=",".join(SCHOOL_SUFFIXES),
+                limit=MAX_SCHOOL_FILE_BYTES,
             ),
+            dcc.Store(id=ids.CAL_SCHOOL_UPLOADED),
             html.P(
                 "CSV/Excel: kolumnerna typ, första dag, sista dag (t.ex. sportlov; "
                 "2027-02-22; 2027-02-26). iCalendar: händelser vars rubrik nämner lovet.",

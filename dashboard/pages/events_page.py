@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
 from dash import dcc, html
 
@@ -150,8 +150,13 @@ def summary(view: EventView) -> list[Any]:
     ]
 
 
-def ranked_table(rows: list[EventComparison]) -> html.Table | html.P:
-    """The year's finished windows, clearest rise first."""
+RANKED_LIMIT: Final = 20
+"""Rows of the ranking: the clearest rises; the rest are named in the count only."""
+
+
+def ranked_table(rows: list[EventComparison], limit: int = RANKED_LIMIT) -> list[Any] | html.P:
+    """The year's finished windows, clearest rise first: the first ``limit`` of them,
+    and how many there are ("Visar 20 av 77")."""
     if not rows:
         return html.P("Inga avslutade händelser det här året.")
 
@@ -159,8 +164,9 @@ def ranked_table(rows: list[EventComparison]) -> html.Table | html.P:
         ratio = c.result.ratio if c.result is not None and c.result.ratio is not None else -1.0
         return (0 if c.result is not None and c.result.significant else 1, -ratio)
 
+    shown = sorted(rows, key=order)[:limit]
     body = []
-    for c in sorted(rows, key=order):
+    for c in shown:
         r = c.result
         ratio = "–" if r is None or r.ratio is None else f"{r.ratio:.1f}".replace(".", ",")
         expected = "–" if r is None or r.expected is None else f"{r.expected:.1f}".replace(".", ",")
@@ -179,9 +185,13 @@ def ranked_table(rows: list[EventComparison]) -> html.Table | html.P:
     head = html.Tr(
         [html.Th(t) for t in ("Händelse", "Antal", "Förväntat", "Gånger", "Tydlig ökning")]
     )
-    return html.Table(
+    table = html.Table(
         [html.Thead(head), html.Tbody(body)], className="ranked", id="ev-ranked-table"
     )
+    if len(shown) == len(rows):
+        return [table]
+    note = f"Visar {len(shown)} av {len(rows)} händelser: de med störst ökning."
+    return [html.P(note, className="hint", id="ev-ranked-note"), table]
 
 
 def area_table(rows: list[AreaComparison], k: int, limit: int = 15) -> html.Table | html.P:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any, Final
 
 from dash import dcc, html
+from flask import current_app
 
 from dashboard import ids
 from dashboard.auth import require_role
 from dashboard.components import denied
 from dashboard.state import db_session
+from dashboard.uploads import MB, upload_box
 from data.access.scope import AccessDenied
 from data.counts.options import category_options, source_options
 from data.ingest.observations import COLUMNS, REQUIRED
@@ -19,6 +21,8 @@ PATH = "/importera"
 NAME = "Importera"
 ROLES = ("coordinator",)
 TEMPLATE_URL = "/importera/mall.csv"
+SUFFIXES: Final = (".csv", ".txt", ".xlsx")
+"""File types the page takes (``POST /upload/observations``)."""
 COLUMN_LABELS: Final = {
     "datum": "Datum",
     "tid": "Tid på dygnet (dag/kväll/natt)",
@@ -106,15 +110,16 @@ def layout(**_query: Any) -> html.Div:
                         className="notice",
                     ),
                     _vocabulary(),
-                    dcc.Upload(
-                        id=ids.IMPORT_UPLOAD,
-                        children=html.Div(
-                            ["Dra hit en fil eller ", html.A("välj fil"), " (CSV eller .xlsx)"]
-                        ),
-                        className="upload-drop",
-                        accept=".csv,.txt,.xlsx",
-                        multiple=False,
+                    upload_box(
+                        ids.IMPORT_UPLOAD,
+                        kind="observations",
+                        store_id=ids.IMPORT_UPLOADED,
+                        progress_id=ids.IMPORT_UPLOAD_PROGRESS,
+                        text=["Dra hit en fil eller ", html.A("välj fil"), " (CSV eller .xlsx)"],
+                        accept=",".join(SUFFIXES),
+                        limit=int(current_app.config["SSP_MAX_UPLOAD_MB"]) * MB,
                     ),
+                    dcc.Store(id=ids.IMPORT_UPLOADED),
                     html.Div(id=ids.IMPORT_UPLOAD_INFO, role="status"),
                     dcc.Store(id=ids.IMPORT_TOKEN),
                     dcc.Store(id=ids.IMPORT_JOB),

@@ -140,16 +140,34 @@ def event_view(
     first, _ = slot_range([*occurrences, *ranked], AROUND_WEEKS)
     slots = read_slots(session, cube, kommun, first, today, categories=categories)
 
+    holidays: dict[int, list[date]] = {}
+
+    def holiday_days(year: int) -> list[date]:  # the same few years for every window
+        if year not in holidays:
+            holidays[year] = [e.start for e in holiday_entries([year])]
+        return holidays[year]
+
     def compare(w: EventWindow) -> EventComparison:
-        holidays = [e.start for e in holiday_entries([w.start.year])]
         return compare_window(
-            cube, slots, w, base, viewer, avoid=by_year.get(w.start.year, []), holiday_days=holidays
+            cube,
+            slots,
+            w,
+            base,
+            viewer,
+            avoid=by_year.get(w.start.year, []),
+            holiday_days=holiday_days(w.start.year),
         )
 
     overall = compare(window)
-    holidays = [e.start for e in holiday_entries([window.start.year])]
     areas = compare_areas(
-        cube, slots, window, base, viewer, overall=overall, avoid=windows, holiday_days=holidays
+        cube,
+        slots,
+        window,
+        base,
+        viewer,
+        overall=overall,
+        avoid=windows,
+        holiday_days=holiday_days(window.start.year),
     )
     table = window_map(cube, slots, window, base, viewer)
     bounds = layer_bounds(session, layer_scope(cube, kommun, level, viewer))

@@ -61,6 +61,28 @@ def progress_file(folder: Path, job_id: str) -> Path:
     return folder / f"{job_id}.progress.json"
 
 
+def pid_file(folder: Path, job_id: str) -> Path:
+    """The side file naming the process that runs a job on this machine."""
+    return folder / f"{job_id}.pid"
+
+
+def _process_gone(folder: Path, job_id: str) -> bool:
+    """True when the job's process (per its pid file) no longer exists on this machine.
+
+    No pid file (a thread job, another machine, not started yet) is not "gone"."""
+    try:
+        pid = int(pid_file(folder, job_id).read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # exists, but another user's (the number was reused)
+        return False
+    return False
+
+
 def _write_progress_file(path: Path, fraction: float, step: str) -> None:
     partial = path.with_suffix(".tmp")
     write_private(partial, json.dumps({"progress": fraction, "step": step}))
@@ -129,17 +151,19 @@ def finish_job(
     ok: bool,
     messages: list[str] | tuple[str, ...],
     folder: Path | None = None,
+    only_running: bool = False,
 ) -> None:
     """Mark a job done or failed with its report lines (and remove its progress file).
 
     Writes ``import.finished`` to the audit log in the same transaction: the job's
     kind and outcome, as the user who started it (never its report lines or counts).
+    With ``only_running`` a job that has already finished is left as it is.
     """
     if folder is not None:
         progress_file(folder, job_id).unlink(missing_ok=True)
     with unit_of_work(sessions) as session:
         job = session.get(ImportJob, job_id)
-        if job is None:
+        if job is None or (only_running and job.status != "running"):
             return
         job.status = "done" if ok else "failed"
         job.progress = 1.0
@@ -157,6 +181,11 @@ def finish_job(
         )
 
 
+LOST = (
+    "Importen avbröts (servern eller bakgrundsprocessen stoppades); ingenting importerades. "
+    "Försök igen."
+)
+"""What a job whose worker is gone reports."""
 STALE_AFTER = timedelta(minutes=30)
 """A job still 'running' after this long lost its worker (restart, crash)."""
 
@@ -169,8 +198,9 @@ def job_status(
     A running job's progress comes from its side file in ``folder`` when that is
     further along than the job row (see :class:`JobProgress`).
 
-    A job left 'running' past :data:`STALE_AFTER` is reported failed: its worker
-    is gone, and its unit of work never committed, so nothing was imported.
+    A job left 'running' past :data:`STALE_AFTER`, or whose process (its pid file in
+    ``folder``) has died, is reported failed: its worker is gone, and its unit of
+    work never committed, so nothing was imported.
     """
     job = session.scalar(
         select(ImportJob).where(ImportJob.id == job_id, ImportJob.created_by_id == user_id)
@@ -179,8 +209,11 @@ def job_status(
         return None
     started = job.created_at if job.created_at.tzinfo else job.created_at.replace(tzinfo=UTC)
     if job.status == "running" and utcnow() - started > STALE_AFTER:
-        lost = ["Importen avbröts (servern startades om); ingenting importerades. Försök igen."]
-        return JobStatus(job.id, "failed", 1.0, "Avbruten", tuple(lost))
+        return JobStatus(job.id, "failed", 1.0, "Avbruten", (LOST,))
+    if job.status == "running" and folder is not None and _process_gone(folder, job.id):
+        session.refresh(job)  # it may have finished just before its process ended
+        if job.status == "running":
+            return JobStatus(job.id, "failed", 1.0, "Avbruten", (LOST,))
     progress, step = job.progress, job.step
     side = _read_progress_file(progress_file(folder, job.id)) if folder is not None else None
     if job.status == "running" and side is not None and side[0] >= progress:

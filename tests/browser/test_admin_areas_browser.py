@@ -95,7 +95,8 @@ def test_admin_imports_sigtuna_deso_and_the_map_shows_rates(
     )
     upload.send_keys(str(layer))
     WebDriverWait(browser, 30).until(
-        lambda d: "fält" in d.find_element(By.ID, "ad-area-upload-info").text
+        # The fields are read in a job process; the line names them when it is done.
+        lambda d: "Kontrollera fälten" in d.find_element(By.ID, "ad-area-upload-info").text
     )
     # The fields of an SCB DeSO layer are recognised: the person only checks them.
     for field_id, expected in (

@@ -94,3 +94,23 @@ def test_coordinator_maps_checks_and_imports_an_excel_file(
             session.execute(delete(Observation).where(Observation.note == NOTE))
             bump_version(session)
         app_state(app).cubes.clear()
+
+
+def test_a_refused_file_is_explained_on_the_page(
+    app: Flask, browser: webdriver.Chrome, live_server: str, tmp_path: Path
+) -> None:
+    """The upload route's Swedish refusal reaches the page (upload.js → store → callback)."""
+    log_in(browser, live_server, "samordnare")
+    wait_for_map(browser)
+    browser.find_element(By.LINK_TEXT, "Importera").click()
+    upload = WebDriverWait(browser, 30).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "#im-upload input[type=file]")
+    )
+    layer = tmp_path / "lager.geojson"
+    layer.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    upload.send_keys(str(layer))
+    WebDriverWait(browser, 30).until(
+        lambda d: "stöds inte" in d.find_element(By.ID, "im-upload-info").text
+    )
+    assert "använd CSV eller Excel" in browser.find_element(By.ID, "im-upload-info").text
+    assert browser.find_element(By.ID, "im-check").get_attribute("disabled") is not None

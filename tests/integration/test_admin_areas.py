@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from dashboard import ids
 from dashboard.callbacks.admin_areas import guess_fields
-from tests.helpers import call_callback
+from tests.helpers import call_by_input, call_callback, merge_answers, send_file, stored_answer
 
 LAYER = json.dumps(
     {
@@ -30,31 +30,30 @@ LAYER = json.dumps(
         ],
     }
 ).encode()
-UPLOAD = "data:application/geo+json;base64," + base64.b64encode(LAYER).decode()
 
+# Each callback by its triggering input (several share their outputs).
 ADMIN_CALLBACKS: list[tuple[str, dict[str, Any]]] = [
-    (
-        "ad-area-upload-info.children",
-        {f"{ids.AREA_UPLOAD}.contents": UPLOAD, f"{ids.AREA_UPLOAD}.filename": "lager.geojson"},
-    ),
-    ("ad-area-job.data", {f"{ids.AREA_IMPORT}.n_clicks": 1}),
-    ("ad-area-poll.disabled@", {f"{ids.AREA_POLL}.n_intervals": 1, f"{ids.AREA_JOB}.data": "x"}),
-    ("ad-pop-report.children", {f"{ids.POP_UPLOAD}.contents": "data:text/csv;base64,eA=="}),
-    ("ad-own-members.options", {f"{ids.OWN_KOMMUN}.value": "0380"}),
-    ("ad-own-report.children", {f"{ids.OWN_CREATE}.n_clicks": 1}),
+    (ids.AREA_UPLOADED, {f"{ids.AREA_UPLOADED}.data": {"token": "u1-" + "0" * 32 + ".geojson"}}),
+    (ids.AREA_IMPORT, {f"{ids.AREA_IMPORT}.n_clicks": 1}),
+    (ids.AREA_POLL, {f"{ids.AREA_POLL}.n_intervals": 1, f"{ids.AREA_JOB}.data": {"id": "x"}}),
+    (ids.POP_UPLOADED, {f"{ids.POP_UPLOADED}.data": {"token": "u1-" + "0" * 32 + ".csv"}}),
+    (ids.OWN_KOMMUN, {f"{ids.OWN_KOMMUN}.value": "0380"}),
+    (ids.OWN_CREATE, {f"{ids.OWN_CREATE}.n_clicks": 1}),
 ]
 
 
 @pytest.mark.parametrize("username", ["samordnare", "rapportor", "polis", "ledning"])
-@pytest.mark.parametrize(("output", "values"), ADMIN_CALLBACKS, ids=[o for o, _ in ADMIN_CALLBACKS])
+@pytest.mark.parametrize(
+    ("trigger", "values"), ADMIN_CALLBACKS, ids=[t for t, _ in ADMIN_CALLBACKS]
+)
 def test_every_admin_callback_refuses_other_roles(
     app: Flask,
     client_as: Callable[[str], FlaskClient],
     username: str,
-    output: str,
+    trigger: str,
     values: dict[str, Any],
 ) -> None:
-    response = call_callback(client_as(username), app, output, values)
+    response = call_by_input(client_as(username), app, trigger, values)
     assert response.status_code == 403
 
 
@@ -67,17 +66,37 @@ def test_admin_page_layout_refuses_a_coordinator(
     assert "Ingen behörighet" in text and "ad-area-upload" not in text
 
 
+def upload_layer(client: FlaskClient, app: Flask, raw: bytes, name: str) -> dict[str, Any]:
+    """Send a layer file through the route and the page; poll until its fields are read."""
+    stored = stored_answer(send_file(client, "areas", raw, name))
+    response = call_by_input(client, app, ids.AREA_UPLOADED, {f"{ids.AREA_UPLOADED}.data": stored})
+    assert response.status_code == 200
+    answer = dict(response.get_json()["response"])
+    job = answer.get(ids.AREA_JOB, {}).get("data")
+    if job is None:
+        return answer
+    values = {
+        f"{ids.AREA_POLL}.n_intervals": 1,
+        f"{ids.AREA_JOB}.data": job,
+        f"{ids.AREA_UPLOAD_TOKEN}.data": answer[ids.AREA_UPLOAD_TOKEN]["data"],
+    }
+    deadline = time.monotonic() + 60
+    while True:
+        polled = call_by_input(client, app, ids.AREA_POLL, values).get_json()["response"]
+        if polled[ids.AREA_POLL]["disabled"]:
+            return merge_answers(answer, polled)
+        assert time.monotonic() < deadline, "the field read did not finish"
+        time.sleep(0.1)
+
+
 def test_upload_lists_the_fields_and_guesses_them(
     app: Flask, client_as: Callable[[str], FlaskClient]
 ) -> None:
-    response = call_callback(
-        client_as("admin"), app, "ad-area-upload-info.children", ADMIN_CALLBACKS[0][1]
-    )
-    assert response.status_code == 200
-    result = response.get_json()["response"]
+    result = upload_layer(client_as("admin"), app, LAYER, "lager.geojson")
     assert [o["value"] for o in result[ids.AREA_CODE_FIELD]["options"]] == ["kod", "namn"]
     assert result[ids.AREA_CODE_FIELD]["value"] == "kod"
     assert result[ids.AREA_NAME_FIELD]["value"] == "namn"
+    assert "2 fält" in json.dumps(result[ids.AREA_UPLOAD_INFO], ensure_ascii=False)
     token = result[ids.AREA_UPLOAD_TOKEN]["data"]
     assert token.endswith(".geojson") and "/" not in token
 
@@ -85,9 +104,9 @@ def test_upload_lists_the_fields_and_guesses_them(
 def test_upload_of_an_unknown_file_type_is_refused_clearly(
     app: Flask, client_as: Callable[[str], FlaskClient]
 ) -> None:
-    values = {f"{ids.AREA_UPLOAD}.contents": UPLOAD, f"{ids.AREA_UPLOAD}.filename": "lager.exe"}
-    response = call_callback(client_as("admin"), app, "ad-area-upload-info.children", values)
-    assert "stöds inte" in json.dumps(response.get_json(), ensure_ascii=False)
+    result = upload_layer(client_as("admin"), app, LAYER, "lager.exe")
+    assert "stöds inte" in json.dumps(result, ensure_ascii=False)
+    assert result[ids.AREA_UPLOAD_TOKEN]["data"] is None
 
 
 def test_import_refuses_a_forged_upload_token(
@@ -100,7 +119,7 @@ def test_import_refuses_a_forged_upload_token(
         f"{ids.AREA_CODE_FIELD}.value": "kod",
         f"{ids.AREA_NAME_FIELD}.value": "namn",
     }
-    response = call_callback(client_as("admin"), app, "ad-area-job.data", values)
+    response = call_by_input(client_as("admin"), app, ids.AREA_IMPORT, values)
     assert response.status_code == 200
     assert "Ladda upp en fil först" in json.dumps(response.get_json(), ensure_ascii=False)
 
@@ -122,16 +141,11 @@ def test_a_broken_zip_is_refused_and_not_kept(
     from pathlib import Path
 
     uploads = Path(app.instance_path) / "uploads"
-    before = set(uploads.iterdir()) if uploads.exists() else set()
-    values = {
-        f"{ids.AREA_UPLOAD}.contents": "data:application/zip;base64,"
-        + base64.b64encode(b"not a zip").decode(),
-        f"{ids.AREA_UPLOAD}.filename": "lager.zip",
-    }
-    response = call_callback(client_as("admin"), app, "ad-area-upload-info.children", values)
-    assert response.status_code == 200
-    assert "skadad" in json.dumps(response.get_json(), ensure_ascii=False)
-    assert set(uploads.iterdir()) == before
+    before = {p.name for p in uploads.glob("u*")} if uploads.exists() else set()
+    result = upload_layer(client_as("admin"), app, b"not a zip", "lager.zip")
+    assert "skadad" in json.dumps(result, ensure_ascii=False)
+    assert result[ids.AREA_UPLOAD_TOKEN]["data"] is None
+    assert {p.name for p in uploads.glob("u*")} == before
 
 
 def test_abandoned_uploads_are_removed_after_an_hour(tmp_path: Any) -> None:

@@ -258,7 +258,7 @@ def test_command_line_imports_are_recorded(app: Flask, tmp_path: Path) -> None:
 def test_starting_an_import_on_the_page_is_recorded(
     app: Flask, client_as: Callable[[str], FlaskClient]
 ) -> None:
-    from tests.integration.test_import_page import CHECK_OUT, csv_upload, mapping_values, upload
+    from tests.integration.test_import_page import CHECK_IN, csv_upload, mapping_values, upload
 
     client = client_as("samordnare")
     body = "datum;omrade;kategori;kalla;antal\n2026-11-30;0380-D01;vald;skola;1\n"
@@ -268,7 +268,7 @@ def test_starting_an_import_on_the_page_is_recorded(
         f"{ids.IMPORT_TOKEN}.data": answer[ids.IMPORT_TOKEN]["data"],
         **mapping_values({"datum": 0, "omrade": 1, "kategori": 2, "kalla": 3, "antal": 4}),
     }
-    said(call_callback(client, app, CHECK_OUT, values))
+    said(call_by_input(client, app, CHECK_IN, values))
     row = last(app, "import.started")
     assert (row.actor, row.target) == ("samordnare", "observations-check")
 

@@ -30,7 +30,7 @@ from dashboard.state import app_state
 from data.access.users import create_user
 from data.storage.db import unit_of_work
 from tests.conftest import DEMO_PASSWORD
-from tests.helpers import login
+from tests.helpers import login, send_file
 
 ANON = "anonym"
 OTHER_KOMMUN = "samordnare_sigtuna"
@@ -151,6 +151,8 @@ class Route:
     path: str
     access: str | frozenset[str]
     method: str = "GET"
+    upload: str | None = None
+    """A file name: the request is an upload (a small file, the session's form token)."""
 
 
 ROUTES: dict[str, Route] = {
@@ -160,6 +162,7 @@ ROUTES: dict[str, Route] = {
     "auth.login_code": Route("/login/kod", LOGIN_STEP),
     "routes.healthz": Route("/healthz", PUBLIC),
     "routes.observation_template": Route("/importera/mall.csv", LOGIN),
+    "uploads.upload": Route("/upload/observations", COORDINATOR, "POST", upload="obs.csv"),
     "routes.area_geometry": Route("/geo/0380/custom.geojson", EVERYONE),
     "api.openapi_spec": Route("/api/v1/openapi.yaml", PUBLIC),
     "api.aggregates": Route(
@@ -410,7 +413,9 @@ def test_route_matrix(subjects: dict[str, FlaskClient]) -> None:
     wrong = []
     for endpoint, route in ROUTES.items():
         for subject, client in subjects.items():
-            if route.method == "POST":
+            if route.upload is not None:
+                response = send_file(client, route.path.rsplit("/", 1)[1], b"a;b\n", route.upload)
+            elif route.method == "POST":
                 response = client.post(route.path, json={})
             else:
                 response = client.get(route.path)

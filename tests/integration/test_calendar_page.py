@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -12,8 +12,15 @@ from flask.testing import FlaskClient
 
 from dashboard import ids
 from dashboard.state import app_state
-from data.calendar.municipal import local_events, school_entries
-from tests.helpers import call_by_input, call_callback
+from data.calendar.municipal import (
+    MAX_EVENTS_PER_YEAR,
+    add_local_event,
+    local_events,
+    school_entries,
+)
+from data.calendar.windows import STOCKHOLM
+from data.storage.db import unit_of_work
+from tests.helpers import call_by_input, call_callback, send_file, stored_answer
 
 ICS = (
     b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//SV\r\n"
@@ -114,14 +121,14 @@ def test_bad_school_entries_are_explained(
 def test_an_icalendar_file_is_imported_and_other_events_listed_as_skipped(
     app: Flask, client_as: Callable[[str], FlaskClient]
 ) -> None:
-    contents = "data:text/calendar;base64," + base64.b64encode(ICS).decode()
+    client = client_as("samordnare")
+    stored = stored_answer(send_file(client, "school-calendar", ICS, "skola.ics"))
     response = call_by_input(
-        client_as("samordnare"),
+        client,
         app,
-        ids.CAL_SCHOOL_UPLOAD,
+        ids.CAL_SCHOOL_UPLOADED,
         {
-            f"{ids.CAL_SCHOOL_UPLOAD}.contents": contents,
-            f"{ids.CAL_SCHOOL_UPLOAD}.filename": "skola.ics",
+            f"{ids.CAL_SCHOOL_UPLOADED}.data": stored,
             f"{ids.CAL_KOMMUN}.value": "0380",
             f"{ids.CAL_REFRESH}.data": 0,
         },
@@ -130,6 +137,27 @@ def test_an_icalendar_file_is_imported_and_other_events_listed_as_skipped(
     assert "Importerat: 1 nya" in text and "Studiedag" in text
     with app_state(app).sessions() as session:
         assert any(e.name == "höstlov" for e in school_entries(session, "0380"))
+    # The file is gone once read: the same store value cannot import it twice.
+    again = call_by_input(
+        client,
+        app,
+        ids.CAL_SCHOOL_UPLOADED,
+        {
+            f"{ids.CAL_SCHOOL_UPLOADED}.data": stored,
+            f"{ids.CAL_KOMMUN}.value": "0380",
+            f"{ids.CAL_REFRESH}.data": 0,
+        },
+    )
+    assert "Ladda upp filen" in said(again)
+
+
+def test_a_school_calendar_file_over_its_limit_is_refused(
+    app: Flask, client_as: Callable[[str], FlaskClient]
+) -> None:
+    client = client_as("samordnare")
+    response = send_file(client, "school-calendar", ICS + b" " * (2 * 1024 * 1024), "s.ics")
+    assert response.status_code == 413
+    assert "högst 2 MB" in response.get_json()["error"]
 
 
 def test_a_local_event_is_saved_with_its_local_times_and_removed(
@@ -181,6 +209,9 @@ def test_other_roles_are_refused_by_every_callback(
         == 403
     )
     assert delete(client, app, "event|1").status_code == 403
+    school_file = {f"{ids.CAL_SCHOOL_UPLOADED}.data": {"token": "u1-" + "0" * 32 + ".ics"}}
+    assert call_by_input(client, app, ids.CAL_SCHOOL_UPLOADED, school_file).status_code == 403
+    assert send_file(client, "school-calendar", ICS, "skola.ics").status_code == 403
     listing = call_callback(
         client,
         app,
@@ -206,3 +237,24 @@ def test_a_coordinator_cannot_touch_another_kommuns_calendar(
         school_values("sportlov", "2031-03-03", kommun="0191"),
     )
     assert "Sparat" in said(admin)
+
+
+def test_the_61st_local_event_of_a_year_is_refused_on_the_page(
+    app: Flask, client_as: Callable[[str], FlaskClient]
+) -> None:
+    with unit_of_work(app_state(app).sessions) as session:
+        year = [r for r in local_events(session, "0380") if r.window.start.year == 2026]
+        for i in range(MAX_EVENTS_PER_YEAR - len(year)):
+            start = datetime(2026, 1, 3, 18, tzinfo=STOCKHOLM) + timedelta(days=5 * i)
+            add_local_event(
+                session,
+                "0380",
+                name=f"Match {i}",
+                kind="match",
+                starts_at=start,
+                ends_at=start + timedelta(hours=2),
+            )
+    text = said(call_by_input(client_as("samordnare"), app, ids.CAL_EVENT_ADD, event_values()))
+    assert "redan 60 egna evenemang 2026" in text and "Ta bort ett" in text
+    with app_state(app).sessions() as session:
+        assert not [r for r in local_events(session, "0380") if r.window.name == "Cupfinal"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from dashboard import create_app
 from dashboard.state import app_state
 from data.calendar.holidays import CalendarEntry
 from data.calendar.municipal import (
+    MAX_EVENTS_PER_YEAR,
     EventRejected,
     add_local_event,
     delete_local_event,
@@ -267,3 +268,38 @@ def test_a_bad_school_file_imports_nothing(app: Flask, tmp_path: Path) -> None:
     with app_state(app).sessions() as session:
         assert school_entries(session, "0380") == []
         assert session.scalars(select(Area)).first() is not None
+
+
+def test_a_kommun_may_have_at_most_60_local_events_a_year(app: Flask) -> None:
+    """200 local events made one Tid & händelser render take 8 s: one kommun may enter
+    60 per (Swedish) year; the 61st is refused in Swedish, other years and kommuner
+    are not affected, and removing one makes room again."""
+    sessions = app_state(app).sessions
+
+    def add(kommun: str, start: datetime, name: str = "Match") -> int:
+        with unit_of_work(sessions) as session:
+            return add_local_event(
+                session,
+                kommun,
+                name=name,
+                kind="match",
+                starts_at=start,
+                ends_at=start + timedelta(hours=3),
+            )
+
+    # 00:30 on New Year's Day in Sweden is still the old year in UTC: it counts for 2031.
+    first = add("0380", datetime(2031, 1, 1, 0, 30, tzinfo=STOCKHOLM), "Nyårsdans")
+    for i in range(1, MAX_EVENTS_PER_YEAR):
+        add("0380", datetime(2031, 1, 2, 18, tzinfo=STOCKHOLM) + timedelta(days=5 * i))
+    assert MAX_EVENTS_PER_YEAR == 60
+    with pytest.raises(EventRejected) as full:
+        add("0380", datetime(2031, 12, 31, 23, 30, tzinfo=STOCKHOLM))
+    assert full.value.errors == {
+        "antal": "Kommunen har redan 60 egna evenemang 2031, det högsta antalet. "
+        "Ta bort ett som inte behövs innan du lägger till ett nytt."
+    }
+    add("0380", datetime(2032, 1, 1, 0, 30, tzinfo=STOCKHOLM))  # the next year
+    add("0191", datetime(2031, 6, 1, 18, tzinfo=STOCKHOLM))  # another kommun
+    with unit_of_work(sessions) as session:
+        assert delete_local_event(session, "0380", first)
+    add("0380", datetime(2031, 12, 31, 23, 30, tzinfo=STOCKHOLM))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -10,10 +11,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from dashboard import ids
-from dashboard.pages.events_page import default_year
+from dashboard.pages.events_page import RANKED_LIMIT, default_year
 from dashboard.periods import window_value
-from data.calendar.windows import event_windows
+from dashboard.state import app_state
+from data.calendar.municipal import MAX_EVENTS_PER_YEAR, add_local_event, local_events
+from data.calendar.windows import event_windows, local
 from data.privacy.disclosure import SECONDARY_MARKER
+from data.storage.db import unit_of_work
 from tests.clock import TEST_TODAY
 from tests.helpers import call_callback
 
@@ -150,3 +154,41 @@ def test_areas_are_compared_with_their_own_normal_weeks(
 
     counts = {int(c) for c in re.findall(r"'children': '(\d+)'}", table)}
     assert counts <= {int(z) for z in shown["z"]} | {0}
+
+
+def test_a_year_full_of_local_events_shows_the_top_20_and_how_many_there_are(
+    app: Flask, client_as: Callable[[str], FlaskClient]
+) -> None:
+    """With as many local events as a kommun may enter (60 a year) the ranking shows
+    the 20 clearest rises and says how many windows there are, not a 80-row table."""
+    last = min(TEST_TODAY - timedelta(days=2), date(YEAR, 12, 28))
+    span = (last - date(YEAR, 1, 2)).days
+    with unit_of_work(app_state(app).sessions) as session:
+        have = [r for r in local_events(session, "0380") if r.window.start.year == YEAR]
+        for i in range(MAX_EVENTS_PER_YEAR - len(have)):
+            start = local(date(YEAR, 1, 2) + timedelta(days=(7 * i) % span), 18)
+            add_local_event(
+                session,
+                "0380",
+                name=f"Lokalt evenemang {i}",
+                kind="annat",
+                starts_at=start,
+                ends_at=start + timedelta(hours=4),
+            )
+    client = client_as("samordnare")
+    options = call_callback(
+        client,
+        app,
+        f"{ids.EV_EVENT}.options",
+        {f"{ids.EV_YEAR}.value": YEAR, f"{ids.EV_KOMMUN}.value": "0380"},
+    ).get_json()["response"][ids.EV_EVENT]["options"]
+    assert len(options) > RANKED_LIMIT + MAX_EVENTS_PER_YEAR // 2
+    response = update(client, app, values())
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    ranked = response.get_json()["response"][ids.EV_RANKED]["children"]
+    note, table = ranked
+    assert note["props"]["children"] == (
+        f"Visar {RANKED_LIMIT} av {len(options)} händelser: de med störst ökning."
+    )
+    rows = table["props"]["children"][1]["props"]["children"]
+    assert len(rows) == RANKED_LIMIT == 20

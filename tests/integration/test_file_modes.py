@@ -26,7 +26,7 @@ from data.storage.db import unit_of_work
 from data.storage.jobs import JobProgress, progress_file, start_job
 from data.storage.setup import initialise_database
 from tests.clock import TEST_TODAY
-from tests.integration.test_import_page import CHECK_OUT, csv_upload, start, upload, wait
+from tests.integration.test_import_page import CHECK_IN, csv_upload, start, upload, wait
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -133,7 +133,7 @@ def test_an_upload_its_check_and_the_job_files_are_private(
     assert open_to_others(instance) == {}
 
     mapping = {"datum": 0, "omrade": 1, "kategori": 2, "kalla": 3, "antal": 4}
-    job = start(coordinator, app, CHECK_OUT, token, mapping)[ids.IMPORT_JOB]["data"]
+    job = start(coordinator, app, CHECK_IN, token, mapping)[ids.IMPORT_JOB]["data"]
     wait(coordinator, app, job, token)
     assert list(uploads.glob("*.check.json"))
     assert open_to_others(instance) == {}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 import secrets
@@ -27,14 +26,22 @@ from data.storage.models import Observation
 from data.storage.setup import initialise_database
 from tests.clock import TEST_TODAY
 from tests.conftest import DemoTemplate, private_database, sqlite_template
-from tests.helpers import call_callback, login
+from tests.helpers import (
+    call_by_input,
+    call_callback,
+    login,
+    merge_answers,
+    send_file,
+    stored_answer,
+)
 
 PASSWORD = "import-page-test-1"
 DAY = (TEST_TODAY - timedelta(days=3)).isoformat()
-UPLOAD_OUT = "im-upload-info.children"
-CHECK_OUT = "..im-job.data..."
-RUN_OUT = "im-job.data@"
-POLL_OUT = "im-progress.value@"
+# Each callback by its triggering input (several share their outputs).
+UPLOAD_IN = ids.IMPORT_UPLOADED
+CHECK_IN = ids.IMPORT_CHECK
+RUN_IN = ids.IMPORT_RUN
+POLL_IN = ids.IMPORT_POLL
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +56,9 @@ def import_template(
             "DATABASE_URL": f"sqlite:///{instance / 'ssp.sqlite'}",
             "SECRET_KEY": secrets.token_hex(16),
             "TESTING": True,
+            # Jobs in threads keep this module quick; the process runner (the default)
+            # is proved in test_upload_route.py and by the browser and serve tests.
+            "SSP_JOB_RUNNER": "thread",
         }
     )
     state = app_state(app)
@@ -77,7 +87,7 @@ def as_user(import_app: Flask) -> Callable[[str], FlaskClient]:
     return _login
 
 
-def xlsx_upload(rows: list[list[object]]) -> str:
+def xlsx_upload(rows: list[list[object]]) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -85,14 +95,11 @@ def xlsx_upload(rows: list[list[object]]) -> str:
         sheet.append(row)
     out = io.BytesIO()
     book.save(out)
-    encoded = base64.b64encode(out.getvalue()).decode()
-    return "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64," + (
-        encoded
-    )
+    return out.getvalue()
 
 
-def csv_upload(text: str, encoding: str = "utf-8") -> str:
-    return "data:text/csv;base64," + base64.b64encode(text.encode(encoding)).decode()
+def csv_upload(text: str, encoding: str = "utf-8") -> bytes:
+    return text.encode(encoding)
 
 
 OWN_LAYOUT: list[list[object]] = [
@@ -109,19 +116,30 @@ def mapping_values(mapping: dict[str, int]) -> dict[str, Any]:
     return {f"{ids.import_map(c)}.value": mapping.get(c) for c in COLUMNS}
 
 
-def upload(client: FlaskClient, app: Flask, contents: str, filename: str) -> dict[str, Any]:
-    values = {f"{ids.IMPORT_UPLOAD}.contents": contents, f"{ids.IMPORT_UPLOAD}.filename": filename}
-    response = call_callback(client, app, UPLOAD_OUT, values)
+def receive(client: FlaskClient, app: Flask, stored: Any) -> dict[str, Any]:
+    """Hand the page's store value to the upload callback; when it starts reading the
+    columns, poll until they are read. Return every answer merged."""
+    values = {f"{ids.IMPORT_UPLOADED}.data": stored}
+    response = call_by_input(client, app, UPLOAD_IN, values)
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
-    return dict(response.get_json()["response"])
+    answer = dict(response.get_json()["response"])
+    job = answer[ids.IMPORT_JOB]["data"] if ids.IMPORT_JOB in answer else None
+    if job is None:
+        return answer
+    return merge_answers(answer, wait(client, app, job, answer[ids.IMPORT_TOKEN]["data"]))
+
+
+def upload(client: FlaskClient, app: Flask, raw: bytes, filename: str) -> dict[str, Any]:
+    """Send a file through the upload route, then through the page (see ``receive``)."""
+    return receive(client, app, stored_answer(send_file(client, "observations", raw, filename)))
 
 
 def start(
     client: FlaskClient, app: Flask, output: str, token: Any, mapping: dict[str, int]
 ) -> dict[str, Any]:
-    button = ids.IMPORT_CHECK if output == CHECK_OUT else ids.IMPORT_RUN
+    button = output
     values = {f"{button}.n_clicks": 1, f"{ids.IMPORT_TOKEN}.data": token, **mapping_values(mapping)}
-    response = call_callback(client, app, output, values)
+    response = call_by_input(client, app, output, values)
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     return dict(response.get_json()["response"])
 
@@ -135,7 +153,7 @@ def wait(client: FlaskClient, app: Flask, job: Any, token: Any) -> dict[str, Any
     }
     deadline = time.monotonic() + 60
     while True:
-        result = dict(call_callback(client, app, POLL_OUT, values).get_json()["response"])
+        result = dict(call_by_input(client, app, POLL_IN, values).get_json()["response"])
         if result[ids.IMPORT_POLL]["disabled"]:
             return result
         assert time.monotonic() < deadline, "the job did not finish"
@@ -163,11 +181,11 @@ def test_upload_check_preview_and_import_an_excel_file_with_its_own_columns(
     # Nothing in this layout has a template name, so nothing is pre-chosen.
     assert all(answer[ids.import_map(c)]["value"] is None for c in COLUMNS)
     # Import before a check is refused.
-    refused = start(client, import_app, RUN_OUT, token, OWN_MAPPING)
+    refused = start(client, import_app, RUN_IN, token, OWN_MAPPING)
     assert "Kontrollera filen" in text_of(refused[ids.IMPORT_RESULT])
     before = observations(import_app)
 
-    started = start(client, import_app, CHECK_OUT, token, OWN_MAPPING)
+    started = start(client, import_app, CHECK_IN, token, OWN_MAPPING)
     job = started[ids.IMPORT_JOB]["data"]
     checked = wait(client, import_app, job, token)
     preview = text_of(checked[ids.IMPORT_PREVIEW]["children"])
@@ -179,16 +197,16 @@ def test_upload_check_preview_and_import_an_excel_file_with_its_own_columns(
 
     # The mapping that was checked is the only one that may be imported.
     other = {**OWN_MAPPING, "antal": 0}
-    refused = start(client, import_app, RUN_OUT, token, other)
+    refused = start(client, import_app, RUN_IN, token, other)
     assert "Kontrollera filen" in text_of(refused[ids.IMPORT_RESULT])
 
-    job = start(client, import_app, RUN_OUT, token, OWN_MAPPING)[ids.IMPORT_JOB]["data"]
+    job = start(client, import_app, RUN_IN, token, OWN_MAPPING)[ids.IMPORT_JOB]["data"]
     done = wait(client, import_app, job, token)
     assert "30 observationer importerades" in text_of(done[ids.IMPORT_RESULT]["children"])
     assert observations(import_app) == before + 30
     # The upload and its check are gone: the token cannot be reused.
     assert not list((Path(import_app.instance_path) / "uploads").glob("u*"))
-    again = start(client, import_app, RUN_OUT, token, OWN_MAPPING)
+    again = start(client, import_app, RUN_IN, token, OWN_MAPPING)
     assert "Ladda upp filen" in text_of(again[ids.IMPORT_RESULT])
 
 
@@ -202,17 +220,17 @@ def test_the_same_file_again_is_all_duplicates_and_adds_nothing(
     wait(
         client,
         import_app,
-        start(client, import_app, CHECK_OUT, token, mapping)[ids.IMPORT_JOB]["data"],
+        start(client, import_app, CHECK_IN, token, mapping)[ids.IMPORT_JOB]["data"],
         token,
     )
-    job = start(client, import_app, RUN_OUT, token, mapping)[ids.IMPORT_JOB]["data"]
+    job = start(client, import_app, RUN_IN, token, mapping)[ids.IMPORT_JOB]["data"]
     wait(client, import_app, job, token)
     before = observations(import_app)
     token = upload(client, import_app, csv_upload(text), "v.csv")[ids.IMPORT_TOKEN]["data"]
-    job = start(client, import_app, CHECK_OUT, token, mapping)[ids.IMPORT_JOB]["data"]
+    job = start(client, import_app, CHECK_IN, token, mapping)[ids.IMPORT_JOB]["data"]
     checked = wait(client, import_app, job, token)
     assert "7 finns redan" in text_of(checked[ids.IMPORT_PREVIEW]["children"])
-    job = start(client, import_app, RUN_OUT, token, mapping)[ids.IMPORT_JOB]["data"]
+    job = start(client, import_app, RUN_IN, token, mapping)[ids.IMPORT_JOB]["data"]
     done = wait(client, import_app, job, token)
     assert "0 observationer importerades, 7 fanns redan" in text_of(done[ids.IMPORT_RESULT])
     assert observations(import_app) == before
@@ -239,7 +257,7 @@ def test_bad_rows_are_listed_without_their_values_and_block_the_import(
         if answer[ids.import_map(c)]["value"] is not None
     }
     assert mapping == {"datum": 0, "omrade": 1, "kategori": 2, "kalla": 3, "anteckning": 4}
-    job = start(client, import_app, CHECK_OUT, token, mapping)[ids.IMPORT_JOB]["data"]
+    job = start(client, import_app, CHECK_IN, token, mapping)[ids.IMPORT_JOB]["data"]
     checked = wait(client, import_app, job, token)
     shown = text_of(checked)
     assert "5 rader lästes: 1 utan fel, 4 med fel" in shown
@@ -251,7 +269,7 @@ def test_bad_rows_are_listed_without_their_values_and_block_the_import(
     assert secret not in shown and "1212" not in shown
     assert checked[ids.IMPORT_RUN]["disabled"] is True
     before = observations(import_app)
-    refused = start(client, import_app, RUN_OUT, token, mapping)
+    refused = start(client, import_app, RUN_IN, token, mapping)
     assert "Filen har fel" in text_of(refused[ids.IMPORT_RESULT])
     assert observations(import_app) == before
     check_files = list((Path(import_app.instance_path) / "uploads").glob("*.check.json"))
@@ -259,24 +277,37 @@ def test_bad_rows_are_listed_without_their_values_and_block_the_import(
 
 
 @pytest.mark.parametrize(
-    ("contents", "filename", "message"),
+    ("raw", "filename", "message"),
     [
         (csv_upload("x"), "lager.geojson", "stöds inte"),
-        ("data:text/csv;base64,***", "a.csv", "kunde inte avkodas"),
         (csv_upload(""), "tom.csv", "tom"),
-        ("data:application/octet-stream;base64,0M8R4KGxGuE=", "gammal.xlsx", "xls"),
-        (12, "a.csv", "Ingen fil"),
+        (bytes.fromhex("d0cf11e0a1b11ae1"), "gammal.xlsx", "xls"),
+        (b"PK\x03\x04 inte en zip", "trasig.xlsx", "skadad"),
+        (b"a;b\n\x00\x01", "binär.csv", "nolltecken"),
     ],
 )
 def test_unusable_uploads_are_refused_and_not_kept(
     import_app: Flask,
     as_user: Callable[[str], FlaskClient],
-    contents: Any,
+    raw: bytes,
     filename: str,
     message: str,
 ) -> None:
-    answer = upload(as_user("samordnare"), import_app, contents, filename)
+    answer = upload(as_user("samordnare"), import_app, raw, filename)
     assert message in text_of(answer[ids.IMPORT_UPLOAD_INFO]["children"])
+    assert answer[ids.IMPORT_TOKEN]["data"] is None
+    assert not list((Path(import_app.instance_path) / "uploads").glob("u*"))
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [12, {"token": "../../ssp.sqlite"}, {"token": "u1-" + "0" * 32 + ".csv"}, None, "x"],
+)
+def test_a_forged_store_value_is_refused(
+    import_app: Flask, as_user: Callable[[str], FlaskClient], stored: Any
+) -> None:
+    answer = receive(as_user("samordnare"), import_app, stored)
+    assert "Ladda upp filen" in text_of(answer[ids.IMPORT_UPLOAD_INFO]["children"])
     assert answer[ids.IMPORT_TOKEN]["data"] is None
 
 
@@ -294,47 +325,41 @@ def test_a_token_of_another_user_or_a_forged_one_is_refused(
         {"x": 1},
         "u1-" + "0" * 32 + ".csv",
     ):
-        refused = start(owner, import_app, CHECK_OUT, forged, mapping)
+        refused = start(owner, import_app, CHECK_IN, forged, mapping)
         assert "Ladda upp filen" in text_of(refused[ids.IMPORT_RESULT])
-    bad_mapping = start(owner, import_app, CHECK_OUT, token, {**mapping, "antal": -1})
+    bad_mapping = start(owner, import_app, CHECK_IN, token, {**mapping, "antal": -1})
     assert "Ogiltigt" in text_of(bad_mapping[ids.IMPORT_RESULT])
-    missing = start(owner, import_app, CHECK_OUT, token, {"datum": 0})
+    missing = start(owner, import_app, CHECK_IN, token, {"datum": 0})
     assert "Välj en kolumn för område" in text_of(missing[ids.IMPORT_RESULT])
     # A poll for a job id that is not the user's says so.
     values = {
         f"{ids.IMPORT_POLL}.n_intervals": 1,
         f"{ids.IMPORT_JOB}.data": {"id": "x", "kind": "check"},
     }
-    result = call_callback(owner, import_app, POLL_OUT, values).get_json()["response"]
+    result = call_by_input(owner, import_app, POLL_IN, values).get_json()["response"]
     assert "Okänt importjobb" in text_of(result)
 
 
 IMPORT_CALLBACKS: list[tuple[str, dict[str, Any]]] = [
-    (
-        UPLOAD_OUT,
-        {
-            f"{ids.IMPORT_UPLOAD}.contents": csv_upload("a;b\n"),
-            f"{ids.IMPORT_UPLOAD}.filename": "a.csv",
-        },
-    ),
-    (CHECK_OUT, {f"{ids.IMPORT_CHECK}.n_clicks": 1}),
-    (RUN_OUT, {f"{ids.IMPORT_RUN}.n_clicks": 1}),
-    (POLL_OUT, {f"{ids.IMPORT_POLL}.n_intervals": 1}),
+    (UPLOAD_IN, {f"{ids.IMPORT_UPLOADED}.data": {"token": "u1-" + "0" * 32 + ".csv"}}),
+    (CHECK_IN, {f"{ids.IMPORT_CHECK}.n_clicks": 1}),
+    (RUN_IN, {f"{ids.IMPORT_RUN}.n_clicks": 1}),
+    (POLL_IN, {f"{ids.IMPORT_POLL}.n_intervals": 1}),
 ]
 
 
 @pytest.mark.parametrize("username", ["admin", "rapportor", "polis", "ledning"])
 @pytest.mark.parametrize(
-    ("output", "values"), IMPORT_CALLBACKS, ids=[o for o, _ in IMPORT_CALLBACKS]
+    ("trigger", "values"), IMPORT_CALLBACKS, ids=[o for o, _ in IMPORT_CALLBACKS]
 )
 def test_every_import_callback_refuses_other_roles(
     import_app: Flask,
     as_user: Callable[[str], FlaskClient],
     username: str,
-    output: str,
+    trigger: str,
     values: dict[str, Any],
 ) -> None:
-    assert call_callback(as_user(username), import_app, output, values).status_code == 403
+    assert call_by_input(as_user(username), import_app, trigger, values).status_code == 403
 
 
 def test_the_page_and_the_template(

@@ -74,6 +74,20 @@ def test_walk_pay_settings(tmp_path: Path) -> None:
             load_config(base, {"SSP_PAY_PER_NIGHT": bad})
 
 
+def test_upload_limits_and_the_job_runner(tmp_path: Path) -> None:
+    base = {"SSP_INSTANCE_PATH": str(tmp_path)}
+    defaults = load_config(base, {})
+    assert defaults["SSP_MAX_UPLOAD_MB"] == 60
+    assert defaults["SSP_MAX_LAYER_UPLOAD_MB"] == 100
+    assert defaults["SSP_JOB_RUNNER"] == "process"  # parsing never in a web worker
+    chosen = load_config(base, {"SSP_MAX_UPLOAD_MB": "120", "SSP_JOB_RUNNER": "thread"})
+    assert chosen["SSP_MAX_UPLOAD_MB"] == 120 and chosen["SSP_JOB_RUNNER"] == "thread"
+    with pytest.raises(ValueError, match="SSP_JOB_RUNNER"):
+        load_config(base, {"SSP_JOB_RUNNER": "celery"})
+    with pytest.raises(ValueError, match="SSP_MAX_UPLOAD_MB"):
+        load_config(base, {"SSP_MAX_UPLOAD_MB": "sextio"})
+
+
 def test_throttling_settings_default_to_one_process_and_no_trusted_proxy(
     tmp_path: Path,
 ) -> None:
