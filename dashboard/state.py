@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import gzip
 import threading
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from hashlib import sha256
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine
@@ -19,9 +20,18 @@ from data.calendar.windows import WindowRule
 from data.clock import Clock
 from data.counts.cube import CountCube, CubeCache
 from data.privacy.noise_key import ensure_noise_key
-from data.storage.db import AREAS_VERSION, in_unit_of_work, read_version
+from data.storage.db import (
+    AREAS_VERSION,
+    CALENDAR_VERSION,
+    OBSERVATIONS_VERSION,
+    in_unit_of_work,
+    read_version,
+)
 
 EXTENSION = "ssp"
+VIEW_CACHE_ENTRIES = 128
+"""Page results kept per process (Tid's event views, Planering's forecasts)."""
+T = TypeVar("T")
 
 LayerKey = tuple[str, str, int, tuple[str, ...]]
 
@@ -35,6 +45,41 @@ class EncodedLayer(NamedTuple):
 
 
 @dataclass
+class ViewCache:
+    """The last :data:`VIEW_CACHE_ENTRIES` results of expensive, deterministic page
+    computations, least recently used dropped first.
+
+    A key holds everything the result depends on — who asks (the viewer: role, scope,
+    audience level and noise key), what they chose, today, and the data versions of
+    observations, areas and the calendar — so a write anywhere makes new keys and old
+    results are never served for new data. Results are shared read-only between
+    requests: callers must not change them.
+    """
+
+    max_entries: int = VIEW_CACHE_ENTRIES
+    _entries: OrderedDict[Hashable, Any] = field(default_factory=OrderedDict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def get(self, key: Hashable, build: Callable[[], T]) -> T:
+        """The result for ``key``, built (outside the lock) when not kept."""
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                found: T = self._entries[key]
+                return found
+        value = build()
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+@dataclass
 class AppState:
     """Database handles and per-process caches of one Flask app."""
 
@@ -45,6 +90,7 @@ class AppState:
     geojson: dict[LayerKey, EncodedLayer] = field(default_factory=dict)
     """Browser geometry per (kommun, level, areas version, area codes)."""
     geojson_lock: threading.Lock = field(default_factory=threading.Lock)
+    views: ViewCache = field(default_factory=ViewCache)
     noise_keys: dict[str, bytes] = field(default_factory=dict)
     """The database's noise key, read once per process (per database URL)."""
 
@@ -103,6 +149,16 @@ def close_db_session(_exc: BaseException | None = None) -> None:
 def current_cube() -> CountCube:
     """The count cube, rebuilt when the data version in the database moved on."""
     return app_state().cubes.get(db_session(), today=today())
+
+
+def cached_view(name: str, key: Hashable, build: Callable[[], T]) -> T:
+    """``build()``'s result, kept per process for ``name`` and ``key`` (which must hold
+    the viewer and every input) at today's date and the current data versions."""
+    session = db_session()
+    versions = tuple(
+        read_version(session, v) for v in (OBSERVATIONS_VERSION, AREAS_VERSION, CALENDAR_VERSION)
+    )
+    return app_state().views.get((name, versions, today(), key), build)
 
 
 def areas_version() -> int:

@@ -23,7 +23,14 @@ from dashboard.pages.events_page import (
     year_points,
 )
 from dashboard.periods import window_label, window_value
-from dashboard.state import areas_version, current_cube, db_session, event_rules, today
+from dashboard.state import (
+    areas_version,
+    cached_view,
+    current_cube,
+    db_session,
+    event_rules,
+    today,
+)
 from data.access.scope import BadSelection, Viewer, require_kommun
 from data.calendar.municipal import kommun_windows
 from data.counts.event_view import ended, event_view
@@ -109,17 +116,22 @@ def register(app: Dash) -> None:
         viewer = current_viewer()
         kommun_code = _kommun(kommun, viewer)
         level_code = _code(level or "kommun", "områdesnivå")
-        view = event_view(
-            db_session(),
-            current_cube(),
-            viewer,
-            kommun=kommun_code,
-            level=level_code,
-            categories=_categories(categories),
-            year=_year(year),
-            chosen=lambda w: window_value(w) == event,
-            today=today(),
-            rules=event_rules(),
+        chosen = (kommun_code, level_code, _categories(categories), _year(year), str(event))
+        view = cached_view(
+            "tid",
+            (viewer, *chosen, event_rules()),
+            lambda: event_view(
+                db_session(),
+                current_cube(),
+                viewer,
+                kommun=kommun_code,
+                level=level_code,
+                categories=chosen[2],
+                year=chosen[3],
+                chosen=lambda w: window_value(w) == event,
+                today=today(),
+                rules=event_rules(),
+            ),
         )
         window = view.window
         return {

@@ -29,6 +29,7 @@ from data.calendar.windows import (
     real_hours,
 )
 from data.privacy.pii import find_pii, pii_message
+from data.storage.db import CALENDAR_VERSION, bump_version
 from data.storage.models import Area, LocalEvent, SchoolCalendarEntry
 from data.vocabulary import Term
 
@@ -105,6 +106,8 @@ def save_school_entries(
             existing.last_day = entry.end
             updated += 1
     session.flush()
+    if added or updated:
+        bump_version(session, CALENDAR_VERSION)
     return added, updated
 
 
@@ -117,7 +120,10 @@ def delete_school_entry(session: Session, kommun: str, kind: str, first_day: dat
             SchoolCalendarEntry.first_day == first_day,
         )
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    removed = bool(result.rowcount)  # type: ignore[attr-defined]
+    if removed:
+        bump_version(session, CALENDAR_VERSION)
+    return removed
 
 
 def _aware_utc(moment: datetime) -> datetime:
@@ -195,6 +201,7 @@ def add_local_event(
     )
     session.add(event)
     session.flush()
+    bump_version(session, CALENDAR_VERSION)
     return event.id
 
 
@@ -227,6 +234,7 @@ def delete_local_event(session: Session, kommun: str, event_id: int) -> bool:
         return False
     session.delete(event)
     session.flush()
+    bump_version(session, CALENDAR_VERSION)
     return True
 
 

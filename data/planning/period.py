@@ -8,10 +8,10 @@ period and an explicit ``today`` (one clock).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Final
+from typing import Final, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -30,6 +30,10 @@ from data.planning.schedule import (
 )
 from data.planning.signals import AreaSignal, concern_signals
 from data.storage.models import ParentMeeting, WalkSignup
+
+_T = TypeVar("_T")
+Memo = Callable[[Hashable, Callable[[], _T]], _T]
+"""``memo(key, build)``: ``build()``'s result, possibly kept from an earlier call."""
 
 MAX_WEEKS: Final = 4
 DONE_WEEKS_BACK: Final = 4
@@ -103,22 +107,26 @@ def period_plan(
     last: date,
     today: date,
     rules: Iterable[WindowRule],
+    memo: Memo | None = None,
 ) -> PeriodPlan:
     """The forecast, sign-ups, planned vs done, yearly figures and meetings of the
-    kommun of ``selection`` for the nights ``first``..``last``."""
+    kommun of ``selection`` for the nights ``first``..``last``.
+
+    ``memo(key, build)`` may keep the forecast (the expensive part): ``key`` holds
+    everything it depends on besides the data versions and today, which the memo adds.
+    """
     rules = tuple(rules)
     kommun = selection.kommun_code
     nights, windows = period_nights(session, kommun, first, last, rules)
-    forecasts = forecast_nights(
-        session,
-        cube,
-        selection,
-        viewer,
-        nights,
-        today=today,
-        severity=severity(session, kommun),
-        rules=rules,
-    )
+    weights = severity(session, kommun)
+
+    def forecast() -> list[NightForecast]:
+        return forecast_nights(
+            session, cube, selection, viewer, nights, today=today, severity=weights, rules=rules
+        )
+
+    key = (viewer, selection, tuple(nights), rules, tuple(sorted(weights.items())))
+    forecasts = forecast() if memo is None else memo(key, forecast)
     return PeriodPlan(
         tuple(nights),
         {n: default_window(n, windows) for n in nights},

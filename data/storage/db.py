@@ -27,6 +27,9 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_MS = 10_000
 """How long a SQLite connection waits for another writer before giving up."""
 OBSERVATIONS_VERSION = "observations"
+CALENDAR_VERSION = "calendar"
+"""Bumped when a kommun's school calendar or local events change (event windows and
+the forecast's calendar factors depend on them)."""
 AREAS_VERSION = "areas"
 """Bumped when areas or their geometry change (also bump OBSERVATIONS_VERSION then,
 since aggregates depend on the area hierarchy); browser geometry is keyed by it."""

@@ -10,7 +10,7 @@ from dash import Dash, Input, Output
 from dashboard import ids
 from dashboard.callbacks.planning_page.common import period, scope
 from dashboard.planning_views import period_view
-from dashboard.state import current_cube, db_session, event_rules, today
+from dashboard.state import cached_view, current_cube, db_session, event_rules, today
 from data.planning.period import period_plan
 
 OUTPUTS = {
@@ -54,5 +54,6 @@ def register(app: Dash) -> None:
             last=last,
             today=today(),
             rules=event_rules(),
+            memo=lambda key, build: cached_view("forecast", key, build),
         )
         return period_view(plan)
