@@ -125,7 +125,15 @@ def test_a_new_report_changes_the_kept_forecast(
 def test_the_cache_keeps_at_most_its_size() -> None:
     cache = ViewCache(max_entries=3)
     built: list[int] = []
+
+    def build(key: int) -> Callable[[], int]:
+        def run() -> int:
+            built.append(key)
+            return key
+
+        return run
+
     for key in [1, 2, 3, 1, 4, 2]:
-        cache.get(key, lambda k=key: built.append(k) or k)  # type: ignore[func-returns-value]
+        assert cache.get(key, build(key)) == key
     assert len(cache) == 3
     assert built == [1, 2, 3, 4, 2]  # 1 was kept (used again), 2 had been dropped
