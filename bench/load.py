@@ -59,6 +59,7 @@ import requests
 from report import print_table
 
 from data.clock import SYSTEM_CLOCK
+from tests.upload_tools import SlowFile, synthetic_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -376,38 +377,6 @@ def click(client: Client, user: User, until: float, think: tuple[float, float]) 
 # --- the uploader -----------------------------------------------------------------------
 
 
-def synthetic_csv(path: Path, size: int, today: date) -> Path:
-    day = (today - timedelta(days=3)).isoformat()
-    block = "".join(
-        f"{day};kväll;0380-D{1 + i % 24:02d};samling;fritid;{1 + i % 3}\n" for i in range(20_000)
-    ).encode()
-    with path.open("wb") as out:
-        out.write(b"datum;tid;omrade;kategori;kalla;antal\n")
-        while out.tell() + len(block) <= size:
-            out.write(block)
-    return path
-
-
-class SlowFile:
-    """A file body that sends itself in about ``seconds`` (Content-Length is set)."""
-
-    def __init__(self, path: Path, seconds: float) -> None:
-        self.handle = path.open("rb")
-        self.size = path.stat().st_size
-        self.pause = seconds / max(1, self.size // (1024 * 1024))
-        self.sent = 0
-
-    def __len__(self) -> int:
-        return self.size
-
-    def read(self, amount: int = -1) -> bytes:
-        block = self.handle.read(amount)
-        before, self.sent = self.sent, self.sent + len(block)
-        if self.sent // (1024 * 1024) != before // (1024 * 1024):
-            time.sleep(self.pause)
-        return block
-
-
 def upload_loop(client: Client, user: User, file: Path, until: float) -> int:
     """Upload, read the columns, check — again and again until ``until``; return how
     many uploads completed."""
@@ -658,7 +627,9 @@ def main(argv: list[str] | None = None) -> None:
         started = time.perf_counter()
         env = demo_instance(folder / "instance")
         password = (folder / "instance" / "demo-password.txt").read_text().strip()
-        file = synthetic_csv(folder / "stor.csv", args.upload_mb * 1_000_000, today)
+        file = synthetic_csv(
+            folder / "stor.csv", args.upload_mb * 1_000_000, today - timedelta(days=3)
+        )
         print(
             f"demo database and a {file.stat().st_size / 1e6:.0f} MB file: "
             f"{time.perf_counter() - started:.0f} s"

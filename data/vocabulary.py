@@ -92,3 +92,20 @@ def label_of(terms: tuple[Term, ...], code: str) -> str:
             return term.label
     msg = f"unknown code {code!r}; expected one of {', '.join(codes(terms))}"
     raise KeyError(msg)
+
+
+MONTH_NAMES: Final[tuple[str, ...]] = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+"""Swedish month names, January first (pages and the polisen.se date parser)."""

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from data.vocabulary import CATEGORIES
+from data.vocabulary import CATEGORIES, MONTH_NAMES
 
 STOCKHOLM: Final = ZoneInfo("Europe/Stockholm")
 TYPE_TABLE_PATH: Final = Path(__file__).with_name("polisen_typer.csv")
@@ -224,20 +224,7 @@ def _parse_record(
 SWEDISH_MONTHS: Final = {
     name: number
     for number, name in enumerate(
-        (
-            "januari",
-            "februari",
-            "mars",
-            "april",
-            "maj",
-            "juni",
-            "juli",
-            "augusti",
-            "september",
-            "oktober",
-            "november",
-            "december",
-        ),
+        MONTH_NAMES,
         start=1,
     )
 }

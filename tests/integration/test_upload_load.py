@@ -32,6 +32,7 @@ import requests
 from dashboard import ids
 from tests.clock import TEST_TODAY
 from tests.helpers import CSRF_RE, callback_body
+from tests.upload_tools import SlowFile, synthetic_csv
 
 pytestmark = pytest.mark.acceptance
 
@@ -114,39 +115,6 @@ def log_in(base: str, username: str, password: str) -> tuple[requests.Session, s
     return session, fresh[1]
 
 
-def synthetic_csv(path: Path, size: int) -> Path:
-    """A valid observation file of about ``size`` bytes (a repeated block of rows)."""
-    day = TEST_TODAY.replace(day=1).isoformat()
-    rows = "".join(
-        f"{day};kväll;0380-D{1 + i % 24:02d};samling;fritid;{1 + i % 3}\n" for i in range(20_000)
-    ).encode()
-    with path.open("wb") as out:
-        out.write(b"datum;tid;omrade;kategori;kalla;antal\n")
-        while out.tell() + len(rows) <= size:
-            out.write(rows)
-    return path
-
-
-class SlowFile:
-    """A file that sends itself at about ``seconds`` for the whole (Content-Length set)."""
-
-    def __init__(self, path: Path, seconds: float) -> None:
-        self.handle = path.open("rb")
-        self.size = path.stat().st_size
-        self.pause = seconds / max(1, self.size // (1024 * 1024))
-        self.sent = 0
-
-    def __len__(self) -> int:
-        return self.size
-
-    def read(self, amount: int = -1) -> bytes:
-        block = self.handle.read(amount)
-        before, self.sent = self.sent, self.sent + len(block)
-        if self.sent // (1024 * 1024) != before // (1024 * 1024):
-            time.sleep(self.pause)
-        return block
-
-
 class Healthz(threading.Thread):
     """Asks ``/healthz`` every 0.1 s until stopped; keeps every (seconds, status)."""
 
@@ -220,7 +188,10 @@ def kill_jobs(folder: Path) -> None:
 def test_healthz_answers_within_a_second_during_two_60_mb_uploads(tmp_path: Path) -> None:
     env = demo_instance(tmp_path / "instance")
     password = (tmp_path / "instance" / "demo-password.txt").read_text().strip()
-    files = [synthetic_csv(tmp_path / f"stor-{n}.csv", FILE_BYTES) for n in (1, 2)]
+    files = [
+        synthetic_csv(tmp_path / f"stor-{n}.csv", FILE_BYTES, TEST_TODAY.replace(day=1))
+        for n in (1, 2)
+    ]
     with gunicorn(env) as base:
         users = [log_in(base, "samordnare", password) for _ in files]
         dependencies = users[0][0].get(f"{base}/_dash-dependencies", timeout=10).json()

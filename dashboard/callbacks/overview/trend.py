@@ -30,26 +30,12 @@ from data.counts.notes import (
     area_notes,
 )
 from data.counts.overview import weekly_trend
-from data.vocabulary import AREA_LEVELS, label_of
+from data.vocabulary import AREA_LEVELS, MONTH_NAMES, label_of
 
 NOTES_SHOWN = 10
 """At most this many notes; never more than the viewer's k (see data.counts.notes)."""
 MIN_TREND_WEEKS = 12
 """A short period's trend is shown with this many weeks of context before it."""
-MONTH_NAMES = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 
 def describe_months(months: tuple[date, ...]) -> str:
