@@ -72,11 +72,13 @@ def rate_limiter(app: Flask | None = None) -> Limiter:
 
 
 def retry_after(limiter: Limiter) -> int:
-    """Whole seconds until the limit this request broke lets it through again."""
+    """Whole seconds until the limit this request broke lets it through again (never
+    more than the limit's window: the store rounds its reset time up to a second)."""
     broken = limiter.current_limit
     if broken is None:
         return 1
-    return max(1, math.ceil(broken.reset_at - wall_seconds()))
+    seconds = math.ceil(broken.reset_at - wall_seconds())
+    return max(1, min(seconds, broken.limit.get_expiry()))
 
 
 def too_many_requests(_error: RateLimitExceeded) -> tuple[Response, int]:
