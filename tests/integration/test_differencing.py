@@ -580,4 +580,7 @@ def test_notes_are_read_exactly_where_the_months_map_publishes_a_count(
             month = snap_to_grain(
                 replace(month, first_monday=before, last_monday=before), whole_months
             )
-    assert checked > 50 and hidden > 0
+    # Both branches are exercised: the coordinator's 24 areas always have suppressed
+    # months; the police's six central areas are busy enough that on some test dates
+    # none of their last 12 months is (tests/clock.py TEST_DATES).
+    assert checked > 50 and (hidden > 0 or viewer.role == "police_area")
