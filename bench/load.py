@@ -43,14 +43,12 @@ import os
 import random
 import re
 import signal
-import socket
 import statistics
-import subprocess
 import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -59,10 +57,8 @@ import requests
 from report import print_table
 
 from data.clock import SYSTEM_CLOCK
-from tests.upload_tools import SlowFile, synthetic_csv
+from tests.upload_tools import SlowFile, demo_instance, gunicorn, synthetic_csv
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 ACCOUNTS = (("samordnare", 20), ("rapportor", 15), ("ledning", 10), ("polis", 5))
 """Demo accounts and how many of the users log in as each."""
@@ -72,62 +68,6 @@ UPLOAD_SECONDS = 10.0
 
 
 # --- the server ---------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def demo_instance(folder: Path) -> dict[str, str]:
-    """The demo database in ``folder`` as ``make run`` builds it; the server environment."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
-    env.update({"SSP_INSTANCE_PATH": str(folder), "SSP_DEMO": "1"})
-    for args in (["ssp", "init-db"], ["ssp", "demo"]):
-        subprocess.run(
-            [str(BIN / "flask"), "--app", "wsgi", *args],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
-    return env
-
-
-@contextlib.contextmanager
-def gunicorn(env: dict[str, str], workers: int) -> Iterator[str]:
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            f"{workers}",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            with contextlib.suppress(requests.RequestException):
-                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                msg = "gunicorn did not start"
-                raise SystemExit(msg)
-            time.sleep(0.3)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
 
 
 # --- Dash callback bodies, as the renderer sends them --------------------------------

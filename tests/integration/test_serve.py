@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,15 +12,10 @@ from pathlib import Path
 import pytest
 
 from tests.clock import TEST_TODAY
+from tests.upload_tools import demo_instance, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def get(url: str) -> tuple[int, str, str]:
@@ -42,20 +35,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 @pytest.fixture
 def instance(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
-    env.update(
-        {"SSP_INSTANCE_PATH": str(tmp_path), "SSP_DEMO": "1", "SSP_TODAY": TEST_TODAY.isoformat()}
-    )
-    for args in (["ssp", "init-db"], ["ssp", "demo", "--days", "90"]):
-        subprocess.run(
-            [str(BIN / "flask"), "--app", "wsgi", *args],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-    return env
+    return demo_instance(tmp_path, today=TEST_TODAY, days=90, timeout=120)
 
 
 def test_gunicorn_serves_the_demo(instance: dict[str, str], tmp_path: Path) -> None:

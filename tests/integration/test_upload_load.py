@@ -17,12 +17,9 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
-import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,73 +29,13 @@ import requests
 from dashboard import ids
 from tests.clock import TEST_TODAY
 from tests.helpers import CSRF_RE, callback_body
-from tests.upload_tools import SlowFile, synthetic_csv
+from tests.upload_tools import SlowFile, demo_instance, gunicorn, synthetic_csv
 
 pytestmark = pytest.mark.acceptance
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 FILE_BYTES = 60_000_000
 SEND_SECONDS = 4.0
 HEALTHZ_LIMIT = 1.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def demo_instance(folder: Path) -> dict[str, str]:
-    """``make run``'s database (init-db, demo) in ``folder``; the server's environment."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
-    env.update(
-        {"SSP_INSTANCE_PATH": str(folder), "SSP_DEMO": "1", "SSP_TODAY": TEST_TODAY.isoformat()}
-    )
-    for args in (["ssp", "init-db"], ["ssp", "demo", "--days", "60"]):
-        subprocess.run(
-            [str(BIN / "flask"), "--app", "wsgi", *args],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
-    return env
-
-
-@contextlib.contextmanager
-def gunicorn(env: dict[str, str], workers: int = 2, *extra: str) -> Iterator[str]:
-    """gunicorn on loopback as ``make run`` starts it (gunicorn.conf.py applies)."""
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            f"{workers}",
-            *extra,
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            with contextlib.suppress(requests.RequestException):
-                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            assert time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.3)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def log_in(base: str, username: str, password: str) -> tuple[requests.Session, str]:
@@ -186,13 +123,13 @@ def kill_jobs(folder: Path) -> None:
 
 
 def test_healthz_answers_within_a_second_during_two_60_mb_uploads(tmp_path: Path) -> None:
-    env = demo_instance(tmp_path / "instance")
+    env = demo_instance(tmp_path / "instance", today=TEST_TODAY, days=60, timeout=180)
     password = (tmp_path / "instance" / "demo-password.txt").read_text().strip()
     files = [
         synthetic_csv(tmp_path / f"stor-{n}.csv", FILE_BYTES, TEST_TODAY.replace(day=1))
         for n in (1, 2)
     ]
-    with gunicorn(env) as base:
+    with gunicorn(env, start_seconds=90) as base:
         users = [log_in(base, "samordnare", password) for _ in files]
         dependencies = users[0][0].get(f"{base}/_dash-dependencies", timeout=10).json()
         answers: list[requests.Response] = []
