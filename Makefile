@@ -12,7 +12,7 @@ WORKERS ?= 2
 # apt needs root; use sudo only when we are not root already.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint pytest bench demo clean browser-deps help
+.PHONY: run test lint pytest bench demo clean browser-deps help translations
 .DEFAULT_GOAL := help
 
 help:
@@ -20,6 +20,7 @@ help:
 	@echo "make test  - install test tools (and Debian chromium when missing), lint, run the whole suite with branch coverage"
 	@echo "make lint  - ruff check, ruff format --check, mypy (also the pre-commit hooks)"
 	@echo "make bench - performance figures (bench/)"
+	@echo "make translations - extract the UI texts, update the catalogues, compile them (CONTRIBUTING.md, Translate)"
 
 $(PY):
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -28,6 +29,7 @@ $(PY):
 	@$(PIP) install -q --upgrade pip
 
 $(VENV)/.stamp-run: requirements.txt | $(PY)
+	@echo "Installerar beroenden i $(VENV) (första gången: ett par minuter) …"
 	$(PIP) install -q -r requirements.txt
 	@touch $@
 
@@ -37,6 +39,7 @@ $(VENV)/.stamp-dev: requirements.txt requirements-dev.txt | $(PY)
 
 # The demo database is built once; delete instance/ to rebuild it.
 $(INSTANCE)/ssp.sqlite: | $(VENV)/.stamp-run
+	@echo "Bygger demodatabasen i $(INSTANCE)/ (en gång; ungefär en halv minut) …"
 	$(FLASK) ssp init-db
 	$(FLASK) ssp demo
 
@@ -52,9 +55,9 @@ run: $(VENV)/.stamp-run
 	SSP_DEMO=$${SSP_DEMO:-1} $(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
 
 browser-deps:
-	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
-	  echo "Installing Debian chromium + chromium-driver for the browser tests"; \
-	  $(SUDO) apt-get update -q && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; \
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v pdftoppm >/dev/null; then \
+	  echo "Installing Debian chromium + chromium-driver (browser tests) and poppler-utils (pdftoppm: PDF tests)"; \
+	  $(SUDO) apt-get update -q && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver poppler-utils; \
 	fi
 
 lint: $(VENV)/.stamp-dev
@@ -89,6 +92,16 @@ bench: $(VENV)/.stamp-dev
 	$(PY) bench/bench_forecast.py
 	$(PY) bench/load.py
 	$(PY) bench/bench_pii_names.py
+	$(PY) bench/bench_lagesbild_pdf.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# The UI's catalogues: extract every marked text into messages.pot, merge it into each
+# language's messages.po (translate the new entries there), compile messages.mo.
+TRANSLATIONS := dashboard/translations
+translations: $(VENV)/.stamp-run
+	$(VENV)/bin/pybabel extract -F babel.cfg --add-location=file --sort-by-file \
+	  --project="SSP Lägesbild" --copyright-holder="SSP Lägesbild" -o $(TRANSLATIONS)/messages.pot .
+	$(VENV)/bin/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
+	$(VENV)/bin/pybabel compile -d $(TRANSLATIONS) --statistics

@@ -16,6 +16,8 @@ from dashboard.auth import init_auth
 from dashboard.cli import ssp_cli
 from dashboard.config import load_config
 from dashboard.dash_app import init_dash
+from dashboard.i18n import init_i18n
+from dashboard.lagesbild_routes import bp as lagesbild_bp
 from dashboard.ratelimit import init_rate_limits
 from dashboard.routes import bp as routes_bp
 from dashboard.security_headers import init_security_headers
@@ -52,9 +54,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions[EXTENSION] = AppState(engine=engine, sessions=make_session_factory(engine))
     app.teardown_appcontext(close_db_session)
     init_auth(app)
+    init_i18n(app)
     app.register_blueprint(routes_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(uploads_bp)
+    app.register_blueprint(lagesbild_bp)
     init_rate_limits(app)  # after init_auth: limits see the bearer token's user
     app.cli.add_command(ssp_cli)
     init_dash(app)

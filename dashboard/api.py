@@ -30,6 +30,7 @@ from data.access.scope import (
     Selection,
     Viewer,
     available_levels,
+    snap_to_grain,
     whole_weeks,
 )
 from data.calendar.municipal import kommun_windows
@@ -296,6 +297,8 @@ def aggregates() -> tuple[Response, int]:
         selection, within = _selection(query, viewer, cube, today())
         window = None
         if query.event is None:
+            # The period the counts are for: whole months for leadership (to this week).
+            selection = snap_to_grain(selection, viewer.level, until=cube.last_monday)
             table = aggregate(cube, selection, viewer, query.group_by, within=within)
         else:
             key, year, month = query.event

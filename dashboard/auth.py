@@ -94,6 +94,8 @@ class SessionUser(UserMixin):
     source_code: str | None
     area_codes: frozenset[str]
     session_token: str
+    language: str = "sv"
+    """The language of the user's pages (``sv`` or ``en``), see :mod:`dashboard.i18n`."""
 
     def get_id(self) -> str:
         """Flask-Login's key for the session: id and the user's current session token.
@@ -118,6 +120,7 @@ def _session_user(user: User) -> SessionUser:
         source_code=user.source_code,
         area_codes=frozenset(a.code for a in user.areas),
         session_token=user.session_token,
+        language=user.language,
     )
 
 

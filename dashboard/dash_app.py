@@ -18,11 +18,15 @@ from dashboard.callbacks import audit_log as audit_log_callbacks
 from dashboard.callbacks import calendar_page as calendar_callbacks
 from dashboard.callbacks import events_page as events_callbacks
 from dashboard.callbacks import import_page as import_callbacks
+from dashboard.callbacks import lagesbild as lagesbild_callbacks
 from dashboard.callbacks import my_account as my_account_callbacks
 from dashboard.callbacks import overview as overview_callbacks
+from dashboard.callbacks import permalinks as permalink_callbacks
 from dashboard.callbacks import planning_page as planning_callbacks
 from dashboard.callbacks import report as report_callbacks
 from dashboard.callbacks import walk as walk_callbacks
+from dashboard.dash_locale import LocalisedDash, localised_layout, page_title
+from dashboard.i18n import _
 from dashboard.pages import (
     admin_areas,
     admin_users,
@@ -30,7 +34,10 @@ from dashboard.pages import (
     calendar_page,
     events_page,
     import_page,
+    lagesbild,
+    lagesbild_archive,
     my_account,
+    my_reports,
     not_found_404,
     overview,
     planning_page,
@@ -47,77 +54,97 @@ ROUTER_LOCATION = "_pages_location"
 """The location component whose path and query Dash Pages routes on."""
 
 
+def nav_links(role: str) -> list[dcc.Link]:
+    """The navigation links ``role`` may follow, in the order of the header."""
+    pages: list[tuple[str, str, bool]] = [
+        (overview.NAME, overview.PATH, True),
+        (events_page.NAME, events_page.PATH, True),
+        (lagesbild.NAME, lagesbild.PATH, role in lagesbild.ROLES),
+        (planning_page.NAME, planning_page.PATH, role in planning_page.ROLES),
+        (report.NAME, report.PATH, role in report.ROLES),
+        (my_reports.NAME, my_reports.PATH, role in my_reports.ROLES),
+        (walk.NAME, walk.PATH, role in walk.ROLES),
+        (import_page.NAME, import_page.PATH, role in import_page.ROLES),
+        (calendar_page.NAME, calendar_page.PATH, role in calendar_page.ROLES),
+        (admin_areas.NAME, admin_areas.PATH, role in admin_areas.ROLES),
+        (admin_users.NAME, admin_users.PATH, role in admin_users.ROLES),
+        (audit_log.NAME, audit_log.PATH, role in audit_log.ROLES),
+    ]
+    return [
+        dcc.Link(_(name), href=path, className="nav-link")
+        for name, path, allowed in pages
+        if allowed
+    ]
+
+
+def _demo_badge() -> html.Span | None:
+    if not (is_demo_database(db_session()) or bool(current_app.config["SSP_DEMO"])):
+        return None
+    return html.Span(
+        _("DEMO – syntetiska data"),
+        className="demo-badge",
+        id=ids.SHELL_DEMO_BADGE,
+        title=_("Områden (utom kommungränser) och observationer är genererade, inte verkliga."),
+    )
+
+
 def shell() -> html.Div:
-    """The frame around every page: title, demo label, user and logout."""
+    """The frame around every page: skip link, title, demo label, navigation, user and
+    logout. On a phone the navigation and the user's links fold behind "Meny"
+    (``assets/shell.js`` opens it and marks the current page); the page itself is
+    the ``<main>`` the skip link jumps to."""
     try:
         user = current_session_user()
     except AccessDenied:
-        return html.Div(html.A("Logga in", href="/login"))
-    demo = is_demo_database(db_session()) or bool(current_app.config["SSP_DEMO"])
-    header = html.Header(
+        return html.Div(html.A(_("Logga in"), href="/login"))
+    menu_state: dict[str, Any] = {"aria-expanded": "false", "aria-controls": ids.SHELL_MENU}
+    nav_name: dict[str, Any] = {"aria-label": _("Sidor")}
+    bar = html.Div(
         [
             html.H1("SSP Lägesbild"),
-            html.Nav(
-                [dcc.Link("Översikt", href="/"), dcc.Link(events_page.NAME, href=events_page.PATH)]
-                + (
-                    [dcc.Link(planning_page.NAME, href=planning_page.PATH)]
-                    if user.role in planning_page.ROLES
-                    else []
-                )
-                + ([dcc.Link("Rapportera", href=report.PATH)] if user.role in report.ROLES else [])
-                + ([dcc.Link(walk.NAME, href=walk.PATH)] if user.role in walk.ROLES else [])
-                + (
-                    [dcc.Link(import_page.NAME, href=import_page.PATH)]
-                    if user.role in import_page.ROLES
-                    else []
-                )
-                + (
-                    [dcc.Link(calendar_page.NAME, href=calendar_page.PATH)]
-                    if user.role in calendar_page.ROLES
-                    else []
-                )
-                + ([dcc.Link("Områden", href="/admin/omraden")] if user.role == "admin" else [])
-                + (
-                    [
-                        dcc.Link(admin_users.NAME, href=admin_users.PATH),
-                        dcc.Link(audit_log.NAME, href=audit_log.PATH),
-                    ]
-                    if user.role in admin_users.ROLES
-                    else []
-                ),
-                id=ids.NAV,
+            _demo_badge(),
+            html.Button(
+                _("Meny"),
+                type="button",
+                id=ids.SHELL_MENU_BUTTON,
+                className="menu-button",
+                **menu_state,
             ),
-            html.Span(
-                "DEMO – syntetiska data",
-                className="demo-badge",
-                id=ids.SHELL_DEMO_BADGE,
-                title="Områden (utom kommungränser) och observationer är genererade, "
-                "inte verkliga.",
-            )
-            if demo
-            else None,
-            html.Div(className="spacer"),
-            html.Span(f"{user.username} · {user.role_label}", className="who", id=ids.SHELL_WHO),
-            dcc.Link(my_account.NAME, href=my_account.PATH, id=ids.SHELL_ACCOUNT, className="who"),
+        ],
+        className="header-bar",
+    )
+    user_links = html.Div(
+        [
+            html.Span(f"{user.username} · {_(user.role_label)}", className="who", id=ids.SHELL_WHO),
+            dcc.Link(
+                _(my_account.NAME), href=my_account.PATH, id=ids.SHELL_ACCOUNT, className="who"
+            ),
             html.Form(
                 [
                     dcc.Input(type="hidden", name="csrf_token", value=csrf_token()),
-                    html.Button("Logga ut", type="submit", id=ids.SHELL_LOGOUT),
+                    html.Button(_("Logga ut"), type="submit", id=ids.SHELL_LOGOUT),
                 ],
                 method="POST",
                 action="/logout",
                 id=ids.LOGOUT_FORM,
             ),
         ],
-        className="app-header",
-        id=ids.HEADER,
+        className="header-user",
     )
-    return html.Div([header, dash.page_container])
+    menu = html.Div(
+        [html.Nav(nav_links(user.role), id=ids.NAV, **nav_name), user_links],
+        id=ids.SHELL_MENU,
+        className="header-menu",
+    )
+    skip = html.A(_("Hoppa till innehållet"), href=f"#{ids.SHELL_MAIN}", className="skip-link")
+    header = html.Header([skip, bar, menu], className="app-header", id=ids.HEADER)
+    main = html.Main(dash.page_container, id=ids.SHELL_MAIN, tabIndex="-1")
+    return html.Div([header, main])
 
 
 def init_dash(server: Flask) -> Dash:
     """Create the Dash app, register its pages and callbacks, mount it on ``server``."""
-    app = Dash(
+    app = LocalisedDash(
         __name__,
         server=False,
         use_pages=True,
@@ -144,6 +171,8 @@ def init_dash(server: Flask) -> Dash:
     admin_users_callbacks.register(app)
     audit_log_callbacks.register(app)
     my_account_callbacks.register(app)
+    lagesbild_callbacks.register(app)
+    permalink_callbacks.register(app)
     app.init_app(server)
     # Dash Pages needs the mounted app to register pages (it reads dash.get_app()).
     pages = (
@@ -158,14 +187,17 @@ def init_dash(server: Flask) -> Dash:
         admin_users,
         audit_log,
         my_account,
+        my_reports,
+        lagesbild,
+        lagesbild_archive,
     )
     for page in (*pages, not_found_404):
         dash.register_page(
             page.__name__,
             path=page.PATH,
             name=page.NAME,
-            title=f"{page.NAME} – SSP Lägesbild",
-            layout=page.layout,
+            title=page_title(page.NAME),
+            layout=localised_layout(page.layout),
         )
     server.extensions["dash"] = app
 

@@ -324,3 +324,103 @@ AU_ROWS: Final = "au-rows"
 AU_INFO: Final = "au-info"
 AU_EXPORT: Final = "au-export"
 AU_DOWNLOAD: Final = "au-download"
+
+# --- issue 15: forms and my reports ---
+REPORT_NONCE: Final = "rp-nonce"
+"""The report form's one-time key (renewed after each save: a resend saves nothing)."""
+WALK_NONCE: Final = "wk-nonce"
+"""The walk form's one-time key."""
+MY_REPORTS_PAGE: Final = "mr-page"
+MY_REPORTS_TABLE: Final = "mr-table"
+MY_REPORTS_OLDER: Final = "mr-older"
+MY_REPORTS_NEWER: Final = "mr-newer"
+
+
+def report_field(field: str) -> str:
+    """Id of a report form field's box (label, control, message): marked when refused."""
+    return f"rp-field-{field}"
+
+
+def report_label(field: str) -> str:
+    """Id of a report form field's visible label (the control's accessible name)."""
+    return f"rp-label-{field}"
+
+
+def walk_field(field: str) -> str:
+    """Id of a walk form field's box (or ``sett-i`` for row i)."""
+    return f"wk-field-{field}"
+
+
+def walk_label(field: str) -> str:
+    """Id of a walk form field's visible label (or ``sett-i-part`` in row i)."""
+    return f"wk-label-{field}"
+
+
+# Page shell (issue 15): the phone menu and the page's main landmark
+SHELL_MENU_BUTTON: Final = "menu-button"
+SHELL_MENU: Final = "header-menu"
+SHELL_MAIN: Final = "main-content"
+# --- Planering (issue 15: the coordinator's week) ---
+PL_HELP: Final = "pl-help"
+PL_CONTACT: Final = "pl-contact"
+"""The contact line printed on the walkers' schedule (a work contact)."""
+PL_SAVE_CONTACT: Final = "pl-save-contact"
+PL_CONTACT_MESSAGE: Final = "pl-contact-message"
+PL_FIELD_SUFFIX: Final = "-field"
+"""A form field's wrapper: the input's id + this (class ``invalid`` marks an error)."""
+PL_ERROR_SUFFIX: Final = "-error"
+"""A form field's message next to it: the input's id + this."""
+PL_CELL_WRAP_TYPE: Final = "pl-cell-wrap"
+"""Wrapper of a schedule cell: {"type": PL_CELL_WRAP_TYPE, "row": i, "col": name}."""
+PL_CELL_ERROR_TYPE: Final = "pl-cell-error"
+"""A schedule cell's message: {"type": PL_CELL_ERROR_TYPE, "row": i, "col": name}."""
+# issue 15: language per user (Mitt konto)
+ME_LANGUAGE: Final = "me-language"
+ME_LANGUAGE_REPORT: Final = "me-language-report"
+ME_LANGUAGE_RELOAD: Final = "me-language-reload"
+# issue 15: Översikt, Tid & händelser, Kalender
+OV_HELP: Final = "ov-help"
+EV_HELP: Final = "ev-help"
+# issue 15: the map's numbers as a table
+OV_MAP_TABLE: Final = "ov-map-table"
+OV_MAP_GRID: Final = "ov-map-grid"
+EV_MAP_TABLE: Final = "ev-map-table"
+EV_MAP_GRID: Final = "ev-map-grid"
+# issue 16: Lägesbild (briefing) and its archive
+LB_KOMMUN: Final = "lb-kommun"
+LB_LEVEL: Final = "lb-level"
+LB_KIND: Final = "lb-kind"
+LB_PERIOD: Final = "lb-period"
+LB_CONTENT: Final = "lb-content"
+LB_PDF: Final = "lb-pdf"
+LB_STATUS: Final = "lb-status"
+LB_ASSESSMENT: Final = "lb-assessment"
+LB_ACTIONS: Final = "lb-actions"
+LB_SAVE: Final = "lb-save"
+LB_PUBLISH: Final = "lb-publish"
+LB_PUBLISH_CONFIRM: Final = "lb-publish-confirm"
+LB_WRITE_RESULT: Final = "lb-write-result"
+LB_REFRESH: Final = "lb-refresh"
+LB_TREND: Final = "lb-trend"
+LB_ARCHIVE_TABLE: Final = "lb-archive-table"
+LB_ARCHIVE_PAGE: Final = "lb-archive-page"
+# issue 16: permalinks ("Kopiera länk") — per page: the query store, the read-only
+# link field, the copy button, its message, and the notice of a narrowed link
+OV_LINK_QUERY: Final = "ov-link-query"
+OV_LINK: Final = "ov-link"
+OV_LINK_COPY: Final = "ov-link-copy"
+OV_LINK_STATUS: Final = "ov-link-status"
+OV_LINK_NOTICE: Final = "ov-link-notice"
+EV_LINK_QUERY: Final = "ev-link-query"
+EV_LINK: Final = "ev-link"
+EV_LINK_COPY: Final = "ev-link-copy"
+EV_LINK_STATUS: Final = "ev-link-status"
+EV_LINK_NOTICE: Final = "ev-link-notice"
+PL_LINK_QUERY: Final = "pl-link-query"
+PL_LINK: Final = "pl-link"
+PL_LINK_COPY: Final = "pl-link-copy"
+PL_LINK_STATUS: Final = "pl-link-status"
+PL_LINK_NOTICE: Final = "pl-link-notice"
+LB_LINK_QUERY: Final = "lb-link-query"
+LB_LINK: Final = "lb-link"
+LB_LINK_NOTICE: Final = "lb-link-notice"

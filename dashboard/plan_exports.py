@@ -1,4 +1,5 @@
-"""The walk schedule as CSV, iCalendar and a printable PDF (one page per night).
+"""The walk schedule as CSV, iCalendar and the walkers' printed PDF
+(:mod:`dashboard.schedule_pdf`).
 
 Rows hold only what the schedule says: night, area, association, number of
 walkers, times, meeting point and the expected activity the optimiser saw (a
@@ -7,32 +8,20 @@ number derived from published counts only).
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Final
 
 from icalendar import Calendar, Event
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-from reportlab.platypus import (
-    Flowable,
-    PageBreak,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
 
 from dashboard.figures import decimal_comma
-from dashboard.pdf_text import paragraph
+from dashboard.pdf_parts import WEEKDAYS as WEEKDAYS
+from dashboard.schedule_pdf import schedule_pdf as schedule_pdf
 from data.calendar.windows import STOCKHOLM
 from data.planning.schedule import Compensation, PlannedVsDone
 from data.privacy.csv_safe import csv_text
 
-WEEKDAYS: Final = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 CSV_COLUMNS: Final = (
     "natt",
     "veckodag",
@@ -45,9 +34,6 @@ CSV_COLUMNS: Final = (
     "samlingsplats",
     "forvantat",
 )
-PDF_COLUMNS: Final = ("Område", "Förening", "Vandrare", "Tid", "Samlingsplats", "Förväntat")
-PDF_COLUMN_WIDTHS: Final = (100, 90, 55, 70, 80, 56)
-"""Points: the 451 between A4's margins; long names wrap inside their column."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,12 +88,15 @@ def schedule_csv(walks: Sequence[ScheduledWalk]) -> str:
     return csv_text(CSV_COLUMNS, rows)
 
 
-def schedule_ics(walks: Sequence[ScheduledWalk], *, kommun: str, stamp: datetime) -> bytes:
-    """An iCalendar file with one event per walk, times in Europe/Stockholm."""
+def schedule_ics(
+    walks: Sequence[ScheduledWalk], *, kommun: str, stamp: datetime, name: str = ""
+) -> bytes:
+    """An iCalendar file with one event per walk, times in Europe/Stockholm (the
+    calendar named after the kommun's ``name`` when given)."""
     calendar = Calendar()
     calendar.add("prodid", "-//SSP Lägesbild//Nattvandring//SV")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"Nattvandring {kommun}")
+    calendar.add("x-wr-calname", f"Nattvandring {name or kommun}")
     for w in walks:
         first, last = walk_times(w.night, w.start, w.end)
         event = Event()
@@ -122,74 +111,6 @@ def schedule_ics(walks: Sequence[ScheduledWalk], *, kommun: str, stamp: datetime
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()
-
-
-def schedule_pdf(walks: Sequence[ScheduledWalk], *, kommun: str, reasons: dict[date, str]) -> bytes:
-    """A printable A4 PDF, one page per night: the walks as a table and why the
-    night matters (the forecast's reasons). Every text is shown as text
-    (:func:`dashboard.pdf_text.paragraph`), never read as markup."""
-    buffer = io.BytesIO()
-    styles = getSampleStyleSheet()
-    cell = ParagraphStyle("cell", parent=styles["Normal"], fontSize=10, leading=12)
-    header = ParagraphStyle("header", parent=cell, textColor=colors.white)
-    document = SimpleDocTemplate(
-        buffer, pagesize=A4, title=f"Nattvandring {kommun}", author="SSP Lägesbild"
-    )
-    story: list[Flowable] = []
-    nights = sorted({w.night for w in walks})
-    for n, night in enumerate(nights):
-        if n:
-            story.append(PageBreak())
-        story.append(
-            paragraph(
-                f"Nattvandring {WEEKDAYS[night.weekday()]} {night.isoformat()}", styles["Title"]
-            )
-        )
-        if night in reasons:
-            story.append(paragraph(reasons[night], styles["Normal"]))
-        story.append(Spacer(1, 12))
-        rows = [
-            [paragraph(h, header) for h in PDF_COLUMNS],
-            *(
-                [
-                    paragraph(text, cell)
-                    for text in (
-                        w.area_name,
-                        w.association or "–",
-                        str(w.walkers),
-                        f"{w.start}–{w.end}",
-                        w.meeting_point or "–",
-                        decimal_comma(w.expected),
-                    )
-                ]
-                for w in walks
-                if w.night == night
-            ),
-        ]
-        table = Table(rows, repeatRows=1, colWidths=PDF_COLUMN_WIDTHS)
-        table.setStyle(
-            TableStyle(
-                [
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#1f5f99")),
-                    ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-                    ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#b8bec6")),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]
-            )
-        )
-        story.append(table)
-        story.append(Spacer(1, 18))
-        story.append(
-            paragraph(
-                "Bara gruppnivå: skriv aldrig namn eller personuppgifter i rapporten efter "
-                "vandringen. Förväntat = väntad aktivitet under passet enligt prognosen.",
-                styles["Italic"],
-            )
-        )
-    if not nights:
-        story.append(paragraph("Inga planerade vandringar.", styles["Title"]))
-    document.build(story)
-    return buffer.getvalue()
 
 
 def saved_walks(rows: Iterable[PlannedVsDone]) -> list[ScheduledWalk]:

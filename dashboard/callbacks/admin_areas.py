@@ -19,6 +19,8 @@ from dashboard import ids
 from dashboard.audit import audit
 from dashboard.auth import require_role
 from dashboard.callbacks.submit import submit
+from dashboard.formatting import format_number
+from dashboard.i18n import _, ngettext
 from dashboard.jobs import start_background_job
 from dashboard.pages.admin_areas import LAYER_SUFFIXES, POPULATION_SUFFIXES, ROLES, summary_table
 from dashboard.state import db_session
@@ -134,12 +136,14 @@ def _fields_read(
             fields = None
     if upload is None or not isinstance(fields, list):
         refused = html.Span(
-            " ".join(messages) or "Filen kunde inte läsas.", className="report-error"
+            " ".join(messages) or _("Filen kunde inte läsas."), className="report-error"
         )
         return _progress(info=refused, token=None, progress="0", step="")
-    info = (
-        f"{job.get('name') or 'Filen'}: {upload.stat().st_size // 1024} kB, {len(fields)} fält. "
-        "Kontrollera fälten nedan."
+    info = _(
+        "%(name)s: %(size)s kB, %(n)s fält. Kontrollera fälten nedan.",
+        name=job.get("name") or _("Filen"),
+        size=format_number(upload.stat().st_size // 1024),
+        n=len(fields),
     )
     choices = _field_choices(_field_options(fields), guess_fields(fields))
     return _progress(info=info, progress="0", step="", **choices)
@@ -202,7 +206,11 @@ def register(app: Dash) -> None:
         except UploadError as error:
             return _received(html.Span(str(error), className="report-error"), None)
         job_id = start_background_job("areas-read", user.id, ReadRequest(upload.path))
-        info = f"{upload.name}: {upload.size // 1024} kB mottagen. Läser fälten …"
+        info = _(
+            "%(name)s: %(size)s kB mottagen. Läser fälten …",
+            name=upload.name,
+            size=format_number(upload.size // 1024),
+        )
         return _received(
             info, upload.path.name, {"id": job_id, "kind": "read", "name": upload.name}
         )
@@ -241,14 +249,14 @@ def register(app: Dash) -> None:
         problems = []
         path = owned_upload(token, user.id, LAYER_SUFFIXES)
         if path is None:
-            problems.append("Ladda upp en fil först.")
+            problems.append(_("Ladda upp en fil först."))
         if level not in IMPORT_LEVELS:
-            problems.append("Välj nivå.")
+            problems.append(_("Välj nivå."))
         if not isinstance(code_field, str) or not isinstance(name_field, str):
-            problems.append("Välj fält för kod och namn.")
+            problems.append(_("Välj fält för kod och namn."))
         crs_text = (crs or "").strip() if isinstance(crs, str) else ""
         if crs_text and not CRS_TEXT.fullmatch(crs_text):
-            problems.append("Koordinatsystem anges som EPSG:nnnn, t.ex. EPSG:3006.")
+            problems.append(_("Koordinatsystem anges som EPSG:nnnn, t.ex. EPSG:3006."))
         if problems or path is None:
             refused = report_items(problems, ok=False)
             return _started(no_update, report=refused, poll_disabled=True, step="")
@@ -264,7 +272,7 @@ def register(app: Dash) -> None:
         job_id = start_background_job("areas-import", user.id, request)
         audit("import.started", target="areas-import", details={"job": job_id, "level": str(level)})
         job = {"id": job_id, "kind": "import"}
-        return _started(job, report=[], poll_disabled=False, step="Startar …")
+        return _started(job, report=[], poll_disabled=False, step=_("Startar …"))
 
     @app.callback(
         output=POLL_OUTPUTS,
@@ -279,7 +287,7 @@ def register(app: Dash) -> None:
             return _progress()
         status = job_status(db_session(), job["id"], user_id=user.id, folder=upload_dir())
         if status is None:
-            unknown = report_items(["Okänt importjobb."], ok=False)
+            unknown = report_items([_("Okänt importjobb.")], ok=False)
             return _progress(progress="0", step="", report=unknown)
         value = str(round(100 * status.progress))
         if status.status == "running":
@@ -302,22 +310,32 @@ def register(app: Dash) -> None:
         try:
             upload = uploaded_file(uploaded, user.id, POPULATION_SUFFIXES)
         except UploadError as error:
-            return html.Ul(report_items([f"Ingenting importerades. {error}"], ok=False)), no_update
+            return html.Ul(
+                report_items([_("Ingenting importerades. %(error)s", error=error)], ok=False)
+            ), no_update
 
         def save(session: Session) -> list[str]:
             values = parse_population_csv(upload.path.read_bytes())
             updated, unknown = import_population(session, values, skip_unknown=True)
-            lines = [f"Befolkning 10–19 år uppdaterad för {updated} områden."]
+            lines = [
+                _("Befolkning 10–19 år uppdaterad för %(n)s områden.", n=format_number(updated))
+            ]
             if unknown:
                 skipped = ", ".join(unknown[:5])
-                lines.append(f"{len(unknown)} koder finns inte här och hoppades över: {skipped}")
+                lines.append(
+                    _(
+                        "%(n)s koder finns inte här och hoppades över: %(codes)s",
+                        n=format_number(len(unknown)),
+                        codes=skipped,
+                    )
+                )
             return lines
 
         try:
             report, summary = submit(
                 save,
                 refused=(AreaImportError,),
-                messages=lambda error: [f"Ingenting importerades. {error}"],
+                messages=lambda error: [_("Ingenting importerades. %(error)s", error=error)],
                 then=_summary,
             )
         finally:
@@ -354,7 +372,15 @@ def register(app: Dash) -> None:
             area = compose_area(
                 session, code=str(code or ""), name=str(name or ""), member_codes=members
             )
-            return [f"Eget område {area.code} ({area.name}) sparat av {len(members)} delområden."]
+            return [
+                ngettext(
+                    "Eget område %(code)s (%(name)s) sparat av %(num)d delområde.",
+                    "Eget område %(code)s (%(name)s) sparat av %(num)d delområden.",
+                    len(members),
+                    code=area.code,
+                    name=area.name,
+                )
+            ]
 
         report, summary = submit(save, refused=(AreaImportError,), then=_summary)
         return html.Ul(report), summary

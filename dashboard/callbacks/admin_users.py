@@ -18,6 +18,7 @@ from dashboard.auth import require_role
 from dashboard.callbacks.inputs import as_text, as_texts
 from dashboard.callbacks.submit import refuse, store
 from dashboard.components import bump
+from dashboard.i18n import _, term_label
 from dashboard.pages.admin_users import ROLES, users_table
 from dashboard.state import db_session
 from dashboard.uploads import report_items
@@ -34,7 +35,6 @@ from data.access.users import UserError
 from data.areas.listing import reportable_areas
 from data.storage.db import Session
 from data.vocabulary import ROLES as ROLE_TERMS
-from data.vocabulary import label_of
 
 ACTIONS = (ids.US_DEACTIVATE, ids.US_ACTIVATE, ids.US_RESET_PASSWORD, ids.US_RESET_TOTP)
 """The buttons of account_action; a request naming none of them changes nothing."""
@@ -65,7 +65,11 @@ def shown_once(message: str, password: str) -> list[html.Li]:
     """A success line with a generated password, marked as shown only now."""
     return [
         html.Li(
-            [message, " Lösenord (visas bara nu): ", html.Code(password, id=ids.US_NEW_PASSWORD)],
+            [
+                message,
+                " " + _("Lösenord (visas bara nu):") + " ",
+                html.Code(password, id=ids.US_NEW_PASSWORD),
+            ],
             className="report-ok",
         )
     ]
@@ -119,7 +123,7 @@ def register(app: Dash) -> None:
         require_role(*ROLES)
         accounts = list_accounts(db_session())
         options = [
-            {"label": f"{a.username} ({label_of(ROLE_TERMS, a.role)})", "value": a.id}
+            {"label": f"{a.username} ({term_label(ROLE_TERMS, a.role)})", "value": a.id}
             for a in accounts
         ]
         return users_table(accounts), options
@@ -147,8 +151,14 @@ def register(app: Dash) -> None:
         except UserError as error:
             kept = dict.fromkeys(("role", "kommun", "source", "areas", "area_options"), no_update)
             return {**kept, "status": str(error)}
-        status = "Aktiv" if info.active else "Inaktiverad"
-        status += ", tvåstegsverifiering på." if info.totp else "."
+        if info.totp:
+            status = (
+                _("Aktiv, tvåstegsverifiering på.")
+                if info.active
+                else _("Inaktiverad, tvåstegsverifiering på.")
+            )
+        else:
+            status = _("Aktiv.") if info.active else _("Inaktiverad.")
         return {
             "role": info.role,
             "kommun": info.kommun_code,
@@ -179,7 +189,7 @@ def register(app: Dash) -> None:
 
         def save(session: Session) -> list[Any]:
             user, password = invite_user(session, actor, username=as_text(username), **scope)
-            return shown_once(f"Användaren {user.username} är skapad.", password)
+            return shown_once(_("Användaren %(name)s är skapad.", name=user.username), password)
 
         return _changed(save, refresh)
 
@@ -201,13 +211,15 @@ def register(app: Dash) -> None:
         require_role(*ROLES)
         chosen = chosen_id(user_id)
         if chosen is None:
-            return refuse(["Välj en användare först."])
+            return refuse([_("Välj en användare först.")])
         actor = request_actor()
         scope = _scope(role, kommun, source, areas)
 
         def save(session: Session) -> list[Any]:
             user = update_user(session, actor, chosen, **scope)
-            return report_items([f"Ändringarna för {user.username} är sparade."], ok=True)
+            return report_items(
+                [_("Ändringarna för %(name)s är sparade.", name=user.username)], ok=True
+            )
 
         return _changed(save, refresh)
 
@@ -228,22 +240,30 @@ def register(app: Dash) -> None:
         require_role(*ROLES)
         chosen = chosen_id(user_id)
         if chosen is None:
-            return refuse(["Välj en användare först."])
+            return refuse([_("Välj en användare först.")])
         actor, clicked = request_actor(), ctx.triggered_id
         if clicked not in ACTIONS:
-            return refuse(["Välj vad som ska göras med knapparna."])
+            return refuse([_("Välj vad som ska göras med knapparna.")])
 
         def act(session: Session) -> list[Any]:
             name = account(session, chosen).username
             if clicked == ids.US_RESET_PASSWORD:
                 password = reset_password(session, actor, chosen)
-                return shown_once(f"{name} har fått ett nytt lösenord och loggats ut.", password)
+                return shown_once(
+                    _("%(name)s har fått ett nytt lösenord och loggats ut.", name=name), password
+                )
             if clicked == ids.US_RESET_TOTP:
                 reset_totp(session, actor, chosen)
-                return report_items([f"Tvåstegsverifieringen för {name} är borttagen."], ok=True)
+                return report_items(
+                    [_("Tvåstegsverifieringen för %(name)s är borttagen.", name=name)], ok=True
+                )
             active = clicked == ids.US_ACTIVATE
             set_active(session, actor, chosen, active=active)
-            done = "aktiverad" if active else "inaktiverad och utloggad"
-            return report_items([f"{name} är {done}."], ok=True)
+            done = (
+                _("%(name)s är aktiverad.", name=name)
+                if active
+                else _("%(name)s är inaktiverad och utloggad.", name=name)
+            )
+            return report_items([done], ok=True)
 
         return _changed(act, refresh)

@@ -14,6 +14,8 @@ from dash import Dash, Input, Output, State, ctx
 from dashboard import ids
 from dashboard.audit import audit, audit_csv
 from dashboard.auth import require_role
+from dashboard.formatting import format_number
+from dashboard.i18n import _
 from dashboard.pages.audit_log import PER_PAGE, ROLES, audit_table
 from dashboard.state import db_session, today
 from data.access.audit import ACTION_CODES, AuditFilter, audit_count, audit_page, audit_rows
@@ -94,7 +96,12 @@ def register(app: Dash) -> None:
         shown = next_page(page, ctx.triggered_id, total)
         rows = audit_page(db_session(), wanted, page=shown, per_page=PER_PAGE)
         pages = max((total - 1) // PER_PAGE + 1, 1)
-        info = f"Sida {shown + 1} av {pages} ({total} händelser)"
+        info = _(
+            "Sida %(page)s av %(pages)s (%(total)s händelser)",
+            page=shown + 1,
+            pages=pages,
+            total=format_number(total),
+        )
         return {"table": audit_table(rows), "info": info, "page": shown}
 
     @app.callback(
@@ -106,6 +113,7 @@ def register(app: Dash) -> None:
     def export_log(_clicks: Any, user: Any, action: Any, start: Any, end: Any) -> dict[str, Any]:
         require_role(*ROLES)
         wanted = read_filter(user, action, start, end)
+        # The CSV stays Swedish in every UI language (a document for Swedish partners).
         content = audit_csv(audit_rows(db_session(), wanted))
         audit(
             "export.audit",

@@ -11,17 +11,20 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from dash import ALL, Dash, Input, Output, State, ctx, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 
 from dashboard import ids
 from dashboard.auth import current_viewer, require_role
 from dashboard.callbacks.submit import Report, refuse, submit
-from dashboard.components import delete_button, simple_table
-from dashboard.pages.calendar_page import ROLES, SCHOOL_SUFFIXES
-from dashboard.periods import window_label
+from dashboard.components import delete_button
+from dashboard.figures import WEEKDAY_NAMES
+from dashboard.i18n import _, term_label
+from dashboard.pages.calendar_page import ROLES, SCHOOL_SUFFIXES, school_kind_label
+from dashboard.periods import SHORT_MONTHS
 from dashboard.state import app_state, current_cube
 from dashboard.uploads import UploadError, uploaded_file
 from data.access.scope import BadSelection, require_kommun
+from data.areas.listing import natural_key
 from data.calendar.holidays import SCHOOL_KINDS, CalendarEntry
 from data.calendar.municipal import (
     LOCAL_EVENT_KINDS,
@@ -34,10 +37,9 @@ from data.calendar.municipal import (
     save_school_entries,
     school_entries,
 )
-from data.calendar.windows import local
+from data.calendar.windows import STOCKHOLM, local
 from data.ingest.school_calendar import CalendarRejected, checked_entry, read_school_calendar
 from data.storage.db import Session
-from data.vocabulary import label_of
 
 CLOCK = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?")
 
@@ -64,13 +66,13 @@ def _day(value: Any) -> date | None:
 def _moment(day: Any, clock: Any) -> datetime | str:
     chosen = _day(day)
     if chosen is None:
-        return "välj ett datum"
+        return _("välj ett datum")
     match = CLOCK.fullmatch(clock.strip()) if isinstance(clock, str) else None
     if match is None:
-        return "skriv klockslaget som 18:00"
+        return _("skriv klockslaget som 18:00")
     hour, minute = int(match[1]), int(match[2] or 0)
     if hour > 23 or minute > 59:
-        return "skriv klockslaget som 18:00"
+        return _("skriv klockslaget som 18:00")
     return local(chosen, hour, minute)
 
 
@@ -78,49 +80,90 @@ def _event_errors(error: Exception) -> list[str]:
     return list(error.errors.values()) if isinstance(error, EventRejected) else [str(error)]
 
 
-def _area_options(kommun: str) -> list[dict[str, str]]:
-    """The kommun's areas (not the kommun itself) an event can be limited to."""
+def day_text(day: date) -> str:
+    """E.g. "fre 5 jun 2026" (Swedish) or "Fri 5 Jun 2026": weekday, day, month, year."""
+    weekday, month = _(WEEKDAY_NAMES[day.weekday()]), _(SHORT_MONTHS[day.month - 1])
+    return f"{weekday} {day.day} {month} {day.year}"
+
+
+def moment_text(moment: datetime) -> str:
+    """E.g. "fre 5 jun 2026 18:00" (Swedish local time)."""
+    local_moment = moment.astimezone(STOCKHOLM)
+    return f"{day_text(local_moment.date())} {local_moment:%H:%M}"
+
+
+def _area_names(kommun: str) -> dict[str, str]:
+    """Code → name of the kommun's areas (not the kommun itself)."""
     areas = current_cube().areas
-    return [
-        {"label": f"{name} ({c})", "value": c}
+    return {
+        c: name
         for c, name, k, level in zip(
             areas.codes, areas.names, areas.kommun_codes, areas.levels, strict=True
         )
         if k == kommun and level != "kommun"
-    ]
+    }
 
 
-def _school_table(entries: list[CalendarEntry]) -> Any:
-    return simple_table(
-        ("Typ", "Första dag", "Sista dag", ""),
-        [
-            (
-                e.name.capitalize(),
-                e.start.isoformat(),
-                e.end.isoformat(),
-                delete_button(ids.CAL_DELETE_TYPE, f"school|{e.name}|{e.start.isoformat()}"),
-            )
-            for e in entries
-        ],
-        ids.CAL_SCHOOL_TABLE,
-        "Ingen skolkalender inlagd ännu.",
+def _area_options(names: dict[str, str]) -> list[dict[str, str]]:
+    """The areas an event can be limited to, by name in natural order (2 before 10)."""
+    ordered = sorted(names.items(), key=lambda item: natural_key(item[1]))
+    return [{"label": name, "value": code} for code, name in ordered]
+
+
+def _table(headers: tuple[str, ...], rows: list[tuple[Any, ...]], table_id: str, empty: str) -> Any:
+    """A styled table (``data-table``), or ``empty`` as a paragraph when there are no rows."""
+    if not rows:
+        return html.P(empty)
+    return html.Div(
+        html.Table(
+            [
+                html.Thead(html.Tr([html.Th(h) for h in headers])),
+                html.Tbody([html.Tr([html.Td(cell) for cell in row]) for row in rows]),
+            ],
+            id=table_id,
+            className="data-table",
+        ),
+        className="table-scroll",
     )
 
 
-def _event_table(events: list[LocalEventRow]) -> Any:
-    return simple_table(
-        ("Evenemang", "Typ", "Områden", ""),
+def _school_table(entries: list[CalendarEntry]) -> Any:
+    return _table(
+        (_("Typ"), _("Första dag"), _("Sista dag"), ""),
         [
             (
-                window_label(row.window),
-                label_of(LOCAL_EVENT_KINDS, row.kind),
-                ", ".join(row.window.areas) or "hela kommunen",
+                school_kind_label(e.name),
+                day_text(e.start),
+                day_text(e.end),
+                delete_button(ids.CAL_DELETE_TYPE, f"school|{e.name}|{e.start.isoformat()}"),
+            )
+            for e in sorted(entries, key=lambda e: (e.start, e.name))
+        ],
+        ids.CAL_SCHOOL_TABLE,
+        _("Ingen skolkalender inlagd ännu. Lägg till lov nedan eller importera en fil."),
+    )
+
+
+def _event_table(events: list[LocalEventRow], names: dict[str, str]) -> Any:
+    def areas(codes: tuple[str, ...]) -> str:
+        shown = sorted((names.get(c, c) for c in codes), key=natural_key)
+        return ", ".join(shown) or _("hela kommunen")
+
+    return _table(
+        (_("Evenemang"), _("Start"), _("Slut"), _("Typ"), _("Områden"), ""),
+        [
+            (
+                row.window.name,
+                moment_text(row.window.start),
+                moment_text(row.window.end),
+                term_label(LOCAL_EVENT_KINDS, row.kind),
+                areas(row.window.areas),
                 delete_button(ids.CAL_DELETE_TYPE, f"event|{row.id}"),
             )
-            for row in events
+            for row in sorted(events, key=lambda r: (r.window.start, r.window.name))
         ],
         ids.CAL_EVENT_TABLE,
-        "Inga egna evenemang ännu.",
+        _("Inga egna evenemang ännu. Lägg till ett nedan."),
     )
 
 
@@ -141,10 +184,11 @@ def register(app: Dash) -> None:
         with app_state().sessions() as session:
             entries = school_entries(session, code)
             events = local_events(session, code)
+        names = _area_names(code)
         return {
             "school": _school_table(entries),
-            "events": _event_table(events),
-            "area_options": _area_options(code),
+            "events": _event_table(events, names),
+            "area_options": _area_options(names),
         }
 
     @app.callback(
@@ -165,16 +209,16 @@ def register(app: Dash) -> None:
         code = _kommun(kommun)
         start, end = _day(first), _day(last) or _day(first)
         if kind not in SCHOOL_KINDS:
-            return refuse(["Välj typ av lov."])
+            return refuse([_("Välj typ av lov.")])
         if start is None or end is None:
-            return refuse(["Välj första dag."])
+            return refuse([_("Välj första dag.")])
         entry = checked_entry(kind, start, end)
         if isinstance(entry, str):
             return refuse([entry.capitalize() + "."])
 
         def save(session: Session) -> list[str]:
             added, updated = save_school_entries(session, code, [entry])
-            return ["Sparat." if added else ("Uppdaterat." if updated else "Fanns redan.")]
+            return [_("Sparat.") if added else (_("Uppdaterat.") if updated else _("Fanns redan."))]
 
         return submit(save, refresh=refresh)
 
@@ -197,14 +241,17 @@ def register(app: Dash) -> None:
         try:
             parsed = read_school_calendar(upload.path.read_bytes(), upload.name)
         except CalendarRejected as rejected:
-            return refuse(["Ingenting importerades.", *rejected.errors[:50]])
+            return refuse([_("Ingenting importerades."), *rejected.errors[:50]])
         finally:
             upload.path.unlink(missing_ok=True)
 
         def save(session: Session) -> list[str]:
             added, updated = save_school_entries(session, code, parsed.entries)
-            skipped = [f"Hoppade över: {s}" for s in parsed.skipped[:20]]
-            return [f"Importerat: {added} nya, {updated} ändrade.", *skipped]
+            skipped = [_("Hoppade över: %(row)s", row=s) for s in parsed.skipped[:20]]
+            done = _(
+                "Importerat: %(added)s nya, %(updated)s ändrade.", added=added, updated=updated
+            )
+            return [done, *skipped]
 
         return submit(save, refresh=refresh)
 
@@ -241,12 +288,12 @@ def register(app: Dash) -> None:
         start, end = _moment(start_day, start_time), _moment(end_day, end_time)
         problems = []
         if isinstance(start, str):
-            problems.append(f"Start: {start}.")
+            problems.append(_("Start: %(problem)s.", problem=start))
         if isinstance(end, str):
-            problems.append(f"Slut: {end}.")
+            problems.append(_("Slut: %(problem)s.", problem=end))
         chosen = areas if isinstance(areas, list) else []
         if not all(isinstance(a, str) for a in chosen) or len(chosen) > 200:
-            return refuse(["Ogiltiga områden."])
+            return refuse([_("Ogiltiga områden.")])
         if problems or isinstance(start, str) or isinstance(end, str):
             return refuse(problems)
 
@@ -261,7 +308,7 @@ def register(app: Dash) -> None:
                 area_codes=chosen,
                 created_by_id=user.id,
             )
-            return ["Evenemanget är sparat."]
+            return [_("Evenemanget är sparat.")]
 
         return submit(save, refresh=refresh, refused=(EventRejected,), messages=_event_errors)
 
@@ -291,6 +338,7 @@ def register(app: Dash) -> None:
                 removed = delete_local_event(session, code, int(parts[1]))
             else:
                 raise BadSelection("okänt val")
-            return Report(["Borttaget." if removed else "Fanns inte (redan borttaget?)."], removed)
+            done = _("Borttaget.") if removed else _("Fanns inte (redan borttaget?).")
+            return Report([done], removed)
 
         return submit(remove, refresh=refresh)

@@ -8,13 +8,14 @@ value can only pick an existing window or be refused.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Final
 
-from dash import Dash, Input, Output
+from dash import Dash, Input, Output, State
 
 from dashboard import ids
 from dashboard.auth import current_viewer
 from dashboard.figures import band_figure, heatmap_figure, map_figure, ratio_figure
+from dashboard.figures.map_table import map_number_table
 from dashboard.pages.events_page import (
     area_table,
     day_views_note,
@@ -33,7 +34,7 @@ from dashboard.state import (
 )
 from data.access.scope import BadSelection, Viewer, require_kommun
 from data.calendar.municipal import kommun_windows
-from data.counts.event_view import ended, event_view
+from data.counts.event_view import EventView, ended, event_view
 
 CODE = re.compile(r"[0-9A-Za-z_-]{1,64}")
 
@@ -68,6 +69,22 @@ def _kommun(value: Any, viewer: Viewer) -> str:
     return require_kommun(viewer, _code(value or viewer.kommun_code or "", "kommun"))
 
 
+HIDDEN: Final = {"display": "none"}
+
+
+def _day_views(view: EventView) -> dict[str, Any]:
+    """The calendar card's charts, or — when they are not shown to this viewer — no
+    chart at all (an empty figure would still draw axes), only the note saying why."""
+    shown = view.heatmap is not None and view.bands is not None
+    return {
+        "heatmap": {} if view.heatmap is None else heatmap_figure(view.heatmap, marks=view.marks),
+        "bands": {} if view.bands is None else band_figure(view.bands),
+        "heatmap_style": {} if shown else HIDDEN,
+        "bands_style": {} if shown else HIDDEN,
+        "note": day_views_note(view.refused),
+    }
+
+
 def register(app: Dash) -> None:
     """Register the page's callbacks on ``app``."""
 
@@ -76,9 +93,13 @@ def register(app: Dash) -> None:
         Output(ids.EV_EVENT, "value"),
         Input(ids.EV_YEAR, "value"),
         Input(ids.EV_KOMMUN, "value"),
+        State(ids.EV_EVENT, "value"),
     )
-    def event_options(year: Any, kommun: Any) -> tuple[list[dict[str, str]], str | None]:
-        """The year's finished event windows of the kommun; valborg chosen first."""
+    def event_options(
+        year: Any, kommun: Any, chosen: Any = None
+    ) -> tuple[list[dict[str, str]], str | None]:
+        """The year's finished event windows of the kommun; the one chosen stays (a
+        permalink's), else valborg is chosen first."""
         viewer = current_viewer()
         kommun_code = _kommun(kommun, viewer)
         windows = [
@@ -87,6 +108,8 @@ def register(app: Dash) -> None:
             if ended(w, today())
         ]
         options = [{"label": window_label(w), "value": window_value(w)} for w in windows]
+        if any(o["value"] == chosen for o in options):
+            return options, str(chosen)
         first = next((w for w in windows if w.key == "valborg"), windows[0] if windows else None)
         return options, None if first is None else window_value(first)
 
@@ -98,8 +121,11 @@ def register(app: Dash) -> None:
             "ranked": Output(ids.EV_RANKED, "children"),
             "heatmap": Output(ids.EV_HEATMAP, "figure"),
             "bands": Output(ids.EV_BANDS, "figure"),
+            "heatmap_style": Output(ids.EV_HEATMAP, "style"),
+            "bands_style": Output(ids.EV_BANDS, "style"),
             "note": Output(ids.EV_HEATMAP_NOTE, "children"),
             "areas": Output(ids.EV_AREAS, "children"),
+            "numbers": Output(ids.EV_MAP_TABLE, "children"),
         },
         inputs=[
             Input(ids.EV_EVENT, "value"),
@@ -134,20 +160,18 @@ def register(app: Dash) -> None:
             ),
         )
         window = view.window
+        title = f"{window.name} {window.start.year}"
         return {
             "summary": summary(view),
             "map": map_figure(
                 view.map,
                 geojson_url=f"/geo/{kommun_code}/{level_code}.geojson?v={areas_version()}",
                 bounds=view.bounds,
-                title=f"{window.name} {window.start.year}",
+                title=title,
             ),
             "yoy": ratio_figure(year_points(view.occurrences)),
             "ranked": ranked_table(view.ranked),
-            "heatmap": {}
-            if view.heatmap is None
-            else heatmap_figure(view.heatmap, marks=view.marks),
-            "bands": {} if view.bands is None else band_figure(view.bands),
-            "note": day_views_note(view.refused),
+            **_day_views(view),
             "areas": area_table(view.areas, view.chosen.k),
+            "numbers": map_number_table(view.map, title, ids.EV_MAP_GRID),
         }

@@ -20,10 +20,14 @@ from dash import Dash, Input, Output, State, html, no_update
 from dashboard import ids
 from dashboard.audit import audit
 from dashboard.auth import require_role
+from dashboard.components import scroll_table
+from dashboard.formatting import format_number
+from dashboard.i18n import _
 from dashboard.jobs import start_background_job
 from dashboard.pages.import_page import COLUMN_LABELS, ROLES, SUFFIXES
 from dashboard.state import db_session
 from dashboard.uploads import UploadError, owned_upload, report_items, upload_dir, uploaded_file
+from data.counts.options import category_options, source_options
 from data.ingest.observations import COLUMNS, REQUIRED, default_mapping
 from data.ingest.table import MAX_COLUMNS
 from data.jobs.runners import (
@@ -33,6 +37,7 @@ from data.jobs.runners import (
     read_result_path,
 )
 from data.storage.jobs import job_status
+from data.vocabulary import TIME_BANDS
 
 JOB_KINDS: Final = {
     "read": "observations-read",
@@ -59,7 +64,10 @@ def _duplicates(outputs: dict[str, Output]) -> dict[str, Output]:
 def _columns(header: list[str] | tuple[str, ...] | None) -> dict[str, Any]:
     """The dropdowns' options and guesses for a file's ``header`` (None: cleared)."""
     options = [
-        {"label": f"{name or '(utan rubrik)'} – kolumn {i + 1}", "value": i}
+        {
+            "label": _("%(name)s – kolumn %(n)s", name=name or _("(utan rubrik)"), n=i + 1),
+            "value": i,
+        }
         for i, name in enumerate(header or ())
     ]
     guess = default_mapping(tuple(header)) if header else {}
@@ -69,6 +77,11 @@ def _columns(header: list[str] | tuple[str, ...] | None) -> dict[str, Any]:
     }
 
 
+def _field_name(column: str) -> str:
+    """A field's label without its explanation in brackets, in the reader's language."""
+    return _(COLUMN_LABELS[column]).split(" (")[0]
+
+
 def _mapping(values: tuple[Any, ...]) -> tuple[dict[str, int], list[str]]:
     """The chosen mapping from the dropdown values, and what is wrong with it."""
     mapping: dict[str, int] = {}
@@ -76,15 +89,15 @@ def _mapping(values: tuple[Any, ...]) -> tuple[dict[str, int], list[str]]:
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < MAX_COLUMNS:
-            return {}, ["Ogiltigt kolumnval."]
+            return {}, [_("Ogiltigt kolumnval.")]
         mapping[column] = value
     problems = [
-        f"Välj en kolumn för {COLUMN_LABELS[c].split(' (')[0].lower()}."
+        _("Välj en kolumn för %(field)s.", field=_field_name(c).lower())
         for c in REQUIRED
         if c not in mapping
     ]
     if len(set(mapping.values())) < len(mapping):
-        problems.append("Samma kolumn i filen är vald för två fält.")
+        problems.append(_("Samma kolumn i filen är vald för två fält."))
     return mapping, problems
 
 
@@ -156,33 +169,51 @@ def _error(lines: list[str]) -> html.Ul:
     return html.Ul(report_items(lines, ok=False), className="report")
 
 
+def _shown_values() -> dict[str, dict[str, str]]:
+    """Labels for the coded preview columns in the reader's language: the time band
+    ("evening" is stored, "Kväll (18–22)" is shown), the category and the source."""
+    session = db_session()
+    return {
+        "tid": {term.code: _(term.label) for term in TIME_BANDS},
+        "kategori": {code: _(label) for code, label in category_options(session)},
+        "kalla": {code: _(label) for code, label in source_options(session)},
+    }
+
+
 def _preview(result: dict[str, Any]) -> list[Any]:
     """Counts, the first valid rows and the row errors of a finished check."""
     counts = html.P(
-        f"{result['rows']} rader lästes: {result['valid']} utan fel, "
-        f"{result['rejected']} med fel; {result['duplicates']} finns redan och hoppas över.",
+        _(
+            "%(rows)s rader lästes: %(valid)s utan fel, %(rejected)s med fel; "
+            "%(duplicates)s finns redan och hoppas över.",
+            **{
+                k: format_number(int(result[k]))
+                for k in ("rows", "valid", "rejected", "duplicates")
+            },
+        ),
         id=ids.IMPORT_COUNTS,
     )
     parts: list[Any] = [counts]
     if result["errors"]:
-        parts.append(html.H4("Fel per rad (värdena visas inte)"))
+        parts.append(html.H4(_("Fel per rad (värdena visas inte)")))
         parts.append(_error(result["errors"]))
     if result["preview"]:
-        head = html.Tr(
-            [html.Th("Rad")] + [html.Th(COLUMN_LABELS[c].split(" (")[0]) for c in COLUMNS]
-        )
+        head = html.Tr([html.Th(_("Rad"))] + [html.Th(_field_name(c)) for c in COLUMNS])
+        shown = _shown_values()
         body = [
-            html.Tr([html.Td(str(line))] + [html.Td(row[c]) for c in COLUMNS])
+            html.Tr(
+                [html.Td(str(line))]
+                + [html.Td(shown.get(c, {}).get(row[c], row[c])) for c in COLUMNS]
+            )
             for line, row in result["preview"]
         ]
-        parts.append(html.H4(f"Förhandsvisning: de första {len(body)} raderna utan fel"))
-        parts.append(
-            html.Table(
-                [html.Thead(head), html.Tbody(body)],
-                className="top preview",
-                id=ids.IMPORT_PREVIEW_TABLE,
-            )
+        parts.append(html.H4(_("Förhandsvisning: de första %(n)s raderna utan fel", n=len(body))))
+        table = html.Table(
+            [html.Thead(head), html.Tbody(body)],
+            className="top preview",
+            id=ids.IMPORT_PREVIEW_TABLE,
         )
+        parts.append(scroll_table(table, _("Förhandsvisning av importen")))
     return parts
 
 
@@ -204,13 +235,17 @@ def _columns_read(
     header = found.get("header") if found is not None else None
     if upload is None or not isinstance(header, list):
         refused = html.Span(
-            " ".join(messages) or "Filen kunde inte läsas.", className="report-error"
+            " ".join(messages) or _("Filen kunde inte läsas."), className="report-error"
         )
         return _polled(info=refused, token=None, progress="0", step="", check_disabled=True)
     kind = "Excel" if found is not None and found.get("kind") == "xlsx" else "CSV"
-    info = (
-        f"{job.get('name') or 'Filen'}: {kind}, {upload.stat().st_size // 1024} kB, "
-        f"{len(header)} kolumner. Kontrollera kolumnvalen och tryck på Kontrollera filen."
+    info = _(
+        "%(name)s: %(kind)s, %(size)s kB, %(n)s kolumner. Kontrollera kolumnvalen och tryck "
+        "på Kontrollera filen.",
+        name=job.get("name") or _("Filen"),
+        kind=kind,
+        size=format_number(upload.stat().st_size // 1024),
+        n=len(header),
     )
     return _polled(info=info, progress="0", step="", check_disabled=False, **_columns(header))
 
@@ -270,7 +305,11 @@ def register(app: Dash) -> None:
         except UploadError as error:
             return _upload_answer(html.Span(str(error), className="report-error"), None)
         job_id = start_background_job(JOB_KINDS["read"], user.id, ReadRequest(upload.path))
-        info = f"{upload.name}: {upload.size // 1024} kB mottagen. Läser kolumnerna …"
+        info = _(
+            "%(name)s: %(size)s kB mottagen. Läser kolumnerna …",
+            name=upload.name,
+            size=format_number(upload.size // 1024),
+        )
         job = {"id": job_id, "kind": "read", "name": upload.name}
         return _upload_answer(info, upload.path.name, job)
 
@@ -278,14 +317,14 @@ def register(app: Dash) -> None:
         user = require_role(*ROLES)
         upload = owned_upload(token, user.id, SUFFIXES)
         if upload is None:
-            return _started(no_update, _error(["Ladda upp filen (igen) först."]))
+            return _started(no_update, _error([_("Ladda upp filen (igen) först.")]))
         mapping, problems = _mapping(values)
         if kind == "import" and not problems:
             checked = _read_json(check_result_path(upload))
             if checked is None or checked.get("mapping") != mapping:
-                problems.append("Kontrollera filen med de här kolumnvalen först.")
+                problems.append(_("Kontrollera filen med de här kolumnvalen först."))
             elif not checked.get("ok"):
-                problems.append("Filen har fel: rätta dem och ladda upp den igen.")
+                problems.append(_("Filen har fel: rätta dem och ladda upp den igen."))
         if problems:
             return _started(no_update, _error(problems))
         request = ObservationImportRequest(
@@ -327,7 +366,7 @@ def register(app: Dash) -> None:
             return _polled()
         status = job_status(db_session(), job["id"], user_id=user.id, folder=upload_dir())
         if status is None:
-            unknown = _error(["Okänt importjobb."])
+            unknown = _error([_("Okänt importjobb.")])
             return _polled(progress="0", step="", result=unknown, preview=[], run_disabled=True)
         value = str(round(100 * status.progress))
         if status.status == "running":

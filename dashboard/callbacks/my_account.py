@@ -19,6 +19,8 @@ from dashboard.audit import request_actor
 from dashboard.auth import current_session_user, move_session_to, require_role
 from dashboard.callbacks.inputs import as_text
 from dashboard.callbacks.submit import store
+from dashboard.i18n import _
+from dashboard.pages.my_account import PATH
 from dashboard.uploads import report_items
 from data.access.accounts import (
     TOTP_ROLES,
@@ -26,6 +28,7 @@ from data.access.accounts import (
     disable_own_totp,
     enrol_totp,
     new_totp_secret,
+    set_own_language,
     totp_uri,
 )
 from data.access.users import UserError
@@ -43,7 +46,7 @@ def _refused(error: Exception) -> list[html.Li]:
 def qr_image(uri: str) -> html.Img:
     """The ``otpauth://`` URI as a QR code (SVG data URI: nothing leaves the server)."""
     source = segno.make(uri, error="m").svg_data_uri(scale=4, border=2)
-    return html.Img(src=source, id=ids.ME_TOTP_QR, alt="QR-kod för autentiseringsappen")
+    return html.Img(src=source, id=ids.ME_TOTP_QR, alt=_("QR-kod för autentiseringsappen"))
 
 
 def pending_secret() -> str | None:
@@ -85,8 +88,26 @@ def register(app: Dash) -> None:
         except UserError as error:
             return {"report": _refused(error), "current": "", "new": no_update, "repeat": ""}
         move_session_to(token)
-        done = "Lösenordet är bytt. Dina andra inloggningar är avslutade."
+        done = _("Lösenordet är bytt. Dina andra inloggningar är avslutade.")
         return {"report": report_items([done], ok=True), "current": "", "new": "", "repeat": ""}
+
+    @app.callback(
+        output={
+            "report": Output(ids.ME_LANGUAGE_REPORT, "children"),
+            "reload": Output(ids.ME_LANGUAGE_RELOAD, "href"),
+        },
+        inputs=[Input(ids.ME_LANGUAGE, "value")],
+        prevent_initial_call=True,
+    )
+    def choose_language(language: Any) -> dict[str, Any]:
+        """Save the user's own language, then reload the page so all of it is in it."""
+        current_session_user()  # anyone logged in, for themselves only
+        actor = request_actor()
+        try:
+            store(lambda s: set_own_language(s, actor, as_text(language)))
+        except UserError as error:
+            return {"report": _refused(error), "reload": no_update}
+        return {"report": [], "reload": PATH}
 
     @app.callback(
         Output(ids.ME_TOTP_SETUP, "children"),
@@ -98,10 +119,10 @@ def register(app: Dash) -> None:
         secret = new_totp_secret()
         session[ENROLMENT] = {"secret": secret, "at": int(utc_now().timestamp())}
         return [
-            html.P("Skanna koden med appen, eller skriv in nyckeln för hand:"),
+            html.P(_("Skanna koden med appen, eller skriv in nyckeln för hand:")),
             qr_image(totp_uri(secret, user.username)),
             html.P(html.Code(secret, id=ids.ME_TOTP_SECRET)),
-            html.P("Ange sedan koden som appen visar och ditt lösenord.", className="hint"),
+            html.P(_("Ange sedan koden som appen visar och ditt lösenord."), className="hint"),
         ]
 
     @app.callback(
@@ -116,7 +137,7 @@ def register(app: Dash) -> None:
         require_role(*TOTP_ROLES)
         secret = pending_secret()
         if secret is None:
-            return report_items(["Tryck på Aktivera först."], ok=False), no_update
+            return report_items([_("Tryck på Aktivera först.")], ok=False), no_update
         actor = request_actor()
         try:
             store(
@@ -127,7 +148,7 @@ def register(app: Dash) -> None:
         except UserError as error:
             return _refused(error), no_update
         session.pop(ENROLMENT, None)
-        done = "Tvåstegsverifiering är på. Nästa inloggning frågar efter en kod."
+        done = _("Tvåstegsverifiering är på. Nästa inloggning frågar efter en kod.")
         return report_items([done], ok=True), []
 
     @app.callback(
@@ -143,4 +164,4 @@ def register(app: Dash) -> None:
             store(lambda s: disable_own_totp(s, actor, code=as_text(code)))
         except UserError as error:
             return _refused(error)
-        return report_items(["Tvåstegsverifiering är avstängd."], ok=True)
+        return report_items([_("Tvåstegsverifiering är avstängd.")], ok=True)

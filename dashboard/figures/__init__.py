@@ -11,6 +11,7 @@ from __future__ import annotations
 from dashboard.figures.events import (
     BAND_NAMES,
     HEAT_SCALE,
+    RISE_COLOR,
     WEEKDAY_NAMES,
     band_figure,
     heatmap_figure,
@@ -48,6 +49,7 @@ __all__ = [
     "MEASURES",
     "MEASURE_TITLES",
     "OFFLINE_MAP_STYLE",
+    "RISE_COLOR",
     "SUPPRESSED_COLOR",
     "SUPPRESSED_TRACE",
     "VALUES_TRACE",

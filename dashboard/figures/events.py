@@ -9,15 +9,29 @@ import plotly.graph_objects as go
 
 from dashboard.figures.maps import SUPPRESSED_COLOR
 from dashboard.figures.text import plain_lines, plain_text
+from dashboard.formatting import published
+from dashboard.i18n import N_, _
 from data.privacy.disclosure import ProtectedCounts
 
-WEEKDAY_NAMES: Final = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
+WEEKDAY_NAMES: Final = (N_("mån"), N_("tis"), N_("ons"), N_("tor"), N_("fre"), N_("lör"), N_("sön"))
+"""Short weekday names, Monday first (Swedish; translated where a chart shows them)."""
 
 
-BAND_NAMES: Final = {"day": "Dag 06–18", "evening": "Kväll 18–22", "night": "Natt 22–06"}
+BAND_NAMES: Final = {
+    "day": N_("Dag 06–18"),
+    "evening": N_("Kväll 18–22"),
+    "night": N_("Natt 22–06"),
+}
+"""Time-of-day bands of the band chart (Swedish; translated where shown)."""
 
 
-HEAT_SCALE: Final = [[0.0, "#fff7ec"], [0.5, "#fc8d59"], [1.0, "#7f0000"]]
+HEAT_SCALE: Final = [[0.0, "#ffffd9"], [0.25, "#c7e9b4"], [0.5, "#41b6c4"], [1.0, "#081d58"]]
+"""ColorBrewer YlGnBu, one direction from light to dark: readable with every common
+colour vision deficiency (no red–green pair), and in greyscale."""
+RISE_COLOR: Final = "#e66101"
+"""A clear rise in the year-over-year chart: orange against blue (not red against
+green), and a diamond instead of a circle so the colour is never the only sign."""
+NORMAL_COLOR: Final = "#1f5f99"
 
 
 def _heat_cells(table: ProtectedCounts) -> tuple[list[int | None], list[str]]:
@@ -26,7 +40,11 @@ def _heat_cells(table: ProtectedCounts) -> tuple[list[int | None], list[str]]:
         None if hidden else int(v)
         for v, hidden in zip(table.frame["count"], table.frame["suppressed"], strict=True)
     ]
-    return values, table.display()
+    return values, [published(text) for text in table.display()]
+
+
+def _weekdays() -> list[str]:
+    return [_(name) for name in WEEKDAY_NAMES]
 
 
 def heatmap_figure(table: ProtectedCounts, *, marks: dict[date, str]) -> go.Figure:
@@ -42,6 +60,7 @@ def heatmap_figure(table: ProtectedCounts, *, marks: dict[date, str]) -> go.Figu
     text = [[""] * 7 for _ in weeks]
     hover = [[""] * 7 for _ in weeks]
     ring_x, ring_y, ring_text = [], [], []
+    weekdays = _weekdays()
     for week, weekday, day, value, shown in zip(
         frame["week"], frame["weekday"], frame["day"], values, texts, strict=True
     ):
@@ -51,12 +70,12 @@ def heatmap_figure(table: ProtectedCounts, *, marks: dict[date, str]) -> go.Figu
         mark = plain_text(marks.get(day, ""))
         hover[row][int(weekday)] = f"{day.isoformat()}: {shown}" + (f"<br>{mark}" if mark else "")
         if mark:
-            ring_x.append(WEEKDAY_NAMES[int(weekday)])
+            ring_x.append(weekdays[int(weekday)])
             ring_y.append(week)
             ring_text.append(mark)
     fig = go.Figure(
         go.Heatmap(
-            x=list(WEEKDAY_NAMES),
+            x=weekdays,
             y=weeks,
             z=z,
             text=text,
@@ -67,8 +86,8 @@ def heatmap_figure(table: ProtectedCounts, *, marks: dict[date, str]) -> go.Figu
             zmin=0,
             xgap=2,
             ygap=2,
-            colorbar={"title": {"text": "Antal"}, "thickness": 12},
-            name="Antal per dag",
+            colorbar={"title": {"text": _("Antal")}, "thickness": 12},
+            name=_("Antal per dag"),
         )
     )
     fig.add_trace(
@@ -79,7 +98,7 @@ def heatmap_figure(table: ProtectedCounts, *, marks: dict[date, str]) -> go.Figu
             marker={"symbol": "circle-open", "size": 26, "color": "#1f5f99", "line": {"width": 2}},
             text=ring_text,
             hovertemplate="%{text}<extra></extra>",
-            name="Helgdag / händelse",
+            name=_("Helgdag / händelse"),
         )
     )
     fig.update_layout(
@@ -107,8 +126,8 @@ def band_figure(table: ProtectedCounts) -> go.Figure:
         text[bands.index(band)][int(weekday)] = shown
     fig = go.Figure(
         go.Heatmap(
-            x=list(WEEKDAY_NAMES),
-            y=[BAND_NAMES[b] for b in bands],
+            x=_weekdays(),
+            y=[_(BAND_NAMES[b]) for b in bands],
             z=z,
             text=text,
             texttemplate="%{text}",
@@ -117,7 +136,7 @@ def band_figure(table: ProtectedCounts) -> go.Figure:
             zmin=0,
             xgap=2,
             ygap=2,
-            colorbar={"title": {"text": "Antal"}, "thickness": 12},
+            colorbar={"title": {"text": _("Antal")}, "thickness": 12},
         )
     )
     fig.update_layout(
@@ -133,20 +152,22 @@ def band_figure(table: ProtectedCounts) -> go.Figure:
 def ratio_figure(points: list[dict[str, Any]]) -> go.Figure:
     """Year over year: observed / expected per occurrence with its interval, a line at 1.
 
-    ``points`` have ``label`` (e.g. "2026"), ``ratio``, ``low``, ``high`` (``None``
+    ``points``, in the axis order (oldest first), have ``label`` (e.g. "2026"),
+    ``ratio``, ``low``, ``high`` (``None``
     when there is nothing to compare), ``significant`` and ``hover`` (lines of plain
-    Swedish text, shown one per line).
+    text in the reader's language, shown one per line).
     Every value is derived from published counts only.
     """
     shown = [p for p in points if p["ratio"] is not None]
     missing = [p for p in points if p["ratio"] is None]
-    colors = ["#b2182b" if p["significant"] else "#1f5f99" for p in shown]
+    colors = [RISE_COLOR if p["significant"] else NORMAL_COLOR for p in shown]
+    symbols = ["diamond" if p["significant"] else "circle" for p in shown]
     fig = go.Figure(
         go.Scatter(
             x=[plain_text(p["label"]) for p in shown],
             y=[p["ratio"] for p in shown],
             mode="markers",
-            marker={"size": 11, "color": colors},
+            marker={"size": 12, "color": colors, "symbol": symbols},
             error_y={
                 "type": "data",
                 "symmetric": False,
@@ -159,7 +180,7 @@ def ratio_figure(points: list[dict[str, Any]]) -> go.Figure:
             },
             text=[plain_lines(p["hover"]) for p in shown],
             hovertemplate="%{text}<extra></extra>",
-            name="Observerat / förväntat",
+            name=_("Observerat / förväntat"),
         )
     )
     fig.add_trace(
@@ -170,15 +191,22 @@ def ratio_figure(points: list[dict[str, Any]]) -> go.Figure:
             marker={"size": 9, "symbol": "x", "color": SUPPRESSED_COLOR},
             text=[plain_lines(p["hover"]) for p in missing],
             hovertemplate="%{text}<extra></extra>",
-            name="Går inte att jämföra",
+            name=_("Går inte att jämföra"),
         )
     )
     fig.add_hline(y=1.0, line={"dash": "dash", "color": "#5b6776", "width": 1})
     fig.update_layout(
         margin={"l": 50, "r": 10, "t": 10, "b": 40},
         height=300,
-        xaxis={"type": "category", "title": {"text": "År"}},
-        yaxis={"title": {"text": "Gånger det förväntade"}, "rangemode": "tozero"},
+        # Categories in the points' order (the caller's: oldest first), not in the
+        # order the two traces happen to name them.
+        xaxis={
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": [plain_text(p["label"]) for p in points],
+            "title": {"text": _("År")},
+        },
+        yaxis={"title": {"text": _("Gånger det förväntade")}, "rangemode": "tozero"},
         showlegend=False,
         plot_bgcolor="#ffffff",
     )

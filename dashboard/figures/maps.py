@@ -9,6 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures.text import plain_text
+from dashboard.formatting import format_decimal, published
+from dashboard.i18n import N_, _
 from data.privacy.disclosure import ProtectedCounts
 
 OFFLINE_MAP_STYLE: Final[dict[str, Any]] = {
@@ -65,7 +67,8 @@ def map_view(
 MEASURES: Final = ("count", "rate")
 
 
-MEASURE_TITLES: Final = {"count": "Antal", "rate": "Per 1 000 unga"}
+MEASURE_TITLES: Final = {"count": N_("Antal"), "rate": N_("Per 1 000 unga")}
+"""The colour bar's title per measure (Swedish; translated where shown)."""
 
 
 def per_thousand(count: int, population: int | None) -> float | None:
@@ -84,7 +87,8 @@ def map_traces_data(table: ProtectedCounts, *, measure: str = "count") -> dict[s
     """Per-area values of the two map traces (what a filter change sends).
 
     Trace 0 colours the published counts (zeros included) or, with
-    ``measure="rate"``, incidents per 1,000 youths; trace 1 greys the suppressed
+    ``measure="rate"``, incidents per 1,000 youths, on a scale from 0 to ``zmax``
+    (:func:`_colour_top`); trace 1 greys the suppressed
     areas (and, for rates, areas without population). No geometry: the polygons
     come from the layer URL. Rates are derived from published counts only; area
     names in the hover are escaped (:func:`~dashboard.figures.text.plain_text`).
@@ -113,10 +117,10 @@ def map_traces_data(table: ProtectedCounts, *, measure: str = "count") -> dict[s
             grey["locations"].append(code)
             # A constant colour index, not a count (the hover says "<k" or "skyddad").
             grey["z"].append(0)
-            grey["customdata"].append([label, shown, "–"])
+            grey["customdata"].append([label, published(shown), "–"])
             continue
         rate = per_thousand(int(count), pop)
-        rate_text = "saknar befolkning" if rate is None else f"{rate:.1f}".replace(".", ",")
+        rate_text = _("saknar befolkning") if rate is None else format_decimal(rate, 1)
         if measure == "rate" and rate is None:
             grey["locations"].append(code)
             grey["z"].append(0)
@@ -125,7 +129,23 @@ def map_traces_data(table: ProtectedCounts, *, measure: str = "count") -> dict[s
         values["locations"].append(code)
         values["z"].append(int(count) if measure == "count" else rate)
         values["customdata"].append([label, str(int(count)), rate_text])
-    return {"values": values, "suppressed": grey, "title": MEASURE_TITLES[measure]}
+    return {
+        "values": values,
+        "suppressed": grey,
+        "title": _(MEASURE_TITLES[measure]),
+        "zmax": _colour_top(values["z"], k=table.k, measure=measure),
+    }
+
+
+def _colour_top(values: list[Any], *, k: int, measure: str = "count") -> float:
+    """The top of the colour scale, whose bottom is 0: the largest value, or — when
+    every value is 0 (or none is shown) — a fixed top (``k``, the smallest count that
+    can be published; 1 per 1 000), so zero areas get the scale's lightest colour
+    instead of Plotly's middle of a −0.5…0.5 range."""
+    top = max((float(v) for v in values if v is not None), default=0.0)
+    if top > 0:
+        return top
+    return float(k) if measure == "count" else 1.0
 
 
 def map_figure(
@@ -143,8 +163,11 @@ def map_figure(
     """
     data = map_traces_data(table, measure=measure)
     hover = (
-        "<b>%{customdata[0]}</b><br>Antal: %{customdata[1]}"
-        "<br>Per 1 000 unga (10–19 år): %{customdata[2]}<extra></extra>"
+        "<b>%{customdata[0]}</b><br>"
+        + _("Antal")
+        + ": %{customdata[1]}<br>"
+        + _("Per 1 000 unga (10–19 år)")
+        + ": %{customdata[2]}<extra></extra>"
     )
     values = go.Choroplethmap(
         geojson=geojson_url,
@@ -154,10 +177,11 @@ def map_figure(
         customdata=data["values"]["customdata"],
         colorscale=COLORSCALE,
         zmin=0,
+        zmax=data["zmax"],
         marker={"line": {"width": 0.8, "color": "#ffffff"}, "opacity": 0.85},
         colorbar={"title": {"text": data["title"]}, "thickness": 12},
         hovertemplate=hover,
-        name="Antal",
+        name=_("Antal"),
     )
     suppressed = go.Choroplethmap(
         geojson=geojson_url,
@@ -169,7 +193,7 @@ def map_figure(
         showscale=False,
         marker={"line": {"width": 0.8, "color": "#ffffff"}, "opacity": 0.85},
         hovertemplate=hover,
-        name=f"Färre än {table.k} (dolt)",
+        name=_("Färre än %(k)s (dolt)", k=table.k),
     )
     fig = go.Figure([values, suppressed])
     fig.update_layout(

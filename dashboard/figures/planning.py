@@ -8,22 +8,34 @@ from typing import Final
 
 import plotly.graph_objects as go
 
-from dashboard.figures.events import WEEKDAY_NAMES
 from dashboard.figures.text import plain_lines, plain_text
+from dashboard.formatting import format_decimal
+from dashboard.i18n import N_, _
 from data.planning.forecast import NightForecast
 from data.planning.signals import BASELINE_WEEKS, AreaSignal
 
 FORECAST_TOP_AREAS: Final = 15
 """The forecast heatmap shows the areas with the highest expected night."""
+NIGHT_DAYS: Final = (N_("mån"), N_("tis"), N_("ons"), N_("tor"), N_("fre"), N_("lör"), N_("sön"))
+"""Weekday abbreviations of a walk night, Monday first (translated where shown)."""
+FORECAST_SCALE: Final = ((0.0, "#fff7ec"), (0.5, "#fc8d59"), (1.0, "#7f0000"))
+"""The forecast's colours: one sequential hue (ColorBrewer OrRd), light to dark, so
+the order reads without telling red from green (colour-blind safe)."""
+SIGNAL_COLOR: Final = "#d55e00"
+"""The week a signal was raised: vermilion, solid (Okabe–Ito)."""
+MEETING_COLOR: Final = "#0072b2"
+"""A parent meeting: blue, dashed (Okabe–Ito; never red against green)."""
 
 
 def night_label(night: date) -> str:
-    """A walk night as the Planering page writes it: ``fre 2026-04-24``."""
-    return f"{WEEKDAY_NAMES[night.weekday()]} {night.isoformat()}"
+    """A walk night as the Planering page writes it: ``fre 2026-04-24`` (``Fri
+    2026-04-24`` in English)."""
+    return f"{_(NIGHT_DAYS[night.weekday()])} {night.isoformat()}"
 
 
 def decimal_comma(value: float) -> str:
-    """One decimal, Swedish style (``2,5``)."""
+    """One decimal, Swedish style (``2,5``): for the walkers' downloads, which stay
+    Swedish; the page itself uses :func:`dashboard.formatting.format_decimal`."""
     return f"{value:.1f}".replace(".", ",")
 
 
@@ -41,8 +53,14 @@ def forecast_figure(
     z = [[round(by_area[c][n].total, 2) for n in nights] for c in shown]
     hover = [
         [
-            f"{names[c]} {night_label(n)}<br>väntat {decimal_comma(by_area[c][n].total)} "
-            f"(80 %: {by_area[c][n].low}–{by_area[c][n].high})<br>"
+            f"{names[c]} {night_label(n)}<br>"
+            + _(
+                "väntade observationer %(value)s (80 %%: %(low)s–%(high)s)",
+                value=format_decimal(by_area[c][n].total),
+                low=by_area[c][n].low,
+                high=by_area[c][n].high,
+            )
+            + "<br>"
             + plain_lines(by_area[c][n].reasons)
             for n in nights
         ]
@@ -55,15 +73,16 @@ def forecast_figure(
             z=z,
             customdata=hover,
             hovertemplate="%{customdata}<extra></extra>",
-            colorscale=[[0, "#fff7ec"], [0.5, "#fc8d59"], [1, "#7f0000"]],
-            colorbar={"title": {"text": "Väntat"}, "thickness": 12},
+            colorscale=[list(stop) for stop in FORECAST_SCALE],
+            colorbar={"title": {"text": _("Väntade obs.<br>per kväll")}, "thickness": 12},
             xgap=2,
             ygap=2,
         )
     )
     fig.update_layout(
-        margin={"l": 130, "r": 10, "t": 10, "b": 40},
-        height=max(240, 26 * len(shown) + 80),
+        # Room above the plot for the chart's tool bar, clear of the colour bar's title.
+        margin={"l": 130, "r": 10, "t": 36, "b": 40},
+        height=max(240, 26 * len(shown) + 106),
         yaxis={"autorange": "reversed", "type": "category"},
         xaxis={"type": "category"},
         plot_bgcolor="#ffffff",
@@ -73,28 +92,29 @@ def forecast_figure(
 
 def signal_figure(area: AreaSignal, meeting_days: Sequence[date]) -> go.Figure:
     """An area's published weekly counts of the watched concerns: the baseline (dotted),
-    the week the signal was raised (red) and the parent meetings held (green, dashed)."""
+    the week the signal was raised (vermilion, solid) and the parent meetings held (blue,
+    dashed): no red against green, and line style tells them apart without colour."""
     weeks = list(area.weeks)
     fig = go.Figure(
         go.Bar(
             x=weeks,
             y=list(area.published),
-            name="Publicerat antal per vecka",
+            name=_("Publicerat antal per vecka"),
             marker={"color": "#9ecae1"},
         )
     )
     fig.add_hline(y=area.signal.baseline, line={"dash": "dot", "color": "#5b6776"})
     alarm = area.signal.alarm
     if alarm is not None and len(weeks) > BASELINE_WEEKS + alarm:
-        fig.add_vline(x=weeks[BASELINE_WEEKS + alarm], line={"color": "#b2182b", "width": 2})
+        fig.add_vline(x=weeks[BASELINE_WEEKS + alarm], line={"color": SIGNAL_COLOR, "width": 2})
     for day in meeting_days:
         fig.add_vline(
             x=(day - timedelta(days=day.weekday())).isoformat(),
-            line={"color": "#1a9850", "dash": "dash"},
+            line={"color": MEETING_COLOR, "dash": "dash"},
         )
     fig.update_layout(
-        height=200,
-        margin={"l": 40, "r": 10, "t": 10, "b": 30},
+        height=226,
+        margin={"l": 40, "r": 10, "t": 36, "b": 30},
         showlegend=False,
         plot_bgcolor="#ffffff",
     )

@@ -10,12 +10,14 @@ from flask import current_app
 from dashboard import ids
 from dashboard.auth import require_role
 from dashboard.components import denied
+from dashboard.formatting import format_number
+from dashboard.i18n import _, term_label
 from dashboard.state import db_session
 from dashboard.uploads import MB, upload_box
 from data.access.scope import AccessDenied
 from data.areas.layers import IMPORT_LEVELS, LAYER_FORMATS
 from data.areas.listing import area_summary, kommun_options
-from data.vocabulary import AREA_LEVELS, label_of
+from data.vocabulary import AREA_LEVELS
 
 PATH = "/admin/omraden"
 NAME = "Områden"
@@ -31,14 +33,14 @@ read in the page's callback, so it stays small."""
 def summary_table(rows: list[tuple[str, str, int, int]]) -> html.Table | html.P:
     """Areas per kommun and level, with how many have a 10–19 population."""
     if not rows:
-        return html.P("Inga områden ännu.")
+        return html.P(_("Inga områden ännu."))
     body = [
         html.Tr(
             [
                 html.Td(kommun),
-                html.Td(label_of(AREA_LEVELS, level)),
-                html.Td(str(n), className="num"),
-                html.Td(str(with_population), className="num"),
+                html.Td(term_label(AREA_LEVELS, level)),
+                html.Td(format_number(n), className="num"),
+                html.Td(format_number(with_population), className="num"),
             ]
         )
         for kommun, level, n, with_population in rows
@@ -46,10 +48,10 @@ def summary_table(rows: list[tuple[str, str, int, int]]) -> html.Table | html.P:
     head = html.Thead(
         html.Tr(
             [
-                html.Th("Kommun"),
-                html.Th("Nivå"),
-                html.Th("Områden", className="num"),
-                html.Th("Med befolkning 10–19", className="num"),
+                html.Th(_("Kommun")),
+                html.Th(_("Nivå")),
+                html.Th(_("Områden"), className="num"),
+                html.Th(_("Med befolkning 10–19"), className="num"),
             ]
         )
     )
@@ -65,15 +67,17 @@ def layout(**_query: Any) -> html.Div:
     try:
         require_role(*ROLES)
     except AccessDenied:
-        return denied("Sidan är bara för administratörer.")
+        return denied(_("Sidan är bara för administratörer."))
     session = db_session()
     layer_card = html.Div(
         [
-            html.H2("Importera områdeslager"),
+            html.H2(_("Importera områdeslager")),
             html.P(
-                "DeSO, RegSO eller egna områden som GeoJSON, GeoPackage, zippad Shapefile "
-                "eller GeoParquet. Alla koordinatsystem med definition räknas om; allt eller "
-                "inget importeras.",
+                _(
+                    "DeSO, RegSO eller egna områden som GeoJSON, GeoPackage, zippad Shapefile "
+                    "eller GeoParquet. Alla koordinatsystem med definition räknas om; allt "
+                    "eller inget importeras."
+                ),
                 className="status",
             ),
             upload_box(
@@ -81,7 +85,7 @@ def layout(**_query: Any) -> html.Div:
                 kind="areas",
                 store_id=ids.AREA_UPLOADED,
                 progress_id=ids.AREA_UPLOAD_PROGRESS,
-                text="Dra hit en fil eller klicka för att välja",
+                text=_("Dra hit en fil eller klicka för att välja"),
                 accept=",".join(LAYER_SUFFIXES),
                 limit=int(current_app.config["SSP_MAX_LAYER_UPLOAD_MB"]) * MB,
             ),
@@ -90,33 +94,40 @@ def layout(**_query: Any) -> html.Div:
             dcc.Store(id=ids.AREA_UPLOAD_TOKEN),
             html.Div(
                 [
-                    html.Label("Nivå", htmlFor=ids.AREA_LEVEL),
+                    html.Label(_("Nivå"), htmlFor=ids.AREA_LEVEL),
                     dcc.RadioItems(
                         id=ids.AREA_LEVEL,
                         options=[
-                            {"label": label_of(AREA_LEVELS, lvl), "value": lvl}
+                            {"label": term_label(AREA_LEVELS, lvl), "value": lvl}
                             for lvl in IMPORT_LEVELS
                         ],
                         value="deso",
                         className="radio",
                     ),
-                    html.Label("Fält med kod", htmlFor=ids.AREA_CODE_FIELD),
-                    _dropdown(ids.AREA_CODE_FIELD, "t.ex. deso"),
-                    html.Label("Fält med namn", htmlFor=ids.AREA_NAME_FIELD),
-                    _dropdown(ids.AREA_NAME_FIELD, "t.ex. namn"),
-                    html.Label("Fält med överordnad kod (valfritt)", htmlFor=ids.AREA_PARENT_FIELD),
-                    _dropdown(ids.AREA_PARENT_FIELD, "t.ex. regso-kod"),
+                    html.Label(_("Fält med kod"), htmlFor=ids.AREA_CODE_FIELD),
+                    _dropdown(ids.AREA_CODE_FIELD, _("t.ex. deso")),
+                    html.Label(_("Fält med namn"), htmlFor=ids.AREA_NAME_FIELD),
+                    _dropdown(ids.AREA_NAME_FIELD, _("t.ex. namn")),
                     html.Label(
-                        "Fält med överordnat namn (valfritt: skapar saknade överordnade områden)",
+                        _("Fält med överordnad kod (valfritt)"), htmlFor=ids.AREA_PARENT_FIELD
+                    ),
+                    _dropdown(ids.AREA_PARENT_FIELD, _("t.ex. regso-kod")),
+                    html.Label(
+                        _(
+                            "Fält med överordnat namn (valfritt: skapar saknade "
+                            "överordnade områden)"
+                        ),
                         htmlFor=ids.AREA_PARENT_NAME_FIELD,
                     ),
-                    _dropdown(ids.AREA_PARENT_NAME_FIELD, "t.ex. regso-namn"),
-                    html.Label("Koordinatsystem om filen saknar (valfritt)", htmlFor=ids.AREA_CRS),
+                    _dropdown(ids.AREA_PARENT_NAME_FIELD, _("t.ex. regso-namn")),
+                    html.Label(
+                        _("Koordinatsystem om filen saknar (valfritt)"), htmlFor=ids.AREA_CRS
+                    ),
                     dcc.Input(id=ids.AREA_CRS, type="text", placeholder="EPSG:3006", value=""),
                 ],
                 className="filters",
             ),
-            html.Button("Importera", id=ids.AREA_IMPORT, n_clicks=0, className="primary"),
+            html.Button(_("Importera"), id=ids.AREA_IMPORT, n_clicks=0, className="primary"),
             html.Div(
                 [
                     html.Progress(id=ids.AREA_PROGRESS, value="0", max="100"),
@@ -132,11 +143,13 @@ def layout(**_query: Any) -> html.Div:
     )
     population_card = html.Div(
         [
-            html.H2("Befolkning 10–19 år"),
+            html.H2(_("Befolkning 10–19 år")),
             html.P(
-                "CSV i SCB:s format: en kodkolumn (t.ex. regso_kod) och alder_10_19, "
-                "eller alder_10_14 och alder_15_19. Behövs för andel per 1 000 unga och "
-                "för att små områden ska kunna visas (annars slås de ihop).",
+                _(
+                    "CSV i SCB:s format: en kodkolumn (t.ex. regso_kod) och alder_10_19, "
+                    "eller alder_10_14 och alder_15_19. Behövs för andel per 1 000 unga och "
+                    "för att små områden ska kunna visas (annars slås de ihop)."
+                ),
                 className="status",
             ),
             upload_box(
@@ -144,7 +157,7 @@ def layout(**_query: Any) -> html.Div:
                 kind="population",
                 store_id=ids.POP_UPLOADED,
                 progress_id=ids.POP_UPLOAD_PROGRESS,
-                text="Dra hit en CSV-fil eller klicka för att välja",
+                text=_("Dra hit en CSV-fil eller klicka för att välja"),
                 accept=",".join(POPULATION_SUFFIXES),
                 limit=MAX_POPULATION_BYTES,
             ),
@@ -156,38 +169,40 @@ def layout(**_query: Any) -> html.Div:
     kommuner = kommun_options(session)
     own_card = html.Div(
         [
-            html.H2("Eget område"),
+            html.H2(_("Eget område")),
             html.P(
-                "Sätt ihop ett namngivet område av DeSO- eller RegSO-områden, "
-                "t.ex. ”Gottsunda/Valsätra”.",
+                _(
+                    "Sätt ihop ett namngivet område av DeSO- eller RegSO-områden, "
+                    "t.ex. ”Gottsunda/Valsätra”."
+                ),
                 className="status",
             ),
             html.Div(
                 [
-                    html.Label("Kommun", htmlFor=ids.OWN_KOMMUN),
+                    html.Label(_("Kommun"), htmlFor=ids.OWN_KOMMUN),
                     dcc.Dropdown(
                         id=ids.OWN_KOMMUN,
                         options=[{"label": n, "value": c} for c, n in kommuner],
                         value=kommuner[0][0] if kommuner else None,
                         clearable=False,
                     ),
-                    html.Label("Delområden", htmlFor=ids.OWN_MEMBERS),
+                    html.Label(_("Delområden"), htmlFor=ids.OWN_MEMBERS),
                     dcc.Dropdown(id=ids.OWN_MEMBERS, options=[], value=[], multi=True),
-                    html.Label("Namn", htmlFor=ids.OWN_NAME),
+                    html.Label(_("Namn"), htmlFor=ids.OWN_NAME),
                     dcc.Input(id=ids.OWN_NAME, type="text", value="", maxLength=200),
-                    html.Label("Kod", htmlFor=ids.OWN_CODE),
+                    html.Label(_("Kod"), htmlFor=ids.OWN_CODE),
                     dcc.Input(id=ids.OWN_CODE, type="text", value="", maxLength=64),
                 ],
                 className="filters",
             ),
-            html.Button("Skapa eget område", id=ids.OWN_CREATE, n_clicks=0, className="primary"),
+            html.Button(_("Skapa eget område"), id=ids.OWN_CREATE, n_clicks=0, className="primary"),
             html.Div(id=ids.OWN_REPORT),
         ],
         className="card",
     )
     summary = html.Div(
         [
-            html.H2("Områden i databasen"),
+            html.H2(_("Områden i databasen")),
             html.Div(summary_table(area_summary(session)), id=ids.AREA_SUMMARY),
         ],
         className="card",

@@ -8,7 +8,8 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.auth import require_role
-from dashboard.components import denied, section_card
+from dashboard.components import denied, scroll_table, section_card
+from dashboard.i18n import _
 from dashboard.state import db_session
 from data.access.audit import ACTIONS, AuditRow, action_label, actor_names
 from data.access.scope import AccessDenied
@@ -27,12 +28,24 @@ def _details(details: dict[str, Any]) -> str:
     )
 
 
-def audit_table(rows: list[AuditRow]) -> html.Table | html.P:
+def audit_table(rows: list[AuditRow]) -> html.Div | html.P:
     """One page of audit rows, newest first (Swedish local time)."""
     if not rows:
-        return html.P("Inga händelser med det urvalet.")
+        return html.P(_("Inga händelser med det urvalet."))
     head = html.Thead(
-        html.Tr([html.Th(h) for h in ("Tid", "Användare", "Adress", "Händelse", "Mål", "Detaljer")])
+        html.Tr(
+            [
+                html.Th(h)
+                for h in (
+                    _("Tid"),
+                    _("Användare"),
+                    _("Adress"),
+                    _("Händelse"),
+                    _("Mål"),
+                    _("Detaljer"),
+                )
+            ]
+        )
     )
     body = [
         html.Tr(
@@ -40,14 +53,15 @@ def audit_table(rows: list[AuditRow]) -> html.Table | html.P:
                 html.Td(row.at.astimezone(SWEDISH_TIME).strftime("%Y-%m-%d %H:%M:%S")),
                 html.Td(row.actor or "–"),
                 html.Td(row.address),
-                html.Td(action_label(row.action), title=row.action),
+                html.Td(_(action_label(row.action)), title=row.action),
                 html.Td(row.target),
                 html.Td(_details(row.details)),
             ]
         )
         for row in rows
     ]
-    return html.Table([head, html.Tbody(body)], className="top", id=ids.AU_ROWS)
+    table = html.Table([head, html.Tbody(body)], className="top", id=ids.AU_ROWS)
+    return scroll_table(table, _("Granskningslogg"))
 
 
 def layout(**_query: Any) -> html.Div:
@@ -55,43 +69,50 @@ def layout(**_query: Any) -> html.Div:
     try:
         require_role(*ROLES)
     except AccessDenied:
-        return denied("Granskningsloggen är bara för administratörer.")
+        return denied(_("Granskningsloggen är bara för administratörer."))
     users = [{"label": name, "value": name} for name in actor_names(db_session())]
     filters = html.Div(
         [
-            html.Label("Användare", htmlFor=ids.AU_USER),
-            dcc.Dropdown(id=ids.AU_USER, options=users, value=None, placeholder="Alla"),
-            html.Label("Händelse", htmlFor=ids.AU_ACTION),
+            html.Label(_("Användare"), htmlFor=ids.AU_USER),
+            dcc.Dropdown(id=ids.AU_USER, options=users, value=None, placeholder=_("Alla")),
+            html.Label(_("Händelse"), htmlFor=ids.AU_ACTION),
             dcc.Dropdown(
                 id=ids.AU_ACTION,
-                options=[{"label": a.label, "value": a.code} for a in ACTIONS],
+                options=[{"label": _(a.label), "value": a.code} for a in ACTIONS],
                 value=None,
-                placeholder="Alla",
+                placeholder=_("Alla"),
             ),
-            html.Label("Period", htmlFor=ids.AU_PERIOD),
+            html.Label(_("Period"), htmlFor=ids.AU_PERIOD),
             dcc.DatePickerRange(
-                id=ids.AU_PERIOD, display_format="YYYY-MM-DD", first_day_of_week=1, clearable=True
+                id=ids.AU_PERIOD,
+                display_format="YYYY-MM-DD",
+                first_day_of_week=1,
+                clearable=True,
+                start_date_placeholder_text=_("Från"),
+                end_date_placeholder_text=_("Till"),
             ),
         ],
         className="filters",
     )
     log = section_card(
-        "Händelser",
+        _("Händelser"),
         html.Div(id=ids.AU_TABLE),
         html.Div(
             [
-                html.Button("Föregående", id=ids.AU_PREV, n_clicks=0),
+                html.Button(_("Föregående"), id=ids.AU_PREV, n_clicks=0),
                 html.Span(id=ids.AU_INFO, className="status"),
-                html.Button("Nästa", id=ids.AU_NEXT, n_clicks=0),
-                html.Button("Exportera CSV", id=ids.AU_EXPORT, n_clicks=0),
+                html.Button(_("Nästa"), id=ids.AU_NEXT, n_clicks=0),
+                html.Button(_("Exportera CSV"), id=ids.AU_EXPORT, n_clicks=0),
             ],
             className="form-row",
         ),
         dcc.Store(id=ids.AU_PAGE, data=0),
         dcc.Download(id=ids.AU_DOWNLOAD),
-        hint="Loggen visar vem som gjorde vad, när och varifrån – aldrig själva uppgifterna. "
-        "Den kan inte ändras eller rensas.",
+        hint=_(
+            "Loggen visar vem som gjorde vad, när och varifrån – aldrig själva uppgifterna. "
+            "Den kan inte ändras eller rensas."
+        ),
     )
     return html.Div(
-        html.Div([section_card("Urval", filters), log], className="grid"), className="page"
+        html.Div([section_card(_("Urval"), filters), log], className="grid"), className="page"
     )

@@ -10,6 +10,7 @@ from flask import current_app
 from dashboard import ids
 from dashboard.auth import require_role
 from dashboard.components import denied
+from dashboard.i18n import N_, _
 from dashboard.state import db_session
 from dashboard.uploads import MB, upload_box
 from data.access.scope import AccessDenied
@@ -23,39 +24,51 @@ ROLES = ("coordinator",)
 TEMPLATE_URL = "/importera/mall.csv"
 SUFFIXES: Final = (".csv", ".txt", ".xlsx")
 """File types the page takes (``POST /upload/observations``)."""
+PROGRESS_NAME: Final = N_("Kontroll eller import: förlopp")
+"""The progress bar's accessible name (translated where it is shown)."""
 COLUMN_LABELS: Final = {
-    "datum": "Datum",
-    "tid": "Tid på dygnet (dag/kväll/natt)",
-    "omrade": "Område (kod)",
-    "kategori": "Kategori",
-    "kalla": "Källa",
-    "antal": "Antal händelser",
-    "gruppstorlek": "Gruppstorlek",
-    "alder": "Ålder",
-    "anteckning": "Anteckning",
+    "datum": N_("Datum"),
+    "tid": N_("Tid på dygnet (dag/kväll/natt)"),
+    "omrade": N_("Område (kod)"),
+    "kategori": N_("Kategori"),
+    "kalla": N_("Källa"),
+    "antal": N_("Antal händelser"),
+    "gruppstorlek": N_("Gruppstorlek"),
+    "alder": N_("Ålder"),
+    "anteckning": N_("Anteckning"),
 }
+"""The fields' labels, Swedish (translated where shown). The template's column names
+and its cell values (dag/kväll/natt, codes) are the file's and stay as they are."""
+
+
+def _progress_name() -> dict[str, Any]:
+    return {"aria-label": _(PROGRESS_NAME)}
 
 
 def _vocabulary() -> html.Details:
     session = db_session()
-    categories = ", ".join(f"{code} ({label})" for code, label in category_options(session))
-    sources = ", ".join(f"{code} ({label})" for code, label in source_options(session))
+    categories = ", ".join(f"{code} ({_(label)})" for code, label in category_options(session))
+    sources = ", ".join(f"{code} ({_(label)})" for code, label in source_options(session))
     return html.Details(
         [
-            html.Summary("Giltiga värden i mallens kolumner"),
+            html.Summary(_("Giltiga värden i mallens kolumner")),
             html.Ul(
                 [
-                    html.Li("datum: 2026-11-20, 20261120 eller 20/11/2026 (inte i framtiden)"),
-                    html.Li("tid: dag, kväll eller natt (eller tomt)"),
-                    html.Li("omrade: områdets kod, t.ex. 0380-D01 (se Översikt)"),
-                    html.Li(f"kategori: kod eller namn – {categories}"),
-                    html.Li(f"kalla: kod eller namn – {sources}"),
-                    html.Li("antal: heltal, minst 1 (tomt = 1)"),
-                    html.Li(f"gruppstorlek: {', '.join(GROUP_SIZE_BANDS)} (valfritt)"),
-                    html.Li(f"alder: {', '.join(AGE_BANDS)} (valfritt)"),
+                    html.Li(_("datum: 2026-11-20, 20261120 eller 20/11/2026 (inte i framtiden)")),
+                    html.Li(_("tid: dag, kväll eller natt (eller tomt)")),
+                    html.Li(_("omrade: områdets kod, t.ex. 0380-D01 (se Översikt)")),
+                    html.Li(_("kategori: kod eller namn – %(list)s", list=categories)),
+                    html.Li(_("kalla: kod eller namn – %(list)s", list=sources)),
+                    html.Li(_("antal: heltal, minst 1 (tomt = 1)")),
                     html.Li(
-                        "anteckning: högst 280 tecken, aldrig namn, personnummer, "
-                        "telefonnummer, e-post eller adresser (valfritt)"
+                        _("gruppstorlek: %(list)s (valfritt)", list=", ".join(GROUP_SIZE_BANDS))
+                    ),
+                    html.Li(_("alder: %(list)s (valfritt)", list=", ".join(AGE_BANDS))),
+                    html.Li(
+                        _(
+                            "anteckning: högst 280 tecken, aldrig namn, personnummer, "
+                            "telefonnummer, e-post eller adresser (valfritt)"
+                        )
                     ),
                 ]
             ),
@@ -69,14 +82,14 @@ def _mapping_row(column: str) -> html.Div:
     return html.Div(
         [
             html.Label(
-                COLUMN_LABELS[column] + (" *" if required else ""),
+                _(COLUMN_LABELS[column]) + (" *" if required else ""),
                 htmlFor=ids.import_map(column),
             ),
             dcc.Dropdown(
                 id=ids.import_map(column),
                 options=[],
                 value=None,
-                placeholder="Välj kolumn i filen" if required else "(används inte)",
+                placeholder=_("Välj kolumn i filen") if required else _("(används inte)"),
             ),
         ],
         className="mapping-row",
@@ -88,25 +101,33 @@ def layout(**_query: Any) -> html.Div:
     try:
         require_role(*ROLES)
     except AccessDenied:
-        return denied("Import av observationer är till för SSP-samordnare.")
+        return denied(_("Import av observationer är till för SSP-samordnare."))
     return html.Div(
         [
             html.Div(
                 [
-                    html.H2("Importera observationer"),
+                    html.H2(_("Importera observationer")),
                     html.P(
                         [
-                            "Ladda upp en CSV- eller Excel-fil (.xlsx) med en rad per "
-                            "observation. Utgå gärna från ",
-                            html.A("mallen (CSV)", href=TEMPLATE_URL, id=ids.IMPORT_TEMPLATE),
-                            ". Filen kontrolleras rad för rad innan något sparas, och "
-                            "importen sparar alla rader eller ingen. Samma fil två gånger "
-                            "ger inga dubbletter.",
+                            _(
+                                "Ladda upp en CSV- eller Excel-fil (.xlsx) med en rad per "
+                                "observation. Utgå gärna från"
+                            )
+                            + " ",
+                            html.A(_("mallen (CSV)"), href=TEMPLATE_URL, id=ids.IMPORT_TEMPLATE),
+                            ". "
+                            + _(
+                                "Filen kontrolleras rad för rad innan något sparas, och "
+                                "importen sparar alla rader eller ingen. Samma fil två gånger "
+                                "ger inga dubbletter."
+                            ),
                         ]
                     ),
                     html.P(
-                        "Bara gruppnivå: celler med personnummer, telefonnummer, e-post "
-                        "eller adresser stoppar importen och sparas aldrig.",
+                        _(
+                            "Bara gruppnivå: celler med personnummer, telefonnummer, e-post "
+                            "eller adresser stoppar importen och sparas aldrig."
+                        ),
                         className="notice",
                     ),
                     _vocabulary(),
@@ -115,7 +136,11 @@ def layout(**_query: Any) -> html.Div:
                         kind="observations",
                         store_id=ids.IMPORT_UPLOADED,
                         progress_id=ids.IMPORT_UPLOAD_PROGRESS,
-                        text=["Dra hit en fil eller ", html.A("välj fil"), " (CSV eller .xlsx)"],
+                        text=[
+                            _("Dra hit en fil eller") + " ",
+                            html.A(_("välj fil")),
+                            " " + _("(CSV eller .xlsx)"),
+                        ],
                         accept=",".join(SUFFIXES),
                         limit=int(current_app.config["SSP_MAX_UPLOAD_MB"]) * MB,
                     ),
@@ -129,21 +154,23 @@ def layout(**_query: Any) -> html.Div:
             ),
             html.Div(
                 [
-                    html.H3("1. Kolumner"),
+                    html.H3(_("1. Kolumner")),
                     html.P(
-                        "Välj vilken kolumn i filen som motsvarar varje fält. Kolumner med "
-                        "mallens namn (eller engelska namn) väljs automatiskt. * = krävs."
+                        _(
+                            "Välj vilken kolumn i filen som motsvarar varje fält. Kolumner med "
+                            "mallens namn (eller engelska namn) väljs automatiskt. * = krävs."
+                        )
                     ),
                     html.Div([_mapping_row(c) for c in COLUMNS], className="mapping"),
                     html.Button(
-                        "2. Kontrollera filen",
+                        _("2. Kontrollera filen"),
                         id=ids.IMPORT_CHECK,
                         n_clicks=0,
                         className="primary",
                         disabled=True,
                     ),
                     html.Button(
-                        "3. Importera",
+                        _("3. Importera"),
                         id=ids.IMPORT_RUN,
                         n_clicks=0,
                         className="primary",
@@ -151,7 +178,12 @@ def layout(**_query: Any) -> html.Div:
                     ),
                     html.Div(
                         [
-                            html.Progress(id=ids.IMPORT_PROGRESS, value="0", max="100"),
+                            html.Progress(
+                                id=ids.IMPORT_PROGRESS,
+                                value="0",
+                                max="100",
+                                **_progress_name(),
+                            ),
                             html.Span(id=ids.IMPORT_STEP, className="status"),
                         ],
                         className="progress-row",

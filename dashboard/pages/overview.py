@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any
 
 from dash import dcc, html
 
 from dashboard import ids
 from dashboard.auth import current_viewer
-from dashboard.components import denied, graph
+from dashboard.callbacks.overview.selection import event_window
+from dashboard.components import denied, disclosure_help, graph, help_box
+from dashboard.figures.map_table import map_table_box
+from dashboard.i18n import N_, _, term_label
 from dashboard.periods import DEFAULT_QUICK, QUICK_PERIODS, quick_period
+from dashboard.permalink import OverviewState, decode_overview
+from dashboard.share import link_notice, share_box, view_scope
 from dashboard.state import areas_version, current_cube, db_session, today
 from data.access.scope import (
     AccessDenied,
@@ -19,14 +25,15 @@ from data.access.scope import (
     default_level,
     visible_kommuner,
 )
-from data.counts.cube import CountCube, history_start
+from data.calendar.municipal import school_entries
+from data.counts.cube import CountCube, history_start, monday_of
 from data.counts.notes import FREE_TEXT_ROLES
 from data.counts.options import category_options, source_options
 from data.planning.schedule import reminders
-from data.vocabulary import AREA_LEVELS, label_of
+from data.vocabulary import AREA_LEVELS
 
 PATH = "/"
-NAME = "Översikt"
+NAME = N_("Översikt")
 
 
 def notes_panel(role: str) -> list[html.Section]:
@@ -40,7 +47,7 @@ def notes_panel(role: str) -> list[html.Section]:
     return [
         html.Section(
             [
-                html.H3("Anteckningar från rapporter"),
+                html.H3(_("Anteckningar från rapporter")),
                 html.Div(id=ids.NOTES, role="status"),
             ],
             className="notes",
@@ -65,26 +72,29 @@ def page_scope() -> PageScope | html.Div:
     try:
         viewer = current_viewer()
     except AccessDenied:
-        return denied("Du behöver logga in för att se lägesbilden.")
+        return denied(_("Du behöver logga in för att se lägesbilden."))
     cube = current_cube()
     kommuner = visible_kommuner(cube, viewer)
     if not kommuner:
         return denied(
-            "Det finns inga områden i din kommun ännu. Be en administratör importera områden."
+            _("Det finns inga områden i din kommun ännu. Be en administratör importera områden.")
         )
     kommun = viewer.kommun_code or kommuner[0][0]
     if kommun not in {code for code, _ in kommuner}:
         kommun = kommuner[0][0]
     levels = available_levels(cube, kommun, viewer)
     if not levels:
-        return denied("Du har inga tilldelade områden. Be en administratör om behörighet.")
+        return denied(_("Du har inga tilldelade områden. Be en administratör om behörighet."))
     return PageScope(viewer, cube, kommuner, kommun, levels)
 
 
-def scope_filters(scope: PageScope, kommun_id: str, level_id: str) -> list[Any]:
-    """The kommun dropdown and the area level choice of a filter page."""
+def scope_filters(
+    scope: PageScope, kommun_id: str, level_id: str, level: str | None = None
+) -> list[Any]:
+    """The kommun dropdown and the area level choice of a filter page (``level``: the
+    one a link chose, else the default)."""
     return [
-        html.Label("Kommun", htmlFor=kommun_id),
+        html.Label(_("Kommun"), htmlFor=kommun_id),
         dcc.Dropdown(
             id=kommun_id,
             options=[{"label": name, "value": code} for code, name in scope.kommuner],
@@ -92,14 +102,38 @@ def scope_filters(scope: PageScope, kommun_id: str, level_id: str) -> list[Any]:
             clearable=False,
             disabled=len(scope.kommuner) == 1,
         ),
-        html.Label("Områdesnivå", htmlFor=level_id),
+        html.Label(_("Områdesnivå"), htmlFor=level_id),
         dcc.RadioItems(
             id=level_id,
-            options=[{"label": label_of(AREA_LEVELS, lvl), "value": lvl} for lvl in scope.levels],
-            value=default_level(scope.levels),
+            options=[{"label": term_label(AREA_LEVELS, lvl), "value": lvl} for lvl in scope.levels],
+            value=level if level in scope.levels else default_level(scope.levels),
             className="radio",
         ),
     ]
+
+
+def linked_scope(scope: PageScope, kommun: str) -> PageScope:
+    """The page scope on the kommun a link chose (already checked against the viewer)."""
+    if kommun == scope.kommun:
+        return scope
+    return replace(scope, kommun=kommun, levels=available_levels(scope.cube, kommun, scope.viewer))
+
+
+def linked_period(state: OverviewState, kommun: str) -> tuple[str | None, str, str]:
+    """(quick pick, first day, last day) the filters open with for a link's state."""
+    day = today()
+    if state.event is not None:
+        window = event_window(state.event, kommun, current_viewer())
+        if window is not None:
+            first, last = window.days
+            return None, monday_of(first).isoformat(), (monday_of(last) + timedelta(6)).isoformat()
+    if state.quick is None and state.first is not None and state.last is not None:
+        return "custom", state.first.isoformat(), state.last.isoformat()
+    quick = state.quick or DEFAULT_QUICK
+    school = school_entries(db_session(), kommun) if quick == "term" else []
+    grain = current_viewer().level.time_grain
+    first, last = quick_period(quick, day, school, grain=grain)
+    return quick, first.isoformat(), last.isoformat()
 
 
 def reminder_card(role: str, kommun: str) -> list[html.Div]:
@@ -112,9 +146,9 @@ def reminder_card(role: str, kommun: str) -> list[html.Div]:
     return [
         html.Div(
             [
-                html.H2("Påminnelser"),
+                html.H2(_("Påminnelser")),
                 html.Ul([html.Li(f"{r.day.isoformat()}: {r.text}") for r in due[:10]]),
-                dcc.Link("Till planeringen", href="/planering"),
+                dcc.Link(_("Till planeringen"), href="/planering"),
             ],
             className="card notice",
             id=ids.OV_REMINDERS,
@@ -122,84 +156,122 @@ def reminder_card(role: str, kommun: str) -> list[html.Div]:
     ]
 
 
-def layout(**_query: Any) -> html.Div:
-    """The overview page; checks the user's access itself (Dash Pages serves it by path)."""
+def overview_help(viewer: Viewer) -> html.Details:
+    """ "Så läser du Översikt": what the numbers mean, at the viewer's threshold."""
+    grain = _("hela månader") if viewer.level.time_grain == "month" else _("hela veckor")
+    return help_box(
+        _("Så läser du Översikt"),
+        _(
+            "Kartan och tabellen visar antal händelser (observationer från skola, "
+            "socialtjänst, polis, fritid m.fl.) per område för perioden och filtren i Urval. "
+            "Perioden räknas i %(grain)s. Klicka på ett område i kartan för att se dess trend.",
+            grain=grain,
+        ),
+        *disclosure_help(viewer.level.k),
+        _(
+            "Grått i kartan och grå rutor i trenden: talet är dolt (färre än %(k)s eller "
+            "skyddat). Tabellen visar dolda områden efter de visade talen, utan inbördes "
+            "ordning; områden med 0 visas inte där.",
+            k=viewer.level.k,
+        ),
+        _(
+            "Ser du inga siffror? Då finns inga händelser för urvalet: välj en längre period, "
+            "fler kategorier eller källor (tomma fält betyder alla), eller en grövre "
+            "områdesnivå."
+        ),
+        box_id=ids.OV_HELP,
+    )
+
+
+def layout(**query: Any) -> html.Div:
+    """The overview page; checks the user's access itself (Dash Pages serves it by path).
+
+    The query string is the page's permalink (:func:`dashboard.permalink.decode_overview`):
+    every value is checked against the viewer's scope before it is shown."""
     scope = page_scope()
     if isinstance(scope, html.Div):
         return scope
     viewer = scope.viewer
-    first, last = quick_period(DEFAULT_QUICK, today())
+    decoded = decode_overview(query, view_scope(viewer, scope.cube), scope.kommun)
+    state = decoded.state
+    scope = linked_scope(scope, state.kommun)
+    quick, first, last = linked_period(state, state.kommun)
     session = db_session()
     filters = html.Div(
         [
-            html.H2("Urval"),
-            *scope_filters(scope, ids.KOMMUN, ids.LEVEL),
-            html.Label("Visa", htmlFor=ids.MEASURE),
+            html.H2(_("Urval")),
+            *scope_filters(scope, ids.KOMMUN, ids.LEVEL, state.level),
+            html.Label(_("Visa"), htmlFor=ids.MEASURE),
             dcc.RadioItems(
                 id=ids.MEASURE,
                 options=[
-                    {"label": "Antal händelser", "value": "count"},
-                    {"label": "Per 1 000 unga (10–19 år)", "value": "rate"},
+                    {"label": _("Antal händelser"), "value": "count"},
+                    {"label": _("Per 1 000 unga (10–19 år)"), "value": "rate"},
                 ],
-                value="count",
+                value=state.measure,
                 className="radio",
             ),
-            html.Label("Period", htmlFor=ids.QUICK_PERIOD),
+            html.Label(_("Period"), htmlFor=ids.QUICK_PERIOD),
             dcc.RadioItems(
                 id=ids.QUICK_PERIOD,
-                options=[{"label": label, "value": value} for value, label in QUICK_PERIODS],
-                value=DEFAULT_QUICK,
+                options=[{"label": _(label), "value": value} for value, label in QUICK_PERIODS],
+                value=quick,
                 className="radio",
             ),
             dcc.DatePickerRange(
                 id=ids.PERIOD,
-                start_date=first.isoformat(),
-                end_date=last.isoformat(),
+                start_date=first,
+                end_date=last,
                 display_format="YYYY-MM-DD",
                 first_day_of_week=1,
                 min_date_allowed=history_start(today()).isoformat(),
                 max_date_allowed=today().isoformat(),
-                start_date_placeholder_text="Från",
-                end_date_placeholder_text="Till",
+                start_date_placeholder_text=_("Från"),
+                end_date_placeholder_text=_("Till"),
             ),
-            html.Div("Perioden avrundas till hela veckor (måndag–söndag).", className="hint"),
-            html.Label("Eller en händelse som period", htmlFor=ids.EVENT_PERIOD),
+            html.Div(_("Perioden avrundas till hela veckor (måndag–söndag)."), className="hint"),
+            html.Label(_("Eller en händelse som period"), htmlFor=ids.EVENT_PERIOD),
             dcc.Dropdown(
                 id=ids.EVENT_PERIOD,
                 options=[],
-                value=None,
-                placeholder="Ingen – hela veckor",
+                value=state.event,
+                placeholder=_("Ingen – hela veckor"),
             ),
             html.Div(
-                "Kartan visar då bara händelsefönstret (t.ex. valborg 30 april 18–06); "
-                "trenden visar veckorna runt det.",
+                _(
+                    "Kartan visar då bara händelsefönstret (t.ex. valborg 30 april 18–06); "
+                    "trenden visar veckorna runt det."
+                ),
                 className="hint",
             ),
-            html.Label("Kategorier", htmlFor=ids.CATEGORIES),
+            html.Label(_("Kategorier"), htmlFor=ids.CATEGORIES),
             dcc.Dropdown(
                 id=ids.CATEGORIES,
                 options=[
-                    {"label": label, "value": code} for code, label in category_options(session)
+                    {"label": _(label), "value": code} for code, label in category_options(session)
                 ],
-                value=[],
+                value=list(state.categories),
                 multi=True,
-                placeholder="Alla kategorier",
+                placeholder=_("Alla kategorier"),
             ),
-            html.Label("Källor", htmlFor=ids.SOURCES),
+            html.Label(_("Källor"), htmlFor=ids.SOURCES),
             dcc.Dropdown(
                 id=ids.SOURCES,
                 options=[
-                    {"label": label, "value": code} for code, label in source_options(session)
+                    {"label": _(label), "value": code} for code, label in source_options(session)
                 ],
-                value=[],
+                value=list(state.sources),
                 multi=True,
-                placeholder="Alla källor",
+                placeholder=_("Alla källor"),
             ),
+            share_box("ov"),
         ],
         className="card filters",
     )
     main = html.Div(
         [
+            link_notice("ov", decoded),
+            overview_help(viewer),
             *reminder_card(viewer.role, scope.kommun),
             html.Div(id=ids.STATUS, className="status"),
             html.Div(
@@ -215,15 +287,16 @@ def layout(**_query: Any) -> html.Div:
                                 type="dot",
                             ),
                             html.Div(id=ids.MAP_NOTE),
+                            map_table_box(ids.OV_MAP_TABLE),
                         ],
                         className="card",
                     ),
                     html.Div(
                         [
-                            html.H2("Områden med flest händelser"),
+                            html.H2(_("Områden med flest händelser")),
                             html.Div(id=ids.TOP_TABLE),
                             html.Button(
-                                "Ladda ner tabellen (CSV)", id=ids.EXPORT_BUTTON, n_clicks=0
+                                _("Ladda ner tabellen (CSV)"), id=ids.EXPORT_BUTTON, n_clicks=0
                             ),
                             dcc.Download(id=ids.EXPORT_DOWNLOAD),
                         ],
@@ -238,7 +311,7 @@ def layout(**_query: Any) -> html.Div:
                     html.Div(
                         [
                             html.Span(id=ids.FOCUS_BAR),
-                            html.Button("Visa alla områden", id=ids.FOCUS_CLEAR, n_clicks=0),
+                            html.Button(_("Visa alla områden"), id=ids.FOCUS_CLEAR, n_clicks=0),
                         ],
                         className="focus-bar",
                     ),
@@ -248,7 +321,7 @@ def layout(**_query: Any) -> html.Div:
                 className="card",
                 style={"marginTop": "1rem"},
             ),
-            dcc.Store(id=ids.FOCUS, data=None),
+            dcc.Store(id=ids.FOCUS, data=state.focus),
             dcc.Store(id=ids.MAP_LAYER, data=None),
             dcc.Store(id=ids.AREAS_VERSION, data=areas_version()),
         ]

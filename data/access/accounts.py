@@ -39,6 +39,8 @@ TOTP_WINDOW: Final = 1
 """Codes of one step before or after now are accepted (clock drift of a phone)."""
 TOTP_MAX_FAILURES: Final = 5
 """Wrong codes in a row before the login must start again from the password."""
+LANGUAGES: Final = ("sv", "en")
+"""The languages a user may choose for their pages (the first is the default)."""
 GENERATED_PASSWORD_BYTES: Final = 15
 """A generated password: 15 random bytes, 20 URL-safe characters."""
 
@@ -55,6 +57,7 @@ class AccountInfo:
     area_codes: tuple[str, ...]
     active: bool
     totp: bool
+    language: str = "sv"
 
 
 def _info(user: User) -> AccountInfo:
@@ -67,6 +70,7 @@ def _info(user: User) -> AccountInfo:
         area_codes=tuple(sorted(a.code for a in user.areas)),
         active=user.active,
         totp=user.totp_secret is not None,
+        language=user.language,
     )
 
 
@@ -256,6 +260,28 @@ def change_own_password(
     user.session_token = new_session_token()
     record(session, "user.password_changed", actor=actor, target=user.username)
     return user.session_token
+
+
+def set_own_language(session: Session, actor: Actor, language: str) -> None:
+    """Set the acting user's language (``sv`` or ``en``); the next page they load is
+    in it. Refuses any other code; an unchanged language writes no audit row."""
+    if actor.user_id is None:
+        msg = "Du är inte inloggad."
+        raise UserError(msg)
+    if language not in LANGUAGES:
+        msg = "Okänt språk."
+        raise UserError(msg)
+    user = _user(session, actor.user_id)
+    if user.language == language:
+        return
+    user.language = language
+    record(
+        session,
+        "user.language_changed",
+        actor=actor,
+        target=user.username,
+        details={"language": language},
+    )
 
 
 def new_totp_secret() -> str:

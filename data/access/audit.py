@@ -43,12 +43,14 @@ ACTIONS: Final[tuple[Term, ...]] = (
     Term("user.activated", "Användare aktiverad"),
     Term("user.password_reset", "Lösenord återställt"),
     Term("user.password_changed", "Eget lösenord bytt"),
+    Term("user.language_changed", "Eget språk bytt"),
     Term("totp.enrolled", "Tvåstegsverifiering aktiverad"),
     Term("totp.disabled", "Tvåstegsverifiering avstängd"),
     Term("totp.reset", "Tvåstegsverifiering återställd"),
     Term("token.created", "API-token skapad"),
     Term("token.revoked", "API-token återkallad"),
     Term("token.used", "API-token använd"),
+    Term("lagesbild.published", "Lägesbild publicerad"),
 )
 ACTION_CODES: Final = frozenset(term.code for term in ACTIONS)
 _LABELS: Final = {term.code: term.label for term in ACTIONS}

@@ -109,15 +109,35 @@ def _first_monday_of(month: date) -> date:
     return monday if month_of(monday) == month else monday + timedelta(weeks=1)
 
 
-def snap_to_grain(selection: Selection, level: AudienceLevel) -> Selection:
+def last_monday_of(month: date) -> date:
+    """Monday of the last week of ``month`` (the last week whose Thursday falls in it)."""
+    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return _first_monday_of(following) - timedelta(weeks=1)
+
+
+def month_weeks(first_month: date, last_month: date, *, until: date) -> tuple[date, date]:
+    """(first, last Monday) of the whole months ``first_month``..``last_month`` (first
+    days), the running month cut at the week of ``until`` (a Monday: the running week).
+
+    Cutting is safe for disclosure: the weeks after the running one hold no reports
+    yet (the count cube ends with the running week), so the cut month has exactly the
+    counts and record keys — and so the published numbers — of the whole month. No
+    month is ever cut anywhere else, so the month lattice gains no sub-month cells."""
+    first = _first_monday_of(first_month)
+    last = min(last_monday_of(last_month), monday_of(until))
+    return first, max(first, last)
+
+
+def snap_to_grain(selection: Selection, level: AudienceLevel, *, until: date) -> Selection:
     """The selection widened to the audience's time grain: whole months for "month"
-    (the weeks whose Thursday falls in the first to the last month touched)."""
+    (the weeks whose Thursday falls in the first to the last month touched), the
+    running month up to the running week ``until`` (a Monday) — never into weeks
+    that have not begun (see :func:`month_weeks`)."""
     if level.time_grain == "week":
         return selection
-    first = _first_monday_of(month_of(selection.first_monday))
-    last_month = month_of(selection.last_monday)
-    following = date(last_month.year + last_month.month // 12, last_month.month % 12 + 1, 1)
-    last = _first_monday_of(following) - timedelta(weeks=1)
+    first, last = month_weeks(
+        month_of(selection.first_monday), month_of(selection.last_monday), until=until
+    )
     return replace(selection, first_monday=first, last_monday=last)
 
 

@@ -192,7 +192,11 @@ def plan_aggregate(
     if "week" in fields and viewer.level.time_grain != "week":
         msg = "din roll ser hela månader: gruppera på month i stället för week"
         raise AggregateDenied(msg, parameter="group_by")
-    selection = snap_to_grain(selection, viewer.level)
+    if viewer.level.time_grain == "month":
+        # A month-grain audience's counts are whole months: every cell names its month,
+        # never the week (or the part of a month) that was asked for.
+        fields = parse_group_by((*fields, "month"))
+    selection = snap_to_grain(selection, viewer.level, until=cube.last_monday)
     if not viewer.may_see_kommun(selection.kommun_code):
         msg = f"kommun {selection.kommun_code} ligger utanför ditt behörighetsområde"
         raise AggregateDenied(msg, parameter="area")
@@ -321,9 +325,12 @@ def aggregate(
     the display unit), ``category``, ``source``, ``week`` (``2026-W14``), ``month``
     (``2026-04``, the month of the week's Thursday) — then ``count`` and
     ``suppressed``. Every combination is a row, zeros included; no group fields
-    give one total row. Records stored at a coarser level than the chosen one are
-    not counted (as on the map). Disclosure-controlled for ``viewer.level``;
-    refuses what :func:`plan_aggregate` refuses.
+    give one total row. For a viewer who sees whole months (leadership) ``month`` is
+    always a group field: the period is widened to whole months (the running month up
+    to the running week) and each row is labelled with its month. Records stored at a
+    coarser level than the chosen one are not counted (as on the map).
+    Disclosure-controlled for ``viewer.level``; refuses what :func:`plan_aggregate`
+    refuses.
     """
     plan = plan_aggregate(cube, selection, viewer, group_by, within=within, max_cells=max_cells)
     frame = pd.DataFrame(cell_keys(cube, plan))

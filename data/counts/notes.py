@@ -97,7 +97,7 @@ def notes_level(cube: CountCube, kommun_code: str, viewer: Viewer) -> str:
 def lattice_months(selection: Selection, cube: CountCube) -> list[tuple[date, date]]:
     """(first, last Monday) of each whole month the period touches, within the cube's
     weeks, the latest :data:`NOTES_MONTHS` of them, oldest first."""
-    months = snap_to_grain(selection, _WHOLE_MONTHS)
+    months = snap_to_grain(selection, _WHOLE_MONTHS, until=cube.last_monday)
     weeks: dict[date, list[date]] = defaultdict(list)
     monday = max(months.first_monday, cube.first_monday)
     while monday <= min(months.last_monday, cube.last_monday):

@@ -67,7 +67,7 @@ def map_values(cube: CountCube, selection: Selection, viewer: Viewer) -> Protect
     are merged upwards (:func:`display_units`); records stored at a coarser level
     than the chosen one are not spread onto areas (see :func:`unplaced_count`).
     """
-    selection = snap_to_grain(selection, viewer.level)
+    selection = snap_to_grain(selection, viewer.level, until=cube.last_monday)
     own, keys, target, scope = _own_counts(cube, selection, viewer)
     units = display_units(cube, selection, viewer)
     return protect(
@@ -109,7 +109,7 @@ def unit_frame(
 
 def unplaced_count(cube: CountCube, selection: Selection, viewer: Viewer) -> ProtectedCounts:
     """Incidents in scope known only at a coarser level than the chosen one (one row)."""
-    selection = snap_to_grain(selection, viewer.level)
+    selection = snap_to_grain(selection, viewer.level, until=cube.last_monday)
     own, keys, target, scope = _own_counts(cube, selection, viewer)
     unplaced = (target == NO_AREA) & scope
     frame = pd.DataFrame(
@@ -151,7 +151,7 @@ def weekly_trend(cube: CountCube, selection: Selection, viewer: Viewer) -> Prote
     Columns ``week`` (Monday), ``week_label`` (ISO, e.g. 2026-W14), ``count``,
     ``suppressed``; one row per week of the period, zeros included.
     """
-    selection = snap_to_grain(selection, viewer.level)
+    selection = snap_to_grain(selection, viewer.level, until=cube.last_monday)
     check_level(cube, selection, viewer)
     mask = selection_mask(cube, selection, viewer)
     try:

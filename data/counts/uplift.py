@@ -37,6 +37,24 @@ DEFAULT_WEEKS: Final = 4
 CONFIDENCE: Final = 0.95
 MIN_BASELINE_PERIODS: Final = 2
 """Fewer comparable periods than this give no expected count (nothing to compare)."""
+CLEAR_RISE_RATIO: Final = 2.0
+""""Tydlig ökning" from this many times the expected count on (see :func:`clear_rise`)."""
+
+
+def clear_rise(observed: int | None, expected: float | None, k: int) -> bool:
+    """The rule behind "Tydlig ökning" on Tid & händelser, on published numbers only.
+
+    A clear rise is an observed count that is published (at least ``k``, not "<k")
+    and at least :data:`CLEAR_RISE_RATIO` times the expected count. ``expected`` may
+    be an upper bound (when the comparable weeks' total is "<k", the expected count
+    is at most (k − 1) / periods); ``None`` means nothing to compare. A reader can
+    check the flag from the table's own columns; the 95 % interval
+    (:attr:`Uplift.significant`) is shown beside it, since with few events even a
+    large ratio can be chance.
+    """
+    if observed is None or expected is None or observed < k:
+        return False
+    return observed >= CLEAR_RISE_RATIO * expected
 
 
 @dataclass(frozen=True, slots=True)

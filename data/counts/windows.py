@@ -388,6 +388,8 @@ class AreaComparison:
     observed: int | None
     baseline: int | None
     result: Uplift | None
+    periods: int = 0  # comparable periods behind ``baseline``
+    baseline_small: bool = False  # ``baseline`` is "<k": expected ≤ (k − 1) / periods
 
 
 def compare_areas(
@@ -417,18 +419,21 @@ def compare_areas(
     baseline = _unit_table(cube, slots, mask, window_selection(selection, window), viewer)
     phi = overall.result.dispersion if overall.result is not None else 1.0
     rows = []
-    for code, name, seen, total in zip(
+    small = [bool(b) for b in baseline.frame["suppressed"] & ~baseline.frame["secondary"]]
+    for code, name, seen, total, below_k in zip(
         observed.frame["code"],
         observed.frame["name"],
         observed.published_values(),
         baseline.published_values(),
+        small,
         strict=True,
     ):
         result = None
         if seen is not None and total is not None and len(moved) >= MIN_BASELINE_PERIODS:
             spread = _spread(total, [1] * len(moved))
             result = uplift(seen, spread, known_dispersion=phi)
-        rows.append(AreaComparison(str(code), str(name), seen, total, result))
+        row = AreaComparison(str(code), str(name), seen, total, result, len(moved), below_k)
+        rows.append(row)
     return rows
 
 

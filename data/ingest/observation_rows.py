@@ -42,6 +42,21 @@ TIME_BANDS: Final = {
     "natt": "night",
     "night": "night",
 }
+IMPORT_ONLY_SOURCES: Final = frozenset({"polisen_se"})
+"""Sources that only an import writes (polisen.se's events): never offered on the
+report form and refused when a form posts one."""
+FORM_MESSAGES: Final = {
+    "datum": "Välj ett datum.",
+    "tid": "Välj dag, kväll eller natt.",
+    "omrade": "Välj ett område.",
+    "kategori": "Välj en kategori.",
+    "kalla": "Välj en källa.",
+    "antal": "Skriv antalet händelser: ett heltal, minst 1.",
+    "gruppstorlek": "Välj en gruppstorlek i listan (eller ingen).",
+    "alder": "Välj en åldersgrupp i listan (eller ingen).",
+}
+"""The report form's message per field when a choice is missing or not one of the
+list's (the file import's messages speak of the template's cells instead)."""
 EARLIEST: Final = date(2000, 1, 1)
 MAX_NOTE: Final = 280
 MAX_ROWS: Final = 1_000_000
@@ -135,6 +150,7 @@ def validate_observation(
     today: date,
     clean: set[str] | None = None,
     count_required: bool = False,
+    form: bool = False,
 ) -> tuple[dict[str, object] | None, list[tuple[str, str]]]:
     """Validate one observation given as text per column (see ``COLUMNS``).
 
@@ -145,6 +161,9 @@ def validate_observation(
     codes and counts repeat on every row; a cell with PII is never remembered.
     In a file an empty count means 1; with ``count_required`` (the report form, whose
     browser empties a count field that is not a number) it is refused instead.
+    ``form`` (the report form) words a missing or unknown choice as the form's
+    message per field (:data:`FORM_MESSAGES`), one per field, and refuses the
+    import-only sources.
     """
     value = {name: (text or "").strip() for name, text in value.items()}
     errors: list[tuple[str, str]] = []
@@ -190,8 +209,10 @@ def validate_observation(
     area = value.get("omrade", "")
     if not area:
         errors.append(("omrade", "område saknas"))
+    if form and source in IMPORT_ONLY_SOURCES:
+        errors.append(("kalla", FORM_MESSAGES["kalla"]))
     if errors:
-        return None, errors
+        return None, _form_messages(errors, value) if form else errors
     return {
         "area_code": area,
         "occurred_on": day,
@@ -203,6 +224,23 @@ def validate_observation(
         "age_band": age,
         "note": note,
     }, []
+
+
+def _form_messages(errors: list[tuple[str, str]], value: dict[str, str]) -> list[tuple[str, str]]:
+    """The form's wording, one message per field (the first): the PII guard's and the
+    control-character message stay, a date that was typed keeps its reason (future,
+    before 2000, no such day); every other refused choice gets its field's message."""
+    shown: dict[str, str] = {}
+    for name, message in errors:
+        if name in shown:
+            continue
+        guard = message.startswith(('Fältet "', "innehåller styrtecken"))
+        typed_date = name == "datum" and bool(value.get("datum"))
+        if guard or typed_date or name not in FORM_MESSAGES:
+            shown[name] = f"{message[:1].upper()}{message[1:].rstrip('.')}."
+        else:
+            shown[name] = FORM_MESSAGES[name]
+    return list(shown.items())
 
 
 def vocabulary_lookup(session: Session) -> tuple[dict[str, str], dict[str, str]]:

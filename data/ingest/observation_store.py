@@ -2,12 +2,45 @@
 
 from __future__ import annotations
 
+import re
+from typing import Final
+
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from data.access.scope import kommun_in_scope
+from data.ingest.observation_rows import IMPORT_ONLY_SOURCES
 from data.storage.db import bump_version
 from data.storage.models import Area, Observation
+
+_NONCE: Final = re.compile(r"[0-9a-f]{32}")
+ALREADY_SAVED: Final = "Redan sparad"
+IMPORT_ONLY: Final = "den källan kommer bara från en import; välj en annan källa"
+
+
+class AlreadySaved(Exception):
+    """The form was already saved with this one-time key: nothing more is stored."""
+
+    def __init__(self) -> None:
+        super().__init__(ALREADY_SAVED)
+
+
+def form_key(user_id: int, nonce: object) -> str | None:
+    """The stored one-time key of a form submission (``form:<user>:<nonce>``), or
+    ``None`` when ``nonce`` is not a form's nonce (32 hex digits)."""
+    if not isinstance(nonce, str) or _NONCE.fullmatch(nonce) is None:
+        return None
+    return f"form:{user_id}:{nonce}"
+
+
+def flush_once(session: Session) -> None:
+    """Flush a form's row; a unique-key clash with a request that saved the same form
+    in parallel becomes :class:`AlreadySaved` (the caller's unit of work rolls back)."""
+    try:
+        session.flush()
+    except IntegrityError as error:
+        raise AlreadySaved from error
 
 
 def within_assigned(area: Area, area_codes: frozenset[str] | None) -> bool:
@@ -31,13 +64,22 @@ def store_observation(
     user_id: int,
     kommun_code: str | None,
     area_codes: frozenset[str] | None = None,
+    key: str | None = None,
 ) -> Observation:
     """Store one validated report from the form (the caller's unit of work commits).
 
-    Refuses an area outside the reporter's kommun, and for a police area coordinator
-    an area outside the assigned ones. Form reports carry no idempotency key: two
-    identical reports are two reports.
+    Refuses (``PermissionError``) an import-only source, an area outside the
+    reporter's kommun, and for a police area coordinator an area outside the assigned
+    ones. ``key`` (:func:`form_key`) is the form's one-time key: a report already
+    stored with it raises :class:`AlreadySaved` and stores nothing, so a double click
+    saves one report; two reports typed alike in two forms are two reports.
     """
+    if row["source_code"] in IMPORT_ONLY_SOURCES:
+        raise PermissionError(IMPORT_ONLY)
+    if key is not None and session.scalar(
+        select(Observation.id).where(Observation.external_key == key)
+    ):
+        raise AlreadySaved
     area = session.scalar(select(Area).where(Area.code == str(row["area_code"])))
     if area is None or not kommun_in_scope(kommun_code, area.kommun_code):
         msg = "området finns inte i din kommun"
@@ -58,8 +100,9 @@ def store_observation(
         location_precision="area",
         is_synthetic=False,
         created_by_id=user_id,
+        external_key=key,
     )
     session.add(observation)
-    session.flush()
+    flush_once(session)
     bump_version(session)
     return observation

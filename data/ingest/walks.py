@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from data.access.scope import kommun_in_scope
 from data.ingest.observation_rows import MAX_NOTE, checked_day
-from data.ingest.observation_store import within_assigned
+from data.ingest.observation_store import AlreadySaved, flush_once, within_assigned
 from data.planning.walk_links import check_link
 from data.privacy.pii import find_pii, pii_message
 from data.storage.db import bump_version
@@ -304,6 +304,7 @@ def store_walk(
     kommun_code: str | None,
     area_codes: frozenset[str] | None = None,
     planned_walk_id: int | None = None,
+    key: str | None = None,
 ) -> WalkReport:
     """Store a validated walk and one observation per sighting (the caller commits).
 
@@ -317,8 +318,12 @@ def store_walk(
     :func:`data.planning.walk_links.check_link` allows it — the kommun and night, the
     walk's own association or the coordinator, the police user's areas, one report per
     walk, its area walked, a sane number of walkers. A linked report is not paid until a
-    coordinator confirms it.
+    coordinator confirms it. ``key`` is the form's one-time key
+    (:func:`data.ingest.observation_store.form_key`): a walk already stored with it
+    raises :class:`~data.ingest.observation_store.AlreadySaved` and stores nothing.
     """
+    if key is not None and session.scalar(select(WalkReport.id).where(WalkReport.form_key == key)):
+        raise AlreadySaved
     areas = _walk_areas(session, walk.area_codes, kommun_code, area_codes)
     kommun = areas[walk.area_codes[0]].kommun_code
     if planned_walk_id is not None:
@@ -341,10 +346,11 @@ def store_walk(
         rating=walk.rating,
         note=walk.note,
         created_by_id=user_id,
+        form_key=key,
         areas=[areas[code] for code in walk.area_codes],
     )
     session.add(report)
-    session.flush()
+    flush_once(session)
     for seen in walk.seen:
         area = areas[seen.area_code]
         session.add(

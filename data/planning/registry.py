@@ -24,11 +24,16 @@ SEVERITY_SETTING: Final = "severity:"
 
 
 class PlanError(ValueError):
-    """Bad planning input; ``errors`` maps field → Swedish message."""
+    """Bad planning input; ``errors`` maps field → Swedish message. ``cells`` maps
+    (row index, column) → message for a schedule whose rows were refused (the page
+    marks those fields)."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    def __init__(
+        self, errors: dict[str, str], cells: dict[tuple[int, str], str] | None = None
+    ) -> None:
         super().__init__("; ".join(errors.values()))
         self.errors = errors
+        self.cells = cells or {}
 
 
 def _clean_name(text: str, field: str, limit: int) -> str:
@@ -75,15 +80,28 @@ def add_signup(
     start: str,
     end: str,
 ) -> int:
-    """An association's offer for a night; refused per field when wrong."""
+    """An association's offer for a night; refused per field when wrong (keys
+    ``förening``, ``natt``, ``vandrare``, ``start``, ``slut``). One sign-up per
+    association and night: a second one is refused."""
     errors = {}
     association = session.get(Association, association_id)
     if association is None or association.kommun_code != kommun:
         errors["förening"] = "Välj en förening i kommunen."
     if not 1 <= walkers <= 100:
         errors["vandrare"] = "Antal vandrare: 1–100."
-    if not (CLOCK.fullmatch(start) and CLOCK.fullmatch(end)):
-        errors["tid"] = "Skriv tiderna som 20:30 och 01:30."
+    if not CLOCK.fullmatch(start):
+        errors["start"] = "Skriv starttiden som 20:30."
+    if not CLOCK.fullmatch(end):
+        errors["slut"] = "Skriv sluttiden som 01:30."
+    if association is not None and session.scalar(
+        select(WalkSignup.id).where(
+            WalkSignup.association_id == association_id, WalkSignup.night == night
+        )
+    ):
+        errors["natt"] = (
+            "Föreningen har redan en anmälan för den natten. Ta bort den först om "
+            "antalet eller tiden ska ändras."
+        )
     if errors:
         raise PlanError(errors)
     signup = WalkSignup(
@@ -152,3 +170,42 @@ def set_severity(session: Session, kommun: str, values: Mapping[str, float]) -> 
     else:
         setting.value = text
     session.flush()
+
+
+CONTACT_SETTING: Final = "walk_contact:"
+CONTACT_CHARS: Final = 120
+WORK_CONTACT_KINDS: Final = frozenset({"telefonnummer", "e-post"})
+"""What a work contact may hold: the municipality's switchboard or a functional
+mailbox. A personnummer, a home address or a person's name is refused."""
+
+
+def walk_contact(session: Session, kommun: str) -> str:
+    """The contact line printed on the walkers' schedule ("" when not set)."""
+    setting = session.get(Setting, CONTACT_SETTING + kommun)
+    return "" if setting is None else setting.value
+
+
+def set_walk_contact(session: Session, kommun: str, text: str) -> str:
+    """Keep the kommun's contact line for walkers: a work contact (a function and the
+    switchboard or a functional mailbox, e.g. "SSP-samordnaren via kontaktcenter
+    0380-55 00 00"), up to 120 characters; refused when it holds a personnummer, a
+    street address or a person's name. An empty text clears it."""
+    clean = " ".join(text.split())
+    if len(clean) > CONTACT_CHARS:
+        raise PlanError({"kontakt": f"Högst {CONTACT_CHARS} tecken."})
+    findings = [f for f in find_pii(clean) if f.kind not in WORK_CONTACT_KINDS]
+    if findings:
+        kinds = " och ".join(f.kind for f in findings)
+        raise PlanError(
+            {
+                "kontakt": f"Kontakten verkar innehålla {kinds}. Skriv en arbetskontakt: en "
+                "funktion och växelns nummer eller en funktionsbrevlåda, inte en person."
+            }
+        )
+    setting = session.get(Setting, CONTACT_SETTING + kommun)
+    if setting is None:
+        session.add(Setting(key=CONTACT_SETTING + kommun, value=clean))
+    else:
+        setting.value = clean
+    session.flush()
+    return clean

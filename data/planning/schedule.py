@@ -168,7 +168,15 @@ def save_schedule(
     checked first — night in the period, an area of the kommun (and of ``areas`` when
     given: the areas the caller may plan), group size, HH:MM times, no personal data in
     the meeting point — and :class:`PlanError` with one message per refused row is
-    raised before anything is written."""
+    raised before anything is written. An empty schedule is refused: nothing would be
+    planned, and the saved one would be lost."""
+    if not rows:
+        raise PlanError(
+            {
+                "schema": "Schemat är tomt. Föreslå ett schema (eller behåll minst en "
+                "vandring) innan du sparar."
+            }
+        )
     known = {
         a.code: a
         for a in session.scalars(select(Area).where(Area.kommun_code == kommun))

@@ -69,25 +69,28 @@ def _problems(
     last: date,
     areas: Collection[str],
     min_group: int,
-) -> list[str]:
-    """What is wrong with one row (empty when it may be saved)."""
+) -> list[tuple[str, str]]:
+    """What is wrong with one row, as (column, message) pairs (empty when it may be
+    saved)."""
     problems = []
     area = str(row.get("area", "")).strip()
     start, end = str(row.get("start", "")).strip(), str(row.get("end", "")).strip()
     point = " ".join(str(row.get("meeting_point") or "").split())
     walkers = _walkers(row)
     if night is None or not first <= night <= last:
-        problems.append("natten ligger utanför perioden")
+        problems.append(("night", "natten ligger utanför perioden"))
     if area not in areas:
-        problems.append("okänt område")
+        problems.append(("area", "okänt område"))
     if walkers < min_group or walkers > MAX_WALKERS:
-        problems.append(f"en grupp är {min_group}–{MAX_WALKERS} vandrare")
-    if not (CLOCK.fullmatch(start) and CLOCK.fullmatch(end)):
-        problems.append("skriv tiderna som 20:30")
+        problems.append(("walkers", f"en grupp är {min_group}–{MAX_WALKERS} vandrare"))
+    if not CLOCK.fullmatch(start):
+        problems.append(("start", "skriv starttiden som 20:30"))
+    if not CLOCK.fullmatch(end):
+        problems.append(("end", "skriv sluttiden som 01:30"))
     if len(point) > MEETING_POINT_CHARS:
-        problems.append("samlingsplatsen är för lång")
+        problems.append(("meeting_point", "samlingsplatsen är för lång"))
     elif findings := find_pii(point):
-        problems.append(pii_message("samlingsplats", findings))
+        problems.append(("meeting_point", pii_message("samlingsplats", findings)))
     return problems
 
 
@@ -106,12 +109,14 @@ def check_rows(
     A row is refused when its night is outside ``first``..``last``, its area is not one
     of ``areas``, the group is not ``min_group``–100 walkers, a time is not HH:MM, the
     meeting point is too long or holds personal data, or the area already has a group
-    that night. An unknown association is dropped (the walk stays, without one)."""
+    that night. An unknown association is dropped (the walk stays, without one). The
+    error's ``cells`` say which field of which row (0-based) is wrong."""
     if isinstance(rows, str | bytes) or not isinstance(rows, Sequence) or len(rows) > MAX_ROWS:
         raise PlanError({"schema": "Ogiltigt schema."})
     walks: list[Walk] = []
     points: dict[str, str] = {}
     errors: dict[str, str] = {}
+    cells: dict[tuple[int, str], str] = {}
     seen: set[tuple[date, str]] = set()
     for number, raw in enumerate(rows, start=1):
         row: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
@@ -119,9 +124,11 @@ def check_rows(
         area = str(row.get("area", "")).strip()
         problems = _problems(row, night, first=first, last=last, areas=areas, min_group=min_group)
         if night is not None and (night, area) in seen:
-            problems.append("området har redan en grupp den natten")
+            problems.append(("area", "området har redan en grupp den natten"))
         if problems:
-            errors[f"rad {number}"] = f"Rad {number}: {'; '.join(problems)}"
+            errors[f"rad {number}"] = f"Rad {number}: {'; '.join(m for _, m in problems)}"
+            for column, message in problems:
+                cells[(number - 1, column)] = cells.get((number - 1, column), "") + message
             continue
         assert night is not None
         seen.add((night, area))
@@ -144,5 +151,5 @@ def check_rows(
         if point := " ".join(str(row.get("meeting_point") or "").split()):
             points[area] = point
     if errors:
-        raise PlanError(errors)
+        raise PlanError(errors, cells)
     return walks, points

@@ -50,19 +50,39 @@ def neutralise_formula(cell: str) -> str:
     return cell
 
 
+BOM: Final = "\ufeff"
+"""The UTF-8 byte order mark: Excel on Windows reads a CSV as UTF-8 (å, ä, ö) only
+when the file starts with it."""
+
+
 def csv_text(
-    header: Sequence[str], rows: Iterable[Sequence[object]], *, delimiter: str = ";"
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    delimiter: str = ";",
+    preamble: Iterable[Sequence[object]] = (),
+    bom: bool = False,
 ) -> str:
     """``header`` and ``rows`` as CSV text: every field quoted where needed, every cell
     through :func:`neutralise_formula` (``None`` is an empty cell, other values their
     ``str``). ``;`` by default (what Swedish Excel expects); ``\\r\\n`` line ends
     (RFC 4180), so a carriage return inside a value is quoted like a line feed.
 
+    ``preamble``: rows written before the header (e.g. ``("Kommun", name)`` recording
+    the filters of an export), through the same quoting and neutralising, followed by
+    one empty line; they may have any length. ``bom``: start with :data:`BOM`.
+
     Refuses a row whose length differs from the header's, so a caller's mistake cannot
     shift columns either.
     """
     out = io.StringIO()
+    if bom:
+        out.write(BOM)
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    lead = [[neutralise_formula("" if v is None else str(v)) for v in row] for row in preamble]
+    if lead:
+        writer.writerows(lead)
+        out.write("\r\n")
     writer.writerow([neutralise_formula(str(h)) for h in header])
     for number, row in enumerate(rows, start=1):
         if len(row) != len(header):

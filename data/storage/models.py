@@ -111,6 +111,7 @@ class User(Base):
             "role IN ('admin', 'coordinator', 'reporter', 'police_area', 'leadership')",
             name="role",
         ),
+        CheckConstraint("language IN ('sv', 'en')", name="language"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -139,6 +140,8 @@ class User(Base):
 
     areas: Mapped[list[Area]] = relationship(secondary="user_area", lazy="selectin")
     """Assigned areas (police area coordinators see only these)."""
+    language: Mapped[str] = mapped_column(String(2), default="sv", server_default="sv")
+    """The language of the user's pages: ``sv`` (default) or ``en``."""
 
 
 class UserArea(Base):
@@ -264,6 +267,9 @@ class WalkReport(Base):
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     """The coordinator who confirmed it."""
+    form_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    """The form's one-time key (``form:<user id>:<nonce>``): a second request with the
+    same key saves nothing (double submission)."""
 
     areas: Mapped[list[Area]] = relationship(secondary="walk_report_area", lazy="selectin")
 
@@ -523,3 +529,41 @@ class ParentMeeting(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     area: Mapped[Area] = relationship(lazy="joined")
+
+
+class LagesbildAssessment(Base):
+    """The coordinator's draft bedömning and decided actions for one kommun and
+    lägesbild period (:mod:`data.briefing.archive`; both texts PII-guarded)."""
+
+    __tablename__ = "lagesbild_assessment"
+    __table_args__ = (UniqueConstraint("kommun_code", "period_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kommun_code: Mapped[str] = mapped_column(String(4))
+    period_code: Mapped[str] = mapped_column(String(8))
+    assessment: Mapped[str] = mapped_column(Text, default="")
+    actions: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[int | None] = mapped_column(Integer)
+
+
+class LagesbildPublished(Base):
+    """A published lägesbild: the briefing as JSON, its PDF and the PDF's SHA-256.
+    Immutable: the triggers of migration 0015 refuse UPDATE; ``published_by`` is no
+    foreign key, so removing a user changes no row."""
+
+    __tablename__ = "lagesbild_published"
+    __table_args__ = (
+        CheckConstraint("audience IN ('leadership', 'coordinator')", name="audience"),
+        Index("ix_lagesbild_published_kommun_at", "kommun_code", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kommun_code: Mapped[str] = mapped_column(String(4))
+    period_code: Mapped[str] = mapped_column(String(8))
+    audience: Mapped[str] = mapped_column(String(16))
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_by: Mapped[int | None] = mapped_column(Integer)
+    content: Mapped[str] = mapped_column(Text)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    pdf_sha256: Mapped[str] = mapped_column(String(64))

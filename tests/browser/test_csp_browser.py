@@ -113,6 +113,14 @@ def start_totp(browser: webdriver.Chrome) -> None:
     )
 
 
+def change_briefing_kind(browser: webdriver.Chrome) -> None:
+    """Lägesbild: switch to tertials; the status and the trend are drawn again."""
+    status = f"return (document.getElementById('{ids.LB_STATUS}') || {{}}).textContent || '';"
+    click_radio(browser, ids.LB_KIND, "tertial")
+    WebDriverWait(browser, 60).until(lambda d: "tertial" in d.execute_script(status))
+    WebDriverWait(browser, 60).until(lambda d: d.execute_script(plot_drawn(ids.LB_TREND)))
+
+
 Interaction = Callable[[webdriver.Chrome], None]
 
 PAGES: dict[str, tuple[str, Interaction | None]] = {
@@ -128,6 +136,9 @@ PAGES: dict[str, tuple[str, Interaction | None]] = {
     "/admin/granskning": (present(ids.AU_TABLE), None),
     "/konto": (present(ids.ME_CHANGE), None),
     "/konto#tva-steg": (present(ids.ME_TOTP_START), start_totp),
+    "/mina-rapporter": (present(ids.MY_REPORTS_PAGE), None),
+    "/lagesbild": (plot_drawn(ids.LB_TREND), change_briefing_kind),
+    "/lagesbild/arkiv": (present(ids.LB_ARCHIVE_PAGE), None),
     "/finns-inte": (present(ids.NOT_FOUND), None),
 }
 """What each page shows once it has drawn, and the filter a person would change."""
@@ -140,14 +151,17 @@ ROLE_PAGES = {
         "/kalender",
         "/rapportera",
         "/nattvandring",
+        "/mina-rapporter",
         "/importera",
+        "/lagesbild",
+        "/lagesbild/arkiv",
         "/konto#tva-steg",
         "/finns-inte",
     ],
     "admin": ["/", "/tid", "/kalender", "/admin/omraden", "/admin/anvandare", "/admin/granskning"],
-    "rapportor": ["/", "/tid", "/rapportera", "/nattvandring", "/konto"],
-    "polis": ["/", "/tid", "/rapportera", "/nattvandring", "/konto"],
-    "ledning": ["/", "/tid", "/konto"],
+    "rapportor": ["/", "/tid", "/rapportera", "/nattvandring", "/konto", "/mina-rapporter"],
+    "polis": ["/", "/tid", "/rapportera", "/nattvandring", "/konto", "/mina-rapporter"],
+    "ledning": ["/", "/tid", "/lagesbild", "/lagesbild/arkiv", "/konto"],
 }
 DENIED_PAGE = {"admin": "/planering", "rapportor": "/importera", "ledning": "/rapportera"}
 """A page the role may not open: the refusal must render cleanly too."""

@@ -90,6 +90,16 @@ def test_a_csv_school_calendar_is_read_with_swedish_names_and_dates() -> None:
     ]
 
 
+def test_the_english_column_names_the_english_help_text_gives_are_read() -> None:
+    """Kalender in English names the columns kind, first_day, last_day (issue 15)."""
+    parsed = read_school_calendar(
+        b"kind,first_day,last_day\nsportlov,2027-02-22,2027-02-26\n", "x.csv"
+    )
+    assert [(e.name, e.start, e.end) for e in parsed.entries] == [
+        ("sportlov", date(2027, 2, 22), date(2027, 2, 26))
+    ]
+
+
 def test_an_icalendar_school_calendar_uses_exclusive_all_day_ends_and_skips_others() -> None:
     parsed = read_school_calendar(ICS, "skola.ics")
     assert [(e.name, e.start, e.end) for e in parsed.entries] == [

@@ -34,6 +34,9 @@ PAGES = {
     "/admin/anvandare": "admin",
     "/admin/granskning": "admin",
     "/konto": "samordnare",
+    "/mina-rapporter": "samordnare",
+    "/lagesbild": "ledning",
+    "/lagesbild/arkiv": "ledning",
 }
 
 

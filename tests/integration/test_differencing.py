@@ -15,17 +15,23 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Final
 
 import numpy as np
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from dashboard import ids
 from dashboard.state import app_state, today
 from data.access.scope import Selection, Viewer, month_of, snap_to_grain
+from data.briefing.archive import publish, published
+from data.briefing.compose import build_briefing
+from data.briefing.model import Briefing, BriefingPeriod
+from data.briefing.period import period_of, previous_period
 from data.counts.aggregates import aggregate, grouped_sums, plan_aggregate
 from data.counts.cube import CountCube, monday_of
 from data.counts.notes import HIDDEN_SMALL, area_notes
@@ -237,7 +243,7 @@ def test_leadership_sees_months_trend_points_and_whole_month_periods(app: Flask)
     assert all(len(label) == 7 and label[4] == "-" for label in labels)  # "2026-11"
     assert len(labels) == len(set(labels)) and 7 <= len(labels) <= 9
     # A four-week period and the whole months it touches are the same query.
-    snapped = snap_to_grain(four_weeks, leadership.level)
+    snapped = snap_to_grain(four_weeks, leadership.level, until=cube.last_monday)
     assert snapped.n_weeks >= 4
     assert (
         map_values(cube, four_weeks, leadership).display()
@@ -360,7 +366,7 @@ def test_event_windows_against_their_weeks_and_each_other_reveal_nothing(
             truth[(n, cats)] = dict(zip(raw["code"], raw["count"].astype(int), strict=True))
             weekly = Selection("0380", "custom", around.first_monday, around.last_monday, cats)
             week_table = map_values(cube, weekly, viewer)
-            shown_period = snap_to_grain(weekly, viewer.level)
+            shown_period = snap_to_grain(weekly, viewer.level, until=cube.last_monday)
             per_area = cube.per_area(
                 first_monday=shown_period.first_monday,
                 last_monday=shown_period.last_monday,
@@ -527,7 +533,9 @@ def test_notes_panel_never_shows_the_notes_of_a_suppressed_lattice_cell(
         earlier.note = "NOTE-MONTH-BEFORE"
     cube = demo_cube(app)
     whole_month = snap_to_grain(
-        Selection("0380", "custom", week, week), AudienceLevel(5, time_grain="month")
+        Selection("0380", "custom", week, week),
+        AudienceLevel(5, time_grain="month"),
+        until=cube.last_monday,
     )
     table = map_values(cube, whole_month, AUDIENCES[0])
     shown = dict(zip(table.frame["code"], table.display(), strict=True))
@@ -565,7 +573,7 @@ def test_notes_are_read_exactly_where_the_months_map_publishes_a_count(
     cube = demo_cube(app)
     whole_months = AudienceLevel(5, time_grain="month")
     newest = Selection("0380", "custom", cube.last_monday, cube.last_monday)
-    month = snap_to_grain(newest, whole_months)
+    month = snap_to_grain(newest, whole_months, until=cube.last_monday)
     checked = hidden = 0
     with app_state(app).sessions() as session:
         for _ in range(12):
@@ -578,9 +586,122 @@ def test_notes_are_read_exactly_where_the_months_map_publishes_a_count(
                 hidden += found.hidden == HIDDEN_SMALL
             before = month.first_monday - timedelta(weeks=1)
             month = snap_to_grain(
-                replace(month, first_monday=before, last_monday=before), whole_months
+                replace(month, first_monday=before, last_monday=before),
+                whole_months,
+                until=cube.last_monday,
             )
     # Both branches are exercised: the coordinator's 24 areas always have suppressed
     # months; the police's six central areas are busy enough that on some test dates
     # none of their last 12 months is (tests/clock.py TEST_DATES).
     assert checked > 50 and (hidden > 0 or viewer.role == "police_area")
+
+
+# The published lägesbild (issue 16): a dated record held against today's numbers for
+# the same period, after late reports for that period have arrived in between.
+#
+# The attack: the reader has the archived record (published at leadership level, k=10)
+# and today's lägesbild of the same month. For every area the record shows "<10" and
+# today shows a number (late reports pushed it over k), the reader tries to pin the
+# record's hidden count: (a) as an outsider, from the two published values alone
+# (reports only add, so old ≤ new); (b) as the insider who filed the late reports and
+# knows exactly how many (L) — old = new − L — the strongest version.
+#
+# Why it fails: today's number is noisy (±2) with noise keyed by today's record set —
+# the late reports change the set, so the noise is drawn afresh and cannot be
+# subtracted using the record, and an area without late reports shows the very same
+# number in both (same records, same key: nothing to average). (a) leaves the whole
+# of 1..k−1 up to new + 2. (b) leaves max(k − L, new − 2 − L) .. min(k − 1, new + 2 − L):
+# the noise keeps that at two values or more, except where the range's top is k − 1
+# and its bottom reaches it too — a single late report that carried the count over k,
+# or today's noise at its +2 edge. That is the threshold itself speaking ("<k" then a
+# number after one more report means the count was k − 1), not the noise failing; it
+# needs the insider's exact L and no other late report in the cell, and Översikt
+# shows the same across two days. The test asserts that no other value can ever be
+# pinned and that every range holds the truth.
+
+LATE_PLAN: Final = ((9, 1), (9, 2), (8, 3), (5, 6), (2, 9), (1, 1), (3, 0), (6, 12), (7, 4))
+"""(records in the month before publishing, late reports after) for nine areas."""
+
+
+def _set_area_month(app: Flask, area: int, period: BriefingPeriod, count: int) -> None:
+    """Give one display unit exactly ``count`` records (of 1) in ``period``'s weeks."""
+    cube = demo_cube(app)
+    target = cube.areas.ancestor_at("custom")
+    members = [cube.areas.ids[i] for i in range(len(target)) if target[i] == area]
+    first, last = period.first_monday, period.last_monday + timedelta(days=6)
+    with app_state(app).sessions.begin() as session:
+        session.execute(
+            delete(Observation).where(
+                Observation.area_id.in_(members), Observation.occurred_on.between(first, last)
+            )
+        )
+        _add_reports(session, members[-1], first + timedelta(days=9), count)
+
+
+def _add_reports(session: Session, area_id: int, day: date, count: int) -> None:
+    session.add_all(
+        Observation(
+            area_id=area_id, occurred_on=day, category_code="samling", source_code="fritid", count=1
+        )
+        for _ in range(count)
+    )
+    bump_version(session)
+
+
+def test_a_published_lagesbild_against_today_reveals_no_hidden_count(app: Flask) -> None:
+    viewer = replace(AUDIENCES[1], level=replace(AUDIENCES[1].level, time_grain="month"))
+    coordinator = Viewer("coordinator", "0380", AudienceLevel(5, noise_key=b"test-secret"))
+    k = viewer.level.k
+    period = previous_period(period_of("month", TEST_TODAY))
+    now = datetime(2026, 12, 2, 11, tzinfo=UTC)
+
+    def lagesbild() -> Briefing:
+        with app_state(app).sessions() as session:
+            cube = app_state(app).cubes.get(session, today=TEST_TODAY)
+            return build_briefing(
+                session, cube, viewer, "0380", "custom", period, today=TEST_TODAY, now=now
+            )
+
+    cube = demo_cube(app)
+    units = [a for a in lagesbild().areas if not a.merged][: len(LATE_PLAN)]
+    positions = [cube.areas.position(a.code) for a in units]
+    for position, (before, _) in zip(positions, LATE_PLAN, strict=True):
+        _set_area_month(app, position, period, before)
+    with app_state(app).sessions.begin() as session:
+        record_id = publish(session, coordinator, None, lagesbild(), b"%PDF-1.4 stand-in")
+    with app_state(app).sessions() as session:
+        record, _ = published(session, viewer, record_id)
+    target = demo_cube(app).areas.ancestor_at("custom")
+    with app_state(app).sessions.begin() as session:
+        for position, (_, late) in zip(positions, LATE_PLAN, strict=True):
+            member = max(i for i in range(len(target)) if target[i] == position)
+            _add_reports(
+                session, cube.areas.ids[member], period.first_monday + timedelta(days=12), late
+            )
+    today_view = lagesbild()
+
+    old = {a.code: a.value for a in record.areas}
+    new = {a.code: a.value for a in today_view.areas}
+    crossed = pinned = 0
+    for unit, (before, late) in zip(units, LATE_PLAN, strict=True):
+        was, now_shown = old[unit.code], new[unit.code]
+        assert was == f"<{k}", f"{unit.code}: the record should hide {before}"
+        if late == 0:
+            assert now_shown == was  # same records, same number: nothing to difference
+            continue
+        if now_shown in (f"<{k}", SECONDARY_MARKER):
+            continue
+        crossed += 1
+        low_new, high_new = possible(now_shown, k)
+        # (a) outsider: old ≤ new, nothing else known.
+        outsider = (1, min(k - 1, high_new))
+        assert outsider[0] <= before <= outsider[1] and outsider[1] > outsider[0]
+        # (b) insider who knows L exactly: old = new − L.
+        low, high = max(1, low_new - late), min(k - 1, high_new - late)
+        assert low <= before <= high, "the published numbers misstate the truth"
+        if high == low:
+            pinned += 1
+            assert before == k - 1, f"{unit.code}: hidden count {before} pinned below k − 1"
+    assert crossed >= 4, "too few areas crossed k: the test would prove little"
+    assert (record.audience, record.complete, record.method.k) == ("leadership", True, k)
+    print(f"lägesbild differencing: {crossed} areas crossed k, {pinned} pinned at k − 1")

@@ -38,7 +38,7 @@ from data.storage.db import AREAS_VERSION, bump_version, unit_of_work
 from data.storage.models import Area
 from tests.helpers import call_by_input, call_callback, overview_values
 from tests.hostile_names import HOSTILE_NAMES, MARKUP_TAGS, hostile_name, local_image, stored
-from tests.integration.test_planning_page import FRIDAY, propose, said, scope
+from tests.integration.test_planning_page import FRIDAY, call_save, propose, said, scope
 from tests.unit.test_output_safety import chart_strings, parse_safe_csv, pdf_facts, shown
 
 KOMMUN = "0380"
@@ -121,11 +121,8 @@ def saved_schedule(client: FlaskClient, app: Flask) -> list[dict[str, Any]]:
     assert rows, "no walks proposed"
     for row in rows:
         row["meeting_point"] = MEETING_POINT
-    saved = call_by_input(
-        client,
-        app,
-        ids.PL_SAVE,
-        scope(**{f"{ids.PL_SAVE}.n_clicks": 1, f"{ids.PL_SCHEDULE}.data": rows}),
+    saved = call_save(
+        client, app, scope(**{f"{ids.PL_SAVE}.n_clicks": 1, f"{ids.PL_SCHEDULE}.data": rows})
     )
     assert "Schemat är sparat" in str(said(saved))
     return rows
@@ -190,7 +187,10 @@ def test_the_map_csv_keeps_area_and_event_names_in_their_cells(
     )
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     content = response.get_json()["response"][ids.EXPORT_DOWNLOAD]["data"]["content"]
-    parsed = parse_safe_csv(content, columns=6, rows=len(hostile.area_names))
+    head, table = content.removeprefix("\ufeff").split("\r\n\r\n", 1)
+    block = dict(parse_safe_csv(head, columns=2, rows=head.count("\r\n")))  # the filters
+    assert block["Period"].startswith(LINK_EVENT)
+    parsed = parse_safe_csv(table, columns=6, rows=len(hostile.area_names))
     assert {shown(r[1]) for r in parsed[1:]} == set(hostile.area_names.values())
     assert all(r[4].startswith(LINK_EVENT) for r in parsed[1:])
 

@@ -379,3 +379,25 @@ def test_the_page_and_the_template(
     assert len(body.strip().splitlines()) == 2
     anonymous = import_app.test_client().get("/importera/mall.csv")
     assert anonymous.status_code in (302, 401)
+
+
+def test_import_preview_shows_the_time_band_category_and_source_in_swedish_not_evening(
+    import_app: Flask, as_user: Callable[[str], FlaskClient]
+) -> None:
+    """Issue 15: the preview showed the stored code "evening" (and category and source
+    codes); it shows the Swedish labels of data.vocabulary."""
+    client = as_user("samordnare")
+    text = f"datum;tid;omrade;kategori;kalla;antal\n{DAY};kväll;0380-D01;samling;fritid;2\n"
+    answer = upload(client, import_app, csv_upload(text), "kvall.csv")
+    token = answer[ids.IMPORT_TOKEN]["data"]
+    mapping = {c: answer[ids.import_map(c)]["value"] for c in COLUMNS}
+    assert mapping["tid"] == 1  # template names are chosen automatically
+    started = start(
+        client, import_app, CHECK_IN, token, {c: v for c, v in mapping.items() if v is not None}
+    )
+    checked = wait(client, import_app, started[ids.IMPORT_JOB]["data"], token)
+    preview = text_of(checked[ids.IMPORT_PREVIEW]["children"])
+    assert "1 rader lästes: 1 utan fel" in preview
+    assert "Kväll (18–22)" in preview and "Samling/störande samling" in preview
+    assert "Fritid" in preview
+    assert "evening" not in preview and '"samling"' not in preview

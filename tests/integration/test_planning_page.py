@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -18,7 +19,7 @@ from dashboard import ids
 from dashboard.state import app_state
 from data.planning.schedule import planned_vs_done
 from tests.clock import TEST_TODAY
-from tests.helpers import call_by_input, call_callback
+from tests.helpers import call_by_input, call_callback, dash_payload
 
 FRIDAY = TEST_TODAY - timedelta(days=(TEST_TODAY.weekday() - 4) % 7 + 7)  # last week's
 
@@ -36,6 +37,33 @@ def scope(**changes: Any) -> dict[str, Any]:
         f"{ids.PL_WEEKS}.value": 1,
         f"{ids.PL_REFRESH}.data": 0,
     } | changes
+
+
+def call_save(
+    client: FlaskClient, app: Flask, values: dict[str, Any], cells: Sequence[dict[str, Any]] = ()
+) -> Any:
+    """POST the save callback as the renderer does: its pattern-matching outputs (the
+    cells' wrappers and messages) name the concrete ``cells`` of the table."""
+    key = next(k for k in app.extensions["dash"].callback_map if ids.PL_CELL_WRAP_TYPE in k)
+    body = dash_payload(app, key, values, [f"{ids.PL_SAVE}.n_clicks"])
+    body["outputs"] = [
+        [{"id": c | {"type": kind}, "property": prop} for c in cells]
+        if isinstance(out, list)  # dash_payload sends a pattern-matching output as []
+        else out
+        for out, (kind, prop) in zip(
+            body["outputs"],
+            [
+                (None, None),
+                (None, None),
+                (ids.PL_CELL_WRAP_TYPE, "className"),
+                (ids.PL_CELL_ERROR_TYPE, "children"),
+            ],
+            strict=True,
+        )
+    ]
+    return client.post(
+        "/_dash-update-component", data=json.dumps(body), content_type="application/json"
+    )
 
 
 def said(response: Any) -> Any:
@@ -79,10 +107,9 @@ def test_propose_edit_and_save_a_schedule_then_export_it(
     assert len(rows) == 2 and {r["walkers"] for r in rows} == {3, 4}
     assert all(r["night"] == FRIDAY.isoformat() for r in rows)
     rows[0]["meeting_point"] = "Biblioteket"
-    saved = call_by_input(
+    saved = call_save(
         client,
         app,
-        ids.PL_SAVE,
         scope(**{f"{ids.PL_SAVE}.n_clicks": 1, f"{ids.PL_SCHEDULE}.data": rows}),
     )
     assert "Schemat är sparat: 2" in str(said(saved))
@@ -115,7 +142,7 @@ def test_propose_edit_and_save_a_schedule_then_export_it(
         ({"walkers": 2}, "en grupp är 3–100 vandrare"),
         ({"area": "0191-D01"}, "okänt område"),
         ({"night": "2020-01-03"}, "utanför perioden"),
-        ({"start": "25:00"}, "skriv tiderna"),
+        ({"start": "25:00"}, "skriv starttiden"),
         ({"meeting_point": "Hos Anna, 070-123 45 67"}, "telefonnummer"),
     ],
 )
@@ -126,10 +153,9 @@ def test_an_edited_schedule_is_checked_again_before_it_is_saved(
     rows = propose(client, app)[ids.PL_SCHEDULE]["data"]
     rows[0] |= change
     out = said(
-        call_by_input(
+        call_save(
             client,
             app,
-            ids.PL_SAVE,
             scope(**{f"{ids.PL_SAVE}.n_clicks": 1, f"{ids.PL_SCHEDULE}.data": rows}),
         )
     )
@@ -145,10 +171,9 @@ def test_the_same_area_twice_on_a_night_is_refused(
     rows = propose(client, app)[ids.PL_SCHEDULE]["data"]
     rows[1]["area"] = rows[0]["area"]
     out = said(
-        call_by_input(
+        call_save(
             client,
             app,
-            ids.PL_SAVE,
             scope(**{f"{ids.PL_SAVE}.n_clicks": 1, f"{ids.PL_SCHEDULE}.data": rows}),
         )
     )
@@ -235,9 +260,11 @@ def test_every_planning_callback_refuses_other_roles(
 ) -> None:
     client = client_as(username)
     assert call_callback(client, app, f"{ids.PL_FORECAST}.figure", scope()).status_code == 403
-    for button in (ids.PL_PROPOSE, ids.PL_SAVE, ids.PL_ADD_ASSOCIATION, ids.PL_EXPORT_CSV):
+    for button in (ids.PL_PROPOSE, ids.PL_ADD_ASSOCIATION, ids.PL_EXPORT_CSV, ids.PL_SAVE_CONTACT):
         response = call_by_input(client, app, button, scope(**{f"{button}.n_clicks": 1}))
         assert response.status_code == 403, button
+    saving = call_save(client, app, scope(**{f"{ids.PL_SAVE}.n_clicks": 1}))
+    assert saving.status_code == 403
 
 
 def test_another_kommun_and_forged_periods_are_refused(
@@ -273,10 +300,9 @@ def test_hand_edits_in_the_table_are_applied_and_a_dropped_walk_is_not_saved(
             cell | {"row": 1, "col": "drop"},
         ],
     }
-    saved = call_by_input(
+    saved = call_save(
         client,
         app,
-        ids.PL_SAVE,
         scope(**{f"{ids.PL_SAVE}.n_clicks": 1, f"{ids.PL_SCHEDULE}.data": rows}) | edits,
     )
     assert f"Schemat är sparat: {len(rows) - 1}" in str(said(saved))
@@ -287,10 +313,9 @@ def test_hand_edits_in_the_table_are_applied_and_a_dropped_walk_is_not_saved(
     assert (edited.planned_walkers, edited.meeting_point) == (5, "Fritidsgården")
     assert rows[1]["area"] not in {p.area_code for p in planned}
     forged = edits | {f"{CELLS}.id": [cell | {"row": 9, "col": "walkers"}] * 3}
-    refused = call_by_input(
+    refused = call_save(
         client,
         app,
-        ids.PL_SAVE,
         scope(**{f"{ids.PL_SAVE}.n_clicks": 1, f"{ids.PL_SCHEDULE}.data": rows}) | forged,
     )
     assert refused.status_code == 400

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -32,6 +33,7 @@ def form(**changes: Any) -> dict[str, Any]:
         f"{ids.REPORT_GROUP}.value": "5-9",
         f"{ids.REPORT_AGE}.value": "13-15",
         f"{ids.REPORT_NOTE}.value": "Samling vid skolgården",
+        f"{ids.REPORT_NONCE}.data": uuid.uuid4().hex,
     }
     values.update({f"{k}": v for k, v in changes.items()})
     return values
@@ -68,10 +70,10 @@ def test_a_reporter_submits_and_the_report_is_stored_for_their_organisation(
         ({f"{ids.REPORT_NOTE}.value": "x" * 281}, "anteckning", "280"),
         ({f"{ids.REPORT_COUNT}.value": 0}, "antal", "minst 1"),
         ({f"{ids.REPORT_COUNT}.value": -3}, "antal", "minst 1"),
-        ({f"{ids.REPORT_COUNT}.value": None}, "antal", "skriv antalet"),
+        ({f"{ids.REPORT_COUNT}.value": None}, "antal", "Skriv antalet"),
         ({f"{ids.REPORT_NOTE}.value": {"x": 1}}, "anteckning", "styrtecken"),
         ({f"{ids.REPORT_NOTE}.value": "Lugnt\x07"}, "anteckning", "styrtecken"),
-        ({f"{ids.REPORT_CATEGORY}.value": None}, "kategori", "okänd kategori"),
+        ({f"{ids.REPORT_CATEGORY}.value": None}, "kategori", "Välj en kategori."),
         ({f"{ids.REPORT_DATE}.date": "2099-01-01"}, "datum", "framtiden"),
         ({f"{ids.REPORT_AREA}.value": "0191-D01"}, "omrade", "din kommun"),
     ],

@@ -112,6 +112,7 @@ def test_a_new_report_changes_the_kept_forecast(
         f"{ids.REPORT_GROUP}.value": "5-9",
         f"{ids.REPORT_AGE}.value": "13-15",
         f"{ids.REPORT_NOTE}.value": "",
+        f"{ids.REPORT_NONCE}.data": "0123456789abcdef0123456789abcdef",
     }
     saved = call_callback(
         client, app, "rp-result.children", report, [f"{ids.REPORT_SUBMIT}.n_clicks"]

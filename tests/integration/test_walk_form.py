@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -98,6 +99,7 @@ def walk_form(**changes: Any) -> dict[str, Any]:
         f"{ids.walk_seen(2, 'category')}.value": "vald",
         f"{ids.walk_seen(2, 'area')}.value": "0380-D06",
         f"{ids.walk_seen(2, 'count')}.value": 2,
+        f"{ids.WALK_NONCE}.data": uuid.uuid4().hex,
     }
     values.update(changes)
     return values

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -111,6 +112,7 @@ def walk_values(planned: Any, areas: list[str], walkers: int = 4) -> dict[str, A
         f"{ids.WALK_RATING}.value": "calm",
         f"{ids.WALK_NOTE}.value": "",
         f"{ids.WALK_PLANNED}.value": planned,
+        f"{ids.WALK_NONCE}.data": uuid.uuid4().hex,
     }
 
 

@@ -125,6 +125,17 @@ def test_a_row_of_the_wrong_length_is_refused() -> None:
         csv_text(("a", "b", "c"), [("1", "2")])
 
 
+def test_csv_preamble_and_bom_keep_hostile_values_in_their_cells() -> None:
+    """The overview CSV's first block (its filters) goes through the same writer."""
+    preamble = [("Kommun", hostile_name(0)), ("Period", hostile_name(1))]
+    text = csv_text(("a", "b"), [("1", "2")], preamble=preamble, bom=True)
+    assert text.startswith("\ufeff") and text.count("\ufeff") == 1
+    head, table = text[1:].split("\r\n\r\n", 1)
+    block = parse_safe_csv(head, columns=2, rows=1)
+    assert [shown(r[1]) for r in block] == [hostile_name(0), hostile_name(1)]
+    parse_safe_csv(table, columns=2, rows=1)
+
+
 def test_the_pay_csv_keeps_a_hostile_association_in_its_cell() -> None:
     """The issue's attack: ``;=HYPERLINK(…)`` became its own formula cell and shifted
     the amount one column to the right."""
@@ -268,6 +279,35 @@ def test_the_schedule_pdf_shows_markup_as_text_and_reads_no_file(tmp_path: Path)
     assert images == 0
     assert b"/URI" not in raw and b"/Link" not in raw  # no <a href> became a link
     # The reasons paragraph spans the page, so every name is in it unbroken.
+    for needle in (f'<img src="{picture}"', "<script>alert(1)</script>", "Klicka här</a>"):
+        assert needle in text
+
+
+def test_the_lagesbild_pdf_shows_markup_as_text_and_reads_no_file(tmp_path: Path) -> None:
+    """Area and event names, the kommun's name and the coordinator's bedömning reach the
+    lägesbild PDF: the same attack as on the schedule must show them as text."""
+    from dataclasses import replace
+
+    from PIL import Image
+
+    from dashboard.lagesbild_pdf import lagesbild_pdf
+    from data.briefing.model import EventLine
+    from tests.briefing_factory import leadership_briefing, square_outlines
+
+    picture = tmp_path / "secret.png"
+    Image.new("RGB", (40, 40), "red").save(picture)
+    names = (local_image(picture), *MARKUP_NAMES)
+    base = leadership_briefing()
+    briefing = leadership_briefing(
+        areas=tuple(replace(a, name=n) for a, n in zip(base.areas, names, strict=False)),
+        events=tuple(EventLine(n, n, "40", "30", "+33 %", True) for n in names[:2]),
+        assessment="; ".join(names),
+        actions=names[1],
+    )
+    raw = lagesbild_pdf(briefing, square_outlines(briefing))
+    images, text = pdf_facts(raw)
+    assert images == 0
+    assert b"/URI" not in raw and b"/Link" not in raw
     for needle in (f'<img src="{picture}"', "<script>alert(1)</script>", "Klicka här</a>"):
         assert needle in text
 

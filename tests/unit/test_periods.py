@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
-from dashboard.periods import describe_period, parse_period, quick_period
-from data.access.scope import BadSelection, Selection, whole_weeks
+from dashboard.periods import (
+    QUICK_PERIODS,
+    describe_period,
+    parse_period,
+    quick_period,
+    running_note,
+)
+from data.access.scope import BadSelection, Selection, month_of, whole_weeks
 from data.calendar.holidays import CalendarEntry
 from data.calendar.periods import school_term, school_terms, tertial
+from data.counts.cube import monday_of
 
 TODAY = date(2026, 11, 23)  # a Monday
 
@@ -119,3 +126,63 @@ def test_the_school_term_follows_the_kommuns_calendar() -> None:
 )
 def test_tertials(day: date, name: str, first: date, last: date) -> None:
     assert tertial(day) == (first, last, name)
+
+
+@pytest.mark.parametrize(
+    ("choice", "today", "first", "last"),
+    [
+        # The case: 4 weeks on 2 Dec 2026 are November and the running December,
+        # up to the end of this week — not to 3 January 2027.
+        ("4w", date(2026, 12, 2), date(2026, 11, 2), date(2026, 12, 6)),
+        ("ytd", date(2026, 12, 2), date(2025, 12, 29), date(2026, 12, 6)),
+        # Last year is its twelve months (weeks by their Thursday), not a week of January.
+        ("last_year", date(2026, 12, 2), date(2024, 12, 30), date(2025, 12, 28)),
+        ("tertial", date(2026, 12, 2), date(2026, 8, 31), date(2026, 12, 6)),
+        ("prev_tertial", date(2026, 12, 2), date(2026, 5, 4), date(2026, 8, 30)),
+        # 2 January 2027 is in week 53 of 2026, December's: this tertial has no week yet.
+        ("tertial", date(2027, 1, 2), date(2026, 11, 30), date(2027, 1, 3)),
+    ],
+)
+def test_quick_periods_in_whole_months_for_leadership(
+    choice: str, today: date, first: date, last: date
+) -> None:
+    assert quick_period(choice, today, grain="month") == (first, last)
+
+
+DAYS = [
+    date(2026, 12, 2),
+    date(2027, 1, 2),
+    date(2027, 2, 28),
+    date(2027, 3, 28),
+    date(2027, 12, 31),
+]
+
+
+@pytest.mark.parametrize("today", DAYS, ids=str)
+@pytest.mark.parametrize("grain", ["week", "month"])
+@pytest.mark.parametrize("choice", [c for c, _label in QUICK_PERIODS if c != "custom"])
+def test_no_quick_period_reaches_past_this_week(choice: str, grain: str, today: date) -> None:
+    first, last = quick_period(choice, today, grain=grain)
+    sunday = monday_of(today) + timedelta(days=6)
+    assert first.weekday() == 0 and last.weekday() == 6 and first <= last <= sunday
+    if grain == "month":  # whole months, or the running month up to this week
+        assert month_of(first - timedelta(weeks=1)) != month_of(first)
+        last_monday = last - timedelta(days=6)
+        whole = month_of(last_monday + timedelta(weeks=1)) != month_of(last_monday)
+        assert whole or last == sunday
+
+
+def test_a_running_period_is_marked() -> None:
+    today = date(2026, 12, 2)
+    assert running_note(date(2026, 11, 23), today) == ""
+    assert running_note(date(2026, 11, 30), today) == "pågående vecka, t.o.m. 2026-12-02"
+    assert running_note(date(2026, 11, 30), today, grain="month") == (
+        "pågående månad, t.o.m. 2026-12-02"
+    )
+    text = describe_period(
+        date(2026, 11, 2), date(2026, 11, 30), running_note(date(2026, 11, 30), today)
+    )
+    assert text == (
+        "v. 45 2026 – v. 49 2026 (2026-11-02 – 2026-12-06, 5 veckor; "
+        "pågående vecka, t.o.m. 2026-12-02)"
+    )

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 import numpy as np
 import pypdfium2 as pdfium
 from icalendar import Calendar
+from reportlab.graphics.shapes import Polygon
 
 from dashboard.plan_exports import (
     ScheduledWalk,
@@ -17,8 +18,11 @@ from dashboard.plan_exports import (
     schedule_pdf,
     walk_times,
 )
+from dashboard.schedule_pdf import night_map
 from data.calendar.windows import STOCKHOLM
+from data.planning.printout import AreaOutline
 from tests.clock import TEST_NOW
+from tests.pdf_checks import pdf_pages
 
 SPRING = date(2026, 3, 28)
 WALKS = [
@@ -74,12 +78,59 @@ def test_the_ics_validates_and_keeps_europe_stockholm_times() -> None:
     assert len({str(e["UID"]) for e in events}) == 3
 
 
-def test_the_pdf_has_a_page_per_night_and_page_one_is_not_blank() -> None:
-    raw = schedule_pdf(WALKS, kommun="0380", reasons={date(2026, 4, 30): "Valborg"})
-    pdf = pdfium.PdfDocument(raw)
-    assert len(pdf) == 2
-    image = np.asarray(pdf[0].render(scale=1).to_pil().convert("L"))
-    assert image.std() > 10  # text and the table's header: not a blank page
-    assert (image < 128).mean() > 0.005
-    empty = pdfium.PdfDocument(schedule_pdf([], kommun="0380", reasons={}))
-    assert len(empty) == 1
+SQUARE = ((0.0, 0.0), (900.0, 0.0), (900.0, 700.0), (0.0, 700.0), (0.0, 0.0))
+OUTLINES = {
+    "0380-D01": AreaOutline("0380-D01", "Demoområde 1", (SQUARE,), (450.0, 350.0)),
+    "0380-D02": AreaOutline(
+        "0380-D02", "Demoområde 2", (tuple((x + 900, y) for x, y in SQUARE),), (1350.0, 350.0)
+    ),
+}
+
+
+def test_the_schedule_pdf_names_the_kommun_and_starts_the_first_night_on_page_one() -> None:
+    """Issue 15: the printout said "Nattvandring 0380", page 1 was mostly empty and had
+    no meeting point or contact."""
+    raw = schedule_pdf(
+        WALKS,
+        kommun="Uppsala",
+        reasons={date(2026, 4, 30): "Valborg"},
+        period=(date(2026, 3, 27), date(2026, 5, 1)),
+        contact="SSP-samordnaren via kontaktcenter",
+        outlines=OUTLINES,
+    )
+    pages = pdf_pages(raw)
+    first = pages[0]
+    assert "Nattvandring i Uppsala" in first and "0380" not in first.split("Sida")[0][:40]
+    assert "27 mars 2026 – 1 maj 2026" in first
+    assert "SSP-samordnaren via kontaktcenter" in first and "arbetskontakt" in first
+    # Nights in date order from the top of page 1: the first night, its areas by name.
+    assert "Lördag 28 mars 2026" in first and "Torsdag 30 april 2026" in first
+    assert first.index("Lördag 28 mars") < first.index("Torsdag 30 april")
+    assert "Torget" in first and "IFK" in first and "22:30–03:30" in first
+    assert all(f"Sida {n} av {len(pages)}" in page for n, page in enumerate(pages, start=1))
+    image = np.asarray(pdfium.PdfDocument(raw)[0].render(scale=1).to_pil().convert("L"))
+    top = image[: image.shape[0] // 2]
+    assert (top < 128).mean() > 0.01  # the upper half carries the content
+
+
+def test_the_night_map_draws_the_areas_as_vector_polygons() -> None:
+    drawing = night_map(["0380-D01", "0380-D02", "okänd"], OUTLINES, size=(110.0, 100.0))
+    assert drawing is not None
+    polygons = [s for s in drawing.contents if isinstance(s, Polygon)]
+    assert len(polygons) == 2
+    xs = [x for p in polygons for x in p.points[0::2]]
+    assert min(xs) >= 0 and max(xs) <= 110  # fitted inside the map
+    assert night_map(["okänd"], OUTLINES, size=(110.0, 100.0)) is None
+
+
+def test_an_empty_schedule_pdf_says_so_on_one_page() -> None:
+    pages = pdf_pages(schedule_pdf([], kommun="Uppsala", reasons={}))
+    assert len(pages) == 1 and "Inga planerade vandringar" in pages[0]
+    assert "Sida 1 av 1" in pages[0]
+
+
+def test_the_ics_calendar_is_named_after_the_kommun() -> None:
+    calendar = Calendar.from_ical(
+        schedule_ics(WALKS, kommun="0380", stamp=TEST_NOW, name="Uppsala")
+    )
+    assert str(calendar["X-WR-CALNAME"]) == "Nattvandring Uppsala"

@@ -7,11 +7,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from data.access.scope import Selection, month_of, snap_to_grain
+from data.access.scope import Selection, last_monday_of, month_of, month_weeks, snap_to_grain
 from data.privacy.disclosure import AudienceLevel, audience_level
 
 MONTHS = AudienceLevel(10, time_grain="month")
 WEEKS = AudienceLevel(5)
+FAR = date(2100, 1, 4)
+"""A running week far ahead: no month is cut."""
 
 
 @pytest.mark.parametrize(
@@ -28,7 +30,7 @@ WEEKS = AudienceLevel(5)
 def test_periods_snap_to_whole_months(
     first: date, last: date, snapped_first: date, snapped_last: date
 ) -> None:
-    snapped = snap_to_grain(Selection("0380", "custom", first, last), MONTHS)
+    snapped = snap_to_grain(Selection("0380", "custom", first, last), MONTHS, until=FAR)
     assert (snapped.first_monday, snapped.last_monday) == (snapped_first, snapped_last)
     assert month_of(snapped.first_monday) == month_of(first)
     assert month_of(snapped.first_monday - timedelta(weeks=1)) != month_of(first)
@@ -37,9 +39,36 @@ def test_periods_snap_to_whole_months(
 
 def test_weekly_audiences_keep_their_weeks_and_snapping_is_idempotent() -> None:
     selection = Selection("0380", "custom", date(2026, 11, 9), date(2026, 11, 16))
-    assert snap_to_grain(selection, WEEKS) is selection
-    once = snap_to_grain(selection, MONTHS)
-    assert snap_to_grain(once, MONTHS) == once
+    assert snap_to_grain(selection, WEEKS, until=FAR) is selection
+    once = snap_to_grain(selection, MONTHS, until=FAR)
+    assert snap_to_grain(once, MONTHS, until=FAR) == once
+
+
+@pytest.mark.parametrize(
+    ("until", "last"),
+    [
+        # Running week Mon 30 Nov (December's first week): December ends there.
+        (date(2026, 11, 30), date(2026, 11, 30)),
+        (date(2026, 12, 14), date(2026, 12, 14)),
+        # Once December's last week has begun the month is whole.
+        (date(2026, 12, 28), date(2026, 12, 28)),
+        (date(2027, 3, 1), date(2026, 12, 28)),
+    ],
+)
+def test_the_running_month_ends_with_the_running_week(until: date, last: date) -> None:
+    """Never weeks that have not begun: they hold no reports (issue 16)."""
+    selection = Selection("0380", "custom", date(2026, 11, 9), date(2026, 11, 30))
+    snapped = snap_to_grain(selection, MONTHS, until=until)
+    assert (snapped.first_monday, snapped.last_monday) == (date(2026, 11, 2), last)
+    assert snap_to_grain(snapped, MONTHS, until=until) == snapped
+
+
+def test_whole_months_of_a_quarter_and_the_lattice_months() -> None:
+    assert month_weeks(date(2026, 1, 1), date(2026, 3, 1), until=date(2027, 1, 4)) == (
+        date(2025, 12, 29),  # Thursday 1 January
+        date(2026, 3, 23),  # Thursday 26 March; Mon 30 March is April's
+    )
+    assert last_monday_of(date(2026, 2, 1)) == date(2026, 2, 23)
 
 
 def test_leadership_gets_months_by_default_and_the_setting_is_checked() -> None:

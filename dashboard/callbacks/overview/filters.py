@@ -16,7 +16,9 @@ from dashboard.callbacks.overview.selection import (
     period_is,
     text_value,
 )
+from dashboard.i18n import term_label
 from dashboard.periods import (
+    parse_period,
     quick_period,
     window_label,
     window_value,
@@ -33,13 +35,35 @@ from data.access.scope import (
 from data.calendar.municipal import kommun_windows, school_entries
 from data.calendar.windows import STOCKHOLM
 from data.counts.cube import monday_of
-from data.vocabulary import AREA_LEVELS, label_of
+from data.vocabulary import AREA_LEVELS
 
 
-def _period(start: Any = no_update, end: Any = no_update, event: Any = no_update) -> dict[str, Any]:
-    """``sync_period``'s answer: the dates and the chosen event (``no_update``: as it
-    is, ``None`` for the event: cleared)."""
-    return {"start": start, "end": end, "event": event}
+def _period(
+    start: Any = no_update, end: Any = no_update, event: Any = no_update, quick: Any = no_update
+) -> dict[str, Any]:
+    """``sync_period``'s answer: the dates, the chosen event and the quick pick
+    (``no_update``: as it is; ``None`` for the event: cleared; ``None`` for the quick
+    pick: none selected, the period is an event's)."""
+    return {"start": start, "end": end, "event": event, "quick": quick}
+
+
+def _quick_matches(choice: Any, start: Any, end: Any, code: str | None, viewer: Any) -> bool:
+    """True when the dates are exactly what the quick pick ``choice`` sets today."""
+    if not isinstance(choice, str) or choice == "custom":
+        return False
+    school = (
+        school_entries(db_session(), code)
+        if choice == "term" and code and viewer.may_see_kommun(code)
+        else []
+    )
+    try:
+        first, last = quick_period(choice, clock_today(), school, grain=viewer.level.time_grain)
+    except BadSelection:
+        return False
+    today = clock_today()
+    return parse_period(start, end, today) == parse_period(
+        first.isoformat(), last.isoformat(), today
+    )
 
 
 def register(app: Dash) -> None:
@@ -58,7 +82,7 @@ def register(app: Dash) -> None:
         if not levels:
             msg = f"kommun {kommun} is outside your scope"
             raise AccessDenied(msg)
-        options = [{"label": label_of(AREA_LEVELS, lvl), "value": lvl} for lvl in levels]
+        options = [{"label": term_label(AREA_LEVELS, lvl), "value": lvl} for lvl in levels]
         value = current if current in levels else default_level(levels)
         return options, value
 
@@ -88,6 +112,7 @@ def register(app: Dash) -> None:
             "start": Output(ids.PERIOD, "start_date"),
             "end": Output(ids.PERIOD, "end_date"),
             "event": Output(ids.EVENT_PERIOD, "value"),
+            "quick": Output(ids.QUICK_PERIOD, "value"),
         },
         inputs=[
             Input(ids.QUICK_PERIOD, "value"),
@@ -100,23 +125,28 @@ def register(app: Dash) -> None:
     )
     def sync_period(choice: Any, event: Any, start: Any, end: Any, kommun: Any) -> dict[str, Any]:
         """Keep the date range, the quick pick and the event in step: a quick pick sets
-        the dates and clears the event; an event sets the dates to its whole weeks;
-        dates changed by hand clear an event they no longer match."""
+        the dates and clears the event; an event sets the dates to its whole weeks and
+        clears the quick pick (it no longer says what is shown); dates changed by hand
+        clear an event they no longer match and turn the quick pick to "Eget
+        datumintervall" unless they are still the pick's."""
         viewer = current_viewer()
         code = kommun if isinstance(kommun, str) and kommun else viewer.kommun_code
         if ctx.triggered_id == ids.EVENT_PERIOD:
             window = event_window(event, code, viewer)
-            if window is None:
-                return _period()
+            if window is None:  # event cleared: the dates stay, as a range of one's own
+                return _period(quick="custom" if not choice else no_update)
             first, last = window.days
             return _period(
-                monday_of(first).isoformat(), (monday_of(last) + timedelta(days=6)).isoformat()
+                monday_of(first).isoformat(),
+                (monday_of(last) + timedelta(days=6)).isoformat(),
+                quick=None,
             )
         if ctx.triggered_id == ids.PERIOD:
             window = event_window(event, code, viewer)
-            if window is not None and not period_is(window, start, end):
-                return _period(event=None)
-            return _period()
+            if window is not None and period_is(window, start, end):
+                return _period()
+            quick = no_update if _quick_matches(choice, start, end, code, viewer) else "custom"
+            return _period(event=None if window is not None else no_update, quick=quick)
         if not choice or choice == "custom":
             return _period()
         if not isinstance(choice, str):
@@ -127,7 +157,7 @@ def register(app: Dash) -> None:
             if choice == "term" and code and viewer.may_see_kommun(code)
             else []
         )
-        first, last = quick_period(choice, clock_today(), school)
+        first, last = quick_period(choice, clock_today(), school, grain=viewer.level.time_grain)
         return _period(first.isoformat(), last.isoformat(), event=None)
 
     app.clientside_callback(

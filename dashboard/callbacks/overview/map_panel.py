@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -17,6 +18,7 @@ from dashboard.callbacks.overview.selection import (
     read_layer,
     read_selection,
 )
+from dashboard.callbacks.overview.trend import describe_months
 from dashboard.exports import map_table_csv
 from dashboard.figures import (
     MEASURES,
@@ -28,18 +30,27 @@ from dashboard.figures import (
     plain_text,
     unit_label,
 )
+from dashboard.figures.map_table import map_number_table
+from dashboard.formatting import format_decimal, format_number, published
+from dashboard.i18n import _, term_label
 from dashboard.periods import (
     describe_period,
+    running_note,
     window_label,
 )
 from dashboard.state import current_cube, db_session
+from dashboard.state import today as clock_today
 from data.access.scope import (
     Selection,
     Viewer,
+    month_of,
+    visible_kommuner,
 )
 from data.areas.browser import layer_bounds, layer_scope
+from data.areas.listing import natural_key
 from data.calendar.windows import EventWindow
 from data.counts.event_view import slots_around
+from data.counts.options import category_options, source_options
 from data.counts.overview import map_values, unplaced_count
 from data.counts.windows import window_map, window_unplaced
 from data.privacy.disclosure import NOISE_BOUND, SECONDARY_MARKER, ProtectedCounts
@@ -72,49 +83,111 @@ def _map_tables(
 def _map_title(
     selection: Selection, measure: str = "count", window: EventWindow | None = None
 ) -> str:
-    shown = "händelser per 1 000 unga" if measure == "rate" else "antal händelser"
+    shown = _("händelser per 1 000 unga") if measure == "rate" else _("antal händelser")
     if window is not None:
         return f"{window_label(window, year=True)} – {shown}"
-    return f"{label_of(AREA_LEVELS, selection.level)} – {shown}"
+    return f"{term_label(AREA_LEVELS, selection.level)} – {shown}"
 
 
-def _top_table(table: ProtectedCounts) -> html.Table | html.P:
-    top = table.head_by_count(TOP_N)
-    if top.frame.empty:
-        return html.P("Inga områden i urvalet.")
-    frame = top.frame
+def top_order(table: ProtectedCounts, n: int) -> list[int]:
+    """Row positions of the top list, in the order published values allow.
+
+    Published counts above zero first, largest first; then "skyddad" rows (hidden
+    only to protect another cell: at least k), then "<k" rows (1 to k−1) — each hidden
+    group in name order, never by their hidden counts, so the list says no more about
+    them than their markers. Rows with 0 are not in a top list at all.
+    """
+    frame = table.frame
+    published: list[int] = []
+    protected: list[int] = []
+    small: list[int] = []
+    for i, (count, hidden, secondary) in enumerate(
+        zip(frame["count"], frame["suppressed"], frame["secondary"], strict=True)
+    ):
+        if not hidden:
+            if int(count) > 0:
+                published.append(i)
+        else:
+            (protected if secondary else small).append(i)
+    names = [natural_key(str(name)) for name in frame["name"]]
+    published.sort(key=lambda i: (-int(frame["count"].iloc[i]), names[i]))
+    protected.sort(key=lambda i: names[i])
+    small.sort(key=lambda i: names[i])
+    return (published + protected + small)[:n]
+
+
+def _top_table(table: ProtectedCounts) -> html.Table | html.P | html.Div:
+    order = top_order(table, TOP_N)
+    if not order:
+        return html.P(
+            _(
+                "Inga händelser i urvalet. Välj en längre period eller fler kategorier och "
+                "källor (tomma fält = alla)."
+            ),
+            className="empty",
+        )
+    frame = table.frame
+    texts = table.display()
     with_rates = bool(frame["population"].notna().any())
     rows = []
-    for i, (name, merged, synthetic, text, hidden, count, population) in enumerate(
-        zip(
-            frame["name"],
-            frame["merged"],
-            frame["synthetic"],
-            top.display(),
-            frame["suppressed"],
-            frame["count"],
-            frame["population"],
-            strict=True,
-        )
-    ):
-        label = unit_label(str(name), str(merged)) + (" (syntetiskt)" if synthetic else "")
+    for rank, i in enumerate(order, start=1):
+        name, merged = frame["name"].iloc[i], frame["merged"].iloc[i]
+        synthetic = bool(frame["synthetic"].iloc[i])
+        hidden = bool(frame["suppressed"].iloc[i])
+        label = unit_label(str(name), str(merged)) + (_(" (syntetiskt)") if synthetic else "")
         cells = [
-            html.Td(str(i + 1), className="num"),
+            html.Td("–" if hidden else str(rank), className="num"),
             html.Td(label),
-            html.Td(text, className="num" + (" suppressed" if hidden else "")),
+            html.Td(published(texts[i]), className="num" + (" suppressed" if hidden else "")),
         ]
         if with_rates:
+            population = frame["population"].iloc[i]
             rate = None
             if not hidden and not pd.isna(population):
-                rate = per_thousand(int(count), int(population))
-            shown = "–" if rate is None else f"{rate:.1f}".replace(".", ",")
+                rate = per_thousand(int(frame["count"].iloc[i]), int(population))
+            shown = "–" if rate is None else format_decimal(rate, 1)
             cells.append(html.Td(shown, className="num"))
         rows.append(html.Tr(cells))
-    heads = [html.Th("#", className="num"), html.Th("Område"), html.Th("Antal", className="num")]
+    heads = [
+        html.Th("#", className="num"),
+        html.Th(_("Område")),
+        html.Th(_("Antal"), className="num"),
+    ]
     if with_rates:
-        heads.append(html.Th("Per 1 000 unga", className="num"))
+        heads.append(html.Th(_("Per 1 000 unga"), className="num"))
     head = html.Thead(html.Tr(heads))
-    return html.Table([head, html.Tbody(rows)], className="top", id=ids.OV_TOP_AREAS_TABLE)
+    table_el = html.Table(
+        [head, html.Tbody(rows)], className="top data-table", id=ids.OV_TOP_AREAS_TABLE
+    )
+    if not any(bool(frame["suppressed"].iloc[i]) for i in order):
+        return table_el
+    note = html.P(
+        _(
+            "Områden med %(marker)s eller %(protected)s står efter de visade talen, i "
+            "bokstavsordning (utan rangnummer): deras exakta antal visas inte. Områden med 0 "
+            "visas inte.",
+            marker=table.marker,
+            protected=published(SECONDARY_MARKER),
+        ),
+        className="hint",
+    )
+    return html.Div([table_el, note])
+
+
+def period_text(
+    selection: Selection, window: EventWindow | None, grain: str, today: date | None = None
+) -> str:
+    """The period the numbers are for: the event window, or the whole weeks (for
+    leadership also the whole months they were widened to), a running week or month
+    marked as incomplete when it reaches the week of ``today``."""
+    if window is not None:
+        return window_label(window, year=True)
+    running = "" if today is None else running_note(selection.last_monday, today, grain=grain)
+    weeks = describe_period(selection.first_monday, selection.last_monday, running)
+    if grain != "month":
+        return weeks
+    months = (month_of(selection.first_monday), month_of(selection.last_monday))
+    return _("hela månader, %(months)s: %(weeks)s", months=describe_months(months), weeks=weeks)
 
 
 def _status(
@@ -122,21 +195,39 @@ def _status(
     table: ProtectedCounts,
     measure: str = "count",
     window: EventWindow | None = None,
+    grain: str = "week",
+    today: date | None = None,
 ) -> str:
-    categories = f"{len(selection.categories)} valda" if selection.categories else "alla"
-    sources = f"{len(selection.sources)} valda" if selection.sources else "alla"
-    shown = "per 1 000 unga (10–19 år)" if measure == "rate" else "antal händelser"
-    period = (
-        f"händelsen {window_label(window, year=True)}"
-        if window is not None
-        else describe_period(selection.first_monday, selection.last_monday)
+    every = _("alla")
+    categories = (
+        _("%(count)s valda", count=len(selection.categories)) if selection.categories else every
     )
-    return (
-        f"Visar {label_of(AREA_LEVELS, selection.level)}, {shown} · "
-        f"Period: {period} · "
-        f"Kategorier: {categories} · Källor: {sources} · "
-        f"Tal 1–{table.k - 1} visas som {table.marker} för att skydda enskilda; "
-        f"övriga tal kan avvika med högst {NOISE_BOUND} (skyddsbrus)."
+    sources = _("%(count)s valda", count=len(selection.sources)) if selection.sources else every
+    shown = _("per 1 000 unga (10–19 år)") if measure == "rate" else _("antal händelser")
+    period = period_text(selection, window, grain, today)
+    if window is not None:
+        period = _("händelsen %(event)s", event=period)
+    empty = ""
+    if not table.frame["suppressed"].any() and not any(table.published_values()):
+        empty = (
+            _(
+                "Inga händelser för det här urvalet – välj en längre period eller fler "
+                "kategorier och källor (tomma fält = alla)."
+            )
+            + " "
+        )
+    return empty + _(
+        "Visar %(level)s, %(shown)s · Period: %(period)s · Kategorier: %(categories)s · "
+        "Källor: %(sources)s · Tal 1–%(below)s visas som %(marker)s för att skydda enskilda; "
+        "övriga tal kan avvika med högst %(noise)s (skyddsbrus).",
+        level=term_label(AREA_LEVELS, selection.level),
+        shown=shown,
+        period=period,
+        categories=categories,
+        sources=sources,
+        below=table.k - 1,
+        marker=table.marker,
+        noise=NOISE_BOUND,
     )
 
 
@@ -145,9 +236,14 @@ def _map_note(table: ProtectedCounts, unplaced: ProtectedCounts, selection: Sele
         html.Div(
             [
                 html.Span(className="legend-suppressed"),
-                f"Grått: färre än {table.k} händelser ({table.marker}), eller "
-                f"{SECONDARY_MARKER} – dolt för att ett grannområdes lilla tal inte ska "
-                "kunna räknas ut. Antalet visas inte för att skydda enskilda.",
+                _(
+                    "Grått: färre än %(k)s händelser (%(marker)s), eller %(protected)s – dolt "
+                    "för att ett grannområdes lilla tal inte ska kunna räknas ut. Antalet "
+                    "visas inte för att skydda enskilda.",
+                    k=table.k,
+                    marker=table.marker,
+                    protected=published(SECONDARY_MARKER),
+                ),
             ],
             className="status",
         )
@@ -156,27 +252,60 @@ def _map_note(table: ProtectedCounts, unplaced: ProtectedCounts, selection: Sele
     if merged:
         notes.append(
             html.Div(
-                f"{merged} områden visas sammanslagna med sina grannar: de har färre än "
-                "minsta antal unga (10–19 år) eller saknar befolkningsuppgift.",
+                _(
+                    "%(count)s områden visas sammanslagna med sina grannar: de har färre än "
+                    "minsta antal unga (10–19 år) eller saknar befolkningsuppgift.",
+                    count=format_number(merged),
+                ),
                 className="notice",
             )
         )
     if bool(table.frame["synthetic"].any()):
         notes.append(
             html.Div(
-                "Demoområdena är syntetiska (genererade), inte verkliga stadsdelar.",
+                _("Demoområdena är syntetiska (genererade), inte verkliga stadsdelar."),
                 className="notice",
             )
         )
     if selection.level != "kommun" and unplaced.published_values()[0] != 0:
         notes.append(
             html.Div(
-                f"{unplaced.display()[0]} händelser är registrerade på kommunnivå eller "
-                "på en annan områdesindelning och visas inte på dessa områden.",
+                _(
+                    "%(count)s händelser är registrerade på kommunnivå eller på en annan "
+                    "områdesindelning och visas inte på dessa områden.",
+                    count=published(unplaced.display()[0]),
+                ),
                 className="notice",
             )
         )
     return notes
+
+
+def _chosen(codes: tuple[str, ...], options: list[tuple[str, str]], none: str) -> str:
+    labels = dict(options)
+    return ", ".join(labels.get(code, code) for code in codes) if codes else none
+
+
+def export_filters(
+    selection: Selection, viewer: Viewer, table: ProtectedCounts, *, period: str, level: str
+) -> list[tuple[str, str]]:
+    """The first block of the CSV: what the table counts and how it is protected."""
+    session = db_session()
+    kommuner = dict(visible_kommuner(current_cube(), viewer))
+    return [
+        ("Lägesbild", "antal händelser per område"),
+        ("Kommun", kommuner.get(selection.kommun_code, selection.kommun_code)),
+        ("Period", period),
+        ("Områdesnivå", level),
+        ("Kategorier", _chosen(selection.categories, category_options(session), "alla")),
+        ("Källor", _chosen(selection.sources, source_options(session), "alla")),
+        (
+            "Skydd",
+            f"tal 1–{table.k - 1} visas som {table.marker}; {SECONDARY_MARKER} = dolt för "
+            f"att skydda ett annat tal; övriga tal kan avvika med högst {NOISE_BOUND}",
+        ),
+        ("Framtagen", clock_today().isoformat()),
+    ]
 
 
 def register(app: Dash) -> None:
@@ -188,6 +317,7 @@ def register(app: Dash) -> None:
             "top_areas": Output(ids.TOP_TABLE, "children"),
             "status": Output(ids.STATUS, "children"),
             "notes": Output(ids.MAP_NOTE, "children"),
+            "numbers": Output(ids.OV_MAP_TABLE, "children"),
         },
         inputs=[Input(ids.MAP_LAYER, "data"), *VALUE_INPUTS],
     )
@@ -229,13 +359,17 @@ def register(app: Dash) -> None:
             for index, part in ((VALUES_TRACE, "values"), (SUPPRESSED_TRACE, "suppressed")):
                 for key in ("locations", "z", "customdata"):
                     figure["data"][index][key] = data[part][key]
+            figure["data"][VALUES_TRACE]["zmax"] = data["zmax"]
             figure["data"][VALUES_TRACE]["colorbar"]["title"]["text"] = data["title"]
             figure["layout"]["title"]["text"] = plain_text(title)
         return {
             "map": figure,
             "top_areas": _top_table(table),
-            "status": _status(selection, table, measure, window),
+            "status": _status(
+                selection, table, measure, window, viewer.level.time_grain, clock_today()
+            ),
             "notes": _map_note(table, unplaced, selection),
+            "numbers": map_number_table(table, title, ids.OV_MAP_GRID, measure),
         }
 
     @app.callback(
@@ -255,17 +389,16 @@ def register(app: Dash) -> None:
         sources: Any,
         event: Any = None,
     ) -> dict[str, Any]:
-        """The map's table as CSV: the same protected numbers as on screen."""
+        """The map's table as CSV: the same protected numbers as on screen, after a
+        first block recording the filters (UTF-8 with a byte order mark for Excel)."""
         viewer = current_viewer()
         kommun, level, _url = read_layer(layer)
         selection = read_selection(kommun, level, start, end, categories, sources, viewer)
         table, _, window = _map_tables(current_cube(), selection, viewer, start, end, event)
-        period = (
-            window_label(window, year=True)
-            if window is not None
-            else describe_period(selection.first_monday, selection.last_monday)
-        )
-        content = map_table_csv(table, period=period, level=label_of(AREA_LEVELS, level))
+        period = period_text(selection, window, viewer.level.time_grain, clock_today())
+        level_name = label_of(AREA_LEVELS, level)
+        filters = export_filters(selection, viewer, table, period=period, level=level_name)
+        content = map_table_csv(table, period=period, level=level_name, filters=filters)
         audit(
             "export.csv",
             details={
@@ -274,4 +407,4 @@ def register(app: Dash) -> None:
             },
         )
         filename = f"lagesbild-{kommun}-{level}-{selection.first_monday.isoformat()}.csv"
-        return {"content": content, "filename": filename, "type": "text/csv"}
+        return {"content": content, "filename": filename, "type": "text/csv;charset=utf-8"}

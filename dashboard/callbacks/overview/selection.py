@@ -88,7 +88,8 @@ def read_selection(
 ) -> Selection:
     if not kommun:
         kommun = viewer.kommun_code or ""
-    first, last = parse_period(start, end, clock_today())
+    today = clock_today()
+    first, last = parse_period(start, end, today)
     selection = Selection(
         kommun_code=text_value(kommun, "kommun"),
         level=text_value(level or "kommun", "area level"),
@@ -99,7 +100,7 @@ def read_selection(
         focus_area=None if focus is None else text_value(focus, "area"),
     )
     # Leadership sees whole months: describe the period the numbers are for.
-    return snap_to_grain(selection, viewer.level)
+    return snap_to_grain(selection, viewer.level, until=monday_of(today))
 
 
 def event_window(event: Any, kommun: str | None, viewer: Viewer) -> EventWindow | None:

@@ -12,12 +12,13 @@ from dashboard import ids
 from dashboard.auth import current_viewer, require_role
 from dashboard.callbacks.overview.selection import (
     VALUE_INPUTS,
-    grain_word,
     read_selection,
 )
 from dashboard.figures import (
     trend_figure,
 )
+from dashboard.formatting import format_date
+from dashboard.i18n import _, term_label
 from dashboard.state import current_cube, db_session
 from dashboard.state import today as clock_today
 from data.counts.cube import monday_of
@@ -30,7 +31,7 @@ from data.counts.notes import (
     area_notes,
 )
 from data.counts.overview import weekly_trend
-from data.vocabulary import AREA_LEVELS, MONTH_NAMES, label_of
+from data.vocabulary import AREA_LEVELS
 
 NOTES_SHOWN = 10
 """At most this many notes; never more than the viewer's k (see data.counts.notes)."""
@@ -39,51 +40,65 @@ MIN_TREND_WEEKS = 12
 
 
 def describe_months(months: tuple[date, ...]) -> str:
-    """E.g. "maj 2026", "april – maj 2026", "december 2025 – maj 2026"."""
+    """E.g. "maj 2026", "april – maj 2026", "december 2025 – maj 2026" (in the
+    reader's language: "May 2026")."""
     if not months:
-        return "inga månader"
+        return _("inga månader")
     first, last = months[0], months[-1]
-    end = f"{MONTH_NAMES[last.month - 1]} {last.year}"
+    end = format_date(last, "LLLL y")
     if first == last:
         return end
-    start = MONTH_NAMES[first.month - 1] + ("" if first.year == last.year else f" {first.year}")
+    start = format_date(first, "LLLL" if first.year == last.year else "LLLL y")
     return f"{start} – {end}"
 
 
 def _notes_panel(found: AreaNotes, *, k: int) -> list[Any]:
     """The notes as plain text items (Dash escapes them), or why none are shown."""
-    level = label_of(AREA_LEVELS, found.level)
+    level = term_label(AREA_LEVELS, found.level)
     months = describe_months(found.months)
     why = html.P(
-        f"Anteckningar visas för hela månader ({months}) och hela områden på nivån {level}, "
-        "för alla kategorier och källor (filtren påverkar dem inte), och bara från områden "
-        f"och månader vars antal visas på kartan (minst {k}). Annars skulle anteckningarna "
-        "kunna avslöja små antal som kartan döljer.",
+        _(
+            "Anteckningar visas för hela månader (%(months)s) och hela områden på nivån "
+            "%(level)s, för alla kategorier och källor (filtren påverkar dem inte), och bara "
+            "från områden och månader vars antal visas på kartan (minst %(k)s). Annars skulle "
+            "anteckningarna kunna avslöja små antal som kartan döljer.",
+            months=months,
+            level=level,
+            k=k,
+        ),
         className="hint",
     )
     if found.hidden == HIDDEN_LEVEL:
         return [
             html.P(
-                f"Inga anteckningar visas här: anteckningar hör till hela områden på nivån "
-                f"{level}, och det valda området rymmer inget sådant helt. Välj nivån {level} "
-                "(eller en grövre nivå) och klicka på ett område."
+                _(
+                    "Inga anteckningar visas här: anteckningar hör till hela områden på nivån "
+                    "%(level)s, och det valda området rymmer inget sådant helt. Välj nivån "
+                    "%(level)s (eller en grövre nivå) och klicka på ett område.",
+                    level=level,
+                )
             )
         ]
     if found.hidden == HIDDEN_SMALL:
-        text = (
-            f"Inga anteckningar visas: områdets antal för {months} är noll eller dolt på "
-            f"kartan (färre än {k} händelser, eller skyddat)."
+        text = _(
+            "Inga anteckningar visas: områdets antal för %(months)s är noll eller dolt på "
+            "kartan (färre än %(k)s händelser, eller skyddat).",
+            months=months,
+            k=k,
         )
         return [html.P(text), why]
     if found.hidden == HIDDEN_MANY:
-        text = "För många anteckningar att välja bland: välj ett mindre område."
+        text = _("För många anteckningar att välja bland: välj ett mindre område.")
         return [html.P(text), why]
     if not found.notes:
-        return [html.P(f"Inga anteckningar att visa för området ({months})."), why]
+        return [
+            html.P(_("Inga anteckningar att visa för området (%(months)s).", months=months)),
+            why,
+        ]
     return [
         html.Ul([html.Li(note) for note in found.notes], id=ids.OV_NOTES_LIST),
         html.P(
-            f"Högst {found.most} anteckningar, utan datum och i slumpvis ordning.",
+            _("Högst %(most)s anteckningar, utan datum och i slumpvis ordning.", most=found.most),
             className="hint",
         ),
         why,
@@ -130,14 +145,17 @@ def register(app: Dash) -> None:
             table,
             highlight=(selection.first_monday, selection.last_monday),
             running_week=monday_of(clock_today()),
+            grain=viewer.level.time_grain,
         )
+        monthly = viewer.level.time_grain == "month"
+        per_grain = _("Händelser per månad") if monthly else _("Händelser per vecka")
         if focus:
             name = cube.areas.names[cube.areas.position(focus)]
-            title = f"Händelser per {grain_word(viewer)} – {name}"
-            bar = f"Visar endast {name} (klicka på ett annat område för att byta)."
+            title = f"{per_grain} – {name}"
+            bar = _("Visar endast %(name)s (klicka på ett annat område för att byta).", name=name)
         else:
-            title = f"Händelser per {grain_word(viewer)} – hela urvalet"
-            bar = "Klicka på ett område i kartan för att se dess trend."
+            title = per_grain + " – " + _("hela urvalet")
+            bar = _("Klicka på ett område i kartan för att se dess trend.")
         return {"trend": figure, "title": title, "focus_bar": bar}
 
     @app.callback(
@@ -162,7 +180,7 @@ def register(app: Dash) -> None:
         require_role(*FREE_TEXT_ROLES)
         viewer = current_viewer()
         if not focus:
-            return [html.P("Klicka på ett område i kartan för att se anteckningar därifrån.")]
+            return [html.P(_("Klicka på ett område i kartan för att se anteckningar därifrån."))]
         selection = read_selection(kommun, level, start, end, None, None, viewer, focus)
         found = area_notes(db_session(), current_cube(), selection, viewer, limit=NOTES_SHOWN)
         return _notes_panel(found, k=viewer.level.k)

@@ -21,6 +21,7 @@ def register(app: Dash) -> None:
     schedule.register(app)
     done.register(app)
     registry.register(app)
+    registry.register_contact(app)
     signals.register(app)
 
 

@@ -4,9 +4,13 @@ area level (server-side), and read the period."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
+from dash import Output
+
+from dashboard import ids
 from dashboard.auth import current_viewer, require_role
 from dashboard.pages.planning_page import ROLES
 from dashboard.state import current_cube, today
@@ -41,3 +45,29 @@ def scope(kommun: Any, level: Any) -> tuple[Viewer, Selection]:
 def period(first: Any, weeks: Any) -> tuple[date, date]:
     """The first and last night of the chosen period (400 when forged)."""
     return parse_period(first, weeks, today=today())
+
+
+FIELD: Final = "field"
+
+
+def field_outputs(fields: Mapping[str, tuple[str, bool]]) -> dict[str, Output]:
+    """The wrapper class and message outputs of form fields (``key → (input id, wide)``),
+    keyed ``<key>_class`` and ``<key>_error``."""
+    out: dict[str, Output] = {}
+    for key, (field_id, _wide) in fields.items():
+        out[f"{key}_class"] = Output(field_id + ids.PL_FIELD_SUFFIX, "className")
+        out[f"{key}_error"] = Output(field_id + ids.PL_ERROR_SUFFIX, "children")
+    return out
+
+
+def field_marks(
+    fields: Mapping[str, tuple[str, bool]], errors: Mapping[str, str]
+) -> dict[str, Any]:
+    """Each field marked ``invalid`` with its message from ``errors`` (by key), the
+    others cleared."""
+    out: dict[str, Any] = {}
+    for key, (_field_id, wide) in fields.items():
+        base = f"{FIELD} wide" if wide else FIELD
+        out[f"{key}_class"] = f"{base} invalid" if key in errors else base
+        out[f"{key}_error"] = errors.get(key, "")
+    return out

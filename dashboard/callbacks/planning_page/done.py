@@ -11,6 +11,7 @@ from dashboard import ids
 from dashboard.auth import require_role
 from dashboard.callbacks.planning_page.common import scope
 from dashboard.components import bump
+from dashboard.i18n import N_, _
 from dashboard.pages.planning_page import ROLES
 from dashboard.state import app_state
 from dashboard.uploads import report_items
@@ -19,8 +20,8 @@ from data.planning.walk_links import set_confirmed
 from data.storage.db import unit_of_work
 
 DONE_MESSAGES: Final = {
-    "confirm": "Rapporten är bekräftad och räknas för ersättning.",
-    "undo": "Bekräftelsen är borttagen: vandringen ersätts inte förrän den bekräftas igen.",
+    "confirm": N_("Rapporten är bekräftad och räknas för ersättning."),
+    "undo": N_("Bekräftelsen är borttagen: vandringen ersätts inte förrän den bekräftas igen."),
 }
 
 
@@ -33,7 +34,7 @@ def clicked_walk(clicks: Any) -> tuple[str, int] | None:
         return None
     if not isinstance(value, int) or value <= 0:
         return None
-    action, _, key = str(trigger.get("item", "")).partition("|")
+    action, _sep, key = str(trigger.get("item", "")).partition("|")
     if action not in DONE_MESSAGES or not key.isdigit() or len(key) > 12:
         raise BadSelection("okänt val")
     return action, int(key)
@@ -62,5 +63,7 @@ def register(app: Dash) -> None:
         with unit_of_work(app_state().sessions) as session:
             done = set_confirmed(session, user.id, walk_id, confirmed=action == "confirm")
         if not done:
-            return report_items(["Ingen rapporterad vandring att bekräfta."], ok=False), no_update
-        return report_items([DONE_MESSAGES[action]], ok=True), bump(refresh)
+            return report_items(
+                [_("Ingen rapporterad vandring att bekräfta.")], ok=False
+            ), no_update
+        return report_items([_(DONE_MESSAGES[action])], ok=True), bump(refresh)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import Dash, Input, Output
+from dash import Dash, Input, Output, ctx, no_update
 
 from dashboard import ids
 from dashboard.callbacks.planning_page.common import period, scope
@@ -56,4 +56,9 @@ def register(app: Dash) -> None:
             rules=event_rules(),
             memo=lambda key, build: cached_view("forecast", key, build),
         )
-        return period_view(plan)
+        view = period_view(plan)
+        if ctx.triggered_id == ids.PL_REFRESH:
+            # A sign-up, association or saved schedule changed the lists: the walker
+            # inputs stay as typed (the nights only change with the period).
+            view["nights"] = no_update
+        return view

@@ -3,6 +3,7 @@ the coordinator's edited copy (checked again in the data layer), export the save
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, Final
 
@@ -14,8 +15,10 @@ from dashboard.audit import audit
 from dashboard.callbacks.inputs import as_number
 from dashboard.callbacks.planning_page.common import period, scope
 from dashboard.components import bump
+from dashboard.i18n import _
 from dashboard.pages.planning_page import EDITABLE
 from dashboard.plan_exports import (
+    ScheduledWalk,
     compensation_csv,
     saved_walks,
     schedule_csv,
@@ -25,8 +28,10 @@ from dashboard.plan_exports import (
 from dashboard.planning_views import area_options, proposal_message, schedule_table
 from dashboard.state import app_state, current_cube, db_session, event_rules, now, today
 from dashboard.uploads import report_items
-from data.access.scope import BadSelection
+from data.access.scope import BadSelection, Selection, Viewer
+from data.calendar.windows import STOCKHOLM
 from data.planning.period import plannable_areas, walk_reasons
+from data.planning.printout import schedule_printout
 from data.planning.registry import PlanError
 from data.planning.schedule import compensation, planned_vs_done, propose, save_schedule
 from data.planning.schedule_rows import MAX_ROWS, proposal_rows
@@ -56,8 +61,9 @@ def night_walkers(values: Any, inputs: Any) -> dict[date, int] | None:
 
 
 def edited_rows(data: Any, cells: Any, cell_ids: Any) -> list[dict[str, Any]]:
-    """The proposal's rows with the coordinator's edits applied (dropped rows left out);
-    :class:`BadSelection` when the browser's copy is not what the page sent."""
+    """The proposal's rows with the coordinator's edits applied (dropped rows left out;
+    each keeps its table row in ``"_row"``); :class:`BadSelection` when the browser's
+    copy is not what the page sent."""
     if not all(isinstance(v, list) for v in (data, cells, cell_ids)) or len(data) > MAX_ROWS:
         raise BadSelection("ogiltigt schema")
     rows = [dict(r) if isinstance(r, dict) else {} for r in data]
@@ -73,9 +79,24 @@ def edited_rows(data: Any, cells: Any, cell_ids: Any) -> list[dict[str, Any]]:
                 dropped.add(row)
         else:
             rows[row][col] = value
-    return [r for i, r in enumerate(rows) if i not in dropped]
+    return [r | {"_row": i} for i, r in enumerate(rows) if i not in dropped]
 
 
+def cell_marks(
+    wraps: Sequence[Mapping[str, Any]], kept: Sequence[Mapping[str, Any]], error: PlanError | None
+) -> tuple[list[str], list[str]]:
+    """Class and message of every schedule cell: ``invalid`` and the data layer's
+    message for the refused fields (their rows counted among the kept rows)."""
+    bad: dict[tuple[int, str], str] = {}
+    for (index, column), message in (error.cells if error else {}).items():
+        if 0 <= index < len(kept):
+            bad[(int(kept[index]["_row"]), "area" if column == "night" else column)] = message
+    keys = [(w.get("id", {}).get("row"), w.get("id", {}).get("col")) for w in wraps]
+    classes = ["field invalid" if key in bad else "field" for key in keys]
+    return classes, [bad.get(key, "") for key in keys]
+
+
+CELL_WRAPS: Final = {"type": ids.PL_CELL_WRAP_TYPE, "row": ALL, "col": ALL}
 EXPORT_FORMATS: Final = {ids.PL_EXPORT_ICS: "ics", ids.PL_EXPORT_PDF: "pdf"}
 
 
@@ -118,7 +139,7 @@ def register(app: Dash) -> None:
         refused = {"rows": no_update, "table": no_update}
         walkers = night_walkers(values, inputs)
         if walkers is None:
-            message = f"Antal vandrare: 0–{MAX_NIGHT_WALKERS} per natt."
+            message = _("Antal vandrare: 0–%(most)s per natt.", most=MAX_NIGHT_WALKERS)
             return refused | {"message": report_items([message], ok=False)}
         cube = current_cube()
         try:
@@ -144,17 +165,23 @@ def register(app: Dash) -> None:
         }
 
     @app.callback(
-        Output(ids.PL_MESSAGE, "children", allow_duplicate=True),
-        Output(ids.PL_REFRESH, "data", allow_duplicate=True),
-        Input(ids.PL_SAVE, "n_clicks"),
-        State(ids.PL_SCHEDULE, "data"),
-        State({"type": ids.PL_CELL_TYPE, "row": ALL, "col": ALL}, "value"),
-        State({"type": ids.PL_CELL_TYPE, "row": ALL, "col": ALL}, "id"),
-        State(ids.PL_KOMMUN, "value"),
-        State(ids.PL_LEVEL, "value"),
-        State(ids.PL_FIRST, "date"),
-        State(ids.PL_WEEKS, "value"),
-        State(ids.PL_REFRESH, "data"),
+        output={
+            "message": Output(ids.PL_MESSAGE, "children", allow_duplicate=True),
+            "refresh": Output(ids.PL_REFRESH, "data", allow_duplicate=True),
+            "classes": Output(CELL_WRAPS, "className"),
+            "errors": Output({"type": ids.PL_CELL_ERROR_TYPE, "row": ALL, "col": ALL}, "children"),
+        },
+        inputs={"_clicks": Input(ids.PL_SAVE, "n_clicks")},
+        state={
+            "data": State(ids.PL_SCHEDULE, "data"),
+            "cells": State({"type": ids.PL_CELL_TYPE, "row": ALL, "col": ALL}, "value"),
+            "cell_ids": State({"type": ids.PL_CELL_TYPE, "row": ALL, "col": ALL}, "id"),
+            "kommun": State(ids.PL_KOMMUN, "value"),
+            "level": State(ids.PL_LEVEL, "value"),
+            "first": State(ids.PL_FIRST, "date"),
+            "weeks": State(ids.PL_WEEKS, "value"),
+            "refresh": State(ids.PL_REFRESH, "data"),
+        },
         prevent_initial_call=True,
     )
     def save(
@@ -167,8 +194,9 @@ def register(app: Dash) -> None:
         first: Any,
         weeks: Any,
         refresh: Any,
-    ) -> tuple[Any, Any]:
-        """Apply the hand edits and save the schedule (the data layer checks every row)."""
+    ) -> dict[str, Any]:
+        """Apply the hand edits and save the schedule (the data layer checks every row,
+        refuses an empty one, and names the fields it refused)."""
         _viewer, selection = scope(kommun, level)
         start, last = period(first, weeks)
         rows = edited_rows(data, cells, cell_ids)
@@ -179,9 +207,13 @@ def register(app: Dash) -> None:
                     session, code, start, last, rows, areas=plannable_areas(current_cube(), code)
                 )
         except PlanError as error:
-            errors = list(error.errors.values())[:SHOWN_ERRORS]
-            return report_items(["Schemat sparades inte.", *errors], ok=False), no_update
-        return report_items([f"Schemat är sparat: {saved} vandringar."], ok=True), bump(refresh)
+            classes, errors = cell_marks(ctx.outputs_grouping["classes"], rows, error)
+            shown = [_("Schemat sparades inte."), *list(error.errors.values())[:SHOWN_ERRORS]]
+            message = report_items(shown, ok=False)
+            return {"message": message, "refresh": no_update, "classes": classes, "errors": errors}
+        classes, errors = cell_marks(ctx.outputs_grouping["classes"], rows, None)
+        message = report_items([_("Schemat är sparat: %(n)s vandringar.", n=saved)], ok=True)
+        return {"message": message, "refresh": bump(refresh), "classes": classes, "errors": errors}
 
     @app.callback(
         Output(ids.PL_DOWNLOAD, "data"),
@@ -198,11 +230,19 @@ def register(app: Dash) -> None:
     def export(
         _csv: Any, _ics: Any, _pdf: Any, _pay: Any, kommun: Any, level: Any, first: Any, weeks: Any
     ) -> Any:
-        """The saved schedule (not the browser's copy) as CSV, ICS or PDF; the pay CSV."""
+        """The saved schedule (not the browser's copy) as CSV, ICS or PDF; the pay CSV.
+        Every click gives a file of its own (the name holds the export's time and the
+        button's click count), so a second click downloads again instead of replacing
+        the first file."""
         viewer, selection = scope(kommun, level)
         start, last = period(first, weeks)
         code = selection.kommun_code
-        stem = f"nattvandring-{code}-{start.isoformat()}"
+        clicks = {ids.PL_EXPORT_CSV: _csv, ids.PL_EXPORT_ICS: _ics, ids.PL_EXPORT_PDF: _pdf}
+        # The files are documents for the walkers and partners: they stay Swedish in
+        # every UI language (dashboard/plan_exports.py, dashboard/schedule_pdf.py).
+        number = as_number(clicks.get(str(ctx.triggered_id), _pay)) or 0
+        stamp = f"{now().astimezone(STOCKHOLM):%Y%m%d-%H%M%S}-{int(number)}"
+        stem = f"nattvandring-{code}-{start.isoformat()}-{stamp}"
         audit_export(ctx.triggered_id, code, start, last)
         if ctx.triggered_id == ids.PL_EXPORT_PAY:
             config = current_app.config
@@ -214,21 +254,35 @@ def register(app: Dash) -> None:
                 min_walkers=int(config.get("SSP_PAY_MIN_WALKERS", PAY_MIN_WALKERS)),
                 per_night=float(config.get("SSP_PAY_PER_NIGHT", 0)),
             )
-            filename = f"ersattning-{code}-{start.isoformat()}.csv"
+            filename = f"ersattning-{code}-{start.isoformat()}-{stamp}.csv"
             return {"content": compensation_csv(pay), "filename": filename, "type": "text/csv"}
         walks = saved_walks(planned_vs_done(db_session(), code, start, last))
         if ctx.triggered_id == ids.PL_EXPORT_ICS:
-            return dcc.send_bytes(schedule_ics(walks, kommun=code, stamp=now()), f"{stem}.ics")
+            name = schedule_printout(db_session(), code, ()).kommun_name
+            ics = schedule_ics(walks, kommun=code, stamp=now(), name=name)
+            return dcc.send_bytes(ics, f"{stem}.ics")
         if ctx.triggered_id == ids.PL_EXPORT_PDF:
-            nights = sorted({w.night for w in walks})
-            reasons = walk_reasons(
-                db_session(),
-                current_cube(),
-                selection,
-                viewer,
-                nights,
-                today=today(),
-                rules=event_rules(),
-            )
-            return dcc.send_bytes(schedule_pdf(walks, kommun=code, reasons=reasons), f"{stem}.pdf")
+            pdf = walkers_pdf(walks, viewer, selection, (start, last))
+            return dcc.send_bytes(pdf, f"{stem}.pdf")
         return {"content": schedule_csv(walks), "filename": f"{stem}.csv", "type": "text/csv"}
+
+
+def walkers_pdf(
+    walks: Sequence[ScheduledWalk], viewer: Viewer, selection: Selection, span: tuple[date, date]
+) -> bytes:
+    """The walkers' printed schedule: kommun name, contact, each night's reasons and a
+    map of its areas (geometry from the data layer)."""
+    session = db_session()
+    nights = sorted({w.night for w in walks})
+    reasons = walk_reasons(
+        session, current_cube(), selection, viewer, nights, today=today(), rules=event_rules()
+    )
+    printout = schedule_printout(session, selection.kommun_code, {w.area_code for w in walks})
+    return schedule_pdf(
+        walks,
+        kommun=printout.kommun_name,
+        reasons=reasons,
+        period=span,
+        contact=printout.contact,
+        outlines=printout.outlines,
+    )

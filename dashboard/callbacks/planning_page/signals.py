@@ -9,6 +9,7 @@ from dash import Dash, Input, Output, html
 
 from dashboard import ids
 from dashboard.callbacks.planning_page.common import CODE, scope
+from dashboard.i18n import _
 from dashboard.planning_views import signals_view
 from dashboard.state import current_cube, db_session
 from data.planning.period import watched_signals
@@ -29,6 +30,6 @@ def register(app: Dash) -> None:
         viewer, selection = scope(kommun, level)
         chosen = concerns if isinstance(concerns, list) and concerns else None
         if chosen is None or not all(isinstance(c, str) and CODE.fullmatch(c) for c in chosen):
-            return html.P("Välj minst en kategori att bevaka.")
+            return html.P(_("Välj minst en kategori att bevaka."))
         watched = watched_signals(db_session(), current_cube(), selection, viewer, chosen)
         return signals_view(watched)

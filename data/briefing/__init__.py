@@ -1,0 +1,1 @@
+"""The lägesbild: a period's briefing for leadership and coordinators, its archive."""
