@@ -23,6 +23,7 @@ from dashboard.callbacks import my_account as my_account_callbacks
 from dashboard.callbacks import overview as overview_callbacks
 from dashboard.callbacks import permalinks as permalink_callbacks
 from dashboard.callbacks import planning_page as planning_callbacks
+from dashboard.callbacks import police as police_callbacks
 from dashboard.callbacks import report as report_callbacks
 from dashboard.callbacks import walk as walk_callbacks
 from dashboard.dash_locale import LocalisedDash, localised_layout, page_title
@@ -41,6 +42,7 @@ from dashboard.pages import (
     not_found_404,
     overview,
     planning_page,
+    police_page,
     report,
     walk,
 )
@@ -61,6 +63,7 @@ def nav_links(role: str) -> list[dcc.Link]:
         (events_page.NAME, events_page.PATH, True),
         (lagesbild.NAME, lagesbild.PATH, role in lagesbild.ROLES),
         (planning_page.NAME, planning_page.PATH, role in planning_page.ROLES),
+        (police_page.NAME, police_page.PATH, role in police_page.ROLES),
         (report.NAME, report.PATH, role in report.ROLES),
         (my_reports.NAME, my_reports.PATH, role in my_reports.ROLES),
         (walk.NAME, walk.PATH, role in walk.ROLES),
@@ -173,6 +176,7 @@ def init_dash(server: Flask) -> Dash:
     my_account_callbacks.register(app)
     lagesbild_callbacks.register(app)
     permalink_callbacks.register(app)
+    police_callbacks.register(app)
     app.init_app(server)
     # Dash Pages needs the mounted app to register pages (it reads dash.get_app()).
     pages = (
@@ -190,6 +194,7 @@ def init_dash(server: Flask) -> Dash:
         my_reports,
         lagesbild,
         lagesbild_archive,
+        police_page,
     )
     for page in (*pages, not_found_404):
         dash.register_page(

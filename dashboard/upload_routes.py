@@ -21,7 +21,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 
 from dashboard.auth import CSRF_EXPIRED, csrf_valid, current_session_user
-from dashboard.pages import admin_areas, calendar_page, import_page
+from dashboard.pages import admin_areas, calendar_page, import_page, police_page
 from dashboard.uploads import (
     MB,
     UploadTooLarge,
@@ -75,6 +75,12 @@ KINDS: Final[dict[str, UploadKind]] = {
         calendar_page.SCHOOL_SUFFIXES,
         "CSV, Excel (.xlsx) eller iCalendar (.ics)",
         lambda _config: calendar_page.MAX_SCHOOL_FILE_BYTES,
+    ),
+    "polisen": UploadKind(
+        police_page.ROLES,
+        police_page.POLISEN_SUFFIXES,
+        "JSON från polisen.se",
+        lambda _config: police_page.MAX_POLISEN_BYTES,
     ),
 }
 """Every kind of upload, by the name in its URL."""

@@ -403,6 +403,14 @@ def layout(**query: Any) -> html.Div:
                 ),
             ),
             _meeting_card(),
+            section_card(
+                _("Polisens svar på planen"),
+                html.Div(id=ids.PL_POLICE_REVIEW),
+                hint=_(
+                    "Polisens områdessamordnare godkänner eller kommenterar veckans plan på "
+                    "Samverkan polis. Ändras planen efter ett godkännande syns det här."
+                ),
+            ),
             dcc.Store(id=ids.PL_REFRESH, data=0),
         ],
         className="stack",

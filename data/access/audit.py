@@ -51,6 +51,12 @@ ACTIONS: Final[tuple[Term, ...]] = (
     Term("token.revoked", "API-token återkallad"),
     Term("token.used", "API-token använd"),
     Term("lagesbild.published", "Lägesbild publicerad"),
+    # Issue 17 — police partnership (data.planning.police, data.planning.operations)
+    Term("police.plan_agreed", "Veckans vandringsplan godkänd av polisen"),
+    Term("police.plan_commented", "Kommentar till veckans vandringsplan"),
+    Term("police.operation_created", "Riktad insats registrerad"),
+    Term("police.operation_changed", "Riktad insats ändrad"),
+    Term("police.operation_deleted", "Riktad insats borttagen"),
 )
 ACTION_CODES: Final = frozenset(term.code for term in ACTIONS)
 _LABELS: Final = {term.code: term.label for term in ACTIONS}

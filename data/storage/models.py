@@ -567,3 +567,72 @@ class LagesbildPublished(Base):
     content: Mapped[str] = mapped_column(Text)
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     pdf_sha256: Mapped[str] = mapped_column(String(64))
+
+
+# Issue 17 — police partnership (migration 0017): the police area coordinator's
+# review of a week's walk plan, and the riktade insatser they record.
+
+
+class PlanReview(Base):
+    """A police area coordinator's answer to one ISO week's walk plan of a kommun:
+    ``agreed`` (godkänd) or ``comment``. Append-only history: the newest agreement
+    counts. An agreement keeps what was agreed (the walks the user saw, as JSON, and
+    their SHA-256) so a later change of the plan shows. Texts are PII-guarded."""
+
+    __tablename__ = "plan_review"
+    __table_args__ = (
+        CheckConstraint("kind IN ('agreed', 'comment')", name="kind"),
+        Index("ix_plan_review_kommun_week", "kommun_code", "week_monday"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kommun_code: Mapped[str] = mapped_column(String(4))
+    week_monday: Mapped[date] = mapped_column(Date)
+    """Monday of the ISO week reviewed."""
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    username: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(8))
+    comment: Mapped[str] = mapped_column(String(500), default="")
+    areas: Mapped[str] = mapped_column(Text, default="[]")
+    """The area codes the reviewer could see (JSON list): the part of the plan reviewed."""
+    walks: Mapped[str] = mapped_column(Text, default="[]")
+    """The walks agreed (JSON), empty for a comment."""
+    plan_sha256: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class JointOperation(Base):
+    """A riktad insats: a joint operation the police record (date, optional time span,
+    areas, partner organisations, kind, short PII-guarded note)."""
+
+    __tablename__ = "joint_operation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kommun_code: Mapped[str] = mapped_column(String(4), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    start_time: Mapped[str | None] = mapped_column(String(5))
+    end_time: Mapped[str | None] = mapped_column(String(5))
+    kind: Mapped[str] = mapped_column(String(32))
+    partners: Mapped[str] = mapped_column(String(200))
+    """Partner codes, comma-separated (:data:`data.planning.police.PARTNERS`)."""
+    note: Mapped[str] = mapped_column(String(280), default="")
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    areas: Mapped[list[Area]] = relationship(secondary="joint_operation_area", lazy="selectin")
+
+
+class JointOperationArea(Base):
+    """An area a riktad insats covered."""
+
+    __tablename__ = "joint_operation_area"
+
+    operation_id: Mapped[int] = mapped_column(
+        ForeignKey("joint_operation.id", ondelete="CASCADE"), primary_key=True
+    )
+    area_id: Mapped[int] = mapped_column(
+        ForeignKey("area.id", ondelete="RESTRICT"), primary_key=True
+    )

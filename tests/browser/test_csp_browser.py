@@ -139,6 +139,7 @@ PAGES: dict[str, tuple[str, Interaction | None]] = {
     "/mina-rapporter": (present(ids.MY_REPORTS_PAGE), None),
     "/lagesbild": (plot_drawn(ids.LB_TREND), change_briefing_kind),
     "/lagesbild/arkiv": (present(ids.LB_ARCHIVE_PAGE), None),
+    "/samverkan": (present(ids.SV_WEEK), None),
     "/finns-inte": (present(ids.NOT_FOUND), None),
 }
 """What each page shows once it has drawn, and the filter a person would change."""
@@ -155,12 +156,21 @@ ROLE_PAGES = {
         "/importera",
         "/lagesbild",
         "/lagesbild/arkiv",
+        "/samverkan",
         "/konto#tva-steg",
         "/finns-inte",
     ],
     "admin": ["/", "/tid", "/kalender", "/admin/omraden", "/admin/anvandare", "/admin/granskning"],
     "rapportor": ["/", "/tid", "/rapportera", "/nattvandring", "/konto", "/mina-rapporter"],
-    "polis": ["/", "/tid", "/rapportera", "/nattvandring", "/konto", "/mina-rapporter"],
+    "polis": [
+        "/",
+        "/tid",
+        "/rapportera",
+        "/nattvandring",
+        "/konto",
+        "/mina-rapporter",
+        "/samverkan",
+    ],
     "ledning": ["/", "/tid", "/lagesbild", "/lagesbild/arkiv", "/konto"],
 }
 DENIED_PAGE = {"admin": "/planering", "rapportor": "/importera", "ledning": "/rapportera"}

@@ -54,6 +54,10 @@ CALENDAR = frozenset({"coordinator", "admin"})
 SECOND_FACTOR = frozenset({"admin", "coordinator"})
 LAGESBILD = frozenset({"leadership", "coordinator"})
 FREE_TEXT = frozenset({"coordinator", "police_area"})
+POLICE_PAGE = frozenset({"police_area", "coordinator"})
+"""Samverkan polis (issue 17): the police in their areas, coordinators read the kommun."""
+POLICE = frozenset({"police_area"})
+"""Who answers the week's walk plan and records riktade insatser."""
 """Who reads free-text notes (the police in their own areas only)."""
 PUBLIC = "public"
 LOGIN_STEP = "login step"
@@ -133,6 +137,12 @@ CALLBACKS: dict[str, frozenset[str]] = {
     "lb-assessment.value lb-actions.value": COORDINATOR,
     "lb-write-result.children lb-refresh.data": COORDINATOR,
     "lb-publish-confirm.displayed": COORDINATOR,
+    # Samverkan polis (issue 17): reads for both; answers and insatser by the police
+    "sv-walks.children sv-meetings.children sv-review-state.children": POLICE_PAGE,
+    "sv-review-message.children": POLICE,
+    "sv-op-message.children": POLICE,
+    "sv-import-result.children": POLICE_PAGE,
+    "pl-police-review.children": COORDINATOR,
 }
 """Callback (its outputs, without Dash's duplicate-output hashes; the first outputs
 when that is unique) → the roles that may call it. Anonymous never may."""
@@ -167,6 +177,7 @@ PAGES: dict[str, frozenset[str]] = {
     "/konto": EVERYONE,
     "/lagesbild": LAGESBILD,
     "/lagesbild/arkiv": LAGESBILD,
+    "/samverkan": POLICE_PAGE,
     "/404": EVERYONE,
 }
 """Page path → roles that get its content (others get "Ingen behörighet")."""
