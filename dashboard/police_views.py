@@ -14,7 +14,7 @@ from dash import html
 from dashboard import ids
 from dashboard.components import delete_button, scroll_table, simple_table
 from dashboard.formatting import format_date, format_number, week_label
-from dashboard.i18n import _, term_label
+from dashboard.i18n import _, ngettext, term_label
 from dashboard.planning_views import place_label
 from data.ingest.polisen_kommun import KommunImport
 from data.planning.operations import KINDS, PARTNERS, Operation
@@ -95,11 +95,12 @@ def review_view(state: ReviewState, *, week: str = "") -> list[Any]:
                 )
             )
         else:
-            text = _(
-                "Godkänd av %(user)s %(when)s (%(n)s vandringar).",
+            text = ngettext(
+                "Godkänd av %(user)s %(when)s (%(num)d vandring).",
+                "Godkänd av %(user)s %(when)s (%(num)d vandringar).",
+                a.walks,
                 user=a.username,
                 when=when,
-                n=a.walks,
             )
             parts.append(html.P(text, className="report-ok agreement"))
     if state.comments:

@@ -282,5 +282,5 @@ def layout(**_query: Any) -> html.Div:
             help_box(_("Så använder du Samverkan polis"), *(_(p) for p in HELP)),
             html.Div([_week_card(clock_today(), scope_text), main], className="grid"),
         ],
-        className="page police-page",
+        className="page planning-page police-page",
     )

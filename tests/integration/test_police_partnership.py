@@ -262,7 +262,7 @@ def test_agreement_shows_on_planering_and_a_later_change_shows_it_predates_it(
     response = review(police, app, ids.SV_AGREE)
     assert response.status_code == 200 and "Planen är godkänd" in text_of(response)
     before = text_of(planning_reviews(coordinator, app))
-    assert "Godkänd av polis" in before and "1 vandringar" in before
+    assert "Godkänd av polis" in before and "(1 vandring)" in before
     add_walk(app, OUTSIDE)  # outside the police areas: not part of what they agreed
     assert "ändrats efter" not in text_of(planning_reviews(coordinator, app))
     add_walk(app, ALSO_INSIDE, SATURDAY)
