@@ -129,7 +129,9 @@ def register(app: Dash) -> None:
         return {
             "walks": walks_view(week_walks(session, kommun, monday, areas)),
             "meetings": meetings_view(week_meetings(session, kommun, monday, areas)),
-            "review": review_view(review_state(session, kommun, monday, user_id=mine)),
+            "review": review_view(
+                review_state(session, kommun, monday, user_id=mine, within=areas)
+            ),
             "operations": operations_view(
                 week_operations(session, kommun, monday, owner_id=mine), own_id=mine
             ),

@@ -251,11 +251,18 @@ def _keys(text: str) -> set[WalkKey]:
 
 
 def review_state(
-    session: Session, kommun: str, monday: date, *, user_id: int | None = None
+    session: Session,
+    kommun: str,
+    monday: date,
+    *,
+    user_id: int | None = None,
+    within: Collection[str] | None = None,
 ) -> ReviewState:
     """The week's agreements, each compared with the plan now (in the areas its reviewer
     saw), and its comments; only ``user_id``'s own when given (a police user sees their
-    own reviews; coordinators see everyone's)."""
+    own reviews; coordinators see everyone's). With ``within`` (the reader's areas now)
+    the comparison and the walks it lists stay inside them, even when the reviewer's
+    areas were wider when they agreed."""
     query = select(PlanReview).where(
         PlanReview.kommun_code == kommun, PlanReview.week_monday == monday
     )
@@ -268,14 +275,17 @@ def review_state(
             newest.setdefault(row.username, row)
     agreements = []
     for row in newest.values():
-        agreed = _keys(row.walks)
-        now = {w.key for w in week_walks(session, kommun, monday, json.loads(row.areas))}
+        areas = set(json.loads(row.areas))
+        if within is not None:
+            areas &= set(within)
+        agreed = {k for k in _keys(row.walks) if k[1] in areas}
+        now = {w.key for w in week_walks(session, kommun, monday, areas)}
         agreements.append(
             Agreement(
                 row.username,
                 row.created_at,
                 len(agreed),
-                fingerprint(now) != row.plan_sha256,
+                now != agreed,
                 tuple(sorted(now - agreed)),
                 tuple(sorted(agreed - now)),
             )

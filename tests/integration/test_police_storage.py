@@ -156,3 +156,23 @@ def test_insatser_stay_with_their_owner_on_both_backends(engine: Engine) -> None
         delete_operation(session, POLICE, actor(session), operation_id)
     with factory() as session:
         assert session.scalar(select(JointOperation.id)) is None
+
+
+def test_a_narrowed_scope_hides_changes_outside_the_readers_areas_now(engine: Engine) -> None:
+    factory = make_session_factory(engine)
+    scope = frozenset({"0380-A", "0380-A1"})
+    with unit_of_work(factory) as session:
+        ids = setup_kommun(session)
+        session.add(walk(ids["A"], WEEK + timedelta(days=4)))
+        session.flush()
+        review_plan(
+            session, POLICE, actor(session), "0380", WEEK,
+            kind="agreed", comment="", areas=scope, today=TODAY,
+        )  # fmt: skip
+        session.add(walk(ids["A1"], WEEK + timedelta(days=5)))
+    with factory() as session:
+        (wide,) = review_state(session, "0380", WEEK).agreements
+        assert wide.changed and [k[1] for k in wide.added] == ["0380-A1"]
+        # The reviewer has lost A1 since: what they read stays inside A.
+        (narrow,) = review_state(session, "0380", WEEK, within={"0380-A"}).agreements
+        assert not narrow.changed and narrow.added == () and narrow.walks == 1
