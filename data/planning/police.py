@@ -8,9 +8,11 @@ walk in a coarser area that merely *contains* an assigned one (the whole kommun,
 RegSO around an assigned DeSO) is not shown: it would cover areas outside the scope.
 
 An agreement keeps what was agreed: the walks the reviewer saw (night, area, times,
-walkers) and their SHA-256. The plan is compared on that content, not on walk ids (saving
-a schedule re-creates its walks), so re-saving the same plan keeps the agreement and any
-real change — a walk added, removed, moved or re-timed — shows as "changed after".
+walkers), the areas they saw, and the walks' SHA-256 (a check value of the record). The
+plan is compared on that content, not on walk ids (saving a schedule re-creates its
+walks), so re-saving the same plan keeps the agreement and any real change — a walk added,
+removed, moved or re-timed — shows as "changed after". The comparison stays inside the
+reader's areas now (:func:`review_state` ``within``).
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from data.counts.cube import monday_of
 from data.planning.meetings import add_meeting
 from data.storage.db import bump_version, unit_of_work
 from data.storage.models import Area, AuditEvent, JointOperation, Observation, PlannedWalk
+from data.vocabulary import MONTH_NAMES
 from tests.clock import TEST_TODAY
 from tests.conftest import DEMO_PASSWORD
 from tests.helpers import call_by_input, call_callback, login, send_file, stored_answer
@@ -448,7 +449,7 @@ def event(event_id: int, kommun: str, kind: str = "Skadegörelse", **changes: An
     return {
         "id": event_id,
         "datetime": f"{TEST_TODAY.isoformat()} 23:10:00 +01:00",
-        "name": f"{TEST_TODAY.day} december 21.40, {kind}, {kommun}",
+        "name": f"{TEST_TODAY.day} {MONTH_NAMES[TEST_TODAY.month - 1]} 21.40, {kind}, {kommun}",
         "summary": "Fritext som aldrig sparas.",
         "url": "/aktuellt/handelser/x",
         "type": kind,
