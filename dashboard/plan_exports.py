@@ -139,6 +139,7 @@ PAY_COLUMNS: Final = (
     "ersattningsgrundande",
     "vandrarnatter",
     "belopp",
+    "per_niva",
 )
 
 
@@ -146,7 +147,8 @@ def compensation_csv(rows: Iterable[Compensation]) -> str:
     """The pay basis per association as ``;``-separated, formula-safe CSV (an
     association's name is one quoted cell whatever it holds): walks planned, reported,
     confirmed by the coordinator, paid (confirmed with enough walkers), walker-nights
-    of the confirmed walks and the amount."""
+    of the confirmed walks, the amount and the paid walks per level (``4+:2 3+:1``:
+    two walks paid at the level from 4 walkers, one at the level from 3)."""
     table = [
         (
             c.association,
@@ -156,6 +158,7 @@ def compensation_csv(rows: Iterable[Compensation]) -> str:
             c.qualifying,
             c.walker_nights,
             f"{c.amount:.2f}",
+            " ".join(f"{label}:{n}" for label, n in c.per_level),
         )
         for c in rows
     ]

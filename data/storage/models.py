@@ -567,3 +567,27 @@ class LagesbildPublished(Base):
     content: Mapped[str] = mapped_column(Text)
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     pdf_sha256: Mapped[str] = mapped_column(String(64))
+
+
+# Issue 17, associations without accounts.
+class AssociationLink(Base):
+    """An association's sign-up link (:mod:`data.planning.association_links`): only the
+    keyed hash of its token, who made it and its lifetime. Revoked or past
+    ``expires_at``, it opens nothing."""
+
+    __tablename__ = "association_link"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("association.id", ondelete="CASCADE"), index=True
+    )
+    kommun_code: Mapped[str] = mapped_column(String(4), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    """Hex HMAC-SHA256 of the token under the app's secret (never the token)."""
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(Integer)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    association: Mapped[Association] = relationship(lazy="joined")

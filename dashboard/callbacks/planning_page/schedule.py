@@ -15,6 +15,7 @@ from dashboard.audit import audit
 from dashboard.callbacks.inputs import as_number
 from dashboard.callbacks.planning_page.common import period, scope
 from dashboard.components import bump
+from dashboard.config import pay_levels
 from dashboard.i18n import _
 from dashboard.pages.planning_page import EDITABLE
 from dashboard.plan_exports import (
@@ -251,8 +252,7 @@ def register(app: Dash) -> None:
                 code,
                 start,
                 last,
-                min_walkers=int(config.get("SSP_PAY_MIN_WALKERS", PAY_MIN_WALKERS)),
-                per_night=float(config.get("SSP_PAY_PER_NIGHT", 0)),
+                levels=config.get("SSP_PAY_LEVEL_TABLE") or pay_levels(config),
             )
             filename = f"ersattning-{code}-{start.isoformat()}-{stamp}.csv"
             return {"content": compensation_csv(pay), "filename": filename, "type": "text/csv"}
