@@ -108,9 +108,7 @@ def offer_night(
     day = date.fromisoformat(text) if _DAY.fullmatch(text) and _valid_day(text) else None
     last = today + timedelta(weeks=OFFER_WEEKS)
     if day is None or not today <= day <= last:
-        raise PlanError(
-            {"natt": f"Välj en natt från {today.isoformat()} till {last.isoformat()}."}
-        )
+        raise PlanError({"natt": f"Välj en natt från {today.isoformat()} till {last.isoformat()}."})
     count = int(walkers.strip()) if _WALKERS.fullmatch(walkers.strip()) else 0
     signup = add_signup(
         session,

@@ -38,7 +38,6 @@ from data.planning.schedule import compensation, planned_vs_done, propose, save_
 from data.planning.schedule_rows import MAX_ROWS, proposal_rows
 from data.storage.db import unit_of_work
 
-PAY_MIN_WALKERS: Final = 3
 MAX_NIGHT_WALKERS: Final = 1000
 SHOWN_ERRORS: Final = 20
 
