@@ -7,6 +7,7 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.association_views import links_card
 from dashboard.auth import require_role
 from dashboard.components import denied, graph, help_box, section_card
 from dashboard.i18n import N_, _
@@ -370,6 +371,7 @@ def layout(**query: Any) -> html.Div:
                 html.Div(id=ids.PL_NIGHTS),
                 *_association_form(),
             ),
+            links_card(),
             _schedule_card(walk_contact(session, scope.kommun)),
             section_card(
                 _("Planerat och genomfört"),
