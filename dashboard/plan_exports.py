@@ -138,8 +138,8 @@ PAY_COLUMNS: Final = (
     "bekraftade",
     "ersattningsgrundande",
     "vandrarnatter",
-    "belopp",
     "per_niva",
+    "belopp",
 )
 
 
@@ -147,8 +147,8 @@ def compensation_csv(rows: Iterable[Compensation]) -> str:
     """The pay basis per association as ``;``-separated, formula-safe CSV (an
     association's name is one quoted cell whatever it holds): walks planned, reported,
     confirmed by the coordinator, paid (confirmed with enough walkers), walker-nights
-    of the confirmed walks, the amount and the paid walks per level (``4+:2 3+:1``:
-    two walks paid at the level from 4 walkers, one at the level from 3)."""
+    of the confirmed walks, the paid walks per level (``4+:2 3+:1``: two walks paid at
+    the level from 4 walkers, one at the level from 3) and the amount."""
     table = [
         (
             c.association,
@@ -157,8 +157,8 @@ def compensation_csv(rows: Iterable[Compensation]) -> str:
             c.confirmed,
             c.qualifying,
             c.walker_nights,
-            f"{c.amount:.2f}",
             " ".join(f"{label}:{n}" for label, n in c.per_level),
+            f"{c.amount:.2f}",
         )
         for c in rows
     ]

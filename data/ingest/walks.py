@@ -37,8 +37,10 @@ MAX_WALK_MINUTES: Final = 12 * 60
 FIELDS: Final = ("datum", "omraden", "start", "slut", "vandrare", "stamning", "sett", "anteckning")
 """Fields of the form; errors of the sightings' row ``i`` (from 1) are keyed ``sett-i``."""
 
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_TIME = re.compile(r"(\d{1,2})[:.](\d{2})")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_TIME = re.compile(r"([0-9]{1,2})[:.]([0-9]{2})")
+"""ASCII digits only: a digit class would also match other scripts' digits
+(fullwidth ``２０:３０``), which ``int`` reads but the stored ``HH:MM`` would keep."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _AREA_CODE = re.compile(r"[^\x00-\x1f\x7f]{1,64}")
 

@@ -129,6 +129,7 @@ def create_link(
     if errors:
         raise PlanError(errors)
     token = secrets.token_urlsafe(32)
+    now = now.astimezone(UTC)  # SQLite keeps no offset: store UTC
     link = AssociationLink(
         association_id=association_id,
         kommun_code=kommun,
@@ -178,6 +179,7 @@ def revoke_link(
     link = session.get(AssociationLink, link_id)
     if link is None or link.kommun_code != kommun or link.revoked_at is not None:
         return False
+    now = now.astimezone(UTC)
     link.revoked_at = now
     record(
         session,
@@ -197,6 +199,7 @@ def open_link(session: Session, token: str, *, key: bytes, now: datetime) -> Lin
     minutes); writes nothing else."""
     if not TOKEN_SHAPE.fullmatch(token):
         raise LinkInvalid("unknown")
+    now = now.astimezone(UTC)
     link = session.scalar(
         select(AssociationLink).where(AssociationLink.token_hash == token_hash(key, token))
     )
