@@ -334,10 +334,18 @@ def compensation(
     else:
         msg = "compensation needs pay levels"
         raise ValueError(msg)
+    return compensation_of(planned_vs_done(session, kommun, first, last), table)
+
+
+def compensation_of(
+    rows: Iterable[PlannedVsDone], levels: Sequence[PayLevel]
+) -> list[Compensation]:
+    """:func:`compensation` of the walks ``rows`` (pure): per association, by name."""
+    table = levels_table(levels)
     out: dict[str, list[int]] = {}
     amounts: dict[str, float] = {}
     reached: dict[str, dict[PayLevel, int]] = {}
-    for row in planned_vs_done(session, kommun, first, last):
+    for row in rows:
         name = row.association or "(utan förening)"
         counts = out.setdefault(name, [0, 0, 0, 0, 0])
         per_level = reached.setdefault(name, dict.fromkeys(table, 0))
