@@ -380,9 +380,11 @@ def layout(**query: Any) -> html.Div:
                 html.Div(id=ids.PL_YEARLY, className="table-scroll"),
                 hint=_(
                     "En rapport från Nattvandring som anger den planerade vandringen visar "
-                    "den som rapporterad; bara föreningens egna vandrare och samordnaren kan "
-                    "rapportera den. Ersättning: inlämnad rapport, minst tre vandrare och "
-                    "samordnarens bekräftelse (Bekräfta; Ångra tar bort bekräftelsen)."
+                    "den som rapporterad; bara föreningens egna vandrare (också via "
+                    "föreningens länk) och samordnaren kan rapportera den. Ersättning: "
+                    "inlämnad rapport, en ersättningsnivå nådd (t.ex. full från fyra "
+                    "vandrare, reducerad vid tre) och samordnarens bekräftelse (Bekräfta; "
+                    "Ångra tar bort bekräftelsen)."
                 ),
             ),
             section_card(
