@@ -100,6 +100,11 @@ def new_link_box(url: str, association: str) -> html.Div:
     )
 
 
+def _named(label: str) -> dict[str, Any]:
+    """An ``aria-label`` for a button whose visible text names no association."""
+    return {"aria-label": label}
+
+
 def _day(moment: datetime | None) -> str:
     return format_date(moment.astimezone(STOCKHOLM).date()) if moment else "–"
 
@@ -118,7 +123,7 @@ def links_table(rows: Sequence[LinkInfo], now: datetime) -> html.Table | html.P:
                 id={"type": ids.PL_ASSOC_LINK_REVOKE_TYPE, "item": str(r.id)},
                 n_clicks=0,
                 className="small",
-                **{"aria-label": _("Återkalla länken till %(name)s", name=r.association)},
+                **_named(_("Återkalla länken till %(name)s", name=r.association)),
             )
             if r.status(now) == "active"
             else "",

@@ -205,8 +205,8 @@ def test_an_association_offers_nights_and_reports_its_walk_on_a_phone(
         assert revoke_link(session, "0380", link_id, actor=ACTOR, now=TEST_NOW)
     _set_date(browser, "anmal-natt", (TEST_TODAY + timedelta(days=14)).isoformat())
     browser.find_element(By.ID, "anmal-skicka").click()
-    gone = WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.ID, "assoc-refused"))
-    assert "Länken gäller inte längre" in gone[0].text
+    refusal = WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.ID, "assoc-refused"))
+    assert "Länken gäller inte längre" in refusal[0].text
     _expected_refusal(browser, 410)
     found = axe_violations(browser)
     assert found == [], "\n".join(summary(found))
