@@ -611,3 +611,23 @@ def test_only_the_coordinator_creates_links(
         ),
     )
     assert response.status_code == 403
+
+
+def test_a_hostile_association_name_is_shown_as_text(app: Flask, client: FlaskClient) -> None:
+    from markupsafe import escape
+
+    from tests.hostile_names import MARKUP_NAMES
+
+    with unit_of_work(app_state(app).sessions) as session:
+        tokens = []
+        for name in MARKUP_NAMES:
+            club = add_association(session, "0380", name)
+            tokens.append(
+                create_link(
+                    session, "0380", club, days=5, key=_key(app), actor=ACTOR, now=TEST_NOW
+                )[1]
+            )
+    for name, token in zip(MARKUP_NAMES, tokens, strict=True):
+        text = page(client, token)
+        assert name not in text or str(escape(name)) == name
+        assert f'<strong id="assoc-name">{escape(name)}</strong>' in text
