@@ -23,6 +23,7 @@ Rate limited per client address (``SSP_ASSOCIATION_RATE``, :mod:`dashboard.ratel
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, Final
@@ -54,6 +55,7 @@ FORM_SALT: Final = "ssp-association-form"
 FORM_MAX_AGE: Final = 4 * 3600
 """A page's forms work this many seconds after it was shown."""
 SEEN_ROWS: Final = 3
+ROW_ID: Final = re.compile(r"[0-9]{1,9}")
 DONE: Final = {
     "anmald": "Tack! Natten är anmäld. Samordnaren lägger schemat.",
     "borttagen": "Anmälan är borttagen.",
@@ -159,8 +161,10 @@ def _done(token: str, what: str) -> WerkzeugResponse:
 
 
 def _row_id(name: str) -> int | None:
+    """A row id posted by the form (ASCII digits: ``str.isdigit`` also accepts ``²``,
+    which ``int`` refuses)."""
     text = str(request.form.get(name, ""))
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return int(text) if ROW_ID.fullmatch(text) else None
 
 
 @bp.get("/forening/<token>")

@@ -331,7 +331,7 @@ def test_another_associations_offer_cannot_be_withdrawn(
             session, "0380", association_id=linked.other, night=TEST_TODAY + timedelta(days=3),
             walkers=5, start="20:30", end="01:30",
         )  # fmt: skip
-    for sent in (str(theirs), "", "x", "-1", "99999999999"):
+    for sent in (str(theirs), "", "x", "-1", "99999999999", "²", "٣"):
         response = client.post(
             f"/forening/{linked.token}/ta-bort",
             data={"form": form_token(client, linked.token), "anmalan": sent},
@@ -375,7 +375,7 @@ def test_another_associations_walk_is_refused(
 ) -> None:
     _ours, theirs = schedule(app, TEST_TODAY)
     before = count(app, WalkReport)
-    for sent in (str(theirs), "0", "", "abc", str(theirs) + "0000"):
+    for sent in (str(theirs), "0", "", "abc", str(theirs) + "0000", "²"):
         response = report(client, linked.token, 0, vandring=sent)
         assert response.status_code == 403, sent
         assert "hör inte till er förening" in response.get_data(as_text=True)
