@@ -29,7 +29,7 @@ from datetime import timedelta
 from typing import Any, Final
 
 from flask import Blueprint, current_app, redirect, render_template, request
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from dashboard.audit import client_address
@@ -73,15 +73,28 @@ def _key() -> bytes:
     return link_key(str(current_app.config["SECRET_KEY"]))
 
 
+class ClockSigner(TimestampSigner):
+    """itsdangerous' timestamp signer on the project's clock (not the system's)."""
+
+    def get_timestamp(self) -> int:
+        return int(now().timestamp())
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(
+        str(current_app.config["SECRET_KEY"]), salt=FORM_SALT, signer=ClockSigner
+    )
+
+
 def form_token(access: LinkAccess) -> str:
     """A form token for the page of ``access``: signed for its link id, timestamped."""
-    serializer = URLSafeTimedSerializer(str(current_app.config["SECRET_KEY"]), salt=FORM_SALT)
-    return str(serializer.dumps(access.link_id))
+    return str(_serializer().dumps(access.link_id))
 
 
 def form_token_valid(access: LinkAccess, sent: str) -> bool:
-    """True when ``sent`` was made for this link within :data:`FORM_MAX_AGE`."""
-    serializer = URLSafeTimedSerializer(str(current_app.config["SECRET_KEY"]), salt=FORM_SALT)
+    """True when ``sent`` was made for this link within :data:`FORM_MAX_AGE` (on the
+    project's clock)."""
+    serializer = _serializer()
     try:
         link_id = serializer.loads(sent, max_age=FORM_MAX_AGE)
     except BadSignature:

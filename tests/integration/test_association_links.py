@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 import dash
@@ -404,6 +404,19 @@ def test_a_report_with_personal_data_is_refused_without_echo(
     assert "Anteckning:" in text
     assert "070-123 45 67" not in text.replace(">" + note + "<", "")
     assert count(app, WalkReport) == 0
+
+
+def test_a_form_token_lasts_four_hours_on_the_project_clock(
+    app: Flask, client: FlaskClient, linked: Linked, clock: dict[str, Any]
+) -> None:
+    clock["SSP_CLOCK"] = FixedClock.on(TEST_TODAY)
+    token = form_token(client, linked.token)
+    night = (TEST_TODAY + timedelta(days=2)).isoformat()
+    data = {"form": token, "natt": night, "vandrare": "4", "start": "20:30", "slut": "01:30"}
+    clock["SSP_CLOCK"] = FixedClock.on(TEST_TODAY, time(16, 1))
+    assert client.post(f"/forening/{linked.token}/anmal", data=data).status_code == 400
+    clock["SSP_CLOCK"] = FixedClock.on(TEST_TODAY, time(15, 59))
+    assert client.post(f"/forening/{linked.token}/anmal", data=data).status_code == 303
 
 
 def test_a_form_without_its_signed_token_is_refused(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import runpy
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
-from gunicorn.config import Config
-
+Config = importlib.import_module("gunicorn.config").Config
+"""Gunicorn's settings (gunicorn ships no type stubs; imported by name)."""
 TOKEN = "kPbQkE2XGgTHlQuDb6OH0eZ9BevekRPXGyzUN_FCrnA"
 
 
