@@ -1,10 +1,12 @@
 """Compensation levels: how much an association gets for a walked night, by how many
 walked (e.g. full pay from 4 walkers, reduced at 3, nothing below).
 
-The rule varies by municipality, so it is a setting: ``SSP_PAY_LEVELS`` as
-``"4:600,3:300"`` (minimum walkers → kronor per night). The older single level
-(``SSP_PAY_MIN_WALKERS``, ``SSP_PAY_PER_NIGHT``) is the one-level table
-``{min: amount}`` when ``SSP_PAY_LEVELS`` is empty. Pure functions.
+The rule varies by municipality, so it is a setting: per kommun in the database
+(``ssp pay-levels KOMMUN "4:600,3:300"``: :func:`set_kommun_levels`), else the
+installation's ``SSP_PAY_LEVELS`` as ``"4:600,3:300"`` (minimum walkers → kronor per
+night). The older single level (``SSP_PAY_MIN_WALKERS``, ``SSP_PAY_PER_NIGHT``) is the
+one-level table ``{min: amount}`` when ``SSP_PAY_LEVELS`` is empty. All but the two
+setting functions are pure.
 """
 
 from __future__ import annotations
@@ -14,6 +16,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from sqlalchemy.orm import Session
+
+from data.storage.models import Setting
+
+PAY_SETTING: Final = "pay_levels:"
+"""``Setting`` key prefix of a kommun's own pay levels (``pay_levels:0380``)."""
 MAX_LEVELS: Final = 10
 MAX_WALKERS: Final = 100
 _LEVEL: Final = re.compile(r"\s*(\d{1,3})\s*:\s*(\d{1,7}(?:[.,]\d{1,2})?)\s*")
@@ -86,3 +94,30 @@ def level_reached(levels: Sequence[PayLevel], walkers: int) -> PayLevel | None:
         if walkers >= level.min_walkers:
             return level
     return None
+
+
+def levels_text(levels: Sequence[PayLevel]) -> str:
+    """A table as its setting text, highest level first (``4:600,3:300``)."""
+    return ",".join(f"{level.min_walkers}:{level.amount:g}" for level in levels_table(levels))
+
+
+def kommun_levels(session: Session, kommun: str) -> tuple[PayLevel, ...]:
+    """The kommun's own pay levels (empty: none set, the installation's apply)."""
+    setting = session.get(Setting, PAY_SETTING + kommun)
+    return parse_levels(setting.value) if setting is not None else ()
+
+
+def set_kommun_levels(session: Session, kommun: str, text: str) -> tuple[PayLevel, ...]:
+    """Keep the kommun's pay levels (ValueError when malformed); ``""`` removes them,
+    so the installation's ``SSP_PAY_LEVELS`` applies again."""
+    levels = parse_levels(text)
+    setting = session.get(Setting, PAY_SETTING + kommun)
+    if not levels:
+        if setting is not None:
+            session.delete(setting)
+    elif setting is None:
+        session.add(Setting(key=PAY_SETTING + kommun, value=levels_text(levels)))
+    else:
+        setting.value = levels_text(levels)
+    session.flush()
+    return levels

@@ -174,3 +174,27 @@ def test_a_report_filed_through_the_link_is_paid_once_confirmed(
     with app_state(app).sessions() as session:
         (after,) = compensation(session, "0380", NIGHT, NIGHT, levels=levels)
     assert (after.qualifying, after.amount, after.per_level) == (1, 300.0, (("4+", 0), ("3+", 1)))
+
+
+def test_a_kommun_sets_its_own_levels_on_the_command_line(
+    app: Flask,
+    client_as: Callable[[str], FlaskClient],
+    walks: dict[int, int],
+    config: dict[str, Any],
+) -> None:
+    """The rule varies by municipality: 0380's own levels win over the installation's."""
+    config["SSP_PAY_LEVEL_TABLE"] = parse_levels("3:100")
+    runner = app.test_cli_runner()
+    shown = runner.invoke(args=["ssp", "pay-levels", "0380"])
+    assert shown.output.strip() == "0380: 3:100 (installationens)"
+    assert pay_rows(app, client_as)[CLUB]["belopp"] == "200.00"
+    set_ = runner.invoke(args=["ssp", "pay-levels", "0380", "4:600, 3:300"])
+    assert set_.exit_code == 0, set_.output
+    assert set_.output.strip() == "0380: 4:600,3:300 (kommunens egna)"
+    assert pay_rows(app, client_as)[CLUB]["belopp"] == "900.00"
+    refused = runner.invoke(args=["ssp", "pay-levels", "0380", "fyra:600"])
+    assert refused.exit_code != 0 and "4:600,3:300" in refused.output
+    assert pay_rows(app, client_as)[CLUB]["belopp"] == "900.00"
+    cleared = runner.invoke(args=["ssp", "pay-levels", "0380", "--clear"])
+    assert cleared.output.strip() == "0380: 3:100 (installationens)"
+    assert pay_rows(app, client_as)[CLUB]["belopp"] == "200.00"

@@ -31,6 +31,7 @@ from dashboard.state import app_state, current_cube, db_session, event_rules, no
 from dashboard.uploads import report_items
 from data.access.scope import BadSelection, Selection, Viewer
 from data.calendar.windows import STOCKHOLM
+from data.planning.pay import kommun_levels
 from data.planning.period import plannable_areas, walk_reasons
 from data.planning.printout import schedule_printout
 from data.planning.registry import PlanError
@@ -251,7 +252,9 @@ def register(app: Dash) -> None:
                 code,
                 start,
                 last,
-                levels=config.get("SSP_PAY_LEVEL_TABLE") or pay_levels(config),
+                levels=kommun_levels(db_session(), code)
+                or config.get("SSP_PAY_LEVEL_TABLE")
+                or pay_levels(config),
             )
             filename = f"ersattning-{code}-{start.isoformat()}-{stamp}.csv"
             return {"content": compensation_csv(pay), "filename": filename, "type": "text/csv"}
