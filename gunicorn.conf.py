@@ -13,3 +13,26 @@ import os
 
 worker_class = "gthread"
 threads = int(os.environ.get("SSP_THREADS", "4"))
+
+# Issue 17: an association's link (/forening/<token>) is its key. The access log
+# records the path, the request line and the referrer with the token cut out, so a
+# log reader gets no working link.
+import re  # noqa: E402
+
+from gunicorn.glogging import Logger  # noqa: E402
+
+_LINK_TOKEN = re.compile(r"(/forening/)[^/\s?#]+")
+
+
+class RedactingLogger(Logger):
+    """Gunicorn's logger with association link tokens replaced by ``…``."""
+
+    def atoms(self, resp, req, environ, request_time):  # type: ignore[no-untyped-def]
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key, value in atoms.items():
+            if isinstance(value, str) and "/forening/" in value:
+                atoms[key] = _LINK_TOKEN.sub(r"\1…", value)
+        return atoms
+
+
+logger_class = RedactingLogger

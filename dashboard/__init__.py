@@ -12,6 +12,7 @@ from typing import Any
 from flask import Flask
 
 from dashboard.api import bp as api_bp
+from dashboard.association_routes import bp as association_bp
 from dashboard.auth import init_auth
 from dashboard.cli import ssp_cli
 from dashboard.config import load_config
@@ -59,6 +60,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(uploads_bp)
     app.register_blueprint(lagesbild_bp)
+    app.register_blueprint(association_bp)
     init_rate_limits(app)  # after init_auth: limits see the bearer token's user
     app.cli.add_command(ssp_cli)
     init_dash(app)

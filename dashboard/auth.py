@@ -22,6 +22,7 @@ audit log.
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -71,6 +72,10 @@ PUBLIC_PATHS = frozenset(
     {"/login", "/login/kod", "/healthz", "/_favicon.ico", "/favicon.ico", API_SPEC_PATH}
 )
 JSON_PREFIXES = ("/_dash-", "/api/", "/geo/")
+ASSOCIATION_PATH = re.compile(r"/forening/[A-Za-z0-9_-]{1,100}(?:/(?:anmal|ta-bort|rapport))?")
+"""An association's link page and its three form posts (``dashboard/association_routes.py``):
+open without a login, because the link's token is checked by the route itself. Only these
+exact shapes: any other path under ``/forening/`` needs a login like everything else."""
 TOKEN_REQUEST = "ssp_token_request"
 """Flag in ``g``: this request was authenticated by a bearer token."""
 TOKEN_PROBLEM = "ssp_token_problem"
@@ -286,6 +291,8 @@ def guard_request() -> WerkzeugResponse | None:
     """``before_request``: refuse anonymous access to everything but public paths."""
     path = request.path
     if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
+        return None
+    if ASSOCIATION_PATH.fullmatch(path):
         return None
     if current_user.is_authenticated:
         return None

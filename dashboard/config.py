@@ -13,6 +13,7 @@ from limits import parse_many
 from dashboard.throttle import DEFAULT_ADDRESS_RATE, DEFAULT_PREFIX
 from data.calendar.windows import window_rules
 from data.clock import clock_from_setting
+from data.planning.pay import PayLevel, parse_levels, single_level
 from data.privacy.disclosure import (
     DEFAULT_LEADERSHIP_TIME_GRAIN,
     DEFAULT_MIN_AREA_POPULATION,
@@ -118,6 +119,22 @@ def _amount(name: str, raw: str | None) -> float:
     return value
 
 
+DEFAULT_ASSOCIATION_RATE = "30/minute"
+"""Requests per client address to the associations' link pages (``/forening/…``)."""
+
+
+def pay_levels(config: Mapping[str, Any]) -> tuple[PayLevel, ...]:
+    """The pay level table: ``SSP_PAY_LEVELS`` when set, else the one level of
+    ``SSP_PAY_MIN_WALKERS`` and ``SSP_PAY_PER_NIGHT`` (ValueError when malformed)."""
+    levels = parse_levels(str(config.get("SSP_PAY_LEVELS") or ""))
+    if levels:
+        return levels
+    return single_level(
+        int(config.get("SSP_PAY_MIN_WALKERS") or DEFAULT_PAY_MIN_WALKERS),
+        float(config.get("SSP_PAY_PER_NIGHT") or 0),
+    )
+
+
 def instance_secret_key(instance_path: Path) -> str:
     """Return the instance's secret key, generating and storing it (mode 600) once."""
     path = instance_path / SECRET_KEY_FILE
@@ -138,28 +155,30 @@ def load_config(
 
     Keys: ``SSP_INSTANCE_PATH``, ``DATABASE_URL``, ``SECRET_KEY``, ``SSP_DEMO``,
     ``SSP_MIN_CELL``, ``SSP_MIN_CELL_LEADERSHIP``, ``SSP_SESSION_HOURS`` (idle limit),
-    ``SSP_SESSION_ABSOLUTE_HOURS`` (hours after login a session ends however it is
-    used), ``SSP_TOKEN_DAYS`` (lifetime of new API tokens),
-    ``SSP_COOKIE_SECURE`` (the session cookie's ``Secure`` flag; default on, off only
-    for the local demo, ``SSP_DEMO=1``; set ``0`` to serve a non-demo database over
-    plain HTTP), ``SSP_HSTS_SECONDS`` (Strict-Transport-Security max-age, sent when the
-    cookie is ``Secure`` or the request came by HTTPS; 0 = never),
-    ``SSP_LEADERSHIP_TIME_GRAIN``
-    (``month``, the default, or ``week``), ``SSP_EVENT_WINDOWS`` (local hours of the
-    holiday event windows, e.g. ``valborg=20-04``; parsed into
-    ``SSP_EVENT_WINDOW_RULES``), ``SSP_PAY_MIN_WALKERS`` and ``SSP_PAY_PER_NIGHT``
-    (the walk compensation summary), ``SSP_TODAY`` (an ISO date: the app's clock stands
-    still at noon that day; empty = the system clock; parsed into ``SSP_CLOCK``, which
-    tests may also pass directly as a :class:`~data.clock.Clock`), ``SSP_JOB_RUNNER``
-    (``process``, the default, or ``thread``: where imports run), ``SSP_MAX_UPLOAD_MB``
-    and ``SSP_MAX_LAYER_UPLOAD_MB`` (upload limits, 60 and 100), ``REDIS_URL`` (empty:
-    login throttling and API rate limits per process; set: shared by every worker and
-    node through Redis), ``SSP_REDIS_PREFIX`` (the prefix of this installation's Redis
-    keys), ``SSP_TRUSTED_PROXIES`` (how many reverse proxies in front of the app set
-    ``X-Forwarded-For``/``-Proto``; 0 = use the connection's address, never the header),
-    ``SSP_LOGIN_ADDRESS_RATE`` (failed logins one address may make, e.g. ``30/minute``)
-    and ``SSP_API_TOKEN_RATE`` (requests per API token, e.g. ``60/minute``). The secret key is
-    never a constant: when absent it is generated once and kept in the instance folder.
+    ``SSP_SESSION_ABSOLUTE_HOURS`` (hours after login a session ends however it is used),
+    ``SSP_TOKEN_DAYS`` (lifetime of new API tokens), ``SSP_COOKIE_SECURE`` (the session
+    cookie's ``Secure`` flag; default on, off only for the local demo, ``SSP_DEMO=1``; set
+    ``0`` to serve a non-demo database over plain HTTP), ``SSP_HSTS_SECONDS``
+    (Strict-Transport-Security max-age, sent when the cookie is ``Secure`` or the request
+    came by HTTPS; 0 = never), ``SSP_LEADERSHIP_TIME_GRAIN`` (``month``, the default, or
+    ``week``), ``SSP_EVENT_WINDOWS`` (local hours of the holiday event windows, e.g.
+    ``valborg=20-04``; parsed into ``SSP_EVENT_WINDOW_RULES``), ``SSP_PAY_MIN_WALKERS`` and
+    ``SSP_PAY_PER_NIGHT`` (the walk compensation summary: one level), ``SSP_PAY_LEVELS``
+    (several levels, ``4:600,3:300`` = walkers:kronor; when set it replaces the single
+    level; parsed into ``SSP_PAY_LEVEL_TABLE``), ``SSP_ASSOCIATION_RATE`` (requests one
+    address may make to the associations' link pages, default ``30/minute``), ``SSP_TODAY``
+    (an ISO date: the app's clock stands still at noon that day; empty = the system clock;
+    parsed into ``SSP_CLOCK``, which tests may also pass directly as a
+    :class:`~data.clock.Clock`), ``SSP_JOB_RUNNER`` (``process``, the default, or
+    ``thread``: where imports run), ``SSP_MAX_UPLOAD_MB`` and ``SSP_MAX_LAYER_UPLOAD_MB``
+    (upload limits, 60 and 100), ``REDIS_URL`` (empty: login throttling and API rate limits
+    per process; set: shared by every worker and node through Redis), ``SSP_REDIS_PREFIX``
+    (the prefix of this installation's Redis keys), ``SSP_TRUSTED_PROXIES`` (how many
+    reverse proxies in front of the app set ``X-Forwarded-For``/``-Proto``; 0 = use the
+    connection's address, never the header), ``SSP_LOGIN_ADDRESS_RATE`` (failed logins one
+    address may make, e.g. ``30/minute``) and ``SSP_API_TOKEN_RATE`` (requests per API
+    token, e.g. ``60/minute``). The secret key is never a constant: when absent it is
+    generated once and kept in the instance folder.
     """
     env = os.environ if environ is None else environ
     given = dict(overrides or {})
@@ -206,6 +225,10 @@ def load_config(
             "SSP_PAY_MIN_WALKERS", env.get("SSP_PAY_MIN_WALKERS"), DEFAULT_PAY_MIN_WALKERS
         ),
         "SSP_PAY_PER_NIGHT": _amount("SSP_PAY_PER_NIGHT", env.get("SSP_PAY_PER_NIGHT")),
+        "SSP_PAY_LEVELS": env.get("SSP_PAY_LEVELS", ""),
+        "SSP_ASSOCIATION_RATE": _rate(
+            "SSP_ASSOCIATION_RATE", env.get("SSP_ASSOCIATION_RATE"), DEFAULT_ASSOCIATION_RATE
+        ),
         "SSP_TODAY": env.get("SSP_TODAY", ""),
         "SSP_JOB_RUNNER": _choice(
             "SSP_JOB_RUNNER", env.get("SSP_JOB_RUNNER"), JOB_RUNNERS, JOB_RUNNERS[0]
@@ -234,6 +257,7 @@ def load_config(
     if config["SSP_COOKIE_SECURE"] is None:
         # HTTPS everywhere but the local demo (``make run``: plain HTTP on loopback).
         config["SSP_COOKIE_SECURE"] = not config["SSP_DEMO"]
+    config["SSP_PAY_LEVEL_TABLE"] = pay_levels(config)
     config["SSP_EVENT_WINDOW_RULES"] = window_rules(str(config["SSP_EVENT_WINDOWS"] or ""))
     if "SSP_CLOCK" not in given:
         config["SSP_CLOCK"] = clock_from_setting(str(config["SSP_TODAY"] or ""))

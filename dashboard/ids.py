@@ -457,3 +457,16 @@ SV_IMPORT_UPLOADED: Final = "sv-import-uploaded"
 SV_IMPORT_PROGRESS: Final = "sv-import-progress"
 SV_IMPORT_RESULT: Final = "sv-import-result"
 PL_POLICE_REVIEW: Final = "pl-police-review"
+
+# Issue 17, associations without accounts: Planering's sign-up links (choose the
+# association and lifetime, create, the new link shown once, the links and revoking).
+PL_ASSOC_LINK_ASSOCIATION: Final = "pl-assoc-link-association"
+PL_ASSOC_LINK_DAYS: Final = "pl-assoc-link-days"
+PL_ASSOC_LINK_CREATE: Final = "pl-assoc-link-create"
+PL_ASSOC_LINK_NEW: Final = "pl-assoc-link-new"
+PL_ASSOC_LINK_URL: Final = "pl-assoc-link-url"
+PL_ASSOC_LINK_MESSAGE: Final = "pl-assoc-link-message"
+PL_ASSOC_LINKS: Final = "pl-assoc-links"
+PL_ASSOC_LINK_REFRESH: Final = "pl-assoc-link-refresh"
+PL_ASSOC_LINK_REVOKE_TYPE: Final = "pl-assoc-link-revoke"
+"""Pattern-matching "Återkalla" buttons: ``{"type": ..., "item": "<link id>"}``."""

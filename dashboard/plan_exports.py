@@ -138,6 +138,7 @@ PAY_COLUMNS: Final = (
     "bekraftade",
     "ersattningsgrundande",
     "vandrarnatter",
+    "per_niva",
     "belopp",
 )
 
@@ -146,7 +147,8 @@ def compensation_csv(rows: Iterable[Compensation]) -> str:
     """The pay basis per association as ``;``-separated, formula-safe CSV (an
     association's name is one quoted cell whatever it holds): walks planned, reported,
     confirmed by the coordinator, paid (confirmed with enough walkers), walker-nights
-    of the confirmed walks and the amount."""
+    of the confirmed walks, the paid walks per level (``4+:2 3+:1``: two walks paid at
+    the level from 4 walkers, one at the level from 3) and the amount."""
     table = [
         (
             c.association,
@@ -155,6 +157,7 @@ def compensation_csv(rows: Iterable[Compensation]) -> str:
             c.confirmed,
             c.qualifying,
             c.walker_nights,
+            " ".join(f"{label}:{n}" for label, n in c.per_level),
             f"{c.amount:.2f}",
         )
         for c in rows

@@ -9,6 +9,8 @@
   ``SSP_REDIS_PREFIX``), in process memory otherwise. The login throttle
   (:mod:`dashboard.throttle`) counts failed logins per address on the same storage and
   its delays in a Redis or in-process :class:`~dashboard.throttle.FailureStore`.
+- **Association links**: every request to an association's link page (``/forening/…``)
+  counts against the client address (``SSP_ASSOCIATION_RATE``, default 30 a minute).
 - **API tokens**: every request to ``/api/v1/`` made with a bearer token counts
   against that token (``SSP_API_TOKEN_RATE``, default 60 a minute), so a script cannot
   average the cell-key noise over thousands of requests; over the limit the API
@@ -27,6 +29,7 @@ from redis import Redis
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard.api import bp as api_bp
+from dashboard.association_routes import bp as association_bp
 from dashboard.auth import TOKEN_REQUEST, bearer_token
 from dashboard.state import app_state
 from dashboard.throttle import (
@@ -64,6 +67,10 @@ def _api_token_rate() -> str:
     return str(current_app.config["SSP_API_TOKEN_RATE"])
 
 
+def _association_rate() -> str:
+    return str(current_app.config["SSP_ASSOCIATION_RATE"])
+
+
 def rate_limiter(app: Flask | None = None) -> Limiter:
     """The Flask-Limiter of ``app`` (default: the current app)."""
     target = app if app is not None else current_app
@@ -82,9 +89,17 @@ def retry_after(limiter: Limiter) -> int:
 
 
 def too_many_requests(_error: RateLimitExceeded) -> tuple[Response, int]:
-    """429 in JSON with a Swedish message and ``Retry-After`` (the API's error shape)."""
+    """429 in JSON with a Swedish message and ``Retry-After`` (the API's error shape);
+    plain text on an association's link page (a phone browser shows it as it is)."""
     seconds = retry_after(rate_limiter())
     unit = "sekund" if seconds == 1 else "sekunder"
+    if request.path.startswith("/forening/"):
+        text = Response(
+            f"För många försök. Vänta {seconds} {unit} och försök igen.\n",
+            mimetype="text/plain",
+        )
+        text.headers["Retry-After"] = str(seconds)
+        return text, 429
     response = jsonify(
         {
             "error": f"För många anrop. Vänta {seconds} {unit} innan du försöker igen.",
@@ -157,6 +172,8 @@ def init_rate_limits(app: Flask) -> None:
         key_func=api_token_key,
         exempt_when=_not_a_token_request,
     )(api_bp)
+    # An association's link pages: per client address (a link holder is anonymous).
+    limiter.limit(_association_rate, key_func=client_address)(association_bp)
     limiter.init_app(app)
     app.extensions[RATE_LIMITER] = limiter
     app.register_error_handler(RateLimitExceeded, too_many_requests)

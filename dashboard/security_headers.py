@@ -85,7 +85,11 @@ def add_security_headers(response: Response) -> Response:
     headers["Content-Security-Policy"] = content_security_policy(_dash_script_hashes(app))
     headers["X-Frame-Options"] = "DENY"
     headers["X-Content-Type-Options"] = "nosniff"
-    headers["Referrer-Policy"] = "same-origin"
+    # An association's link holds its token in the path: not even this origin's own
+    # requests (its style sheet) carry it as a referrer.
+    headers["Referrer-Policy"] = (
+        "no-referrer" if request.path.startswith("/forening/") else "same-origin"
+    )
     headers["Permissions-Policy"] = PERMISSIONS_POLICY
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers["Cross-Origin-Resource-Policy"] = "same-origin"

@@ -6,7 +6,7 @@ One module per group of commands; importing them adds their commands to ``ssp_cl
 
 from __future__ import annotations
 
-from dashboard.cli import accounts, areas, imports, lagesbild, planning
+from dashboard.cli import accounts, areas, imports, lagesbild, pay, planning
 from dashboard.cli.base import ssp_cli
 
-__all__ = ["accounts", "areas", "imports", "lagesbild", "planning", "ssp_cli"]
+__all__ = ["accounts", "areas", "imports", "lagesbild", "pay", "planning", "ssp_cli"]

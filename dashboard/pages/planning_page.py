@@ -7,6 +7,7 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.association_views import links_card
 from dashboard.auth import require_role
 from dashboard.components import denied, graph, help_box, section_card
 from dashboard.i18n import N_, _
@@ -370,6 +371,7 @@ def layout(**query: Any) -> html.Div:
                 html.Div(id=ids.PL_NIGHTS),
                 *_association_form(),
             ),
+            links_card(),
             _schedule_card(walk_contact(session, scope.kommun)),
             section_card(
                 _("Planerat och genomfört"),
@@ -378,9 +380,11 @@ def layout(**query: Any) -> html.Div:
                 html.Div(id=ids.PL_YEARLY, className="table-scroll"),
                 hint=_(
                     "En rapport från Nattvandring som anger den planerade vandringen visar "
-                    "den som rapporterad; bara föreningens egna vandrare och samordnaren kan "
-                    "rapportera den. Ersättning: inlämnad rapport, minst tre vandrare och "
-                    "samordnarens bekräftelse (Bekräfta; Ångra tar bort bekräftelsen)."
+                    "den som rapporterad; bara föreningens egna vandrare (också via "
+                    "föreningens länk) och samordnaren kan rapportera den. Ersättning: "
+                    "inlämnad rapport, en ersättningsnivå nådd (t.ex. full från fyra "
+                    "vandrare, reducerad vid tre) och samordnarens bekräftelse (Bekräfta; "
+                    "Ångra tar bort bekräftelsen)."
                 ),
             ),
             section_card(

@@ -57,6 +57,12 @@ ACTIONS: Final[tuple[Term, ...]] = (
     Term("police.operation_created", "Riktad insats registrerad"),
     Term("police.operation_changed", "Riktad insats ändrad"),
     Term("police.operation_deleted", "Riktad insats borttagen"),
+    # Issue 17, associations without accounts.
+    Term("association_link.created", "Föreningslänk skapad"),
+    Term("association_link.revoked", "Föreningslänk återkallad"),
+    Term("association.offered", "Förening anmälde en natt via länk"),
+    Term("association.withdrawn", "Förening tog bort en anmälan via länk"),
+    Term("association.reported", "Förening rapporterade en vandring via länk"),
 )
 ACTION_CODES: Final = frozenset(term.code for term in ACTIONS)
 _LABELS: Final = {term.code: term.label for term in ACTIONS}

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from data.access.scope import kommun_in_scope
 from data.ingest.observation_rows import MAX_NOTE, checked_day
 from data.ingest.observation_store import AlreadySaved, flush_once, within_assigned
-from data.planning.walk_links import check_link
+from data.planning.walk_links import Walker, check_link
 from data.privacy.pii import find_pii, pii_message
 from data.storage.db import bump_version
 from data.storage.models import Area, Observation, WalkReport
@@ -37,8 +37,10 @@ MAX_WALK_MINUTES: Final = 12 * 60
 FIELDS: Final = ("datum", "omraden", "start", "slut", "vandrare", "stamning", "sett", "anteckning")
 """Fields of the form; errors of the sightings' row ``i`` (from 1) are keyed ``sett-i``."""
 
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_TIME = re.compile(r"(\d{1,2})[:.](\d{2})")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_TIME = re.compile(r"([0-9]{1,2})[:.]([0-9]{2})")
+"""ASCII digits only: a digit class would also match other scripts' digits
+(fullwidth ``２０:３０``), which ``int`` reads but the stored ``HH:MM`` would keep."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _AREA_CODE = re.compile(r"[^\x00-\x1f\x7f]{1,64}")
 
@@ -300,11 +302,12 @@ def store_walk(
     session: Session,
     walk: Walk,
     *,
-    user_id: int,
+    user_id: int | None,
     kommun_code: str | None,
     area_codes: frozenset[str] | None = None,
     planned_walk_id: int | None = None,
     key: str | None = None,
+    walker: Walker | None = None,
 ) -> WalkReport:
     """Store a validated walk and one observation per sighting (the caller commits).
 
@@ -321,6 +324,8 @@ def store_walk(
     coordinator confirms it. ``key`` is the form's one-time key
     (:func:`data.ingest.observation_store.form_key`): a walk already stored with it
     raises :class:`~data.ingest.observation_store.AlreadySaved` and stores nothing.
+    ``walker`` (with ``user_id`` None) files the report for an association through its
+    link (:mod:`data.planning.association_links`): stored the same way, with no user.
     """
     if key is not None and session.scalar(select(WalkReport.id).where(WalkReport.form_key == key)):
         raise AlreadySaved
@@ -335,6 +340,7 @@ def store_walk(
             night=walk.walked_on,
             walked=areas.values(),
             walkers=walk.walkers,
+            walker=walker,
         )
     report = WalkReport(
         planned_walk_id=planned_walk_id,

@@ -17,7 +17,8 @@ from data.storage.models import (
     WalkSignup,
 )
 
-CLOCK: Final = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+CLOCK: Final = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+"""``HH:MM`` in ASCII digits (a digit class would let fullwidth digits be stored)."""
 
 
 SEVERITY_SETTING: Final = "severity:"

@@ -18,6 +18,7 @@ from data.counts.cube import CountCube
 from data.planning.forecast import NightForecast, forecast_nights
 from data.planning.meetings import meetings
 from data.planning.optimiser import DEFAULT_MIN_GROUP, Offer, Walk, optimise
+from data.planning.pay import PayLevel, level_reached, levels_table, single_level
 from data.planning.registry import PlanError, associations, severity, signups
 from data.planning.schedule_rows import check_rows, walk_row
 from data.storage.models import (
@@ -298,8 +299,9 @@ def planned_vs_done(session: Session, kommun: str, first: date, last: date) -> l
 @dataclass(frozen=True, slots=True)
 class Compensation:
     """Per association and period: walks planned, reported, confirmed by a coordinator,
-    and those that qualify for pay (confirmed, enough walkers); walker-nights of the
-    confirmed walks."""
+    and those that qualify for pay (confirmed, reaching a pay level); walker-nights of
+    the confirmed walks; the amount; and how many walks reached each level (label such
+    as ``4+`` → walks, highest level first)."""
 
     association: str
     planned: int
@@ -308,6 +310,7 @@ class Compensation:
     qualifying: int
     walker_nights: int
     amount: float
+    per_level: tuple[tuple[str, int], ...] = ()
 
 
 def compensation(
@@ -316,24 +319,57 @@ def compensation(
     first: date,
     last: date,
     *,
-    min_walkers: int,
-    per_night: float,
+    levels: Sequence[PayLevel] = (),
+    min_walkers: int | None = None,
+    per_night: float = 0.0,
 ) -> list[Compensation]:
-    """Pay per night when the report is filed, a coordinator has confirmed it and at
-    least ``min_walkers`` walked; walker-nights count confirmed walks only."""
+    """Pay per night when the report is filed, a coordinator has confirmed it and the
+    walkers reach a level of ``levels`` (the highest one reached pays); walker-nights
+    count confirmed walks only. Without ``levels``, ``min_walkers`` and ``per_night``
+    are the one level of the older settings."""
+    if levels:
+        table = levels_table(levels)
+    elif min_walkers is not None:
+        table = single_level(min_walkers, per_night)
+    else:
+        msg = "compensation needs pay levels"
+        raise ValueError(msg)
+    return compensation_of(planned_vs_done(session, kommun, first, last), table)
+
+
+def compensation_of(
+    rows: Iterable[PlannedVsDone], levels: Sequence[PayLevel]
+) -> list[Compensation]:
+    """:func:`compensation` of the walks ``rows`` (pure): per association, by name."""
+    table = levels_table(levels)
     out: dict[str, list[int]] = {}
-    for row in planned_vs_done(session, kommun, first, last):
+    amounts: dict[str, float] = {}
+    reached: dict[str, dict[PayLevel, int]] = {}
+    for row in rows:
         name = row.association or "(utan förening)"
         counts = out.setdefault(name, [0, 0, 0, 0, 0])
+        per_level = reached.setdefault(name, dict.fromkeys(table, 0))
         counts[0] += 1
         counts[1] += int(row.reported)
         if row.reported and row.confirmed:
             counts[2] += 1
             counts[4] += row.walkers or 0
-            if (row.walkers or 0) >= min_walkers:
+            level = level_reached(table, row.walkers or 0)
+            if level is not None:
                 counts[3] += 1
+                per_level[level] += 1
+                amounts[name] = amounts.get(name, 0.0) + level.amount
     return [
-        Compensation(name, p, r, c, q, wn, q * per_night)
+        Compensation(
+            name,
+            p,
+            r,
+            c,
+            q,
+            wn,
+            amounts.get(name, 0.0),
+            tuple((level.label, n) for level, n in reached[name].items()),
+        )
         for name, (p, r, c, q, wn) in sorted(out.items())
     ]
 

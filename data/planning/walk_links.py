@@ -144,20 +144,27 @@ def check_link(
     session: Session,
     planned_walk_id: int,
     *,
-    user_id: int,
+    user_id: int | None,
     kommun: str,
     night: date,
     walked: Iterable[Area],
     walkers: int,
+    walker: Walker | None = None,
 ) -> PlannedWalk:
     """The planned walk a report may be linked to; :class:`LinkRefused` (Swedish) when it
     is not of the kommun and night, the user may not report it (:func:`may_link`), it
     already has a report, none of the walked areas is its area, or the report counts more
-    than :data:`MAX_REPORTED_FACTOR` times the planned walkers."""
+    than :data:`MAX_REPORTED_FACTOR` times the planned walkers. ``walker`` is who
+    reports when it is not a user (an association's link,
+    :func:`data.planning.association_links.link_walker`); else the user ``user_id``."""
     planned = session.get(PlannedWalk, planned_walk_id)
     if planned is None or planned.kommun_code != kommun or planned.night != night:
         raise LinkRefused(NOT_THAT_NIGHT)
-    if not may_link(planned, walker_of(session, user_id)):
+    if walker is None:
+        if user_id is None:
+            raise LinkRefused(NOT_YOURS)
+        walker = walker_of(session, user_id)
+    if not may_link(planned, walker):
         raise LinkRefused(NOT_YOURS)
     if _reported(session, [planned.id]):
         raise LinkRefused("den planerade vandringen är redan rapporterad")

@@ -636,3 +636,25 @@ class JointOperationArea(Base):
     area_id: Mapped[int] = mapped_column(
         ForeignKey("area.id", ondelete="RESTRICT"), primary_key=True
     )
+# Issue 17, associations without accounts.
+class AssociationLink(Base):
+    """An association's sign-up link (:mod:`data.planning.association_links`): only the
+    keyed hash of its token, who made it and its lifetime. Revoked or past
+    ``expires_at``, it opens nothing."""
+
+    __tablename__ = "association_link"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("association.id", ondelete="CASCADE"), index=True
+    )
+    kommun_code: Mapped[str] = mapped_column(String(4), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    """Hex HMAC-SHA256 of the token under the app's secret (never the token)."""
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(Integer)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    association: Mapped[Association] = relationship(lazy="joined")

@@ -63,6 +63,11 @@ PUBLIC = "public"
 LOGIN_STEP = "login step"
 """The second login step: reached between password and code; answers anyone, never 5xx."""
 LOGIN = "login"
+LINK = "association link"
+"""An association's link page (issue 17): no login, the route checks the token itself;
+with the matrix's made-up token every subject gets 404 (never the page, a login
+redirect or another user's access)."""
+LINK_PATH = "/forening/" + "A" * 43
 
 CALLBACKS: dict[str, frozenset[str]] = {
     # Översikt
@@ -131,6 +136,10 @@ CALLBACKS: dict[str, frozenset[str]] = {
     "pl-severities.children": COORDINATOR,
     "pl-severity-message.children": COORDINATOR,
     "pl-contact-message.children": COORDINATOR,
+    # Planering, issue 17: the associations' sign-up links
+    "pl-assoc-link-association.options pl-assoc-links.children": COORDINATOR,
+    "pl-assoc-link-new.children": COORDINATOR,
+    "pl-assoc-link-message.children": COORDINATOR,
     # Lägesbild: leadership and coordinators read; coordinators write and publish
     "lb-period.options lb-period.value": LAGESBILD,
     "lb-content.children lb-pdf.href lb-link-query.data": LAGESBILD,
@@ -212,6 +221,10 @@ ROUTES: dict[str, Route] = {
     # The record the subjects fixture publishes for 0380 (the query only marks the
     # route as 0380's for the other kommun's coordinator; the route ignores it).
     "lagesbild.archived_pdf": Route("/lagesbild/arkiv/1.pdf?kommun=0380", LAGESBILD),
+    "association.association_page": Route(LINK_PATH, LINK),
+    "association.offer": Route(LINK_PATH + "/anmal", LINK, "POST"),
+    "association.withdraw": Route(LINK_PATH + "/ta-bort", LINK, "POST"),
+    "association.report": Route(LINK_PATH + "/rapport", LINK, "POST"),
     "_dash_assets.static": Route("/assets/none.css", PUBLIC),
     "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>": Route(
         "/_dash-component-suites/dash/none.js", PUBLIC
@@ -482,6 +495,8 @@ def test_route_matrix(subjects: dict[str, FlaskClient]) -> None:
             status = response.status_code
             if route.access == LOGIN_STEP:
                 ok = True
+            elif route.access == LINK:
+                ok = status == 404 and not _to_login(response)
             elif route.access == PUBLIC:
                 ok = status not in (401, 403) and not _to_login(response)
             elif subject == ANON:

@@ -5,14 +5,22 @@ schedule rows edited in the browser are checked again by
 
 One module per part of the page: :mod:`.forecast` (the period view), :mod:`.schedule`
 (propose, save, export), :mod:`.done` (confirming reported walks for pay),
-:mod:`.registry` (associations, sign-ups, meetings, severities) and :mod:`.signals`.
+:mod:`.registry` (associations, sign-ups, meetings, severities), :mod:`.signals` and
+:mod:`.association_links` (the associations' sign-up links).
 """
 
 from __future__ import annotations
 
 from dash import Dash
 
-from dashboard.callbacks.planning_page import done, forecast, registry, schedule, signals
+from dashboard.callbacks.planning_page import (
+    association_links,
+    done,
+    forecast,
+    registry,
+    schedule,
+    signals,
+)
 
 
 def register(app: Dash) -> None:
@@ -23,6 +31,7 @@ def register(app: Dash) -> None:
     registry.register(app)
     registry.register_contact(app)
     signals.register(app)
+    association_links.register(app)
 
 
 def register_severity(app: Dash) -> None:

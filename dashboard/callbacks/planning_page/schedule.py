@@ -15,6 +15,7 @@ from dashboard.audit import audit
 from dashboard.callbacks.inputs import as_number
 from dashboard.callbacks.planning_page.common import period, scope
 from dashboard.components import bump
+from dashboard.config import pay_levels
 from dashboard.i18n import _
 from dashboard.pages.planning_page import EDITABLE
 from dashboard.plan_exports import (
@@ -30,6 +31,7 @@ from dashboard.state import app_state, current_cube, db_session, event_rules, no
 from dashboard.uploads import report_items
 from data.access.scope import BadSelection, Selection, Viewer
 from data.calendar.windows import STOCKHOLM
+from data.planning.pay import kommun_levels
 from data.planning.period import plannable_areas, walk_reasons
 from data.planning.printout import schedule_printout
 from data.planning.registry import PlanError
@@ -37,7 +39,6 @@ from data.planning.schedule import compensation, planned_vs_done, propose, save_
 from data.planning.schedule_rows import MAX_ROWS, proposal_rows
 from data.storage.db import unit_of_work
 
-PAY_MIN_WALKERS: Final = 3
 MAX_NIGHT_WALKERS: Final = 1000
 SHOWN_ERRORS: Final = 20
 
@@ -251,8 +252,9 @@ def register(app: Dash) -> None:
                 code,
                 start,
                 last,
-                min_walkers=int(config.get("SSP_PAY_MIN_WALKERS", PAY_MIN_WALKERS)),
-                per_night=float(config.get("SSP_PAY_PER_NIGHT", 0)),
+                levels=kommun_levels(db_session(), code)
+                or config.get("SSP_PAY_LEVEL_TABLE")
+                or pay_levels(config),
             )
             filename = f"ersattning-{code}-{start.isoformat()}-{stamp}.csv"
             return {"content": compensation_csv(pay), "filename": filename, "type": "text/csv"}
