@@ -25,6 +25,7 @@ from dashboard.callbacks import permalinks as permalink_callbacks
 from dashboard.callbacks import planning_page as planning_callbacks
 from dashboard.callbacks import report as report_callbacks
 from dashboard.callbacks import walk as walk_callbacks
+from dashboard.callbacks import weekly as weekly_callbacks
 from dashboard.dash_locale import LocalisedDash, localised_layout, page_title
 from dashboard.i18n import _
 from dashboard.pages import (
@@ -43,6 +44,7 @@ from dashboard.pages import (
     planning_page,
     report,
     walk,
+    weekly,
 )
 from dashboard.state import db_session
 from data.access.scope import AccessDenied
@@ -60,6 +62,7 @@ def nav_links(role: str) -> list[dcc.Link]:
         (overview.NAME, overview.PATH, True),
         (events_page.NAME, events_page.PATH, True),
         (lagesbild.NAME, lagesbild.PATH, role in lagesbild.ROLES),
+        (weekly.NAME, weekly.PATH, role in weekly.ROLES),
         (planning_page.NAME, planning_page.PATH, role in planning_page.ROLES),
         (report.NAME, report.PATH, role in report.ROLES),
         (my_reports.NAME, my_reports.PATH, role in my_reports.ROLES),
@@ -172,6 +175,7 @@ def init_dash(server: Flask) -> Dash:
     audit_log_callbacks.register(app)
     my_account_callbacks.register(app)
     lagesbild_callbacks.register(app)
+    weekly_callbacks.register(app)
     permalink_callbacks.register(app)
     app.init_app(server)
     # Dash Pages needs the mounted app to register pages (it reads dash.get_app()).
@@ -190,6 +194,7 @@ def init_dash(server: Flask) -> Dash:
         my_reports,
         lagesbild,
         lagesbild_archive,
+        weekly,
     )
     for page in (*pages, not_found_404):
         dash.register_page(

@@ -51,6 +51,8 @@ ACTIONS: Final[tuple[Term, ...]] = (
     Term("token.revoked", "API-token återkallad"),
     Term("token.used", "API-token använd"),
     Term("lagesbild.published", "Lägesbild publicerad"),
+    Term("action.created", "Åtgärd beslutad"),
+    Term("action.changed", "Åtgärd ändrad (status eller uppföljning)"),
 )
 ACTION_CODES: Final = frozenset(term.code for term in ACTIONS)
 _LABELS: Final = {term.code: term.label for term in ACTIONS}
