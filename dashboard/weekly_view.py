@@ -14,7 +14,7 @@ from dash import html
 from dashboard.components import scroll_table
 from dashboard.formatting import format_date, format_decimal, format_number, published
 from dashboard.i18n import N_, _, term_label
-from data.briefing.model import Comparison
+from data.briefing.model import ActionCount, Comparison
 from data.briefing.period import period_label
 from data.vocabulary import SOURCES, codes
 from data.weekly.actions import ACTION_OWNERS, ACTION_STATUSES, CLOSED, ActionRow
@@ -234,3 +234,21 @@ def actions_view(rows: list[ActionRow]) -> Any:
     head = [_("Vad"), _("Ansvarig"), _("Områden"), _("Klart senast"), _("Status")]
     head += [_("Uppföljning"), _("Beslutad")]
     return table(_("Åtgärder"), head, cells, _("Inga åtgärder för veckan."))
+
+
+def decided_list(decided: tuple[ActionCount, ...]) -> Any:
+    """The lägesbild's summary of the weekly meetings' actions: a count per status and
+    owner organisation (the what-texts only where the briefing holds them)."""
+    if not decided:
+        return html.P(_("Inga åtgärder från veckomötena under perioden."), className="hint")
+    items = []
+    for a in decided:
+        line = _(
+            "%(status)s, %(owner)s: %(count)s",
+            status=term_label(ACTION_STATUSES, a.status),
+            owner=term_label(ACTION_OWNERS, a.owner),
+            count=format_number(a.count),
+        )
+        titles = [html.Li(t) for t in a.titles]
+        items.append(html.Li([line, html.Ul(titles)] if titles else line))
+    return html.Ul(items, className="lb-decided")

@@ -81,7 +81,7 @@ def register(app: Dash) -> None:
             unreported_view(page.unreported),
             signals_view(signals),
         ]
-        return html.Div(views, className="vl-content")
+        return html.Div(views, id=ids.VL_DRAWN, className="vl-content")
 
     @app.callback(
         Output(ids.VL_COMPLETENESS, "children"),

@@ -54,6 +54,8 @@ CALENDAR = frozenset({"coordinator", "admin"})
 SECOND_FACTOR = frozenset({"admin", "coordinator"})
 LAGESBILD = frozenset({"leadership", "coordinator"})
 FREE_TEXT = frozenset({"coordinator", "police_area"})
+WEEKLY = frozenset({"coordinator", "police_area"})
+"""Veckans lägesbild (issue 17): coordinators, and the police for their areas."""
 """Who reads free-text notes (the police in their own areas only)."""
 PUBLIC = "public"
 LOGIN_STEP = "login step"
@@ -133,6 +135,14 @@ CALLBACKS: dict[str, frozenset[str]] = {
     "lb-assessment.value lb-actions.value": COORDINATOR,
     "lb-write-result.children lb-refresh.data": COORDINATOR,
     "lb-publish-confirm.displayed": COORDINATOR,
+    # Veckans lägesbild (issue 17): the week and the actions for coordinators and the
+    # police (their areas, the actions they own); who reported for coordinators only
+    "vl-content.children": WEEKLY,
+    "vl-completeness.children": COORDINATOR,
+    "vl-actions-list.children vl-edit-action.options": WEEKLY,
+    "vl-add-result.children vl-refresh.data": WEEKLY,
+    "vl-edit-result.children vl-refresh.data": WEEKLY,
+    "vl-edit-status.value vl-edit-note.value": WEEKLY,
 }
 """Callback (its outputs, without Dash's duplicate-output hashes; the first outputs
 when that is unique) → the roles that may call it. Anonymous never may."""
@@ -167,6 +177,7 @@ PAGES: dict[str, frozenset[str]] = {
     "/konto": EVERYONE,
     "/lagesbild": LAGESBILD,
     "/lagesbild/arkiv": LAGESBILD,
+    "/veckan": WEEKLY,
     "/404": EVERYONE,
 }
 """Page path → roles that get its content (others get "Ingen behörighet")."""

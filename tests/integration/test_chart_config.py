@@ -37,6 +37,7 @@ PAGES = {
     "/mina-rapporter": "samordnare",
     "/lagesbild": "ledning",
     "/lagesbild/arkiv": "ledning",
+    "/veckan": "samordnare",
 }
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from dashboard import ids
 from dashboard.auth import viewer_for
+from dashboard.lagesbild_pdf import lagesbild_pdf
 from dashboard.state import app_state
 from data.access.audit import Actor
 from data.access.scope import AccessDenied
@@ -28,6 +29,7 @@ from data.storage.models import AuditEvent, WeeklyAction
 from data.weekly.actions import ActionRejected, actions_for_week, add_action, update_action
 from tests.clock import TEST_TODAY
 from tests.helpers import call_callback
+from tests.pdf_checks import pdf_pages
 
 THIS_WEEK = week_period(TEST_TODAY).code
 LAST_WEEK = previous_period(week_period(TEST_TODAY)).code
@@ -368,3 +370,6 @@ def test_the_leadership_lagesbild_counts_actions_per_status_and_owner_without_te
     ]
     assert team.decided[0].titles == ("Första", "Andra")
     assert briefing_from_json(briefing_to_json(chief)) == chief
+    chief_pdf = " ".join(pdf_pages(lagesbild_pdf(chief, {})))
+    assert "Öppen, Polis: 2" in chief_pdf and "Första" not in chief_pdf
+    assert "Första" in " ".join(pdf_pages(lagesbild_pdf(team, {})))
