@@ -26,6 +26,7 @@ pytestmark = pytest.mark.browser
 WHAT = "Polisen besöker skolgården tre kvällar"
 NOTE = "Genomfört, lugnt alla kvällar"
 POLICE_AREA = "0380-D02"
+NO_SIDEWAYS_SCROLL = "return document.documentElement.scrollWidth <= window.innerWidth;"
 
 
 def _text(browser: webdriver.Chrome, element_id: str) -> str:
@@ -51,6 +52,7 @@ def test_an_action_for_the_police_is_added_closed_by_them_and_seen_closed(
     _open(browser, live_server)
     assert browser.find_elements(By.ID, ids.VL_COMPLETENESS)
     assert browser.execute_script(BEYOND_RIGHT) == []
+    assert browser.execute_script(NO_SIDEWAYS_SCROLL), "the page scrolls sideways at 390 px"
     browser.find_element(By.ID, ids.VL_ADD_WHAT).send_keys(WHAT)
     choose(browser, ids.VL_ADD_OWNER, "polis")
     choose(browser, ids.VL_ADD_AREAS, POLICE_AREA)

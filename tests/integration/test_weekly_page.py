@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from dashboard import ids
 from dashboard.auth import viewer_for
@@ -24,9 +24,10 @@ from data.access.scope import AccessDenied
 from data.briefing.compose import build_briefing
 from data.briefing.period import period_of, previous_period, week_period
 from data.briefing.serial import briefing_from_json, briefing_to_json
-from data.storage.db import unit_of_work
-from data.storage.models import AuditEvent, WeeklyAction
+from data.storage.db import bump_version, unit_of_work
+from data.storage.models import AuditEvent, Observation, WeeklyAction
 from data.weekly.actions import ActionRejected, actions_for_week, add_action, update_action
+from data.weekly.completeness import reporting_completeness
 from tests.clock import TEST_TODAY
 from tests.helpers import call_callback
 from tests.pdf_checks import pdf_pages
@@ -373,3 +374,27 @@ def test_the_leadership_lagesbild_counts_actions_per_status_and_owner_without_te
     chief_pdf = " ".join(pdf_pages(lagesbild_pdf(chief, {})))
     assert "Öppen, Polis: 2" in chief_pdf and "Första" not in chief_pdf
     assert "Första" in " ".join(pdf_pages(lagesbild_pdf(team, {})))
+
+
+def test_a_partner_gone_quiet_this_week_is_flagged_silent(
+    app: Flask, client_as: Callable[[str], FlaskClient]
+) -> None:
+    week = week_period(TEST_TODAY)
+    with unit_of_work(app_state(app).sessions) as session:
+        session.execute(
+            delete(Observation).where(
+                Observation.source_code == "fritid",
+                Observation.occurred_on.between(week.first_day, week.last_day),
+            )
+        )
+        bump_version(session)
+    body = _text(_ok(_call(client_as("samordnare"), app, f"{ids.VL_COMPLETENESS}.children")))
+    assert "Inga rapporter denna vecka — brukar rapportera" in body
+    assert "Veckan pågår: rapporter hittills." in body
+    with app.test_request_context():
+        viewer = viewer_for("coordinator", "0380")
+    with app_state(app).sessions() as session:
+        done = reporting_completeness(session, viewer, "0380", week.first_day, today=TEST_TODAY)
+    fritid = next(r for r in done.rows if r.source == "fritid")
+    assert (fritid.this_week, fritid.status, fritid.flagged) == (0, "silent", True)
+    assert done.rows[0].flagged  # flagged partners first
