@@ -349,3 +349,67 @@ def _page_shows_them(flask_app: Flask, username: str, changes: WeekChanges) -> N
 
 def _shown(value: str) -> str:
     return value if not value.isdigit() else f"{int(value):,}".replace(",", "\xa0")
+
+
+def test_actions_are_stored_carried_and_closed_on_both_backends(weekly_app: Flask) -> None:
+    """The actions' queries (week codes, closing moments, areas) on SQLite and PostgreSQL."""
+    from data.access.audit import Actor
+    from data.weekly.actions import action_summary, actions_for_week, add_action, update_action
+
+    actor = Actor(None, "test", "127.0.0.1")
+    with weekly_app.test_request_context():
+        coordinator = viewer_for("coordinator", KOMMUN)
+        police = viewer_for("police_area", KOMMUN, frozenset({"0380-D01"}))
+    earlier = week_period(TEST_TODAY - timedelta(weeks=2))
+    with unit_of_work(app_state(weekly_app).sessions) as session:
+        first = add_action(
+            session,
+            coordinator,
+            actor,
+            kommun=KOMMUN,
+            what="Utan datum",
+            owner="polis",
+            area_codes=["0380-D01", "0380-D09"],
+            due_on=None,
+            week=earlier.code,
+            today=TEST_TODAY,
+        )
+        add_action(
+            session,
+            coordinator,
+            actor,
+            kommun=KOMMUN,
+            what="Med datum",
+            owner="skola",
+            area_codes=["0380-D09"],
+            due_on=TEST_TODAY,
+            week=earlier.code,
+            today=TEST_TODAY,
+        )
+    with unit_of_work(app_state(weekly_app).sessions) as session:
+        update_action(session, police, actor, first, status="klar", follow_up="Klart")
+    this_week = week_period(TEST_TODAY).code
+    with app_state(weekly_app).sessions() as session:
+        listed = actions_for_week(session, coordinator, KOMMUN, this_week)
+        assert [(r.what, r.status) for r in listed] == [
+            ("Med datum", "oppen"),
+            ("Utan datum", "klar"),
+        ]
+        assert listed[1].closed_on == TEST_TODAY and listed[1].area_codes == (
+            "0380-D01",
+            "0380-D09",
+        )
+        assert [r.what for r in actions_for_week(session, police, KOMMUN, this_week)] == [
+            "Utan datum"
+        ]
+        summary = action_summary(
+            session, KOMMUN, earlier.first_monday, earlier.first_monday, titles=False
+        )
+        assert [(a.status, a.owner, a.count) for a in summary] == [
+            ("oppen", "skola", 1),
+            ("klar", "polis", 1),
+        ]
+        audited = _rows(
+            weekly_app, "SELECT action FROM audit_event WHERE action LIKE 'action.%' ORDER BY id"
+        )
+        assert [a for (a,) in audited] == ["action.created", "action.created", "action.changed"]
