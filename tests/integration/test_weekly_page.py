@@ -398,3 +398,29 @@ def test_a_partner_gone_quiet_this_week_is_flagged_silent(
     fritid = next(r for r in done.rows if r.source == "fritid")
     assert (fritid.this_week, fritid.status, fritid.flagged) == (0, "silent", True)
     assert done.rows[0].flagged  # flagged partners first
+
+
+def test_rebuilding_the_demo_over_actions_removes_them(app: Flask) -> None:
+    """``ssp demo --force`` deletes the actions before the areas they point at."""
+    from data.demo.build import build_demo
+    from tests.conftest import DEMO_PASSWORD
+
+    with app.test_request_context():
+        coordinator = viewer_for("coordinator", "0380")
+    with unit_of_work(app_state(app).sessions) as session:
+        add_action(
+            session,
+            coordinator,
+            ACTOR,
+            kommun="0380",
+            what="Före ombyggnad",
+            owner="skola",
+            area_codes=[OTHER_AREA],
+            due_on=None,
+            week=THIS_WEEK,
+            today=TEST_TODAY,
+        )
+    with unit_of_work(app_state(app).sessions) as session:
+        build_demo(session, end=TEST_TODAY, password=DEMO_PASSWORD, days=14, force=True)
+    with app_state(app).sessions() as session:
+        assert session.scalar(select(WeeklyAction.id)) is None
