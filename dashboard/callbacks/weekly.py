@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
-from dash import Dash, Input, Output, State, html, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, html, no_update
 
 from dashboard import ids
 from dashboard.audit import request_actor
@@ -20,7 +21,7 @@ from dashboard.auth import current_viewer, require_role
 from dashboard.callbacks.inputs import as_number, as_text, as_texts
 from dashboard.callbacks.submit import submit
 from dashboard.i18n import _
-from dashboard.pages.weekly import ROLES, week_state
+from dashboard.pages.weekly import PATH, ROLES, week_state
 from dashboard.state import cached_view, current_cube, db_session, today
 from dashboard.weekly_view import (
     action_label,
@@ -59,10 +60,13 @@ def register(app: Dash) -> None:
     """Register the Veckans lägesbild callbacks on ``app``."""
 
     @app.callback(
-        Output(ids.VL_CONTENT, "children"),
-        Input(ids.VL_WEEK, "value"),
+        output={
+            "content": Output(ids.VL_CONTENT, "children"),
+            "link": Output(ids.VL_LINK_QUERY, "data"),
+        },
+        inputs={"week": Input(ids.VL_WEEK, "value")},
     )
-    def show(week: Any) -> Any:
+    def show(week: Any) -> dict[str, Any]:
         require_role(*ROLES)
         viewer = current_viewer()
         kommun, code = str(viewer.kommun_code), _week(week)
@@ -74,14 +78,21 @@ def register(app: Dash) -> None:
                 lambda: raised_signals(current_cube(), viewer, kommun),
             )
         except (AccessDenied, BadSelection) as error:
-            return html.P(str(error), role="alert")
+            return {"content": html.P(str(error), role="alert"), "link": None}
         views = [
             changes_view(page),
             upcoming_view(page.upcoming),
             unreported_view(page.unreported),
             signals_view(signals),
         ]
-        return html.Div(views, id=ids.VL_DRAWN, className="vl-content")
+        content = html.Div(views, id=ids.VL_DRAWN, className="vl-content")
+        return {"content": content, "link": f"{PATH}?{urlencode({'vecka': code})}"}
+
+    app.clientside_callback(
+        ClientsideFunction(namespace="sspLink", function_name="show"),
+        Output(ids.VL_LINK, "value"),
+        Input(ids.VL_LINK_QUERY, "data"),
+    )
 
     @app.callback(
         Output(ids.VL_COMPLETENESS, "children"),

@@ -19,6 +19,7 @@ from dashboard import ids
 from dashboard.auth import current_viewer, require_role
 from dashboard.components import denied
 from dashboard.i18n import N_, _, term_label
+from dashboard.share import share_box
 from dashboard.state import db_session
 from dashboard.state import today as clock_today
 from data.access.scope import AccessDenied, BadSelection
@@ -30,6 +31,8 @@ from data.weekly.page import chosen_week
 PATH = "/veckan"
 NAME = N_("Veckans lägesbild")
 ROLES: Final = ("coordinator", "police_area")
+LINK_PREFIX: Final = "vl"
+"""The page's "Kopiera länk" ids (:func:`dashboard.share.share_box`)."""
 RECENT_WEEKS: Final = 26
 """How many weeks the week list offers, newest (the running one) first."""
 
@@ -162,6 +165,7 @@ def layout(**query: Any) -> html.Div:
                 dcc.Dropdown(
                     id=ids.VL_WEEK, options=week_options(today), value=week, clearable=False
                 ),
+                share_box(LINK_PREFIX),
             ],
             className="card filters vl-week",
         ),

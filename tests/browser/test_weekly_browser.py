@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from dashboard import ids
 from dashboard.state import app_state
+from data.briefing.period import week_period
 from data.storage.models import WeeklyAction
 from tests.browser.test_admin_areas_browser import choose, click_radio
 from tests.browser.test_lagesbild_browser import BEYOND_RIGHT, _log_in, _logout
@@ -26,6 +27,7 @@ pytestmark = pytest.mark.browser
 WHAT = "Polisen besöker skolgården tre kvällar"
 NOTE = "Genomfört, lugnt alla kvällar"
 POLICE_AREA = "0380-D02"
+THIS_WEEK = week_period(TEST_TODAY).code
 NO_SIDEWAYS_SCROLL = "return document.documentElement.scrollWidth <= window.innerWidth;"
 
 
@@ -51,6 +53,8 @@ def test_an_action_for_the_police_is_added_closed_by_them_and_seen_closed(
     _log_in(browser, live_server, "samordnare")
     _open(browser, live_server)
     assert browser.find_elements(By.ID, ids.VL_COMPLETENESS)
+    # The week is in the address bar (a permalink), put there without a reload.
+    WebDriverWait(browser, 30).until(lambda d: d.current_url.endswith(f"?vecka={THIS_WEEK}"))
     assert browser.execute_script(BEYOND_RIGHT) == []
     assert browser.execute_script(NO_SIDEWAYS_SCROLL), "the page scrolls sideways at 390 px"
     browser.find_element(By.ID, ids.VL_ADD_WHAT).send_keys(WHAT)

@@ -137,7 +137,7 @@ CALLBACKS: dict[str, frozenset[str]] = {
     "lb-publish-confirm.displayed": COORDINATOR,
     # Veckans lägesbild (issue 17): the week and the actions for coordinators and the
     # police (their areas, the actions they own); who reported for coordinators only
-    "vl-content.children": WEEKLY,
+    "vl-content.children vl-link-query.data": WEEKLY,
     "vl-completeness.children": COORDINATOR,
     "vl-actions-list.children vl-edit-action.options": WEEKLY,
     "vl-add-result.children vl-refresh.data": WEEKLY,
@@ -158,6 +158,7 @@ CLIENTSIDE_ONLY = frozenset(
         "ev-link.value",
         "pl-link.value",
         "lb-link.value",
+        "vl-link.value",
     }
 )
 """Clientside callbacks: they run in the browser and have no server endpoint."""

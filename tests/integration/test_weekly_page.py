@@ -119,6 +119,12 @@ def test_the_week_comes_from_the_url_and_a_bad_one_falls_back(
     future = week_period(TEST_TODAY + timedelta(weeks=3)).code
     body = _page(client, app, f"?vecka={future}")
     assert f'"value": "{THIS_WEEK}"' in body and "kunde inte visas" in body
+    answer = _ok(
+        _call(client, app, f"{ids.VL_CONTENT}.children", **{f"{ids.VL_WEEK}.value": LAST_WEEK})
+    )
+    assert answer[ids.VL_LINK_QUERY]["data"] == f"/veckan?vecka={LAST_WEEK}"
+    forged = _ok(_call(client, app, f"{ids.VL_CONTENT}.children", **{f"{ids.VL_WEEK}.value": "x"}))
+    assert forged[ids.VL_LINK_QUERY]["data"] == f"/veckan?vecka={THIS_WEEK}"
 
 
 @pytest.mark.parametrize("username", ["samordnare", "polis"])
