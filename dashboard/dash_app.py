@@ -26,6 +26,7 @@ from dashboard.callbacks import planning_page as planning_callbacks
 from dashboard.callbacks import police as police_callbacks
 from dashboard.callbacks import report as report_callbacks
 from dashboard.callbacks import walk as walk_callbacks
+from dashboard.callbacks import weekly as weekly_callbacks
 from dashboard.dash_locale import LocalisedDash, localised_layout, page_title
 from dashboard.i18n import _
 from dashboard.pages import (
@@ -45,6 +46,7 @@ from dashboard.pages import (
     police_page,
     report,
     walk,
+    weekly,
 )
 from dashboard.state import db_session
 from data.access.scope import AccessDenied
@@ -62,6 +64,7 @@ def nav_links(role: str) -> list[dcc.Link]:
         (overview.NAME, overview.PATH, True),
         (events_page.NAME, events_page.PATH, True),
         (lagesbild.NAME, lagesbild.PATH, role in lagesbild.ROLES),
+        (weekly.NAME, weekly.PATH, role in weekly.ROLES),
         (planning_page.NAME, planning_page.PATH, role in planning_page.ROLES),
         (police_page.NAME, police_page.PATH, role in police_page.ROLES),
         (report.NAME, report.PATH, role in report.ROLES),
@@ -175,6 +178,7 @@ def init_dash(server: Flask) -> Dash:
     audit_log_callbacks.register(app)
     my_account_callbacks.register(app)
     lagesbild_callbacks.register(app)
+    weekly_callbacks.register(app)
     permalink_callbacks.register(app)
     police_callbacks.register(app)
     app.init_app(server)
@@ -195,6 +199,7 @@ def init_dash(server: Flask) -> Dash:
         lagesbild,
         lagesbild_archive,
         police_page,
+        weekly,
     )
     for page in (*pages, not_found_404):
         dash.register_page(

@@ -100,6 +100,7 @@ PAGE_NAMES: Final = (
     N_("Lägesbild"),
     N_("Publicerade lägesbilder"),
     N_("Samverkan polis"),
+    N_("Veckans lägesbild"),
 )
 """Every page's ``NAME`` (navigation, titles), marked here for the catalogue so the page
 modules keep plain constants; ``tests/unit/test_i18n.py`` checks the list is whole."""

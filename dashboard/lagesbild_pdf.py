@@ -28,6 +28,8 @@ from data.briefing.model import Briefing, Comparison, Method, WalkFigures
 from data.briefing.period import period_label
 from data.clock import SWEDISH_TIME
 from data.planning.printout import AreaOutline
+from data.vocabulary import label_of
+from data.weekly.actions import ACTION_OWNERS, ACTION_STATUSES
 
 WIDTH: Final = A4[0] - 36 * mm
 """The text width in points (18 mm margins)."""
@@ -38,6 +40,7 @@ BANNER: Final = colors.HexColor("#fff1c2")
 METHOD_BACKGROUND: Final = colors.HexColor("#eef3f8")
 NO_ASSESSMENT: Final = "Ingen bedömning skriven."
 NO_ACTIONS: Final = "Inga beslutade åtgärder."
+NO_DECIDED: Final = "Inga åtgärder från veckomötena under perioden."
 COMPARISON_WIDTHS: Final = (0.27, 0.11, 0.13, 0.13, 0.36)
 """Shares of the text width: name, the period, previous, last year, the change."""
 
@@ -212,12 +215,26 @@ def _assessment(briefing: Briefing, s: Mapping[str, ParagraphStyle]) -> list[Flo
 
     assessment = lines(briefing.assessment, NO_ASSESSMENT)
     actions = lines(briefing.actions, NO_ACTIONS)
+    decided = lines("\n".join(decided_lines(briefing)), NO_DECIDED)
     return [
         KeepTogether([paragraph("Samordnarens bedömning", s["h"]), assessment[0]]),
         *assessment[1:],
         KeepTogether([paragraph("Beslutade åtgärder", s["h"]), actions[0]]),
         *actions[1:],
+        KeepTogether([paragraph("Åtgärder från veckomötena", s["h"]), decided[0]]),
+        *decided[1:],
     ]
+
+
+def decided_lines(briefing: Briefing) -> list[str]:
+    """The weekly meetings' actions of the period: "Öppen, Polis: 2" per status and
+    owner, each what-text under it where the briefing holds them (coordinators)."""
+    out = []
+    for a in briefing.decided:
+        status, owner = label_of(ACTION_STATUSES, a.status), label_of(ACTION_OWNERS, a.owner)
+        out.append(f"{status}, {owner}: {a.count}")
+        out += [f"– {title}" for title in a.titles if title.strip()]
+    return out
 
 
 def method_lines(method: Method, *, complete: bool) -> list[str]:

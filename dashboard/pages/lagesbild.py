@@ -28,6 +28,7 @@ from dashboard.pages.overview import PageScope, page_scope, scope_filters
 from dashboard.permalink import Decoded
 from dashboard.share import link_notice, share_box
 from dashboard.state import today as clock_today
+from dashboard.weekly_view import decided_list
 from data.access.scope import AccessDenied, BadSelection, default_level
 from data.briefing.model import Briefing, Comparison
 from data.briefing.period import (
@@ -219,6 +220,8 @@ def _assessment(b: Briefing) -> list[Any]:
         html.P(b.assessment or _("Ingen bedömning skriven för perioden."), className="lb-text"),
         html.H4(_("Beslutade åtgärder")),
         html.P(b.actions or _("Inga åtgärder beslutade för perioden."), className="lb-text"),
+        html.H4(_("Åtgärder från veckomötena")),
+        decided_list(b.decided),
     ]
 
 

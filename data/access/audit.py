@@ -63,6 +63,8 @@ ACTIONS: Final[tuple[Term, ...]] = (
     Term("association.offered", "Förening anmälde en natt via länk"),
     Term("association.withdrawn", "Förening tog bort en anmälan via länk"),
     Term("association.reported", "Förening rapporterade en vandring via länk"),
+    Term("action.created", "Åtgärd beslutad"),
+    Term("action.changed", "Åtgärd ändrad (status eller uppföljning)"),
 )
 ACTION_CODES: Final = frozenset(term.code for term in ACTIONS)
 _LABELS: Final = {term.code: term.label for term in ACTIONS}

@@ -51,6 +51,7 @@ from data.counts.windows import compare_window, read_slots, slot_range
 from data.privacy.disclosure import NOISE_BOUND, SECONDARY_MARKER, ProtectedCounts, marker
 from data.storage.models import Category, ParentMeeting, PlannedWalk, WalkReport
 from data.vocabulary import MONTH_NAMES
+from data.weekly.actions import action_summary
 
 TOTAL_LABEL: Final = "Alla kategorier"
 TREND_MONTHS_BEFORE: Final = 11
@@ -388,4 +389,11 @@ def build_briefing(
         assessment=assessment[0],
         actions=assessment[1],
         method=_method(viewer, merged),
+        decided=action_summary(
+            session,
+            kommun_code,
+            period.first_monday,
+            period.last_monday,
+            titles=viewer.role == "coordinator",
+        ),
     )

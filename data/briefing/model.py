@@ -95,6 +95,18 @@ class WalkFigures:
 
 
 @dataclass(frozen=True, slots=True)
+class ActionCount:
+    """Decided actions (:mod:`data.weekly.actions`) of one status and owner active in
+    the period: the team's own work, not a count of youths. ``titles`` (the what-texts)
+    only in a coordinators' lägesbild; leadership never reads free text."""
+
+    status: str
+    owner: str
+    count: int
+    titles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Method:
     """The method box: what the reader must know to read the numbers."""
 
@@ -146,3 +158,5 @@ class Briefing:
     actions: str
     """Decided actions (PII-guarded), empty when there are none."""
     method: Method
+    decided: tuple[ActionCount, ...] = ()
+    """The period's decided actions per status and owner (issue 17)."""

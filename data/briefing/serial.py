@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any, Final
 
 from data.briefing.model import (
+    ActionCount,
     AreaValue,
     Briefing,
     BriefingPeriod,
@@ -106,6 +107,16 @@ def briefing_from_json(text: str) -> Briefing:
                 noise=method["noise"],
                 merged_areas=tuple(method["merged_areas"]),
                 time_grain=method["time_grain"],
+            ),
+            # Records published before issue 17 have no actions summary.
+            decided=tuple(
+                ActionCount(
+                    status=item["status"],
+                    owner=item["owner"],
+                    count=item["count"],
+                    titles=tuple(item["titles"]),
+                )
+                for item in raw.get("decided", [])
             ),
         )
     except (KeyError, TypeError, AttributeError) as error:

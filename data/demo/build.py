@@ -40,6 +40,8 @@ from data.storage.models import (
     UserArea,
     WalkReport,
     WalkSignup,
+    WeeklyAction,
+    WeeklyActionArea,
 )
 from geo.demo_areas import voronoi_neighbourhoods
 from geo.layers import municipality_outlines
@@ -195,6 +197,8 @@ def build_demo(
         raise DemoError(msg)
     if has_content:
         for model in (
+            WeeklyActionArea,
+            WeeklyAction,
             Observation,
             WalkReport,
             PlannedWalk,

@@ -583,6 +583,15 @@ class PlanReview(Base):
     __table_args__ = (
         CheckConstraint("kind IN ('agreed', 'comment')", name="kind"),
         Index("ix_plan_review_kommun_week", "kommun_code", "week_monday"),
+class WeeklyAction(Base):
+    """An action (*åtgärd*) decided at the weekly SSP meeting (:mod:`data.weekly.actions`):
+    what (PII-guarded), owner organisation, due date, status, follow-up note
+    (PII-guarded), the ISO week it was decided, and when it was closed."""
+
+    __tablename__ = "weekly_action"
+    __table_args__ = (
+        CheckConstraint("status IN ('oppen', 'pagar', 'klar')", name="status"),
+        Index("ix_weekly_action_kommun_week", "kommun_code", "week_decided"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -632,6 +641,30 @@ class JointOperationArea(Base):
 
     operation_id: Mapped[int] = mapped_column(
         ForeignKey("joint_operation.id", ondelete="CASCADE"), primary_key=True
+    what: Mapped[str] = mapped_column(String(280))
+    owner: Mapped[str] = mapped_column(String(32))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(8), default="oppen")
+    follow_up: Mapped[str] = mapped_column(String(500), default="")
+    week_decided: Mapped[str] = mapped_column(String(8))
+    """The ISO week of the meeting that decided it, ``2026-W49``."""
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    areas: Mapped[list[Area]] = relationship(secondary="weekly_action_area", lazy="selectin")
+
+
+class WeeklyActionArea(Base):
+    """The areas (of the action's kommun) an action concerns."""
+
+    __tablename__ = "weekly_action_area"
+
+    action_id: Mapped[int] = mapped_column(
+        ForeignKey("weekly_action.id", ondelete="CASCADE"), primary_key=True
     )
     area_id: Mapped[int] = mapped_column(
         ForeignKey("area.id", ondelete="RESTRICT"), primary_key=True

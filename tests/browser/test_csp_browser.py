@@ -12,6 +12,7 @@ script, an inline event handler and ``eval`` are refused.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from dashboard import ids
 from dashboard.pages.events_page import default_year
 from dashboard.periods import window_value
+from data.briefing.period import week_period
 from data.calendar.windows import event_windows
 from tests.browser.test_admin_areas_browser import choose, click_radio
 from tests.browser.test_overview_browser import MAP_STATE, log_in, wait_for_map
@@ -121,6 +123,13 @@ def change_briefing_kind(browser: webdriver.Chrome) -> None:
     WebDriverWait(browser, 60).until(lambda d: d.execute_script(plot_drawn(ids.LB_TREND)))
 
 
+def change_week(browser: webdriver.Chrome) -> None:
+    """Veckans lägesbild: choose last week; the content is drawn again."""
+    last_week = week_period(TEST_TODAY - timedelta(weeks=1))
+    choose(browser, ids.VL_WEEK, last_week.code)
+    WebDriverWait(browser, 60).until(lambda d: d.execute_script(present(ids.VL_DRAWN)))
+
+
 Interaction = Callable[[webdriver.Chrome], None]
 
 PAGES: dict[str, tuple[str, Interaction | None]] = {
@@ -140,6 +149,7 @@ PAGES: dict[str, tuple[str, Interaction | None]] = {
     "/lagesbild": (plot_drawn(ids.LB_TREND), change_briefing_kind),
     "/lagesbild/arkiv": (present(ids.LB_ARCHIVE_PAGE), None),
     "/samverkan": (present(ids.SV_WEEK), None),
+    "/veckan": (present(ids.VL_DRAWN), change_week),
     "/finns-inte": (present(ids.NOT_FOUND), None),
 }
 """What each page shows once it has drawn, and the filter a person would change."""
@@ -157,6 +167,7 @@ ROLE_PAGES = {
         "/lagesbild",
         "/lagesbild/arkiv",
         "/samverkan",
+        "/veckan",
         "/konto#tva-steg",
         "/finns-inte",
     ],
@@ -170,6 +181,7 @@ ROLE_PAGES = {
         "/konto",
         "/mina-rapporter",
         "/samverkan",
+        "/veckan",
     ],
     "ledning": ["/", "/tid", "/lagesbild", "/lagesbild/arkiv", "/konto"],
 }

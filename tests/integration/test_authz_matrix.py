@@ -58,6 +58,8 @@ POLICE_PAGE = frozenset({"police_area", "coordinator"})
 """Samverkan polis (issue 17): the police in their areas, coordinators read the kommun."""
 POLICE = frozenset({"police_area"})
 """Who answers the week's walk plan and records riktade insatser."""
+WEEKLY = frozenset({"coordinator", "police_area"})
+"""Veckans lägesbild (issue 17): coordinators, and the police for their areas."""
 """Who reads free-text notes (the police in their own areas only)."""
 PUBLIC = "public"
 LOGIN_STEP = "login step"
@@ -152,6 +154,14 @@ CALLBACKS: dict[str, frozenset[str]] = {
     "sv-op-message.children": POLICE,
     "sv-import-result.children": POLICE_PAGE,
     "pl-police-review.children": COORDINATOR,
+    # Veckans lägesbild (issue 17): the week and the actions for coordinators and the
+    # police (their areas, the actions they own); who reported for coordinators only
+    "vl-content.children vl-link-query.data": WEEKLY,
+    "vl-completeness.children": COORDINATOR,
+    "vl-actions-list.children vl-edit-action.options": WEEKLY,
+    "vl-add-result.children vl-refresh.data": WEEKLY,
+    "vl-edit-result.children vl-refresh.data": WEEKLY,
+    "vl-edit-status.value vl-edit-note.value": WEEKLY,
 }
 """Callback (its outputs, without Dash's duplicate-output hashes; the first outputs
 when that is unique) → the roles that may call it. Anonymous never may."""
@@ -167,6 +177,7 @@ CLIENTSIDE_ONLY = frozenset(
         "ev-link.value",
         "pl-link.value",
         "lb-link.value",
+        "vl-link.value",
     }
 )
 """Clientside callbacks: they run in the browser and have no server endpoint."""
@@ -187,6 +198,7 @@ PAGES: dict[str, frozenset[str]] = {
     "/lagesbild": LAGESBILD,
     "/lagesbild/arkiv": LAGESBILD,
     "/samverkan": POLICE_PAGE,
+    "/veckan": WEEKLY,
     "/404": EVERYONE,
 }
 """Page path → roles that get its content (others get "Ingen behörighet")."""

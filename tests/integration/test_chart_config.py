@@ -38,6 +38,7 @@ PAGES = {
     "/lagesbild": "ledning",
     "/lagesbild/arkiv": "ledning",
     "/samverkan": "polis",
+    "/veckan": "samordnare",
 }
 
 

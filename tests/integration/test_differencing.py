@@ -27,18 +27,20 @@ from sqlalchemy.orm import Session
 
 from dashboard import ids
 from dashboard.state import app_state, today
-from data.access.scope import Selection, Viewer, month_of, snap_to_grain
+from data.access.scope import Selection, Viewer, areas_in_scope, month_of, snap_to_grain
 from data.briefing.archive import publish, published
+from data.briefing.compare import Published, compare
 from data.briefing.compose import build_briefing
 from data.briefing.model import Briefing, BriefingPeriod
-from data.briefing.period import period_of, previous_period
+from data.briefing.period import period_of, previous_period, week_period
 from data.counts.aggregates import aggregate, grouped_sums, plan_aggregate
 from data.counts.cube import CountCube, monday_of
 from data.counts.notes import HIDDEN_SMALL, area_notes
 from data.counts.overview import map_values, weekly_trend
 from data.privacy.disclosure import NOISE_BOUND, SECONDARY_MARKER, AudienceLevel
 from data.storage.db import bump_version
-from data.storage.models import Area, Observation
+from data.storage.models import Area, Category, Observation
+from data.weekly.changes import week_changes
 from tests.clock import TEST_TODAY
 from tests.helpers import call_callback, overview_values
 from tests.lp import exact_model_interval_nd, some_hypercube_moves
@@ -705,3 +707,97 @@ def test_a_published_lagesbild_against_today_reveals_no_hidden_count(app: Flask)
     assert crossed >= 4, "too few areas crossed k: the test would prove little"
     assert (record.audience, record.complete, record.method.k) == ("leadership", True, k)
     print(f"lägesbild differencing: {crossed} areas crossed k, {pinned} pinned at k − 1")
+
+
+# Veckans lägesbild (issue 17): a reader holds one week's published counts, last
+# week's, their difference in words ("högre än förra veckan (+15 %)", "ungefär
+# oförändrat"), the same week last year — and, from Översikt, the two weeks together.
+# Every combination leaves each hidden count between 1 and k−1 at two or more values:
+# the phrases are computed from the published values alone (recomputed here), so they
+# add nothing; the two-week total minus either week is the period attack above.
+
+WEEKS_ATTACKED: Final = 26
+
+
+def _week_truths(
+    cube: CountCube, period: BriefingPeriod, scope: np.ndarray
+) -> tuple[np.ndarray, dict[str, int]]:
+    """True counts per cube area and per category (summed over ``scope``) of one week."""
+    per_area = cube.per_area(first_monday=period.first_monday, last_monday=period.first_monday)
+    per_category = {
+        c: int(
+            cube.per_area(
+                first_monday=period.first_monday,
+                last_monday=period.first_monday,
+                categories=(c,),
+                area_mask=scope,
+            ).sum()
+        )
+        for c in cube.categories
+    }
+    return per_area, per_category
+
+
+@pytest.mark.parametrize("viewer", [AUDIENCES[0], POLICE], ids=["coordinator", "police_area"])
+def test_week_over_week_changes_reveal_no_hidden_count(app: Flask, viewer: Viewer) -> None:
+    k = viewer.level.k
+    cube = demo_cube(app)
+    with app_state(app).sessions() as session:
+        labels = {
+            str(c): str(label)
+            for c, label in session.execute(select(Category.code, Category.label))
+        }
+    codes_of = {label: code for code, label in labels.items()}
+    scope = areas_in_scope(
+        cube, Selection("0380", "custom", cube.first_monday, cube.first_monday), viewer
+    )
+    found: list[tuple[int, int, int]] = []
+    phrases = 0
+    for n in range(1, WEEKS_ATTACKED + 1):
+        week = week_period(TEST_TODAY - timedelta(weeks=n))
+        changes = week_changes(cube, viewer, "0380", week, labels=labels)
+        periods = (changes.week, changes.previous, changes.year_before)
+        truths = [_week_truths(cube, p, scope) for p in periods]
+        both = map_values(
+            cube,
+            Selection("0380", changes.area_level, changes.previous.first_monday, week.first_monday),
+            viewer,
+        )
+        two_weeks = dict(zip(both.frame["name"], both.display(), strict=True))
+        code_of = dict(zip(both.frame["name"], both.frame["code"], strict=True))
+        for c in changes.areas:
+            position = cube.areas.position(str(code_of[c.label]))
+            now, before, year = (int(t[0][position]) for t in truths)
+            for shown, truth in ((c.value, now), (c.previous, before), (c.last_year, year)):
+                if 1 <= truth < k:
+                    found.append((*possible(shown, k), truth))
+            # The two weeks together minus one of them: the other week's count.
+            if 1 <= before < k:
+                found.append((*difference_range([two_weeks[c.label]], [c.value], k), before))
+            if 1 <= now < k:
+                found.append((*difference_range([two_weeks[c.label]], [c.previous], k), now))
+        for c in changes.categories:
+            now, before, year = (t[1][codes_of[c.label]] for t in truths)
+            for shown, truth in ((c.value, now), (c.previous, before), (c.last_year, year)):
+                if 1 <= truth < k:
+                    found.append((*possible(shown, k), truth))
+        for c in (changes.total, *changes.categories, *changes.areas):
+            # The change in words is a function of the two published values alone.
+            side = [
+                Published(t, v)
+                for t, v in (
+                    (c.value, c.number),
+                    (c.previous, c.previous_number),
+                    (c.last_year, c.last_year_number),
+                )
+            ]
+            assert compare(c.label, *side, kind="week").text == c.text
+            phrases += 1
+    disclosures = sum(1 for low, high, _truth in found if high == low)
+    print(
+        f"week-over-week ({viewer.role}): {len(found)} hidden counts attacked, "
+        f"{phrases} phrases, {disclosures} disclosures"
+    )
+    assert len(found) > (100 if viewer.role == "coordinator" else 20)
+    check(found)
+    assert disclosures == 0

@@ -291,7 +291,7 @@ def test_the_lagesbild_pdf_shows_markup_as_text_and_reads_no_file(tmp_path: Path
     from PIL import Image
 
     from dashboard.lagesbild_pdf import lagesbild_pdf
-    from data.briefing.model import EventLine
+    from data.briefing.model import ActionCount, EventLine
     from tests.briefing_factory import leadership_briefing, square_outlines
 
     picture = tmp_path / "secret.png"
@@ -304,6 +304,8 @@ def test_the_lagesbild_pdf_shows_markup_as_text_and_reads_no_file(tmp_path: Path
         assessment="; ".join(names),
         actions=names[1],
     )
+    # The weekly meetings' actions (issue 17): their what-texts reach the PDF too.
+    briefing = replace(briefing, decided=(ActionCount("oppen", "polis", 2, names[:2]),))
     raw = lagesbild_pdf(briefing, square_outlines(briefing))
     images, text = pdf_facts(raw)
     assert images == 0
