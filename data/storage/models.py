@@ -583,15 +583,6 @@ class PlanReview(Base):
     __table_args__ = (
         CheckConstraint("kind IN ('agreed', 'comment')", name="kind"),
         Index("ix_plan_review_kommun_week", "kommun_code", "week_monday"),
-class WeeklyAction(Base):
-    """An action (*åtgärd*) decided at the weekly SSP meeting (:mod:`data.weekly.actions`):
-    what (PII-guarded), owner organisation, due date, status, follow-up note
-    (PII-guarded), the ISO week it was decided, and when it was closed."""
-
-    __tablename__ = "weekly_action"
-    __table_args__ = (
-        CheckConstraint("status IN ('oppen', 'pagar', 'klar')", name="status"),
-        Index("ix_weekly_action_kommun_week", "kommun_code", "week_decided"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -641,6 +632,49 @@ class JointOperationArea(Base):
 
     operation_id: Mapped[int] = mapped_column(
         ForeignKey("joint_operation.id", ondelete="CASCADE"), primary_key=True
+    )
+    area_id: Mapped[int] = mapped_column(
+        ForeignKey("area.id", ondelete="RESTRICT"), primary_key=True
+    )
+
+
+# Issue 17, associations without accounts.
+class AssociationLink(Base):
+    """An association's sign-up link (:mod:`data.planning.association_links`): only the
+    keyed hash of its token, who made it and its lifetime. Revoked or past
+    ``expires_at``, it opens nothing."""
+
+    __tablename__ = "association_link"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("association.id", ondelete="CASCADE"), index=True
+    )
+    kommun_code: Mapped[str] = mapped_column(String(4), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    """Hex HMAC-SHA256 of the token under the app's secret (never the token)."""
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(Integer)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    association: Mapped[Association] = relationship(lazy="joined")
+
+
+class WeeklyAction(Base):
+    """An action (*åtgärd*) decided at the weekly SSP meeting (:mod:`data.weekly.actions`):
+    what (PII-guarded), owner organisation, due date, status, follow-up note
+    (PII-guarded), the ISO week it was decided, and when it was closed."""
+
+    __tablename__ = "weekly_action"
+    __table_args__ = (
+        CheckConstraint("status IN ('oppen', 'pagar', 'klar')", name="status"),
+        Index("ix_weekly_action_kommun_week", "kommun_code", "week_decided"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kommun_code: Mapped[str] = mapped_column(String(4))
     what: Mapped[str] = mapped_column(String(280))
     owner: Mapped[str] = mapped_column(String(32))
     due_on: Mapped[date | None] = mapped_column(Date)
@@ -669,25 +703,3 @@ class WeeklyActionArea(Base):
     area_id: Mapped[int] = mapped_column(
         ForeignKey("area.id", ondelete="RESTRICT"), primary_key=True
     )
-# Issue 17, associations without accounts.
-class AssociationLink(Base):
-    """An association's sign-up link (:mod:`data.planning.association_links`): only the
-    keyed hash of its token, who made it and its lifetime. Revoked or past
-    ``expires_at``, it opens nothing."""
-
-    __tablename__ = "association_link"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    association_id: Mapped[int] = mapped_column(
-        ForeignKey("association.id", ondelete="CASCADE"), index=True
-    )
-    kommun_code: Mapped[str] = mapped_column(String(4), index=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    """Hex HMAC-SHA256 of the token under the app's secret (never the token)."""
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    created_by: Mapped[int | None] = mapped_column(Integer)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-    association: Mapped[Association] = relationship(lazy="joined")
