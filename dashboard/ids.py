@@ -424,3 +424,6 @@ PL_LINK_NOTICE: Final = "pl-link-notice"
 LB_LINK_QUERY: Final = "lb-link-query"
 LB_LINK: Final = "lb-link"
 LB_LINK_NOTICE: Final = "lb-link-notice"
+# issue 17 — age: the age filter on Översikt and on Planering's signals
+OV_AGES: Final = "ov-ages"
+PL_SIGNAL_AGES: Final = "pl-signal-ages"
