@@ -116,11 +116,13 @@ class CountCube:
     always has the same key whichever filters reached it — the cell key of the
     cell key method (see :mod:`data.privacy.disclosure`)."""
     age_counts: np.ndarray
-    """Shape ``(3, *counts.shape)``: the counts of each stored band (:data:`AGE_BANDS`),
-    int16 when every cell fits (else int32); unknown age is ``counts`` minus their sum."""
+    """Shape ``(3, *counts.shape)``: the counts of each stored band (:data:`AGE_BANDS`);
+    unknown age is ``counts`` minus their sum. In the narrowest integer type that holds
+    every cell (int8 for most data: the age arrays would otherwise be 3× the cube)."""
     age_keys: np.ndarray
-    """The record keys of each stored band, like ``age_counts`` (int64: exact sums, so
-    total minus bands is exactly the key of the unknown-age records)."""
+    """The record keys of each stored band, like ``age_counts``, narrowest type too
+    (int32 while every cell's sum of ids fits). Sums are exact in any type, so total
+    minus bands is exactly the key of the unknown-age records."""
 
     @property
     def n_weeks(self) -> int:
@@ -353,18 +355,35 @@ def build_cube(session: Session, *, today: date) -> CountCube:
         known = band.notna().to_numpy()
         b = band[known].to_numpy(dtype=np.int64)
         at = (b, a[known], w[known], c[known], s[known])
-        wide = np.zeros((len(AGE_BANDS), *counts.shape), dtype=np.int32)
-        np.add.at(wide, at, n[known].astype(np.int32))
-        # Most cells are small: int16 halves the counts' memory when every cell fits.
-        age_counts = wide.astype(np.int16) if wide.max(initial=0) < 2**15 else wide
-        age_keys = np.zeros(wide.shape, dtype=np.int64)
-        np.add.at(age_keys, at, key[known])
+        shape = (len(AGE_BANDS), *counts.shape)
+        age_counts = _narrowest(at, n[known], shape)
+        age_keys = _narrowest(at, key[known], shape)
     else:
-        age_counts = np.zeros((len(AGE_BANDS), *counts.shape), dtype=np.int16)
-        age_keys = np.zeros(age_counts.shape, dtype=np.int64)
+        age_counts = np.zeros((len(AGE_BANDS), *counts.shape), dtype=np.int8)
+        age_keys = np.zeros(age_counts.shape, dtype=np.int32)
     return CountCube(
         version, areas, first_monday, categories, sources, counts, keys, age_counts, age_keys
     )
+
+
+def _narrowest(
+    at: tuple[np.ndarray, ...], values: np.ndarray, shape: tuple[int, ...]
+) -> np.ndarray:
+    """``values`` (positive) summed into an array of ``shape`` at ``at``, in the narrowest
+    integer type that holds every sum exactly (int8, int16, int32, else int64): most age
+    cells are small, and readers widen to int64 before they add (:class:`AgeView`). The
+    largest sum is found first, so no wide temporary of ``shape`` is ever allocated."""
+    cells = np.ravel_multi_index(at, shape)
+    top = int(pd.Series(values).groupby(cells).sum().max()) if len(values) else 0
+    dtype: type[np.signedinteger[Any]] = np.int64
+    for narrow in (np.int8, np.int16, np.int32):
+        if top <= np.iinfo(narrow).max:
+            dtype = narrow
+            break
+    out = np.zeros(shape, dtype=dtype)
+    # Partial sums never exceed a cell's total (values are positive): exact in ``dtype``.
+    np.add.at(out, at, values.astype(dtype))
+    return out
 
 
 @dataclass
