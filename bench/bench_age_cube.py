@@ -140,8 +140,9 @@ def overview_work(
 def interleaved_ms(
     actions: dict[str, Callable[[Viewer], object]], viewer: Viewer, reps: int
 ) -> dict[str, float]:
-    """Median wall-clock ms of each action, the actions timed in turn, round after round
-    (a busy machine's drift hits every case alike; GC off while timing)."""
+    """Median wall-clock ms of each action, the actions timed in turn, round after round,
+    every other round in reverse order (a busy machine's drift, and whatever the action
+    before leaves in the caches, hit every case alike; GC off while timing)."""
     for action in actions.values():
         for _ in range(WARMUP):
             action(viewer)
@@ -149,10 +150,11 @@ def interleaved_ms(
     gc.collect()
     gc.disable()
     try:
-        for _ in range(reps):
-            for name, action in actions.items():
+        names = list(actions)
+        for round_ in range(reps):
+            for name in names if round_ % 2 == 0 else names[::-1]:
                 start = time.perf_counter()
-                action(viewer)
+                actions[name](viewer)
                 samples[name].append((time.perf_counter() - start) * 1000.0)
     finally:
         gc.enable()
