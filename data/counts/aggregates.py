@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -28,7 +28,7 @@ from data.access.scope import (
     available_levels,
     snap_to_grain,
 )
-from data.counts.cube import AGE_AXIS, NO_AREA, AreaIndex, CountCube, iso_week_label
+from data.counts.cube import AGE_AXIS, NO_AREA, AgeView, AreaIndex, CountCube, iso_week_label
 from data.privacy.disclosure import ProtectedCounts, protect
 from data.privacy.small_areas import DisplayUnits, display_units
 from data.vocabulary import AREA_LEVELS, label_of
@@ -284,7 +284,7 @@ def grouped_cells(cube: CountCube, plan: GroupPlan, *, keys: bool = False) -> np
     return np.stack(parts, axis=-1)
 
 
-def grouped_sums(values: Any, plan: GroupPlan) -> np.ndarray:
+def grouped_sums(values: np.ndarray | AgeView, plan: GroupPlan) -> np.ndarray:
     """Sum an array aligned with the cube (areas, weeks, categories, sources) into cells.
 
     Returns int64 of shape ``plan.shape``. Works for the counts and for any other
@@ -315,8 +315,8 @@ def grouped_sums(values: Any, plan: GroupPlan) -> np.ndarray:
 
 def cell_keys(cube: CountCube, plan: GroupPlan) -> dict[str, np.ndarray]:
     """One array per group field with each cell's key, in the order of ``grouped_sums``."""
-    shape = plan.cells_shape
-    a, p, c, s, g = np.indices((*plan.shape, shape[4] if len(shape) > 4 else 1)).reshape(5, -1)
+    ages = len(plan.age_bands) if "age_band" in plan.group_by else 1
+    a, p, c, s, g = np.indices((*plan.shape, ages)).reshape(5, -1)
     keys: dict[str, np.ndarray] = {}
     if "area" in plan.group_by:
         keys["area"] = np.array([cube.areas.codes[u] for u in plan.units], dtype=object)[a]

@@ -142,7 +142,7 @@ class CountCube:
         """Mondays of week indices ``first`` (inclusive) to ``stop`` (exclusive)."""
         return [self.first_monday + timedelta(weeks=i) for i in range(first, stop)]
 
-    def values(self, ages: tuple[str, ...] = (), *, keys: bool = False) -> Any:
+    def values(self, ages: tuple[str, ...] = (), *, keys: bool = False) -> np.ndarray | AgeView:
         """The counts (or record keys) of the age groups ``ages`` (empty or all four: every
         age — the plain array), indexable like the array by ``[areas, weeks]``.
 

@@ -490,7 +490,7 @@ def window_aggregate(
     )
     keep = np.logical_and.reduce([i >= 0 for i in at])
     cells = tuple(i[keep] for i in at)
-    shape = (*plan.shape, plan.cells_shape[-1] if "age_band" in plan.group_by else 1)
+    shape = (*plan.shape, len(plan.age_bands) if "age_band" in plan.group_by else 1)
     counts, keys = np.zeros(shape, dtype=np.int64), np.zeros(shape, dtype=np.int64)
     np.add.at(counts, cells, rows["count"].to_numpy(dtype=np.int64)[keep])
     np.add.at(keys, cells, rows["key"].to_numpy(dtype=np.int64)[keep])

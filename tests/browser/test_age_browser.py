@@ -38,11 +38,12 @@ def test_ticking_13_15_narrows_the_map_and_trend_and_stays_in_the_link(
     assert after["trend"] != before["trend"]
     status = browser.find_element(By.ID, ids.STATUS).text
     assert "Ålder: 13–15 år" in status
-    link = WebDriverWait(browser, 30).until(
-        lambda d: (
-            "alder=13-15" in (v := d.find_element(By.ID, ids.OV_LINK).get_attribute("value")) and v
-        )
-    )
+
+    def link_with_age(driver: webdriver.Chrome) -> str | bool:
+        value = driver.find_element(By.ID, ids.OV_LINK).get_attribute("value") or ""
+        return value if "alder=13-15" in value else False
+
+    link = str(WebDriverWait(browser, 30).until(link_with_age))
     browser.get(link if link.startswith("http") else live_server + link)
     wait_for_map(browser, timeout=90)
     assert browser.execute_script(TICKED) == ["13-15"]

@@ -33,6 +33,7 @@ from data.storage.models import Area, Observation
 from data.vocabulary import AGE_BANDS
 from tests.clock import TEST_TODAY
 from tests.helpers import call_callback, map_traces, overview_values, weeks_ago
+from tests.integration.test_report_form import form
 
 COORDINATOR = Viewer("coordinator", "0380", AudienceLevel(5, noise_key=b"age-test"))
 
@@ -348,18 +349,13 @@ def test_the_report_form_stores_the_age_band_and_the_cube_counts_it(
 ) -> None:
     before = _count_in_week(app, "0380-D05", TEST_TODAY, ("10-12",))
     note = f"Ålderstest {uuid.uuid4().hex[:6]}"
-    values = {
-        f"{ids.REPORT_SUBMIT}.n_clicks": 1,
-        f"{ids.REPORT_DATE}.date": TEST_TODAY.isoformat(),
-        f"{ids.REPORT_BAND}.value": "kväll",
-        f"{ids.REPORT_AREA}.value": "0380-D05",
-        f"{ids.REPORT_CATEGORY}.value": "samling",
-        f"{ids.REPORT_SOURCE}.value": "skola",
-        f"{ids.REPORT_COUNT}.value": 3,
-        f"{ids.REPORT_AGE}.value": "10-12",
-        f"{ids.REPORT_NOTE}.value": note,
-        f"{ids.REPORT_NONCE}.data": uuid.uuid4().hex,
-    }
+    values = form(
+        **{
+            f"{ids.REPORT_COUNT}.value": 3,
+            f"{ids.REPORT_AGE}.value": "10-12",
+            f"{ids.REPORT_NOTE}.value": note,
+        }
+    )
     response = call_callback(
         client_as("rapportor"), app, "rp-result.children", values, [f"{ids.REPORT_SUBMIT}.n_clicks"]
     )
