@@ -2,9 +2,10 @@
 
 Builds the map benchmark's throw-away SQLite demo database, then measures in one run:
 
-1. the cube's build time and memory without the age dimension (the build before issue
-   17, kept here as the baseline: no ``age_band`` in the grouped query, no age arrays)
-   and with it (:func:`~data.counts.cube.build_cube`);
+1. the cube's build time (median of 5, the two builds in turn) and memory without the
+   age dimension (the build before issue 17, kept here as the baseline: no
+   ``age_band`` in the grouped query, no age arrays) and with it
+   (:func:`~data.counts.cube.build_cube`);
 2. what a user waits for on Översikt after a filter change — the version check, the
    map (:func:`~data.counts.overview.map_values`), the unplaced count and the trend
    (:func:`~data.counts.overview.weekly_trend`, at least 12 weeks as the callback
@@ -43,7 +44,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 from bench_map_query import KOMMUN, build_database
-from report import print_table, wall_times
+from report import print_table
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -166,14 +167,13 @@ def published(tables: tuple[object, ...]) -> list[list[str]]:
     return [t.display() for t in tables]  # type: ignore[attr-defined]
 
 
-def build_stats(build: Callable[[], CountCube], reps: int) -> tuple[float, float, CountCube]:
-    """(median build time in ms, peak memory of one build in MB, the cube)."""
-    times = wall_times(build, reps, warmup=0)
+def peak_mb(build: Callable[[], CountCube]) -> tuple[float, CountCube]:
+    """(peak traced memory of one build in MB, the cube)."""
     tracemalloc.start()
     cube = build()
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return float(np.median(times)) * 1000.0, peak / 1e6, cube
+    return peak / 1e6, cube
 
 
 def cube_mb(cube: CountCube) -> float:
@@ -195,10 +195,14 @@ def main() -> int:
         with factory() as session:
             rows = session.scalar(select(func.count()).select_from(Observation)) or 0
             with_age = session.scalar(select(func.count()).where(Observation.age_band.is_not(None)))
-            old_ms, old_peak, old = build_stats(
-                lambda: build_cube_without_ages(session, today=today), 3
-            )
-            new_ms, new_peak, new = build_stats(lambda: build_cube(session, today=today), 3)
+            builds = {
+                "old": lambda _v: build_cube_without_ages(session, today=today),
+                "new": lambda _v: build_cube(session, today=today),
+            }
+            build_ms = interleaved_ms(builds, viewer, 5)  # in turn: the same page cache
+            old_ms, new_ms = build_ms["old"], build_ms["new"]
+            old_peak, old = peak_mb(lambda: build_cube_without_ages(session, today=today))
+            new_peak, new = peak_mb(lambda: build_cube(session, today=today))
 
             print("SSP Lägesbild – the count cube's age dimension")
             print(
