@@ -36,7 +36,7 @@ from data.access.scope import (
 from data.calendar.municipal import kommun_windows
 from data.calendar.windows import STOCKHOLM, EventWindow
 from data.counts.aggregates import GROUP_FIELDS, AggregateDenied, AggregateRefused, aggregate
-from data.counts.cube import CountCube, history_start, monday_of
+from data.counts.cube import AGE_AXIS, CountCube, history_start, monday_of
 from data.counts.event_view import slots_around
 from data.counts.windows import window_aggregate
 from data.vocabulary import AREA_LEVELS, codes
@@ -44,7 +44,17 @@ from data.vocabulary import AREA_LEVELS, codes
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 SPEC_FILE: Final = Path(__file__).with_name("openapi.yaml")
-PARAMETERS: Final = ("level", "area", "from", "to", "event", "category", "source", "group_by")
+PARAMETERS: Final = (
+    "level",
+    "area",
+    "from",
+    "to",
+    "event",
+    "category",
+    "source",
+    "age_band",
+    "group_by",
+)
 EVENT: Final = re.compile(
     r"(?P<key>[a-zåäö0-9:-]{1,80})@(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2}))?"
 )
@@ -55,6 +65,8 @@ DEFAULT_WEEKS: Final = 4
 """Without ``from``, the period is the four whole weeks ending with ``to``'s week."""
 ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 CODE: Final = re.compile(r"[a-z0-9_]{1,32}")
+AGE_CODE: Final = re.compile(r"[a-z0-9-]{1,8}")
+"""An age group code: ``10-12``, ``13-15``, ``16-18`` or ``okand`` (no band stored)."""
 MAX_AREA_LENGTH: Final = 64
 
 
@@ -90,6 +102,7 @@ class AggregateQuery:
     categories: tuple[str, ...]
     sources: tuple[str, ...]
     group_by: tuple[str, ...]
+    age_bands: tuple[str, ...] = ()
     event: tuple[str, int, int | None] | None = None
     """(key, year, month or None) of an event window chosen as the period."""
 
@@ -158,7 +171,12 @@ def parse_query(args: MultiDict[str, str]) -> AggregateQuery:
     if event is not None and (start is not None or end is not None):
         raise _invalid("event", "ange antingen event eller from/to, inte båda")
     if event is not None and any(f in ("week", "month") for f in group_by):
-        raise _invalid("group_by", "en händelse är en period: gruppera på area, category, source")
+        raise _invalid(
+            "group_by", "en händelse är en period: gruppera på area, category, source, age_band"
+        )
+    age_bands = _list(args, "age_band", AGE_CODE)
+    if any(band not in AGE_AXIS for band in age_bands):
+        raise _invalid("age_band", f"age_band tar koderna {', '.join(AGE_AXIS)}")
     return AggregateQuery(
         event=event,
         level=level,
@@ -168,6 +186,7 @@ def parse_query(args: MultiDict[str, str]) -> AggregateQuery:
         categories=_list(args, "category", CODE),
         sources=_list(args, "source", CODE),
         group_by=group_by,
+        age_bands=age_bands,
     )
 
 
@@ -252,6 +271,7 @@ def _selection(
         last_monday=last,
         categories=query.categories,
         sources=query.sources,
+        age_bands=query.age_bands,
     )
     within = None if cube.areas.levels[index] == "kommun" else area
     return selection, within
@@ -259,7 +279,7 @@ def _selection(
 
 def audit_api_export(selection: Selection, within: str | None) -> None:
     """Record an answered request in the audit log: the parameters asked, not the counts."""
-    lists = ("category", "source", "group_by")
+    lists = ("category", "source", "age_band", "group_by")
     asked: dict[str, object] = {
         name: value.split(",") if name in lists else value
         for name, value in request.args.items()

@@ -57,6 +57,7 @@ def selection_details(selection: Selection) -> dict[str, object]:
         "to": (selection.last_monday + timedelta(days=6)).isoformat(),
         "categories": list(selection.categories),
         "sources": list(selection.sources),
+        "age_bands": list(selection.age_bands),
     }
 
 

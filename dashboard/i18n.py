@@ -23,6 +23,7 @@ functions return the Swedish text unchanged. The catalogues are in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -32,7 +33,7 @@ from flask_babel import Babel
 
 from dashboard.auth import current_session_user
 from data.access.scope import AccessDenied
-from data.vocabulary import Term, label_of
+from data.vocabulary import AGE_GROUPS, Term, label_of
 
 TRANSLATIONS: Final = Path(__file__).resolve().parent / "translations"
 LANGUAGES: Final = ("sv", "en")
@@ -109,6 +110,11 @@ modules keep plain constants; ``tests/unit/test_i18n.py`` checks the list is who
 def term_label(terms: tuple[Term, ...], code: str) -> str:
     """A vocabulary code's label in the request's language."""
     return _(label_of(terms, code))
+
+
+def age_text(codes: Sequence[str]) -> str:
+    """Age groups in the request's language, e.g. "13–15 år, 16–18 år" ("" for none)."""
+    return ", ".join(term_label(AGE_GROUPS, code) for code in codes)
 
 
 def page_lang() -> str:

@@ -490,3 +490,6 @@ VL_EDIT_RESULT: Final = "vl-edit-result"
 VL_DRAWN: Final = "vl-drawn"
 VL_LINK_QUERY: Final = "vl-link-query"
 VL_LINK: Final = "vl-link"
+# issue 17 — age: the age filter on Översikt and on Planering's signals
+OV_AGES: Final = "ov-ages"
+PL_SIGNAL_AGES: Final = "pl-signal-ages"

@@ -39,6 +39,7 @@ from data.access.scope import (
     whole_weeks,
 )
 from data.counts.cube import CountCube, history_start, monday_of
+from data.vocabulary import AGE_BANDS
 
 MAX_VALUE: Final = 200
 """Longer query values are not read at all."""
@@ -209,6 +210,7 @@ OVERVIEW_KEYS: Final = (
     "handelse",
     "kategorier",
     "kallor",
+    "alder",
     "omrade",
 )
 
@@ -216,7 +218,7 @@ OVERVIEW_KEYS: Final = (
 @dataclass(frozen=True, slots=True)
 class OverviewState:
     """What Översikt shows: place, measure, period (a quick pick, an event window or
-    whole weeks of one's own), categories, sources, the focused area."""
+    whole weeks of one's own), categories, sources, age bands, the focused area."""
 
     kommun: str
     level: str
@@ -231,6 +233,8 @@ class OverviewState:
     categories: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     focus: str | None = None
+    ages: tuple[str, ...] = ()
+    """Age bands (``AGE_BANDS``); empty: every age."""
 
 
 def overview_query(state: OverviewState) -> str:
@@ -244,6 +248,7 @@ def overview_query(state: OverviewState) -> str:
         "handelse": state.event,
         "kategorier": state.categories,
         "kallor": state.sources,
+        "alder": state.ages,
         "omrade": state.focus,
     }
     if custom and state.first is not None and state.last is not None:
@@ -269,8 +274,11 @@ def decode_overview(
         state = replace(state, measure=measure)
     categories, bad_categories = codes_in(values.get("kategorier"), scope.categories)
     sources, bad_sources = codes_in(values.get("kallor"), scope.sources)
-    state = replace(state, categories=categories, sources=sources)
-    unreadable = unreadable or bad_categories or bad_sources or measure not in (None, *MEASURES)
+    ages, bad_ages = codes_in(values.get("alder"), AGE_BANDS)
+    ages = tuple(a for a in AGE_BANDS if a in ages)  # canonical: the vocabulary's order
+    state = replace(state, categories=categories, sources=sources, ages=ages)
+    unreadable = unreadable or bad_categories or bad_sources or bad_ages
+    unreadable = unreadable or measure not in (None, *MEASURES)
     state, period_unreadable, widened = _overview_period(state, values, scope)
     return Decoded(state, refused, widened, unreadable or period_unreadable)
 
@@ -313,6 +321,7 @@ def overview_state(values: Mapping[str, Any], viewer: Viewer, today: date) -> Ov
         categories=_codes(values.get("categories")),
         sources=_codes(values.get("sources")),
         focus=str(values["focus"]) if _code(values.get("focus")) else None,
+        ages=tuple(a for a in AGE_BANDS if a in _codes(values.get("ages"))),
     )
     if state.event is None and state.quick is None:
         first, last = iso_day(_text(values.get("start"))), iso_day(_text(values.get("end")))

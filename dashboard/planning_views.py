@@ -17,10 +17,11 @@ from dashboard import ids
 from dashboard.components import delete_button, graph, simple_table
 from dashboard.figures import forecast_figure, night_label, signal_figure
 from dashboard.formatting import format_decimal, format_number
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_, _, age_text
 from data.planning.meetings import PLACES
 from data.planning.period import PeriodPlan, WatchedSignals
 from data.planning.schedule import PlannedVsDone, Proposal
+from data.planning.signals import AreaSignal
 
 SCHEDULE_HEAD = (
     N_("Natt"),
@@ -360,6 +361,12 @@ def proposal_message(proposal: Proposal) -> str:
     return _("Förslag: %(groups)s grupper på %(nights)s nätter.", groups=groups, nights=nights)
 
 
+def signal_title(area: AreaSignal) -> str:
+    """The area's name, "– signal" when raised, and the age groups watched ("13–15 år")."""
+    title = _("%(area)s – signal", area=area.name) if area.signal.raised else area.name
+    return f"{title} ({age_text(area.age_bands)})" if area.age_bands else title
+
+
 def signals_view(watched: WatchedSignals) -> list[Any]:
     """The count of raised signals and one chart per shown area."""
     header = (
@@ -377,7 +384,7 @@ def signals_view(watched: WatchedSignals) -> list[Any]:
     charts = [
         html.Div(
             [
-                html.H4(_("%(area)s – signal", area=a.name) if a.signal.raised else a.name),
+                html.H4(signal_title(a)),
                 graph(figure=signal_figure(a, held)),
             ],
             className="signal",

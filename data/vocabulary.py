@@ -61,6 +61,16 @@ TIME_BANDS: Final[tuple[Term, ...]] = (
 
 GROUP_SIZE_BANDS: Final[tuple[str, ...]] = ("1", "2-4", "5-9", "10+")
 AGE_BANDS: Final[tuple[str, ...]] = ("10-12", "13-15", "16-18")
+AGE_UNKNOWN: Final = "okand"
+"""The age code of a record stored without an age band (every polisen.se report)."""
+AGE_GROUPS: Final[tuple[Term, ...]] = (
+    Term("10-12", "10–12 år"),
+    Term("13-15", "13–15 år"),
+    Term("16-18", "16–18 år"),
+    Term(AGE_UNKNOWN, "Okänd ålder"),
+)
+"""The count cube's age axis: the stored bands, then "unknown" (NULL). The four add up
+to every record, so an age table's margin is the all-ages table."""
 
 AREA_LEVELS: Final[tuple[Term, ...]] = (
     Term("kommun", "Kommun"),

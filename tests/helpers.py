@@ -116,6 +116,7 @@ def overview_values(
     sources: list[str] | None = None,
     focus: str | None = None,
     measure: str = "count",
+    ages: list[str] | None = None,
 ) -> dict[str, Any]:
     """Input values of the overview callbacks, keyed ``"component.prop"``."""
     from dashboard import ids
@@ -130,6 +131,7 @@ def overview_values(
         f"{ids.FOCUS}.data": focus,
         f"{ids.QUICK_PERIOD}.value": "custom",
         f"{ids.MEASURE}.value": measure,
+        f"{ids.OV_AGES}.value": ages or [],
         f"{ids.MAP_LAYER}.data": {
             "kommun": kommun,
             "level": level,

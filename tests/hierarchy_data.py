@@ -48,13 +48,17 @@ USERS: Final = {
 
 @dataclass(frozen=True, slots=True)
 class Record:
-    """One observation as written: area code, day, category, source, count."""
+    """One observation as written: area code, day, category, source, count, age band."""
 
     area: str
     day: date
     category: str
     source: str
     count: int
+    age: str | None = None
+
+
+AGES: tuple[str | None, ...] = (None, "10-12", "13-15", "16-18")
 
 
 def first_monday(today: date) -> date:
@@ -111,6 +115,9 @@ def build_hierarchy(session: Session, *, today: date, seed: int = 7) -> list[Rec
                     category=str(rng.choice(CATEGORIES)),
                     source=str(rng.choice(SOURCES)),
                     count=int(rng.integers(1, 4)),
+                    # Every fourth record without an age band, the others in turn (no
+                    # draw from rng: the records are the same as before ages existed).
+                    age=AGES[len(records) % len(AGES)],
                 )
             )
     session.add_all(
@@ -121,6 +128,7 @@ def build_hierarchy(session: Session, *, today: date, seed: int = 7) -> list[Rec
                 category_code=r.category,
                 source_code=r.source,
                 count=r.count,
+                age_band=r.age,
                 location_precision="kommun" if r.area == KOMMUN else "area",
             )
             for r in records

@@ -44,13 +44,14 @@ def register(app: Dash) -> None:
         Input(ids.CATEGORIES, "value"),
         Input(ids.SOURCES, "value"),
         Input(ids.FOCUS, "data"),
+        Input(ids.OV_AGES, "value"),
     )
     def overview_link(*values: Any) -> str | None:
-        """Översikt's link: place, measure, period, categories, sources, focused area."""
+        """Översikt's link: place, measure, period, categories, sources, focused area, ages."""
         viewer = current_viewer()
         names = ("kommun", "level", "measure", "quick", "start", "end", "event", "categories")
         state = overview_state(
-            dict(zip((*names, "sources", "focus"), values, strict=True)), viewer, today()
+            dict(zip((*names, "sources", "focus", "ages"), values, strict=True)), viewer, today()
         )
         if state is not None:
             require_kommun(viewer, state.kommun)

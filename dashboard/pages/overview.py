@@ -30,7 +30,7 @@ from data.counts.cube import CountCube, history_start, monday_of
 from data.counts.notes import FREE_TEXT_ROLES
 from data.counts.options import category_options, source_options
 from data.planning.schedule import reminders
-from data.vocabulary import AREA_LEVELS
+from data.vocabulary import AGE_BANDS, AGE_GROUPS, AREA_LEVELS
 
 PATH = "/"
 NAME = N_("Översikt")
@@ -263,6 +263,18 @@ def layout(**query: Any) -> html.Div:
                 value=list(state.sources),
                 multi=True,
                 placeholder=_("Alla källor"),
+            ),
+            html.Label(_("Ålder"), htmlFor=ids.OV_AGES),
+            dcc.Checklist(
+                id=ids.OV_AGES,
+                options=[
+                    {"label": term_label(AGE_GROUPS, code), "value": code} for code in AGE_BANDS
+                ],
+                value=list(state.ages),
+                className="radio",
+            ),
+            html.Div(
+                _("Ingen vald: alla åldrar, även rapporter utan åldersuppgift."), className="hint"
             ),
             share_box("ov"),
         ],

@@ -10,7 +10,7 @@ from dashboard import ids
 from dashboard.association_views import links_card
 from dashboard.auth import require_role
 from dashboard.components import denied, graph, help_box, section_card
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_, _, term_label
 from dashboard.pages.overview import linked_scope, page_scope, scope_filters
 from dashboard.permalink import PlanningState, decode_planning
 from dashboard.planning_views import place_label
@@ -23,6 +23,7 @@ from data.planning.meetings import PLACES
 from data.planning.period import next_friday, parse_period
 from data.planning.registry import walk_contact
 from data.planning.signals import CONCERNS
+from data.vocabulary import AGE_BANDS, AGE_GROUPS
 
 PATH = "/planering"
 NAME = "Planering"
@@ -399,6 +400,16 @@ def layout(**query: Any) -> html.Div:
                     value=list(CONCERNS),
                     multi=True,
                 ),
+                html.Label(_("Ålder"), htmlFor=ids.PL_SIGNAL_AGES),
+                dcc.Checklist(
+                    id=ids.PL_SIGNAL_AGES,
+                    options=[
+                        {"label": term_label(AGE_GROUPS, code), "value": code} for code in AGE_BANDS
+                    ],
+                    value=[],
+                    className="radio",
+                ),
+                html.Div(_("Ingen vald: alla åldrar."), className="hint"),
                 dcc.Loading(html.Div(id=ids.PL_SIGNALS)),
                 hint=_(
                     "Ett område flaggas när oron stigit i flera veckor jämfört med "

@@ -11,7 +11,7 @@ import numpy as np
 
 from data.counts.cube import NO_AREA, CountCube, monday_of
 from data.privacy.disclosure import AudienceLevel
-from data.vocabulary import AREA_LEVELS, codes, label_of
+from data.vocabulary import AGE_GROUPS, AREA_LEVELS, codes, label_of
 
 GROUP_LEVEL_ROLES = frozenset({"admin", "coordinator", "reporter", "police_area", "leadership"})
 
@@ -68,7 +68,7 @@ def require_kommun(viewer: Viewer, kommun_code: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Selection:
-    """A filter choice: kommun, area level, whole ISO weeks, categories and sources."""
+    """A filter choice: kommun, area level, whole ISO weeks, categories, sources and ages."""
 
     kommun_code: str
     level: str
@@ -80,8 +80,16 @@ class Selection:
     """Empty means every source."""
     focus_area: str | None = None
     """An area clicked on the map: the trend shows only it."""
+    age_bands: tuple[str, ...] = ()
+    """Age groups counted (``10-12``, ``13-15``, ``16-18``, ``okand`` for no band
+    stored); empty means every age, unknown included."""
 
     def __post_init__(self) -> None:
+        unknown = sorted(set(self.age_bands) - set(codes(AGE_GROUPS)))
+        if unknown:
+            known = ", ".join(codes(AGE_GROUPS))
+            msg = f"okänd åldersgrupp: {', '.join(unknown)}; välj bland {known}"
+            raise BadSelection(msg)
         if self.level not in codes(AREA_LEVELS):
             msg = f"unknown area level {self.level!r}"
             raise BadSelection(msg)

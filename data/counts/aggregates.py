@@ -28,12 +28,12 @@ from data.access.scope import (
     available_levels,
     snap_to_grain,
 )
-from data.counts.cube import NO_AREA, AreaIndex, CountCube, iso_week_label
+from data.counts.cube import AGE_AXIS, NO_AREA, AgeView, AreaIndex, CountCube, iso_week_label
 from data.privacy.disclosure import ProtectedCounts, protect
 from data.privacy.small_areas import DisplayUnits, display_units
 from data.vocabulary import AREA_LEVELS, label_of
 
-GROUP_FIELDS: Final = ("area", "category", "source", "week", "month")
+GROUP_FIELDS: Final = ("area", "category", "source", "age_band", "week", "month")
 """What cells can be grouped by; cells come in this order of keys."""
 MAX_CELLS: Final = 50_000
 """Largest table one request may ask for (a 10-year weekly table by category and
@@ -71,6 +71,8 @@ class GroupPlan:
     is not grouped has length 1. Rows are cube area indices that count, ``row_key``
     their position among ``units``; ``week_lo:week_hi`` is the slice of the cube's
     week axis inside the selection, ``period_of_week`` the period of each selected week.
+    ``age_bands`` are the age groups counted: the age axis's values when grouped by
+    ``age_band`` (:attr:`cells_shape` adds that axis last), else the filter (empty: all).
     """
 
     group_by: tuple[str, ...]
@@ -86,11 +88,19 @@ class GroupPlan:
     category_index: np.ndarray
     source_index: np.ndarray
     shape: tuple[int, int, int, int]
+    age_bands: tuple[str, ...] = ()
+
+    @property
+    def cells_shape(self) -> tuple[int, ...]:
+        """The result's shape: ``shape``, then the age axis when grouped by age."""
+        if "age_band" in self.group_by:
+            return (*self.shape, len(self.age_bands))
+        return self.shape
 
     @property
     def n_cells(self) -> int:
         """Number of cells in the result."""
-        return int(np.prod(self.shape))
+        return int(np.prod(self.cells_shape))
 
 
 def parse_group_by(fields: Sequence[str]) -> tuple[str, ...]:
@@ -203,6 +213,8 @@ def plan_aggregate(
     _require_level(cube, selection, viewer)
     categories = _code_index(selection.categories, cube.categories, "category")
     sources = _code_index(selection.sources, cube.sources, "source")
+    grouped_ages = selection.age_bands or AGE_AXIS
+    ages = tuple(a for a in AGE_AXIS if a in grouped_ages) if "age_band" in fields else ()
     units = display_units(cube, selection, viewer)
     shown = _shown_units(cube, selection, viewer, units, within)
 
@@ -252,6 +264,7 @@ def plan_aggregate(
         category_index=categories,
         source_index=sources,
         shape=shape,
+        age_bands=ages or selection.age_bands,
     )
     if plan.n_cells > max_cells:
         msg = (
@@ -262,11 +275,21 @@ def plan_aggregate(
     return plan
 
 
-def grouped_sums(values: np.ndarray, plan: GroupPlan) -> np.ndarray:
+def grouped_cells(cube: CountCube, plan: GroupPlan, *, keys: bool = False) -> np.ndarray:
+    """The cube's counts (or record keys) summed into the plan's cells, shape
+    ``plan.cells_shape``: every age group of the age axis in turn, or the age filter."""
+    if "age_band" not in plan.group_by:
+        return grouped_sums(cube.values(plan.age_bands, keys=keys), plan)
+    parts = [grouped_sums(cube.values((age,), keys=keys), plan) for age in plan.age_bands]
+    return np.stack(parts, axis=-1)
+
+
+def grouped_sums(values: np.ndarray | AgeView, plan: GroupPlan) -> np.ndarray:
     """Sum an array aligned with the cube (areas, weeks, categories, sources) into cells.
 
     Returns int64 of shape ``plan.shape``. Works for the counts and for any other
-    array on the same axes. Weeks of the selection outside the cube's axis add 0.
+    array on the same axes (or :meth:`CountCube.values`, read ``[areas, weeks]``).
+    Weeks of the selection outside the cube's axis add 0.
     """
     out = np.zeros(plan.shape, dtype=np.int64)
     n_weeks = plan.week_hi - plan.week_lo
@@ -292,7 +315,8 @@ def grouped_sums(values: np.ndarray, plan: GroupPlan) -> np.ndarray:
 
 def cell_keys(cube: CountCube, plan: GroupPlan) -> dict[str, np.ndarray]:
     """One array per group field with each cell's key, in the order of ``grouped_sums``."""
-    a, p, c, s = np.indices(plan.shape).reshape(4, -1)
+    ages = len(plan.age_bands) if "age_band" in plan.group_by else 1
+    a, p, c, s, g = np.indices((*plan.shape, ages)).reshape(5, -1)
     keys: dict[str, np.ndarray] = {}
     if "area" in plan.group_by:
         keys["area"] = np.array([cube.areas.codes[u] for u in plan.units], dtype=object)[a]
@@ -300,6 +324,8 @@ def cell_keys(cube: CountCube, plan: GroupPlan) -> dict[str, np.ndarray]:
         keys["category"] = np.array(cube.categories, dtype=object)[plan.category_index][c]
     if "source" in plan.group_by:
         keys["source"] = np.array(cube.sources, dtype=object)[plan.source_index][s]
+    if "age_band" in plan.group_by:
+        keys["age_band"] = np.array(plan.age_bands, dtype=object)[g]
     if "week" in plan.group_by:
         keys["week"] = np.array(plan.period_labels, dtype=object)[p]
     if "month" in plan.group_by:
@@ -322,7 +348,8 @@ def aggregate(
     """Counts of ``selection`` grouped by ``group_by`` (a subset of :data:`GROUP_FIELDS`).
 
     Columns: one per group field, in :data:`GROUP_FIELDS` order — ``area`` (code of
-    the display unit), ``category``, ``source``, ``week`` (``2026-W14``), ``month``
+    the display unit), ``category``, ``source``, ``age_band`` (``10-12``, ``13-15``,
+    ``16-18``, ``okand``: no band stored), ``week`` (``2026-W14``), ``month``
     (``2026-04``, the month of the week's Thursday) — then ``count`` and
     ``suppressed``. Every combination is a row, zeros included; no group fields
     give one total row. For a viewer who sees whole months (leadership) ``month`` is
@@ -334,8 +361,9 @@ def aggregate(
     """
     plan = plan_aggregate(cube, selection, viewer, group_by, within=within, max_cells=max_cells)
     frame = pd.DataFrame(cell_keys(cube, plan))
-    frame["count"] = grouped_sums(cube.counts, plan).ravel()
-    frame["key"] = grouped_sums(cube.keys, plan).ravel()
+    frame["count"] = grouped_cells(cube, plan).ravel()
+    frame["key"] = grouped_cells(cube, plan, keys=True).ravel()
     # Every margin of this table is another request (fewer group fields; none gives
-    # the selection's total): secondary suppression protects against all of them.
-    return protect(frame, level=viewer.level, table_shape=plan.shape)
+    # the selection's total; the four age groups add up to all ages): secondary
+    # suppression protects against all of them.
+    return protect(frame, level=viewer.level, table_shape=plan.cells_shape)

@@ -1,8 +1,13 @@
-"""Dense count cube ``area × week × category × source`` for fast map and trend queries.
+"""Dense count cube ``area × week × category × source × age`` for fast map and trend queries.
 
 The cube is built from one grouped SQL query and cached per process; a version
 counter in the database (bumped by every write of observations or areas) tells
 the cache when to rebuild. A query is then a slice and a sum in numpy.
+
+The age dimension is stored as the all-ages arrays (``counts``, ``keys``: what every
+query without an age filter reads, exactly as before) plus one array per stored age
+band (``age_counts``, ``age_keys``); "unknown age" is the total minus the three bands.
+A query for some bands reads only their arrays (see :meth:`CountCube.values`).
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,8 +24,11 @@ from sqlalchemy.orm import Session
 
 from data.storage.db import read_version
 from data.storage.models import Area, AreaMember, Category, Observation, Source
+from data.vocabulary import AGE_BANDS, AGE_GROUPS, AGE_UNKNOWN, codes
 
 NO_AREA = -1
+AGE_AXIS = codes(AGE_GROUPS)
+"""The age axis: ``10-12``, ``13-15``, ``16-18`` and ``okand`` (no band stored)."""
 HISTORY_YEARS = 10
 """The cube (and every period) covers at most this many years back, up to today."""
 
@@ -106,6 +115,14 @@ class CountCube:
     Any aggregate's key is the sum of its cells' keys, so the same set of records
     always has the same key whichever filters reached it — the cell key of the
     cell key method (see :mod:`data.privacy.disclosure`)."""
+    age_counts: np.ndarray
+    """Shape ``(3, *counts.shape)``: the counts of each stored band (:data:`AGE_BANDS`);
+    unknown age is ``counts`` minus their sum. In the narrowest integer type that holds
+    every cell (int8 for most data: the age arrays would otherwise be 3× the cube)."""
+    age_keys: np.ndarray
+    """The record keys of each stored band, like ``age_counts``, narrowest type too
+    (int32 while every cell's sum of ids fits). Sums are exact in any type, so total
+    minus bands is exactly the key of the unknown-age records."""
 
     @property
     def n_weeks(self) -> int:
@@ -124,6 +141,19 @@ class CountCube:
     def mondays(self, first: int, stop: int) -> list[date]:
         """Mondays of week indices ``first`` (inclusive) to ``stop`` (exclusive)."""
         return [self.first_monday + timedelta(weeks=i) for i in range(first, stop)]
+
+    def values(self, ages: tuple[str, ...] = (), *, keys: bool = False) -> np.ndarray | AgeView:
+        """The counts (or record keys) of the age groups ``ages`` (empty or all four: every
+        age — the plain array), indexable like the array by ``[areas, weeks]``.
+
+        Raises ``KeyError`` for an unknown age code."""
+        unknown = sorted(set(ages) - set(AGE_AXIS))
+        if unknown:
+            msg = f"unknown age bands: {', '.join(unknown)}"
+            raise KeyError(msg)
+        if not ages or set(ages) == set(AGE_AXIS):
+            return self.keys if keys else self.counts
+        return AgeView(self, tuple(a for a in AGE_AXIS if a in ages), keys)
 
     def _masks(
         self, categories: tuple[str, ...], sources: tuple[str, ...]
@@ -150,6 +180,7 @@ class CountCube:
         last_monday: date,
         categories: tuple[str, ...] = (),
         sources: tuple[str, ...] = (),
+        ages: tuple[str, ...] = (),
         area_mask: np.ndarray | None = None,
         keys: bool = False,
     ) -> np.ndarray:
@@ -162,7 +193,7 @@ class CountCube:
         lo, hi = self._week_bounds(first_monday, last_monday)
         out = np.zeros(len(self.areas.codes), dtype=np.int64)
         rows = np.flatnonzero(area_mask) if area_mask is not None else slice(None)
-        values = self.keys if keys else self.counts
+        values = self.values(ages, keys=keys)
         # Summing the weeks first leaves a small (areas, categories, sources) block.
         block = values[rows, lo:hi].sum(axis=1, dtype=np.int64)
         out[rows] = (block @ smask) @ cmask
@@ -176,12 +207,14 @@ class CountCube:
         area_mask: np.ndarray,
         categories: tuple[str, ...] = (),
         sources: tuple[str, ...] = (),
+        ages: tuple[str, ...] = (),
     ) -> pd.DataFrame:
         """Weekly totals over the areas in ``area_mask`` (bool per area), all weeks kept.
 
         Weeks outside the cube's axis are reported as 0: nothing was recorded then.
         """
         cmask, smask = self._masks(categories, sources)
+        arrays = (self.values(ages), self.values(ages, keys=True))
         n = (last_monday - first_monday).days // 7 + 1
         totals = np.zeros(max(n, 0), dtype=np.int64)
         key_sums = np.zeros(max(n, 0), dtype=np.int64)
@@ -189,12 +222,44 @@ class CountCube:
         if hi > lo:
             chosen = area_mask.astype(bool)
             offset = self.week_index(first_monday)
-            for out, values in ((totals, self.counts), (key_sums, self.keys)):
+            for out, values in zip((totals, key_sums), arrays, strict=True):
                 block = values[chosen, lo:hi]
                 sums = np.einsum("awcs,c,s->w", block, cmask, smask, dtype=np.int64)
                 out[lo - offset : hi - offset] = sums
         mondays = [first_monday + timedelta(weeks=i) for i in range(len(totals))]
         return pd.DataFrame({"week": mondays, "count": totals, "key": key_sums})
+
+
+@dataclass(frozen=True, slots=True)
+class AgeView:
+    """Some age groups of a cube's counts (or keys), read like the array: ``view[areas,
+    weeks]`` gives the int64 sum of the groups' blocks (only those blocks are read)."""
+
+    cube: CountCube
+    ages: tuple[str, ...]
+    keys: bool = False
+
+    def __getitem__(self, index: tuple[Any, slice]) -> np.ndarray:
+        rows, weeks = index
+        bands = self.cube.age_keys if self.keys else self.cube.age_counts
+        if AGE_UNKNOWN in self.ages:
+            # Unknown plus some bands: everything minus the bands not chosen.
+            total = self.cube.keys if self.keys else self.cube.counts
+            out = np.array(total[rows, weeks], dtype=np.int64)
+            for b, band in enumerate(AGE_BANDS):
+                if band not in self.ages:
+                    out -= bands[b][rows, weeks]
+            return out
+        chosen = [AGE_BANDS.index(a) for a in self.ages]
+        out = np.array(bands[chosen[0]][rows, weeks], dtype=np.int64)
+        for b in chosen[1:]:
+            out += bands[b][rows, weeks]
+        return out
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The shape of the cube's arrays."""
+        return tuple(self.cube.counts.shape)
 
 
 def _load_areas(session: Session) -> AreaIndex:
@@ -250,6 +315,7 @@ def build_cube(session: Session, *, today: date) -> CountCube:
             Observation.occurred_on,
             Observation.category_code,
             Observation.source_code,
+            Observation.age_band,
             func.sum(Observation.count),
             func.sum(Observation.id),
         )
@@ -259,10 +325,13 @@ def build_cube(session: Session, *, today: date) -> CountCube:
             Observation.occurred_on,
             Observation.category_code,
             Observation.source_code,
+            Observation.age_band,
         )
     ).all()
     current = monday_of(today)
-    frame = pd.DataFrame(grouped, columns=["area_id", "day", "category", "source", "n", "key"])
+    frame = pd.DataFrame(
+        grouped, columns=["area_id", "day", "category", "source", "age", "n", "key"]
+    )
     if frame.empty:
         first_monday = last_monday = current
     else:
@@ -278,9 +347,43 @@ def build_cube(session: Session, *, today: date) -> CountCube:
         w = ((days - pd.Timestamp(first_monday)).dt.days // 7).to_numpy(dtype=np.int64)
         c = frame["category"].map({code: i for i, code in enumerate(categories)}).to_numpy(np.int64)
         s = frame["source"].map({code: i for i, code in enumerate(sources)}).to_numpy(np.int64)
-        np.add.at(counts, (a, w, c, s), frame["n"].to_numpy(dtype=np.int32))
-        np.add.at(keys, (a, w, c, s), frame["key"].to_numpy(dtype=np.int64))
-    return CountCube(version, areas, first_monday, categories, sources, counts, keys)
+        n = frame["n"].to_numpy(dtype=np.int64)
+        key = frame["key"].to_numpy(dtype=np.int64)
+        np.add.at(counts, (a, w, c, s), n.astype(np.int32))
+        np.add.at(keys, (a, w, c, s), key)
+        band = frame["age"].map({code: i for i, code in enumerate(AGE_BANDS)})
+        known = band.notna().to_numpy()
+        b = band[known].to_numpy(dtype=np.int64)
+        at = (b, a[known], w[known], c[known], s[known])
+        shape = (len(AGE_BANDS), *counts.shape)
+        age_counts = _narrowest(at, n[known], shape)
+        age_keys = _narrowest(at, key[known], shape)
+    else:
+        age_counts = np.zeros((len(AGE_BANDS), *counts.shape), dtype=np.int8)
+        age_keys = np.zeros(age_counts.shape, dtype=np.int32)
+    return CountCube(
+        version, areas, first_monday, categories, sources, counts, keys, age_counts, age_keys
+    )
+
+
+def _narrowest(
+    at: tuple[np.ndarray, ...], values: np.ndarray, shape: tuple[int, ...]
+) -> np.ndarray:
+    """``values`` (positive) summed into an array of ``shape`` at ``at``, in the narrowest
+    integer type that holds every sum exactly (int8, int16, int32, else int64): most age
+    cells are small, and readers widen to int64 before they add (:class:`AgeView`). The
+    largest sum is found first, so no wide temporary of ``shape`` is ever allocated."""
+    cells = np.ravel_multi_index(at, shape)
+    top = int(pd.Series(values).groupby(cells).sum().max()) if len(values) else 0
+    dtype: type[np.signedinteger[Any]] = np.int64
+    for narrow in (np.int8, np.int16, np.int32):
+        if top <= np.iinfo(narrow).max:
+            dtype = narrow
+            break
+    out = np.zeros(shape, dtype=dtype)
+    # Partial sums never exceed a cell's total (values are positive): exact in ``dtype``.
+    np.add.at(out, at, values.astype(dtype))
+    return out
 
 
 @dataclass

@@ -221,5 +221,6 @@ def slots_around(
         last + timedelta(days=1),
         categories=selection.categories,
         sources=selection.sources,
+        ages=selection.age_bands,
         detail=detail,
     )

@@ -37,6 +37,7 @@ def area_counts(
                 last_monday=selection.last_monday,
                 categories=selection.categories,
                 sources=selection.sources,
+                ages=selection.age_bands,
                 area_mask=mask,
                 keys=keys,
             )
@@ -161,6 +162,7 @@ def weekly_trend(cube: CountCube, selection: Selection, viewer: Viewer) -> Prote
             area_mask=mask,
             categories=selection.categories,
             sources=selection.sources,
+            ages=selection.age_bands,
         )
     except KeyError as error:
         raise BadSelection(str(error.args[0])) from None

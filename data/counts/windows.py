@@ -9,22 +9,20 @@ made of the same records gets the same noise here as anywhere else). Every numbe
 passes :func:`data.privacy.disclosure.protect`; uplift statistics are computed from the
 *published* counts only, so no ratio or interval can reveal a hidden count.
 
-Event windows are a fixed lattice (predefined occurrences, not arbitrary hours),
-so leadership may compare them at its own levels; the day-level views (heatmap,
-time-of-day pattern) follow the audience's time grain and are refused to an
-audience that sees whole months only.
-"""
+Event windows are a fixed lattice (predefined occurrences, not arbitrary hours), so
+leadership may compare them at its own levels; the day-level views (heatmap, time of
+day) follow the audience's time grain: refused to an audience that sees months only."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from data.access.scope import (
@@ -37,12 +35,13 @@ from data.access.scope import (
 )
 from data.calendar.windows import EventWindow
 from data.counts.aggregates import AggregateRefused, cell_keys, plan_aggregate
-from data.counts.cube import NO_AREA, CountCube, iso_week_label, monday_of
+from data.counts.cube import AGE_AXIS, NO_AREA, CountCube, iso_week_label, monday_of
 from data.counts.overview import unit_frame
 from data.counts.uplift import MIN_BASELINE_PERIODS, Uplift, comparison_shifts, shifted, uplift
 from data.privacy.disclosure import ProtectedCounts, protect
 from data.privacy.small_areas import DisplayUnits, display_units, unit_of_area
 from data.storage.models import Observation
+from data.vocabulary import AGE_UNKNOWN
 
 BANDS: Final = ("day", "evening", "night")
 WEEKDAYS: Final = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
@@ -100,11 +99,12 @@ def read_slots(
     *,
     categories: Sequence[str] = (),
     sources: Sequence[str] = (),
+    ages: Sequence[str] = (),
     detail: bool = False,
 ) -> Slots:
     """The kommun's observations from ``first_day`` to ``last_day`` by area, day and
-    band, filtered like the overview (categories, sources; empty: all). With
-    ``detail`` also by category and source (columns ``category``, ``source``)."""
+    band, filtered like the overview (categories, sources, age groups; empty: all). With
+    ``detail`` also by category, source and age (``category``, ``source``, ``age``)."""
     position = {
         area_id: i
         for i, (area_id, k) in enumerate(zip(cube.areas.ids, cube.areas.kommun_codes, strict=True))
@@ -112,7 +112,7 @@ def read_slots(
     }
     keys = [Observation.area_id, Observation.occurred_on, Observation.time_band]
     if detail:
-        keys += [Observation.category_code, Observation.source_code]
+        keys += [Observation.category_code, Observation.source_code, Observation.age_band]
     query = (
         select(*keys, func.sum(Observation.count), func.sum(Observation.id))
         .where(
@@ -125,10 +125,12 @@ def read_slots(
         query = query.where(Observation.category_code.in_(list(categories)))
     if sources:
         query = query.where(Observation.source_code.in_(list(sources)))
+    if ages:
+        query = query.where(age_condition(ages))
     rows: list[tuple[Any, ...]] = (
         [tuple(row) for row in session.execute(query).all()] if position else []
     )
-    columns = ["area", "day", "band", *(["category", "source"] if detail else []), "count", "key"]
+    columns = ["area", "day", "band", *(["category", "source", "age"] * detail), "count", "key"]
     frame = pd.DataFrame(
         [(position[row[0]], *row[1:-2], int(row[-2] or 0), int(row[-1] or 0)) for row in rows],
         columns=columns,
@@ -137,7 +139,15 @@ def read_slots(
     frame["band"] = pd.Series(
         [None if pd.isna(b) else str(b) for b in frame["band"]], index=frame.index, dtype=object
     )
+    if detail:
+        frame["age"] = [AGE_UNKNOWN if pd.isna(a) else str(a) for a in frame["age"]]
     return Slots.of(frame, first_day, last_day)
+
+
+def age_condition(ages: Sequence[str]) -> ColumnElement[bool]:
+    """SQL for "the record's age group is one of ``ages``" (``okand``: no band stored)."""
+    known = Observation.age_band.in_([a for a in ages if a != AGE_UNKNOWN])
+    return or_(known, Observation.age_band.is_(None)) if AGE_UNKNOWN in ages else known
 
 
 def area_rules(
@@ -182,13 +192,8 @@ def _per_area(cube: CountCube, slots: Slots, mask: np.ndarray) -> tuple[np.ndarr
 def window_selection(selection: Selection, window: EventWindow) -> Selection:
     """The selection with its period set to the whole weeks around ``window``."""
     first, last = window.days
-    return Selection(
-        selection.kommun_code,
-        selection.level,
-        monday_of(first),
-        monday_of(last),
-        selection.categories,
-        selection.sources,
+    return replace(
+        selection, first_monday=monday_of(first), last_monday=monday_of(last), focus_area=None
     )
 
 
@@ -284,9 +289,8 @@ def _baseline_total(
     for window in moved:
         mask |= slots.covered(window)
     own, key = _per_area(cube, slots, mask)
-    frame = pd.DataFrame(
-        {"what": ["baseline"], "count": [int(own[counted].sum())], "key": [int(key[counted].sum())]}
-    )
+    total, total_key = int(own[counted].sum()), int(key[counted].sum())
+    frame = pd.DataFrame({"what": ["baseline"], "count": [total], "key": [total_key]})
     return protect(frame, level=viewer.level).published_values()[0]
 
 
@@ -445,14 +449,8 @@ def window_unplaced(
     _units, target, scope = area_rules(cube, window_selection(selection, window), viewer)
     own, keys = _per_area(cube, slots, slots.covered(window))
     unplaced = (target == NO_AREA) & scope
-    frame = pd.DataFrame(
-        {
-            "what": ["unplaced"],
-            "count": [int(own[unplaced].sum())],
-            "key": [int(keys[unplaced].sum())],
-        }
-    )
-    return protect(frame, level=viewer.level)
+    counts = {"count": [int(own[unplaced].sum())], "key": [int(keys[unplaced].sum())]}
+    return protect(pd.DataFrame({"what": ["unplaced"], **counts}), level=viewer.level)
 
 
 def window_aggregate(
@@ -466,11 +464,11 @@ def window_aggregate(
     within: str | None = None,
 ) -> ProtectedCounts:
     """The aggregate API's table for an event window: counts grouped by any of area,
-    category and source, with the same areas, scope and cells as
+    category, source and age_band, with the same areas, scope and cells as
     :func:`data.counts.aggregates.aggregate` (``slots`` read with ``detail``), protected
     against all its margins."""
     if any(field in ("week", "month") for field in group_by):
-        msg = "en händelse är en period: gruppera på area, category eller source"
+        msg = "en händelse är en period: gruppera på area, category, source eller age_band"
         raise AggregateRefused(msg, parameter="group_by")
     plan = plan_aggregate(
         cube, window_selection(selection, window), viewer, group_by, within=within
@@ -479,22 +477,24 @@ def window_aggregate(
     key_of_area = np.full(len(cube.areas.codes), -1, dtype=np.int64)
     key_of_area[plan.rows] = plan.row_key
 
-    def positions(
-        column: str, known: tuple[str, ...], index: np.ndarray, grouped: bool
-    ) -> np.ndarray:
-        chosen = {known[int(i)]: (n if grouped else 0) for n, i in enumerate(index)}
-        return np.array([chosen.get(code, -1) for code in rows[column]], dtype=np.int64)
+    def positions(column: str, chosen: Sequence[str], field: str) -> np.ndarray:
+        index = {code: (n if field in plan.group_by else 0) for n, code in enumerate(chosen)}
+        return np.array([index.get(code, -1) for code in rows[column]], dtype=np.int64)
 
-    a = key_of_area[rows["area"].to_numpy(dtype=np.int64)]
-    c = positions("category", cube.categories, plan.category_index, "category" in plan.group_by)
-    s = positions("source", cube.sources, plan.source_index, "source" in plan.group_by)
-    keep = (a >= 0) & (c >= 0) & (s >= 0)
-    counts = np.zeros(plan.shape, dtype=np.int64)
-    keys = np.zeros(plan.shape, dtype=np.int64)
-    at = (a[keep], np.zeros(int(keep.sum()), dtype=np.int64), c[keep], s[keep])
-    np.add.at(counts, at, rows["count"].to_numpy(dtype=np.int64)[keep])
-    np.add.at(keys, at, rows["key"].to_numpy(dtype=np.int64)[keep])
+    at = (
+        key_of_area[rows["area"].to_numpy(dtype=np.int64)],
+        np.zeros(len(rows), dtype=np.int64),
+        positions("category", [cube.categories[i] for i in plan.category_index], "category"),
+        positions("source", [cube.sources[i] for i in plan.source_index], "source"),
+        positions("age", plan.age_bands or AGE_AXIS, "age_band"),
+    )
+    keep = np.logical_and.reduce([i >= 0 for i in at])
+    cells = tuple(i[keep] for i in at)
+    shape = (*plan.shape, len(plan.age_bands) if "age_band" in plan.group_by else 1)
+    counts, keys = np.zeros(shape, dtype=np.int64), np.zeros(shape, dtype=np.int64)
+    np.add.at(counts, cells, rows["count"].to_numpy(dtype=np.int64)[keep])
+    np.add.at(keys, cells, rows["key"].to_numpy(dtype=np.int64)[keep])
     frame = pd.DataFrame(cell_keys(cube, plan))
     frame["count"] = counts.ravel()
     frame["key"] = keys.ravel()
-    return protect(frame, level=viewer.level, table_shape=plan.shape)
+    return protect(frame, level=viewer.level, table_shape=plan.cells_shape)

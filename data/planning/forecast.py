@@ -153,7 +153,14 @@ def forecast_nights(
     kommun = selection.kommun_code
     last_monday = monday_of(min(min(nights), today)) - timedelta(weeks=1)
     first_monday = last_monday - timedelta(weeks=HISTORY_WEEKS - 1)
-    history = Selection(kommun, selection.level, first_monday, last_monday, selection.categories)
+    history = Selection(
+        kommun,
+        selection.level,
+        first_monday,
+        last_monday,
+        selection.categories,
+        age_bands=selection.age_bands,
+    )
     units, target, scope = area_rules(cube, history, viewer)
     unit_index = unit_of_area(units, target, scope)
     shown = list(units.units)
@@ -170,6 +177,7 @@ def forecast_nights(
         first_monday,
         last_monday + timedelta(days=6),
         categories=selection.categories,
+        ages=selection.age_bands,
         detail=True,
     )
     frame = slots.frame[
@@ -264,7 +272,16 @@ def _seasonal_factors(
     if first > last:
         return {monday_of(n): 1.0 for n in nights}
     trend = weekly_trend(
-        cube, Selection(selection.kommun_code, "kommun", first, last, selection.categories), viewer
+        cube,
+        Selection(
+            selection.kommun_code,
+            "kommun",
+            first,
+            last,
+            selection.categories,
+            age_bands=selection.age_bands,
+        ),
+        viewer,
     )
     half = viewer.level.k / 2
     series = [half if v is None else float(v) for v in trend.published_values()]
@@ -295,6 +312,7 @@ def _calendar_factors(
         date(past_first, 1, 1) - timedelta(weeks=5),
         today,
         categories=selection.categories,
+        ages=selection.age_bands,
     )
     cache: dict[str, tuple[float, str]] = {}
 

@@ -141,6 +141,8 @@ class AreaSignal:
     published: tuple[int | None, ...]
     """Published weekly counts; ``None`` where suppressed."""
     signal: Signal
+    age_bands: tuple[str, ...] = ()
+    """The age groups the series counts (the selection's age filter); empty: every age."""
 
 
 def concern_signals(
@@ -154,9 +156,18 @@ def concern_signals(
     """Watch every display unit of ``selection.level``: the published weekly counts of
     the concern ``categories`` over the last year (watched) after a year of baseline,
     with Bonferroni over the units. A suppressed week counts as k/2 (its midpoint
-    is unknown to everyone, the signal included). Raised signals first."""
+    is unknown to everyone, the signal included). The selection's age filter
+    (``age_bands``, e.g. only 13–15) narrows every count, and each signal names it.
+    Raised signals first."""
     first = max(cube.first_monday, last_monday - timedelta(weeks=HISTORY - 1))
-    base = Selection(selection.kommun_code, selection.level, first, last_monday, tuple(categories))
+    base = Selection(
+        selection.kommun_code,
+        selection.level,
+        first,
+        last_monday,
+        tuple(categories),
+        age_bands=selection.age_bands,
+    )
     units = map_values(cube, base, viewer).frame
     half = viewer.level.k / 2
     series = []
@@ -170,5 +181,5 @@ def concern_signals(
         if len(values) <= BASELINE_WEEKS:
             continue
         signal = watch(values, tests=max(1, len(series)))
-        out.append(AreaSignal(code, name, weeks, counts, signal))
+        out.append(AreaSignal(code, name, weeks, counts, signal, base.age_bands))
     return sorted(out, key=lambda s: (not s.signal.raised, s.name))

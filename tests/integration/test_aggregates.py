@@ -27,7 +27,7 @@ from data.counts.aggregates import (
     AggregateRefused,
     GroupPlan,
     aggregate,
-    grouped_sums,
+    grouped_cells,
     month_of_week,
     plan_aggregate,
 )
@@ -80,11 +80,12 @@ def selection(level: str, weeks: int = 10, **kwargs: Any) -> Selection:
 
 def raw_cells(cube: CountCube, plan: GroupPlan) -> dict[tuple[str, ...], int]:
     """The plan's raw (unprotected) sums keyed by their labels, in GROUP_FIELDS order."""
-    sums = grouped_sums(cube.counts, plan)
+    sums = grouped_cells(cube, plan).reshape((*plan.shape, -1))
     first_week = {int(p): i for i, p in reversed(list(enumerate(plan.period_of_week)))}
     out = {}
-    for (a, p, c, s), value in np.ndenumerate(sums):
+    for (a, p, c, s, g), value in np.ndenumerate(sums):
         labels = {
+            "age_band": plan.age_bands[g] if "age_band" in plan.group_by else "",
             "area": cube.areas.codes[plan.units[a]],
             "category": cube.categories[plan.category_index[c]],
             "source": cube.sources[plan.source_index[s]],
@@ -103,11 +104,15 @@ def brute_force(records: list[Record], sel: Selection, fields: tuple[str, ...]) 
         monday = monday_of(r.day)
         if unit is None or not sel.first_monday <= monday <= sel.last_monday:
             continue
-        if (sel.categories and r.category not in sel.categories) or (
-            sel.sources and r.source not in sel.sources
+        age = r.age or "okand"
+        if (
+            (sel.categories and r.category not in sel.categories)
+            or (sel.sources and r.source not in sel.sources)
+            or (sel.age_bands and age not in sel.age_bands)
         ):
             continue
         labels = {
+            "age_band": age,
             "area": unit,
             "category": r.category,
             "source": r.source,
@@ -131,6 +136,9 @@ CASES: list[tuple[Selection, tuple[str, ...], str | None]] = [
     ),
     (selection("kommun", weeks=14), GROUP_FIELDS, None),
     (selection("deso", weeks=3), ("source", "week"), R2),
+    (selection("regso", age_bands=("13-15",)), ("area", "category"), None),
+    (selection("deso", age_bands=("okand", "10-12")), ("area", "age_band"), None),
+    (selection("custom", age_bands=("16-18",)), ("age_band", "week"), None),
 ]
 
 

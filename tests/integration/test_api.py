@@ -20,6 +20,7 @@ from dashboard import create_app
 from dashboard.state import app_state
 from data.access.tokens import create_token, hash_token, revoke_token
 from data.counts.aggregates import GROUP_FIELDS, MAX_CELLS
+from data.counts.cube import AGE_AXIS
 from data.storage.db import unit_of_work
 from data.storage.models import ApiToken, User
 from data.vocabulary import CATEGORIES, SOURCES, codes
@@ -229,18 +230,23 @@ def test_every_group_by_gives_every_combination_once(
     if fields:
         params["group_by"] = ",".join(fields)
     response = ask(client, token_for("samordnare"), **params)
-    assert response.status_code == 200, response.get_json()
-    body = response.get_json()
-    cells = body["cells"]
     sizes = {
         "area": 24,
         "category": len(CATEGORIES),
         "source": len(SOURCES),
+        "age_band": 4,  # 10-12, 13-15, 16-18, okand
         "week": 8,
         "month": 2,  # Thursdays in February (weeks 6–9) and March (weeks 10–13)
     }
     periods = sizes["week"] if "week" in fields else sizes["month"] if "month" in fields else 1
     other = [sizes[f] for f in fields if f not in ("week", "month")]
+    if periods * prod(other) > MAX_CELLS:  # area × category × source × age × week
+        assert response.status_code == 400
+        assert response.get_json()["parameter"] == "group_by"
+        return
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    cells = body["cells"]
     assert len(cells) == periods * prod(other)
     assert all(set(c) == {*fields, "count", "suppressed"} for c in cells)
     assert len({tuple(c[f] for f in fields) for c in cells}) == len(cells)
@@ -410,7 +416,17 @@ def test_the_openapi_description_is_served_without_login(client: FlaskClient) ->
     assert spec["openapi"].startswith("3.")
     operation = spec["paths"][URL]["get"]
     names = {p["name"] for p in operation["parameters"]}
-    assert names == {"level", "area", "from", "to", "event", "category", "source", "group_by"}
+    assert names == {
+        "level",
+        "area",
+        "from",
+        "to",
+        "event",
+        "category",
+        "source",
+        "age_band",
+        "group_by",
+    }
 
 
 def test_the_openapi_codes_are_the_vocabulary(app: Flask) -> None:
@@ -419,6 +435,7 @@ def test_the_openapi_codes_are_the_vocabulary(app: Flask) -> None:
     assert tuple(params["category"]["items"]["enum"]) == codes(CATEGORIES)
     assert tuple(params["source"]["items"]["enum"]) == codes(SOURCES)
     assert tuple(params["group_by"]["items"]["enum"]) == GROUP_FIELDS
+    assert tuple(params["age_band"]["items"]["enum"]) == AGE_AXIS
 
 
 def test_a_token_is_random_and_only_its_hash_is_stored(app: Flask, token_for: TokenFor) -> None:

@@ -13,6 +13,7 @@ holds the true value and at least two possible values — never a certain small 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -33,10 +34,11 @@ from data.briefing.compare import Published, compare
 from data.briefing.compose import build_briefing
 from data.briefing.model import Briefing, BriefingPeriod
 from data.briefing.period import period_of, previous_period, week_period
-from data.counts.aggregates import aggregate, grouped_sums, plan_aggregate
-from data.counts.cube import CountCube, monday_of
+from data.counts.aggregates import aggregate, grouped_cells, plan_aggregate
+from data.counts.cube import AGE_AXIS, CountCube, monday_of
 from data.counts.notes import HIDDEN_SMALL, area_notes
 from data.counts.overview import map_values, weekly_trend
+from data.privacy import disclosure
 from data.privacy.disclosure import NOISE_BOUND, SECONDARY_MARKER, AudienceLevel
 from data.storage.db import bump_version
 from data.storage.models import Area, Category, Observation
@@ -233,6 +235,108 @@ def test_every_nested_pair_of_reachable_filters_reveals_nothing(
     assert pairs > 10_000 and small_differences > 100
 
 
+AGE_SETS: Final = [
+    (),
+    *((a,) for a in AGE_AXIS),
+    *(tuple(x for x in AGE_AXIS if x != a) for a in AGE_AXIS),
+]
+"""Age filters of the attack: all ages, each group alone, all but each group."""
+
+
+def _raw_map(cube: CountCube, selection: Selection, viewer: Viewer) -> dict[str, int]:
+    """The true count of each display unit behind ``map_values`` (before protection)."""
+    from data.access.scope import areas_in_scope
+    from data.counts.overview import area_counts, unit_frame
+    from data.privacy.small_areas import display_units
+
+    shown = snap_to_grain(selection, viewer.level, until=cube.last_monday)
+    scope = areas_in_scope(cube, shown, viewer)
+    own, keys = area_counts(cube, shown, scope)
+    units = display_units(cube, shown, viewer)
+    raw = unit_frame(cube, units, cube.areas.ancestor_at(shown.level), scope, own, keys)
+    return dict(zip(raw["code"], raw["count"].astype(int), strict=True))
+
+
+def _age_attack(cube: CountCube, viewer: Viewer) -> tuple[int, int, list[str]]:
+    """Every map the attacker can ask for over the last four weeks (each week and the
+    four together) × categories (all, each one) × ages (:data:`AGE_SETS`), and two
+    attacks on each: (1) every pair of age filters nested in each other ("all ages"
+    minus "13–15", "all but 10–12" minus "16–18" …) and (2) "all ages" minus the three
+    other groups, each published alone, to get the fourth. Returns (pairs, hidden
+    differences of 1..k−1, disclosures: a range without the truth or with one value)."""
+    k = viewer.level.k
+    last = cube.last_monday - timedelta(weeks=1)
+    weeks = [last - timedelta(weeks=i) for i in range(3, -1, -1)]
+    periods = [(w, w) for w in weeks] + [(weeks[0], last)]
+    category_sets = [(), *((c,) for c in cube.categories)]
+    pairs = small = 0
+    disclosures: list[str] = []
+
+    def judge(whole: list[str], parts: list[str], truth: int, what: str) -> None:
+        nonlocal small
+        if not 1 <= truth < k:
+            return
+        small += 1
+        low, high = difference_range(whole, parts, k)
+        if not low <= truth <= high or high == low:
+            disclosures.append(f"{what}: {truth} in [{low}, {high}]")
+
+    for first, end in periods:
+        for cats in category_sets:
+            shown: dict[tuple[str, ...], dict[str, str]] = {}
+            truth: dict[tuple[str, ...], dict[str, int]] = {}
+            for ages in AGE_SETS:
+                selection = Selection("0380", "custom", first, end, cats, age_bands=ages)
+                table = map_values(cube, selection, viewer)
+                shown[ages] = dict(zip(table.frame["code"], table.display(), strict=True))
+                truth[ages] = _raw_map(cube, selection, viewer)
+            everyone = set(AGE_AXIS)
+            for big in AGE_SETS:
+                for part in AGE_SETS:
+                    if part == big or not set(part or everyone) < set(big or everyone):
+                        continue
+                    pairs += 1
+                    for code, text in shown[big].items():
+                        difference = truth[big][code] - truth[part][code]
+                        judge([text], [shown[part][code]], difference, f"{big}−{part} {code}")
+            for age in AGE_AXIS:
+                others = [(a,) for a in AGE_AXIS if a != age]
+                pairs += 1
+                for code, text in shown[()].items():
+                    parts = [shown[o][code] for o in others]
+                    judge([text], parts, truth[(age,)][code], f"all−others={age} {code}")
+    return pairs, small, disclosures
+
+
+@pytest.mark.parametrize("viewer", [*AUDIENCES, POLICE], ids=[v.role for v in [*AUDIENCES, POLICE]])
+def test_age_filters_against_all_ages_and_each_other_reveal_nothing(
+    app: Flask, viewer: Viewer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 17: the age dimension is a finer table. Differences between age filters —
+    all ages minus 13–15, all ages minus the other three groups, all but one minus
+    another — over every week, a four-week period and every category never pin down a
+    hidden count of 1..k−1: 0 disclosures."""
+    pairs, small, disclosures = _age_attack(demo_cube(app), viewer)
+    with capsys.disabled():
+        print(
+            f"\n[{viewer.role}] age attack: {pairs} pairs, {small} hidden differences of "
+            f"1..{viewer.level.k - 1}: {len(disclosures)} disclosures"
+        )
+    assert disclosures == []
+    assert pairs > 1000 and small > 100
+
+
+def test_the_age_attack_pins_counts_down_without_the_noise(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The attack above can fail: with the cell key noise switched off (and the attacker
+    knowing it), all ages minus the other groups gives small counts exactly."""
+    monkeypatch.setattr(disclosure, "cell_noise", lambda keys, _secret=b"": np.zeros(len(keys)))
+    monkeypatch.setattr(sys.modules[__name__], "NOISE_BOUND", 0)
+    _pairs, _small, disclosures = _age_attack(demo_cube(app), AUDIENCES[0])
+    assert len(disclosures) > 10
+
+
 def test_leadership_sees_months_trend_points_and_whole_month_periods(app: Flask) -> None:
     cube = demo_cube(app)
     leadership = Viewer("leadership", "0380", AudienceLevel(10, time_grain="month"))
@@ -271,7 +375,46 @@ TABLES = [
     ("coordinator", ("area", "category", "week"), 4),
     ("leadership", ("area", "category"), 13),
     ("leadership", ("category", "month"), 26),
+    ("coordinator", ("area", "age_band"), 8),
+    ("coordinator", ("category", "age_band"), 4),
+    ("coordinator", ("age_band", "week"), 8),
+    ("leadership", ("area", "age_band"), 13),
 ]
+
+
+def _exact_model_check(
+    app: Flask, viewer: Viewer, group_by: tuple[str, ...], weeks: int
+) -> tuple[int, int, list[str]]:
+    """The LP check of one API table: (small cells checked, cells without any hypercube,
+    cells narrowed although a hypercube exists — each one a disclosure)."""
+    k = viewer.level.k
+    cube = demo_cube(app)
+    last = cube.last_monday
+    selection = Selection("0380", "custom", last - timedelta(weeks=weeks - 1), last)
+    plan = plan_aggregate(cube, selection, viewer, group_by)
+    truth = grouped_cells(cube, plan)
+    shape = tuple(n for n in plan.cells_shape if n > 1)
+    values = truth.reshape(shape)
+    published = aggregate(cube, selection, viewer, group_by).frame
+    hidden = published["suppressed"].to_numpy().reshape(shape)
+    primary = hidden & ~published["secondary"].to_numpy().reshape(shape)
+    assert (primary == ((values >= 1) & (values < k))).all()
+    checked = unprotectable = 0
+    narrowed = []
+    for cell in np.flatnonzero(primary.ravel()):
+        low, high = exact_model_interval_nd(values, hidden, primary, k, int(cell))
+        checked += 1
+        if low == pytest.approx(1) and high == pytest.approx(k - 1):
+            continue
+        index = tuple(int(i) for i in np.unravel_index(cell, shape))
+        value = int(values[index])
+        if some_hypercube_moves(values, primary, k, index, 1 - value) and some_hypercube_moves(
+            values, primary, k, index, k - 1 - value
+        ):
+            narrowed.append(f"{index} = {value} narrowed to [{low}, {high}]")
+        else:
+            unprotectable += 1
+    return checked, unprotectable, narrowed
 
 
 @pytest.mark.parametrize(("role", "group_by", "weeks"), TABLES)
@@ -282,35 +425,28 @@ def test_api_tables_keep_every_small_cell_uncertain_given_all_their_margins(
     margin (each one is another request) exactly — as if there were no noise — and
     every published cell still cannot narrow a "<k" cell below 1..k−1, checked by an
     independent LP; the only exception is a cell for which no hypercube of hideable
-    cells exists (then the margins' noise protects it, as documented)."""
+    cells exists (then the margins' noise protects it, as documented). The age tables
+    are among them: their age margin is the all-ages table (the four groups, unknown
+    age included, add up to it)."""
     viewer = next(v for v in AUDIENCES if v.role == role)
-    k = viewer.level.k
-    cube = demo_cube(app)
-    last = cube.last_monday
-    selection = Selection("0380", "custom", last - timedelta(weeks=weeks - 1), last)
-    plan = plan_aggregate(cube, selection, viewer, group_by)
-    truth = grouped_sums(cube.counts, plan)
-    shape = tuple(n for n in plan.shape if n > 1)
-    values = truth.reshape(shape)
-    published = aggregate(cube, selection, viewer, group_by).frame
-    hidden = published["suppressed"].to_numpy().reshape(shape)
-    primary = hidden & ~published["secondary"].to_numpy().reshape(shape)
-    assert (primary == ((values >= 1) & (values < k))).all()
-    checked = unprotectable = 0
-    for cell in np.flatnonzero(primary.ravel()):
-        low, high = exact_model_interval_nd(values, hidden, primary, k, int(cell))
-        checked += 1
-        if low == pytest.approx(1) and high == pytest.approx(k - 1):
-            continue
-        index = tuple(int(i) for i in np.unravel_index(cell, shape))
-        value = int(values[index])
-        assert not (
-            some_hypercube_moves(values, primary, k, index, 1 - value)
-            and some_hypercube_moves(values, primary, k, index, k - 1 - value)
-        ), f"{index} = {value} narrowed to [{low}, {high}] although a hypercube exists"
-        unprotectable += 1
+    checked, unprotectable, narrowed = _exact_model_check(app, viewer, group_by, weeks)
+    assert narrowed == [], "although a hypercube exists"
     assert checked > 0, "the demo table has no small cell: the test would prove nothing"
     print(f"{role} {'×'.join(group_by)}: {checked} small cells, {unprotectable} without hypercube")
+
+
+def test_without_secondary_suppression_the_age_table_would_disclose(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check above can fail: with secondary suppression switched off, the area × age
+    table lets the all-ages margins pin down small cells."""
+    monkeypatch.setattr(
+        disclosure, "_secondary_mask", lambda values, *_args: np.zeros(values.shape, bool)
+    )
+    _checked, _unprotectable, narrowed = _exact_model_check(
+        app, AUDIENCES[0], ("area", "age_band"), 8
+    )
+    assert narrowed, "the exact-model check found nothing to narrow without secondary cells"
 
 
 @pytest.mark.parametrize("viewer", [*AUDIENCES, POLICE], ids=[v.role for v in [*AUDIENCES, POLICE]])

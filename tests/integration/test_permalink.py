@@ -39,6 +39,7 @@ from dashboard.state import app_state, current_cube
 from data.access.scope import Selection, Viewer, areas_in_scope, available_levels
 from data.counts.cube import history_start, monday_of
 from data.storage.models import User
+from data.vocabulary import AGE_BANDS
 from tests.clock import TEST_TODAY
 from tests.helpers import call_callback
 from tests.hostile_names import FORMULA_NAMES, MARKUP_NAMES
@@ -58,6 +59,7 @@ LINK_INPUTS = {
     "categories": "ov-categories.value",
     "sources": "ov-sources.value",
     "focus": "ov-focus.data",
+    "ages": "ov-ages.value",
 }
 
 
@@ -158,7 +160,7 @@ def scopes(
 def valid_states(draw: st.DrawFn, scope: Scope) -> OverviewState:
     """An Översikt state the viewer may open: their kommun, a level and area they may
     see, whole weeks within the history (whole months for leadership), a quick pick or
-    a finished event of the kommun, subsets of the categories and sources."""
+    a finished event of the kommun, subsets of the categories, sources and age bands."""
     level = draw(st.sampled_from(scope.levels))
     focus = draw(st.sampled_from([None, *scope.areas[level]]))
     period = draw(st.sampled_from(["quick", "custom", "event"] if scope.events else ["quick"]))
@@ -169,6 +171,7 @@ def valid_states(draw: st.DrawFn, scope: Scope) -> OverviewState:
         categories=tuple(draw(st.lists(st.sampled_from(scope.categories), unique=True))),
         sources=tuple(draw(st.lists(st.sampled_from(scope.sources), unique=True))),
         focus=focus,
+        ages=tuple(a for a in AGE_BANDS if draw(st.booleans())),
     )
     if period == "quick":
         return OverviewState(**{**_fields(state), "quick": draw(st.sampled_from(QUICK_CHOICES))})

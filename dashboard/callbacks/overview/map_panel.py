@@ -32,7 +32,7 @@ from dashboard.figures import (
 )
 from dashboard.figures.map_table import map_number_table
 from dashboard.formatting import format_decimal, format_number, published
-from dashboard.i18n import _, term_label
+from dashboard.i18n import _, age_text, term_label
 from dashboard.periods import (
     describe_period,
     running_note,
@@ -203,6 +203,7 @@ def _status(
         _("%(count)s valda", count=len(selection.categories)) if selection.categories else every
     )
     sources = _("%(count)s valda", count=len(selection.sources)) if selection.sources else every
+    ages = age_text(selection.age_bands) or _("alla åldrar")
     shown = _("per 1 000 unga (10–19 år)") if measure == "rate" else _("antal händelser")
     period = period_text(selection, window, grain, today)
     if window is not None:
@@ -218,13 +219,14 @@ def _status(
         )
     return empty + _(
         "Visar %(level)s, %(shown)s · Period: %(period)s · Kategorier: %(categories)s · "
-        "Källor: %(sources)s · Tal 1–%(below)s visas som %(marker)s för att skydda enskilda; "
-        "övriga tal kan avvika med högst %(noise)s (skyddsbrus).",
+        "Källor: %(sources)s · Ålder: %(ages)s · Tal 1–%(below)s visas som %(marker)s för "
+        "att skydda enskilda; övriga tal kan avvika med högst %(noise)s (skyddsbrus).",
         level=term_label(AREA_LEVELS, selection.level),
         shown=shown,
         period=period,
         categories=categories,
         sources=sources,
+        ages=ages,
         below=table.k - 1,
         marker=table.marker,
         noise=NOISE_BOUND,
@@ -299,6 +301,7 @@ def export_filters(
         ("Områdesnivå", level),
         ("Kategorier", _chosen(selection.categories, category_options(session), "alla")),
         ("Källor", _chosen(selection.sources, source_options(session), "alla")),
+        ("Ålder", age_text(selection.age_bands) or "alla åldrar"),
         (
             "Skydd",
             f"tal 1–{table.k - 1} visas som {table.marker}; {SECONDARY_MARKER} = dolt för "
@@ -329,6 +332,7 @@ def register(app: Dash) -> None:
         sources: Any,
         measure: Any,
         event: Any,
+        ages: Any = None,
     ) -> dict[str, Any]:
         """The map, top table, status line and notes, all from one protected table.
 
@@ -340,7 +344,9 @@ def register(app: Dash) -> None:
         viewer = current_viewer()
         kommun, level, url = read_layer(layer)
         cube = current_cube()
-        selection = read_selection(kommun, level, start, end, categories, sources, viewer)
+        selection = read_selection(
+            kommun, level, start, end, categories, sources, viewer, ages=ages
+        )
         measure = measure if measure in MEASURES else "count"
         table, unplaced, window = _map_tables(cube, selection, viewer, start, end, event)
         title = _map_title(selection, measure, window)
@@ -378,6 +384,7 @@ def register(app: Dash) -> None:
         State(ids.MAP_LAYER, "data"),
         *(State(i.component_id, i.component_property) for i in VALUE_INPUTS[:4]),
         State(ids.EVENT_PERIOD, "value"),
+        State(ids.OV_AGES, "value"),
         prevent_initial_call=True,
     )
     def export_table(
@@ -388,12 +395,15 @@ def register(app: Dash) -> None:
         categories: Any,
         sources: Any,
         event: Any = None,
+        ages: Any = None,
     ) -> dict[str, Any]:
         """The map's table as CSV: the same protected numbers as on screen, after a
         first block recording the filters (UTF-8 with a byte order mark for Excel)."""
         viewer = current_viewer()
         kommun, level, _url = read_layer(layer)
-        selection = read_selection(kommun, level, start, end, categories, sources, viewer)
+        selection = read_selection(
+            kommun, level, start, end, categories, sources, viewer, ages=ages
+        )
         table, _, window = _map_tables(current_cube(), selection, viewer, start, end, event)
         period = period_text(selection, window, viewer.level.time_grain, clock_today())
         level_name = label_of(AREA_LEVELS, level)

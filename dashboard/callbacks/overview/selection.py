@@ -34,6 +34,7 @@ VALUE_INPUTS = (
     Input(ids.SOURCES, "value"),
     Input(ids.MEASURE, "value"),
     Input(ids.EVENT_PERIOD, "value"),
+    Input(ids.OV_AGES, "value"),
 )
 """The filters the map values follow (after the layer), in the order of their arguments."""
 EVENT_YEARS = 2
@@ -85,6 +86,7 @@ def read_selection(
     sources: Any,
     viewer: Viewer,
     focus: str | None = None,
+    ages: Any = None,
 ) -> Selection:
     if not kommun:
         kommun = viewer.kommun_code or ""
@@ -98,6 +100,7 @@ def read_selection(
         categories=codes_value(categories, "categories"),
         sources=codes_value(sources, "sources"),
         focus_area=None if focus is None else text_value(focus, "area"),
+        age_bands=codes_value(ages, "age bands"),
     )
     # Leadership sees whole months: describe the period the numbers are for.
     return snap_to_grain(selection, viewer.level, until=monday_of(today))

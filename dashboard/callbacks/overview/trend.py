@@ -119,6 +119,7 @@ def register(app: Dash) -> None:
             Input(ids.LEVEL, "value"),
             *VALUE_INPUTS[:4],
             Input(ids.FOCUS, "data"),
+            Input(ids.OV_AGES, "value"),
         ],
     )
     def update_trend(
@@ -129,10 +130,13 @@ def register(app: Dash) -> None:
         categories: Any,
         sources: Any,
         focus: str | None,
+        ages: Any = None,
     ) -> dict[str, Any]:
         viewer = current_viewer()
         cube = current_cube()
-        selection = read_selection(kommun, level, start, end, categories, sources, viewer, focus)
+        selection = read_selection(
+            kommun, level, start, end, categories, sources, viewer, focus, ages
+        )
         shown = selection
         if selection.n_weeks < MIN_TREND_WEEKS:
             # Too few points to read a trend: show context weeks before the period.

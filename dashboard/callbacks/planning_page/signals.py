@@ -3,11 +3,13 @@ the parent meetings held there."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from dash import Dash, Input, Output, html
 
 from dashboard import ids
+from dashboard.callbacks.overview.selection import codes_value
 from dashboard.callbacks.planning_page.common import CODE, scope
 from dashboard.i18n import _
 from dashboard.planning_views import signals_view
@@ -24,10 +26,13 @@ def register(app: Dash) -> None:
         Input(ids.PL_LEVEL, "value"),
         Input(ids.PL_CONCERNS, "value"),
         Input(ids.PL_REFRESH, "data"),
+        Input(ids.PL_SIGNAL_AGES, "value"),
     )
-    def signals(kommun: Any, level: Any, concerns: Any, _refresh: Any) -> Any:
-        """Areas where the concern has risen, with the evidence and the meetings held."""
+    def signals(kommun: Any, level: Any, concerns: Any, _refresh: Any, ages: Any = None) -> Any:
+        """Areas where the concern has risen (among the chosen ages), with the evidence
+        and the meetings held."""
         viewer, selection = scope(kommun, level)
+        selection = replace(selection, age_bands=codes_value(ages, "age bands"))
         chosen = concerns if isinstance(concerns, list) and concerns else None
         if chosen is None or not all(isinstance(c, str) and CODE.fullmatch(c) for c in chosen):
             return html.P(_("Välj minst en kategori att bevaka."))
