@@ -173,8 +173,9 @@ def test_a_walk_draft_survives_a_reload_and_is_gone_after_saving(
     assert browser.find_element(By.ID, ids.WALK_WALKERS).get_attribute("value") == "6"
     assert "0380-D03" in browser.find_element(By.ID, ids.WALK_AREAS).text
     assert "Samling" in browser.find_element(By.ID, ids.walk_seen(1, "category")).text
-    # the row's area is kept too, once its options (the walked areas) are back
-    WebDriverWait(browser, 10).until(
+    # the row's area is kept too, once its options (the walked areas) are back: a
+    # callback round trip after the reload, which took over 10 s on a loaded CI machine
+    WebDriverWait(browser, 40).until(
         lambda d: "0380-D04" in d.find_element(By.ID, ids.walk_seen(1, "area")).text
     )
     click_radio(browser, ids.WALK_RATING, "calm")
