@@ -233,6 +233,31 @@ def postgres_database() -> Iterator[str]:
 
 
 @contextmanager
+def postgres_demo_app(folder: Path, *, days: int) -> Iterator[Flask]:
+    """A demo app of ``days`` days on a PostgreSQL database of its own (dropped
+    afterwards); a module fixture's app, each test then runs on a copy
+    (:func:`private_postgres`)."""
+    with postgres_database() as url:
+        pg_app = create_app(
+            {
+                "SSP_INSTANCE_PATH": str(folder),
+                "DATABASE_URL": url,
+                "SECRET_KEY": secrets.token_hex(16),
+                "SSP_DEMO": True,
+                "TESTING": True,
+            }
+        )
+        state = app_state(pg_app)
+        try:
+            initialise_database(state.engine)
+            with unit_of_work(state.sessions) as session:
+                build_demo(session, end=TEST_TODAY, password=DEMO_PASSWORD, days=days)
+            yield pg_app
+        finally:
+            state.engine.dispose()  # before the database is dropped
+
+
+@contextmanager
 def private_postgres(flask_app: Flask) -> Iterator[None]:
     """Run one test of a PostgreSQL-backed app on a private copy of its database.
 

@@ -20,18 +20,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from dashboard import create_app, ids
+from dashboard import ids
 from dashboard.state import app_state, today
 from data.access.scope import Selection, Viewer
 from data.counts.cube import monday_of
 from data.counts.overview import map_values
-from data.demo.build import build_demo
 from data.privacy.disclosure import NOISE_BOUND, AudienceLevel
-from data.storage.db import unit_of_work
 from data.storage.models import Observation, WalkReport
-from data.storage.setup import initialise_database
 from tests.clock import TEST_TODAY
-from tests.conftest import DEMO_PASSWORD, postgres_database, private_database, private_postgres
+from tests.conftest import DEMO_PASSWORD, postgres_demo_app, private_database, private_postgres
 from tests.helpers import call_callback, login
 
 OUTPUT = f"{ids.WALK_RESULT}.children"
@@ -42,24 +39,8 @@ COORDINATOR = Viewer(role="coordinator", kommun_code="0380", level=AudienceLevel
 @pytest.fixture(scope="module")
 def postgres_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """A demo app on a PostgreSQL database of its own (each test runs on a copy)."""
-    with postgres_database() as url:
-        pg_app = create_app(
-            {
-                "SSP_INSTANCE_PATH": str(tmp_path_factory.mktemp("walk-pg")),
-                "DATABASE_URL": url,
-                "SECRET_KEY": secrets.token_hex(16),
-                "SSP_DEMO": True,
-                "TESTING": True,
-            }
-        )
-        state = app_state(pg_app)
-        try:
-            initialise_database(state.engine)
-            with unit_of_work(state.sessions) as session:
-                build_demo(session, end=TEST_TODAY, password=DEMO_PASSWORD, days=60)
-            yield pg_app
-        finally:
-            state.engine.dispose()  # before the database is dropped
+    with postgres_demo_app(tmp_path_factory.mktemp("walk-pg"), days=60) as pg_app:
+        yield pg_app
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

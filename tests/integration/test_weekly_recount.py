@@ -13,7 +13,6 @@ same selection, and that every change phrase follows from the published values a
 from __future__ import annotations
 
 import json
-import secrets
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -25,7 +24,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
-from dashboard import create_app, ids
+from dashboard import ids
 from dashboard.auth import viewer_for
 from dashboard.state import app_state
 from data.access.scope import Selection, Viewer
@@ -34,15 +33,13 @@ from data.briefing.model import BriefingPeriod, Comparison
 from data.briefing.period import previous_period, week_period
 from data.counts.aggregates import aggregate
 from data.counts.overview import map_values
-from data.demo.build import build_demo
 from data.privacy.disclosure import NOISE_BOUND, SECONDARY_MARKER
 from data.storage.db import unit_of_work
-from data.storage.setup import initialise_database
 from data.weekly.changes import WeekChanges
 from data.weekly.completeness import HISTORY_WEEKS, reporting_completeness
 from data.weekly.page import week_page
 from tests.clock import TEST_TODAY
-from tests.conftest import DEMO_PASSWORD, postgres_database, private_database, private_postgres
+from tests.conftest import DEMO_PASSWORD, postgres_demo_app, private_database, private_postgres
 from tests.helpers import call_callback, login
 
 KOMMUN = "0380"
@@ -52,24 +49,8 @@ LAST_WEEK = previous_period(week_period(TEST_TODAY))
 @pytest.fixture(scope="module")
 def postgres_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """A demo app on PostgreSQL (400 days: the same week last year is in it)."""
-    with postgres_database() as url:
-        pg_app = create_app(
-            {
-                "SSP_INSTANCE_PATH": str(tmp_path_factory.mktemp("weekly-pg")),
-                "DATABASE_URL": url,
-                "SECRET_KEY": secrets.token_hex(16),
-                "SSP_DEMO": True,
-                "TESTING": True,
-            }
-        )
-        state = app_state(pg_app)
-        try:
-            initialise_database(state.engine)
-            with unit_of_work(state.sessions) as session:
-                build_demo(session, end=TEST_TODAY, password=DEMO_PASSWORD, days=400)
-            yield pg_app
-        finally:
-            state.engine.dispose()
+    with postgres_demo_app(tmp_path_factory.mktemp("weekly-pg"), days=400) as pg_app:
+        yield pg_app
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
