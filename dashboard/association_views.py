@@ -14,6 +14,7 @@ from dashboard import ids
 from dashboard.components import section_card, simple_table
 from dashboard.formatting import format_date
 from dashboard.i18n import N_, _
+from dashboard.planning_views import field
 from data.calendar.windows import STOCKHOLM
 from data.planning.association_links import DEFAULT_DAYS, MAX_DAYS, LinkInfo
 
@@ -24,24 +25,13 @@ STATUS: Final = {
 }
 
 
-def _field(label: str, component: Any, field_id: str, hint: str = "") -> html.Div:
-    parts: list[Any] = [html.Label(label, htmlFor=field_id)]
-    if hint:
-        parts.append(html.Span(hint, className="hint"))
-    parts += [
-        component,
-        html.Span(id=field_id + ids.PL_ERROR_SUFFIX, className="field-error", role="alert"),
-    ]
-    return html.Div(parts, id=field_id + ids.PL_FIELD_SUFFIX, className="field wide")
-
-
 def links_card() -> html.Section:
     """The card: the form, the new link's box, the message list and the links."""
     return section_card(
         _("Länkar för föreningar"),
         html.Div(
             [
-                _field(
+                field(
                     _("Förening"),
                     dcc.Dropdown(
                         id=ids.PL_ASSOC_LINK_ASSOCIATION,
@@ -49,8 +39,9 @@ def links_card() -> html.Section:
                         placeholder=_("Välj förening"),
                     ),
                     ids.PL_ASSOC_LINK_ASSOCIATION,
+                    wide=True,
                 ),
-                _field(
+                field(
                     _("Gäller i dagar"),
                     dcc.Input(
                         id=ids.PL_ASSOC_LINK_DAYS,
@@ -62,6 +53,7 @@ def links_card() -> html.Section:
                     ),
                     ids.PL_ASSOC_LINK_DAYS,
                     hint=_("1–%(most)s dagar.", most=MAX_DAYS),
+                    wide=True,
                 ),
                 html.Button(_("Skapa länk"), id=ids.PL_ASSOC_LINK_CREATE, n_clicks=0),
             ],

@@ -416,3 +416,34 @@ def severity_inputs(
         )
         for code, label in categories
     ]
+
+
+def status_list(list_id: str) -> html.Div:
+    """A list of messages read out when it changes (the live region is around the
+    list, so its items stay list items)."""
+    return html.Div(html.Ul(id=list_id), role="status")
+
+
+def field(
+    label: str, component: Any, field_id: str, *, hint: str = "", wide: bool = False
+) -> html.Div:
+    """A labelled form field with room for its message: the wrapper gets class
+    ``invalid`` and the message when a callback refuses the value
+    (``assets/planning.js`` then sets ``aria-invalid`` on the input)."""
+    parts: list[Any] = [html.Label(label, htmlFor=field_id)]
+    if hint:
+        parts.append(html.Span(hint, className="hint"))
+    parts += [
+        component,
+        html.Span(id=field_id + ids.PL_ERROR_SUFFIX, className="field-error", role="alert"),
+    ]
+    return html.Div(
+        parts, id=field_id + ids.PL_FIELD_SUFFIX, className="field wide" if wide else "field"
+    )
+
+
+def named(label: str, component: Any) -> html.Div:
+    """A component whose own element takes no label (radio groups, date pickers): its
+    accessible name is set from ``data-aria-label`` by ``assets/planning.js``."""
+    props: dict[str, Any] = {"data-aria-label": label}
+    return html.Div(component, **props)

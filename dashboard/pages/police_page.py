@@ -15,7 +15,7 @@ from dashboard.auth import current_viewer, require_role
 from dashboard.components import denied, help_box, section_card
 from dashboard.formatting import format_date, week_label
 from dashboard.i18n import N_, _, term_label
-from dashboard.pages.planning_page import field, named, status_list
+from dashboard.planning_views import field, named, status_list
 from dashboard.state import current_cube
 from dashboard.state import today as clock_today
 from dashboard.uploads import MB, upload_box
