@@ -493,3 +493,5 @@ VL_LINK: Final = "vl-link"
 # issue 17 — age: the age filter on Översikt and on Planering's signals
 OV_AGES: Final = "ov-ages"
 PL_SIGNAL_AGES: Final = "pl-signal-ages"
+# issue 17 — fix: the age filter on Veckans lägesbild
+VL_AGES: Final = "vl-ages"

@@ -13,7 +13,7 @@ from dash import html
 
 from dashboard.components import scroll_table
 from dashboard.formatting import format_date, format_decimal, format_number, published
-from dashboard.i18n import N_, _, term_label
+from dashboard.i18n import N_, _, age_text, term_label
 from data.briefing.model import ActionCount, Comparison
 from data.briefing.period import period_label
 from data.vocabulary import SOURCES, codes
@@ -61,10 +61,17 @@ def _movers(title: str, rows: tuple[Comparison, ...]) -> html.Div:
     )
 
 
+def with_ages(title: str, ages: tuple[str, ...]) -> str:
+    """A heading naming the chosen age groups ("… (13–15 år)"); as is for every age."""
+    if not ages:
+        return title
+    return _("%(title)s (%(ages)s)", title=title, ages=age_text(ages))
+
+
 def changes_view(page: WeekPage) -> html.Section:
     """The changes of the last complete week against the week before and last year."""
     ch = page.changes
-    parts: list[Any] = [html.H3(_("Vad har förändrats?"))]
+    parts: list[Any] = [html.H3(with_ages(_("Vad har förändrats?"), ch.age_bands))]
     if not page.complete:
         parts.append(
             html.P(
@@ -145,12 +152,12 @@ def unreported_view(rows: tuple[UnreportedWalk, ...]) -> html.Section:
     )
 
 
-def signals_view(rows: list[RaisedSignal]) -> html.Section:
-    """Areas with a raised parent-meeting signal."""
+def signals_view(rows: list[RaisedSignal], ages: tuple[str, ...] = ()) -> html.Section:
+    """Areas with a raised parent-meeting signal (among ``ages``; empty: every age)."""
     cells = [[s.area_name, format_date(s.since)] for s in rows]
     return html.Section(
         [
-            html.H3(_("Signaler för föräldramöten")),
+            html.H3(with_ages(_("Signaler för föräldramöten"), ages)),
             table(
                 _("Områden där oron ökar (narkotika, rekrytering, våld, vapen)"),
                 [_("Område"), _("Sedan veckan som började")],

@@ -19,6 +19,7 @@ from dashboard import ids
 from dashboard.audit import request_actor
 from dashboard.auth import current_viewer, require_role
 from dashboard.callbacks.inputs import as_number, as_text, as_texts
+from dashboard.callbacks.overview.selection import codes_value
 from dashboard.callbacks.submit import submit
 from dashboard.i18n import _
 from dashboard.pages.weekly import PATH, ROLES, week_state
@@ -34,6 +35,7 @@ from dashboard.weekly_view import (
 )
 from data.access.scope import AccessDenied, BadSelection
 from data.briefing.period import parse_period
+from data.vocabulary import AGE_BANDS
 from data.weekly.actions import ActionRejected, actions_for_week, add_action, update_action
 from data.weekly.agenda import raised_signals
 from data.weekly.completeness import reporting_completeness
@@ -44,6 +46,16 @@ REFUSED = (ActionRejected, AccessDenied, BadSelection)
 
 def _week(value: Any) -> str:
     return week_state(value, today())[0]
+
+
+def _ages(value: Any) -> tuple[str, ...]:
+    """The checked age bands in the vocabulary's order; BadSelection for anything but
+    the three bands the page offers (a forged value)."""
+    chosen = codes_value(value, "age bands")
+    if set(chosen) - set(AGE_BANDS):
+        msg = "okänd åldersgrupp"
+        raise BadSelection(msg)
+    return tuple(a for a in AGE_BANDS if a in chosen)
 
 
 def _due(value: Any) -> date | None:
@@ -64,18 +76,21 @@ def register(app: Dash) -> None:
             "content": Output(ids.VL_CONTENT, "children"),
             "link": Output(ids.VL_LINK_QUERY, "data"),
         },
-        inputs={"week": Input(ids.VL_WEEK, "value")},
+        inputs={"week": Input(ids.VL_WEEK, "value"), "ages": Input(ids.VL_AGES, "value")},
     )
-    def show(week: Any) -> dict[str, Any]:
+    def show(week: Any, ages: Any = None) -> dict[str, Any]:
         require_role(*ROLES)
         viewer = current_viewer()
         kommun, code = str(viewer.kommun_code), _week(week)
         try:
-            page = week_page(db_session(), current_cube(), viewer, kommun, code, today=today())
+            bands = _ages(ages)
+            page = week_page(
+                db_session(), current_cube(), viewer, kommun, code, today=today(), ages=bands
+            )
             signals = cached_view(
                 "weekly-signals",
-                (viewer, kommun),
-                lambda: raised_signals(current_cube(), viewer, kommun),
+                (viewer, kommun, bands),
+                lambda: raised_signals(current_cube(), viewer, kommun, bands),
             )
         except (AccessDenied, BadSelection) as error:
             return {"content": html.P(str(error), role="alert"), "link": None}
@@ -83,10 +98,11 @@ def register(app: Dash) -> None:
             changes_view(page),
             upcoming_view(page.upcoming),
             unreported_view(page.unreported),
-            signals_view(signals),
+            signals_view(signals, bands),
         ]
         content = html.Div(views, id=ids.VL_DRAWN, className="vl-content")
-        return {"content": content, "link": f"{PATH}?{urlencode({'vecka': code})}"}
+        query = {"vecka": code} | ({"alder": ",".join(bands)} if bands else {})
+        return {"content": content, "link": f"{PATH}?{urlencode(query)}"}
 
     app.clientside_callback(
         ClientsideFunction(namespace="sspLink", function_name="show"),

@@ -5,7 +5,9 @@ since last week and since the same week last year, events in the next two weeks,
 the actions decided and still open, walks without a report and parent-meeting
 signals; for coordinators also which partner organisations reported. Coordinators
 see their kommun; a police area coordinator sees their areas and the actions the
-police own there. The week is in the URL (``/veckan?vecka=2026-W49``).
+police own there. The week and the age filter are in the URL
+(``/veckan?vecka=2026-W49&alder=13-15``); the age filter narrows the changes and the
+signals, never the completeness or the actions.
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ from dashboard import ids
 from dashboard.auth import current_viewer, require_role
 from dashboard.components import denied
 from dashboard.i18n import N_, _, term_label
+from dashboard.permalink import codes_in
 from dashboard.share import share_box
 from dashboard.state import db_session
 from dashboard.state import today as clock_today
 from data.access.scope import AccessDenied, BadSelection
 from data.areas.listing import reportable_areas
 from data.briefing.period import period_label, recent_periods
+from data.vocabulary import AGE_BANDS, AGE_GROUPS
 from data.weekly.actions import ACTION_OWNERS, ACTION_STATUSES, POLICE_OWNER, week_of
 from data.weekly.page import chosen_week
 
@@ -57,6 +61,32 @@ def week_state(asked: Any, today: date) -> tuple[str, bool]:
         except BadSelection:
             return week_of(today), True
     return week_of(today), False
+
+
+def ages_state(asked: Any) -> tuple[tuple[str, ...], bool]:
+    """The age bands a URL asked for (``alder=13-15,16-18``), in the vocabulary's
+    order; and whether any were dropped."""
+    ages, dropped = codes_in(asked if isinstance(asked, str) else None, AGE_BANDS)
+    return tuple(a for a in AGE_BANDS if a in ages), dropped
+
+
+def _ages_filter(ages: tuple[str, ...]) -> list[Any]:
+    return [
+        _label(_("Ålder"), ids.VL_AGES),
+        dcc.Checklist(
+            id=ids.VL_AGES,
+            options=[{"label": term_label(AGE_GROUPS, code), "value": code} for code in AGE_BANDS],
+            value=list(ages),
+            className="radio",
+        ),
+        html.Div(
+            _(
+                "Ingen vald: alla åldrar. Åldern gäller förändringarna och signalerna, "
+                "inte åtgärderna eller rapporteringen."
+            ),
+            className="hint",
+        ),
+    ]
 
 
 def owner_options(role: str) -> list[dict[str, str]]:
@@ -149,11 +179,20 @@ def layout(**query: Any) -> html.Div:
         return denied(_("Veckans lägesbild är för SSP-samordnarna och kommunpolisen."))
     today = clock_today()
     week, narrowed = week_state(query.get("vecka"), today)
+    ages, dropped = ages_state(query.get("alder"))
     parts: list[Any] = [html.H2(_("Veckans lägesbild"))]
     if narrowed:
         parts.append(
             html.P(
                 _("Länkens vecka kunde inte visas; du ser den här veckan."),
+                className="notice",
+                role="note",
+            )
+        )
+    if dropped:
+        parts.append(
+            html.P(
+                _("Länkens åldrar kunde inte alla visas; okända åldrar är borttagna."),
                 className="notice",
                 role="note",
             )
@@ -165,6 +204,7 @@ def layout(**query: Any) -> html.Div:
                 dcc.Dropdown(
                     id=ids.VL_WEEK, options=week_options(today), value=week, clearable=False
                 ),
+                *_ages_filter(ages),
                 share_box(LINK_PREFIX),
             ],
             className="card filters vl-week",

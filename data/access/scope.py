@@ -4,8 +4,10 @@ grain.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Final, TypeVar
 
 import numpy as np
 
@@ -162,6 +164,39 @@ def last_weeks(today: date, n: int) -> tuple[date, date]:
     return this_monday - timedelta(weeks=n - 1), this_monday
 
 
+K = TypeVar("K", bound=Hashable)
+
+POLICE_SCOPE_DEPTH: Final = 4
+"""Levels below an assigned area (or a member of an assigned own area) that still count
+as inside it (kommun → RegSO → DeSO is two; the bound also guards cycles)."""
+
+
+def police_coverage(
+    assigned: Iterable[K],
+    children: Mapping[K, Iterable[K]],
+    members: Mapping[K, Iterable[K]],
+) -> frozenset[K]:
+    """The one rule of which areas a police area coordinator covers: the ``assigned``
+    areas, the ``members`` of an assigned own area, and every area up to
+    :data:`POLICE_SCOPE_DEPTH` levels inside those (``children``: parent → children).
+
+    Keys are whatever identifies an area to the caller — cube positions in
+    :func:`areas_in_scope` (the counts, Samverkan polis), database ids in
+    :func:`data.weekly.actions.scoped_area_ids` (the weekly actions and walks) — so the
+    two parts cannot drift apart. The caller restricts the areas to the viewer's kommun.
+    """
+    found = set(assigned)
+    for area in list(found):
+        found |= set(members.get(area, ()))
+    frontier = set(found)
+    for _ in range(POLICE_SCOPE_DEPTH):
+        frontier = {child for parent in frontier for child in children.get(parent, ())} - found
+        if not frontier:
+            break
+        found |= frontier
+    return frozenset(found)
+
+
 def areas_in_scope(cube: CountCube, selection: Selection, viewer: Viewer) -> np.ndarray:
     """Boolean mask over the cube's areas that the viewer may see for ``selection``."""
     require_kommun(viewer, selection.kommun_code)
@@ -170,17 +205,19 @@ def areas_in_scope(cube: CountCube, selection: Selection, viewer: Viewer) -> np.
     if viewer.role != "police_area":
         return in_kommun
     # A police area coordinator sees the assigned areas and everything inside them,
-    # including the members of an assigned own area.
-    assigned = np.array([c in viewer.area_codes for c in areas.codes])
-    mask = assigned.copy()
-    for i in range(len(areas.codes)):
-        j = i
-        for _ in range(8):
-            if j == NO_AREA or mask[i]:
-                break
-            owner = int(areas.own_area[j])
-            mask[i] = bool(assigned[j]) or (owner != NO_AREA and bool(assigned[owner]))
-            j = int(areas.parent[j])
+    # including the members of an assigned own area (:func:`police_coverage`).
+    inside = np.flatnonzero(in_kommun)
+    children: dict[int, list[int]] = {}
+    members: dict[int, list[int]] = {}
+    for i in inside.tolist():
+        parent, owner = int(areas.parent[i]), int(areas.own_area[i])
+        if parent != NO_AREA and in_kommun[parent]:
+            children.setdefault(parent, []).append(i)
+        if owner != NO_AREA and in_kommun[owner]:
+            members.setdefault(owner, []).append(i)
+    assigned = [i for i in inside.tolist() if areas.codes[i] in viewer.area_codes]
+    mask = np.zeros(len(areas.codes), dtype=bool)
+    mask[sorted(police_coverage(assigned, children, members))] = True
     return in_kommun & mask
 
 

@@ -30,7 +30,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from data.access.audit import Actor, record
-from data.access.scope import AccessDenied, BadSelection, Viewer, require_kommun
+from data.access.scope import (
+    AccessDenied,
+    BadSelection,
+    Viewer,
+    police_coverage,
+    require_kommun,
+)
 from data.briefing.model import ActionCount
 from data.briefing.period import parse_period, week_period
 from data.clock import SWEDISH_TIME
@@ -58,8 +64,6 @@ WHAT_FIELD: Final = "Vad ska göras"
 NOTE_FIELD: Final = "Uppföljning"
 MAX_WHAT: Final = 280
 MAX_NOTE: Final = 500
-SCOPE_DEPTH: Final = 4
-"""Levels below an assigned area that still count as inside it (kommun → … → DeSO)."""
 
 
 class ActionRejected(ValueError):
@@ -118,26 +122,25 @@ def _week_start_utc(monday: date) -> datetime:
 
 
 def scoped_area_ids(session: Session, viewer: Viewer) -> frozenset[int] | None:
-    """The area ids a police viewer covers (assigned areas, areas inside them, members
-    of assigned own areas); ``None`` for roles that see the whole kommun."""
+    """The area ids a police viewer covers (:func:`data.access.scope.police_coverage`
+    over the kommun's areas: assigned areas, areas inside them, members of assigned own
+    areas); ``None`` for roles that see the whole kommun."""
     if viewer.role != "police_area":
         return None
-    found = set(
-        session.scalars(
-            select(Area.id).where(
-                Area.code.in_(sorted(viewer.area_codes)), Area.kommun_code == viewer.kommun_code
-            )
-        )
-    )
-    found |= set(session.scalars(select(AreaMember.member_id).where(AreaMember.area_id.in_(found))))
-    frontier = set(found)
-    for _ in range(SCOPE_DEPTH):
-        if not frontier:
-            break
-        children = set(session.scalars(select(Area.id).where(Area.parent_id.in_(frontier))))
-        frontier = children - found
-        found |= frontier
-    return frozenset(found)
+    rows = session.execute(
+        select(Area.id, Area.code, Area.parent_id).where(Area.kommun_code == viewer.kommun_code)
+    ).all()
+    inside = {row.id for row in rows}
+    children: dict[int, list[int]] = {}
+    for row in rows:
+        if row.parent_id in inside:
+            children.setdefault(row.parent_id, []).append(row.id)
+    members: dict[int, list[int]] = {}
+    for owner, member in session.execute(select(AreaMember.area_id, AreaMember.member_id)):
+        if owner in inside and member in inside:
+            members.setdefault(owner, []).append(member)
+    assigned = [row.id for row in rows if row.code in viewer.area_codes]
+    return police_coverage(assigned, children, members)
 
 
 def _owns(action: WeeklyAction, scoped: frozenset[int] | None) -> bool:

@@ -92,13 +92,16 @@ def unreported_walks(
     ]
 
 
-def raised_signals(cube: CountCube, viewer: Viewer, kommun: str) -> list[RaisedSignal]:
-    """The raised parent-meeting signals at the viewer's finest level, in their scope."""
+def raised_signals(
+    cube: CountCube, viewer: Viewer, kommun: str, ages: tuple[str, ...] = ()
+) -> list[RaisedSignal]:
+    """The raised parent-meeting signals at the viewer's finest level, in their scope;
+    ``ages`` counts only those age groups (empty: every age), as on Planering."""
     levels = available_levels(cube, kommun, viewer)
     if not levels:
         return []
     level = default_level(levels)
-    selection = Selection(kommun, level, cube.last_monday, cube.last_monday)
+    selection = Selection(kommun, level, cube.last_monday, cube.last_monday, age_bands=ages)
     out = []
     for area in concern_signals(cube, selection, viewer, last_monday=cube.last_monday):
         alarm = area.signal.alarm

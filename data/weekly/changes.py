@@ -51,6 +51,8 @@ class WeekChanges:
     total_level: str
     """``kommun`` for coordinators; the police's finest level for them."""
     area_level: str
+    age_bands: tuple[str, ...]
+    """The age groups counted (``13-15``…); empty: every age."""
     total: Comparison
     categories: tuple[Comparison, ...]
     areas: tuple[Comparison, ...]
@@ -78,9 +80,11 @@ def week_changes(
     week: BriefingPeriod,
     *,
     labels: dict[str, str],
+    ages: tuple[str, ...] = (),
 ) -> WeekChanges:
     """The changes of ``week`` (a complete ISO week) for ``viewer``. ``labels`` names
-    the categories (code → Swedish label).
+    the categories (code → Swedish label); ``ages`` narrows every count to those age
+    groups (empty: every age).
 
     Refuses (AccessDenied) another kommun, roles other than coordinator and police,
     and an audience that sees whole months; (BadSelection) a period that is no week.
@@ -105,10 +109,14 @@ def week_changes(
     names: dict[str, str] = {}
     for i, period in enumerate(periods):
         known = i == 0 or period.first_monday >= cube.first_monday
-        base = Selection(kommun, total_level, period.first_monday, period.last_monday)
+        base = Selection(
+            kommun, total_level, period.first_monday, period.last_monday, age_bands=ages
+        )
         totals.append(_published(aggregate(cube, base, viewer, []), known)[0])
         categories.append(_by(aggregate(cube, base, viewer, ["category"]), "category", known))
-        where = Selection(kommun, area_level, period.first_monday, period.last_monday)
+        where = Selection(
+            kommun, area_level, period.first_monday, period.last_monday, age_bands=ages
+        )
         table = map_values(cube, where, viewer)
         areas.append(_by(table, "code", known))
         names |= dict(
@@ -131,6 +139,7 @@ def week_changes(
         year_before=periods[2],
         total_level=total_level,
         area_level=area_level,
+        age_bands=ages,
         total=total,
         categories=by_category,
         areas=by_area,

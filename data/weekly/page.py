@@ -46,9 +46,17 @@ def chosen_week(code: str, today: date) -> BriefingPeriod:
 
 
 def week_page(
-    session: Session, cube: CountCube, viewer: Viewer, kommun: str, code: str, *, today: date
+    session: Session,
+    cube: CountCube,
+    viewer: Viewer,
+    kommun: str,
+    code: str,
+    *,
+    today: date,
+    ages: tuple[str, ...] = (),
 ) -> WeekPage:
-    """The page of week ``code`` for ``viewer`` (scope checks in the functions called)."""
+    """The page of week ``code`` for ``viewer`` (scope checks in the functions called);
+    ``ages`` narrows the changes to those age groups (empty: every age)."""
     week = chosen_week(code, today)
     complete = is_complete(week, today)
     compared = week if complete else previous_period(week)
@@ -58,7 +66,7 @@ def week_page(
     return WeekPage(
         week=week,
         complete=complete,
-        changes=week_changes(cube, viewer, kommun, compared, labels=labels),
+        changes=week_changes(cube, viewer, kommun, compared, labels=labels, ages=ages),
         upcoming=tuple(upcoming_events(session, kommun, today)),
         unreported=tuple(unreported_walks(session, viewer, kommun, today)),
     )

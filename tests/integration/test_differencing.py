@@ -856,16 +856,20 @@ WEEKS_ATTACKED: Final = 26
 
 
 def _week_truths(
-    cube: CountCube, period: BriefingPeriod, scope: np.ndarray
+    cube: CountCube, period: BriefingPeriod, scope: np.ndarray, ages: tuple[str, ...] = ()
 ) -> tuple[np.ndarray, dict[str, int]]:
-    """True counts per cube area and per category (summed over ``scope``) of one week."""
-    per_area = cube.per_area(first_monday=period.first_monday, last_monday=period.first_monday)
+    """True counts per cube area and per category (summed over ``scope``) of one week,
+    of the age groups ``ages`` (empty: every age)."""
+    per_area = cube.per_area(
+        first_monday=period.first_monday, last_monday=period.first_monday, ages=ages
+    )
     per_category = {
         c: int(
             cube.per_area(
                 first_monday=period.first_monday,
                 last_monday=period.first_monday,
                 categories=(c,),
+                ages=ages,
                 area_mask=scope,
             ).sum()
         )
@@ -874,8 +878,13 @@ def _week_truths(
     return per_area, per_category
 
 
+@pytest.mark.parametrize("ages", [(), ("13-15",)], ids=["all-ages", "13-15"])
 @pytest.mark.parametrize("viewer", [AUDIENCES[0], POLICE], ids=["coordinator", "police_area"])
-def test_week_over_week_changes_reveal_no_hidden_count(app: Flask, viewer: Viewer) -> None:
+def test_week_over_week_changes_reveal_no_hidden_count(
+    app: Flask, viewer: Viewer, ages: tuple[str, ...]
+) -> None:
+    """Also with Veckans lägesbild's age filter: the week, last week, their sum and
+    last year of one age group leave every small count of that group hidden."""
     k = viewer.level.k
     cube = demo_cube(app)
     with app_state(app).sessions() as session:
@@ -891,12 +900,19 @@ def test_week_over_week_changes_reveal_no_hidden_count(app: Flask, viewer: Viewe
     phrases = 0
     for n in range(1, WEEKS_ATTACKED + 1):
         week = week_period(TEST_TODAY - timedelta(weeks=n))
-        changes = week_changes(cube, viewer, "0380", week, labels=labels)
+        changes = week_changes(cube, viewer, "0380", week, labels=labels, ages=ages)
+        assert changes.age_bands == ages
         periods = (changes.week, changes.previous, changes.year_before)
-        truths = [_week_truths(cube, p, scope) for p in periods]
+        truths = [_week_truths(cube, p, scope, ages) for p in periods]
         both = map_values(
             cube,
-            Selection("0380", changes.area_level, changes.previous.first_monday, week.first_monday),
+            Selection(
+                "0380",
+                changes.area_level,
+                changes.previous.first_monday,
+                week.first_monday,
+                age_bands=ages,
+            ),
             viewer,
         )
         two_weeks = dict(zip(both.frame["name"], both.display(), strict=True))
@@ -931,8 +947,8 @@ def test_week_over_week_changes_reveal_no_hidden_count(app: Flask, viewer: Viewe
             phrases += 1
     disclosures = sum(1 for low, high, _truth in found if high == low)
     print(
-        f"week-over-week ({viewer.role}): {len(found)} hidden counts attacked, "
-        f"{phrases} phrases, {disclosures} disclosures"
+        f"week-over-week ({viewer.role}, ages {ages or 'all'}): "
+        f"{len(found)} hidden counts attacked, {phrases} phrases, {disclosures} disclosures"
     )
     assert len(found) > (100 if viewer.role == "coordinator" else 20)
     check(found)
