@@ -13,6 +13,7 @@ from flask import Flask
 
 from dashboard.api import bp as api_bp
 from dashboard.association_routes import bp as association_bp
+from dashboard.association_routes import redact_link_tokens
 from dashboard.auth import init_auth
 from dashboard.cli import ssp_cli
 from dashboard.config import load_config
@@ -61,6 +62,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(uploads_bp)
     app.register_blueprint(lagesbild_bp)
     app.register_blueprint(association_bp)
+    redact_link_tokens(app)
     init_rate_limits(app)  # after init_auth: limits see the bearer token's user
     app.cli.add_command(ssp_cli)
     init_dash(app)

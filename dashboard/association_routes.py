@@ -2,11 +2,11 @@
 
 A plain Flask route with a server-rendered form (``templates/association.html``): no
 script, so it works under the Content Security Policy on any phone, and no login
-session — the request guard lets exactly these paths through
-(:data:`dashboard.auth.ASSOCIATION_PATH`), and nothing here reads or writes the
-session. Every request opens the link again (:func:`open_link`); what the token opens
-is one association's offers and planned walks, never another page, callback, API,
-upload or export.
+session — the request guard lets exactly these paths and methods through
+(:data:`dashboard.auth.ASSOCIATION_PAGE`, ``ASSOCIATION_POST``), and nothing here
+reads or writes the session. Every request opens the link again (:func:`open_link`);
+what the token opens is one association's offers and planned walks, never another
+page, callback, API, upload or export.
 
 - ``GET /forening/<token>``: the page (200); a revoked or expired link 410, an unknown
   or altered one 404 — both with the Swedish "Länken gäller inte längre – kontakta
@@ -19,17 +19,24 @@ upload or export.
 
 The page is Swedish only: an association has no account, so no language setting.
 Rate limited per client address (``SSP_ASSOCIATION_RATE``, :mod:`dashboard.ratelimit`).
+The token never reaches the app's logs: :class:`LinkTokenFilter` cuts it from every
+record of the app's and the development server's loggers (an error logs the path);
+gunicorn's access log does the same (``gunicorn.conf.py``). A post the database cannot
+take just now (a second tap racing the first) answers 503 "försök igen" and stores
+nothing.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, Final
 
-from flask import Blueprint, current_app, redirect, render_template, request
+from flask import Blueprint, Flask, current_app, redirect, render_template, request
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from dashboard.audit import client_address
@@ -56,6 +63,28 @@ FORM_MAX_AGE: Final = 4 * 3600
 """A page's forms work this many seconds after it was shown."""
 SEEN_ROWS: Final = 3
 ROW_ID: Final = re.compile(r"[0-9]{1,9}")
+LINK_IN_TEXT: Final = re.compile(r"(/forening/)[^/\s?#\"']+")
+BUSY: Final = "Det gick inte att spara just nu. Vänta en stund och skicka igen."
+
+
+class LinkTokenFilter(logging.Filter):
+    """Cut association link tokens out of a log record's message (``/forening/…``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        if "/forening/" in text:
+            record.msg = LINK_IN_TEXT.sub(r"\1…", text)
+            record.args = None
+        return True
+
+
+def redact_link_tokens(app: Flask) -> None:
+    """Install :class:`LinkTokenFilter` on the app's logger and the development server's."""
+    for logger in (app.logger, logging.getLogger("werkzeug")):
+        if not any(isinstance(f, LinkTokenFilter) for f in logger.filters):
+            logger.addFilter(LinkTokenFilter())
+
+
 DONE: Final = {
     "anmald": "Tack! Natten är anmäld. Samordnaren lägger schemat.",
     "borttagen": "Anmälan är borttagen.",
@@ -67,6 +96,16 @@ GONE: Final = "Länken gäller inte längre – kontakta samordnaren"
 NOT_YOURS: Final = "Det här hör inte till er förening. Inget sparades."
 STALE: Final = "Formuläret har gått ut. Öppna länken igen och skicka på nytt."
 REFUSED: Final = "Det gick inte att spara. Rätta det som är markerat."
+
+
+@bp.errorhandler(IntegrityError)
+@bp.errorhandler(OperationalError)
+def _database_busy(_error: Exception) -> tuple[str, int]:
+    """A post the database refused just now (a second tap racing the first: the one-time
+    report key, or SQLite's write lock): nothing of it is stored; the association sends
+    again, and the page then says what is already saved."""
+    db_session().rollback()
+    return _message(BUSY, 503)
 
 
 def _key() -> bytes:

@@ -72,10 +72,13 @@ PUBLIC_PATHS = frozenset(
     {"/login", "/login/kod", "/healthz", "/_favicon.ico", "/favicon.ico", API_SPEC_PATH}
 )
 JSON_PREFIXES = ("/_dash-", "/api/", "/geo/")
-ASSOCIATION_PATH = re.compile(r"/forening/[A-Za-z0-9_-]{1,100}(?:/(?:anmal|ta-bort|rapport))?")
-"""An association's link page and its three form posts (``dashboard/association_routes.py``):
-open without a login, because the link's token is checked by the route itself. Only these
-exact shapes: any other path under ``/forening/`` needs a login like everything else."""
+ASSOCIATION_PAGE = re.compile(r"/forening/[A-Za-z0-9_-]{1,100}")
+ASSOCIATION_POST = re.compile(r"/forening/[A-Za-z0-9_-]{1,100}/(?:anmal|ta-bort|rapport)")
+"""An association's link page (GET) and its three form posts (POST),
+``dashboard/association_routes.py``: open without a login, because the link's token is
+checked by the route itself. Only these exact shapes with these methods: any other path
+or method under ``/forening/`` needs a login like everything else (a GET of a form path
+would otherwise fall through to Dash's page shell)."""
 TOKEN_REQUEST = "ssp_token_request"
 """Flag in ``g``: this request was authenticated by a bearer token."""
 TOKEN_PROBLEM = "ssp_token_problem"
@@ -292,7 +295,9 @@ def guard_request() -> WerkzeugResponse | None:
     path = request.path
     if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
         return None
-    if ASSOCIATION_PATH.fullmatch(path):
+    if request.method in ("GET", "HEAD") and ASSOCIATION_PAGE.fullmatch(path):
+        return None
+    if request.method == "POST" and ASSOCIATION_POST.fullmatch(path):
         return None
     if current_user.is_authenticated:
         return None

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.access.audit import Actor, record
+from data.ingest.observation_store import AlreadySaved
 from data.ingest.walks import store_walk, validate_walk
 from data.planning.association_links import LinkAccess
 from data.planning.registry import PlanError, add_signup
@@ -208,6 +209,13 @@ def own_walk(session: Session, access: LinkAccess, walk_id: int, today: date) ->
     raise NotYours(walk_id)
 
 
+def report_key(walk_id: int) -> str:
+    """The one-time key of a planned walk's report through a link (``walk_report.form_key``
+    is unique): a second tap racing the first cannot store a second report, even where
+    both passed the "already reported" check (PostgreSQL's concurrent transactions)."""
+    return f"forening-vandring:{walk_id}"
+
+
 def file_report(
     session: Session,
     access: LinkAccess,
@@ -251,7 +259,10 @@ def file_report(
             kommun_code=access.kommun_code,
             planned_walk_id=walk.id,
             walker=access.walker,
+            key=report_key(walk.id),
         )
+    except AlreadySaved:
+        return {"planerad": "vandringen är redan rapporterad"}
     except PermissionError as refused:
         return {getattr(refused, "field", "planerad"): str(refused)}
     record(

@@ -85,7 +85,10 @@ def add_signup(
     ``förening``, ``natt``, ``vandrare``, ``start``, ``slut``). One sign-up per
     association and night: a second one is refused."""
     errors = {}
-    association = session.get(Association, association_id)
+    # The association's row is locked for the check and the insert (PostgreSQL; SQLite
+    # writes one at a time anyway): two offers for the same night sent at once — a
+    # double tap — cannot both pass the "already offered" check.
+    association = session.get(Association, association_id, with_for_update=True)
     if association is None or association.kommun_code != kommun:
         errors["förening"] = "Välj en förening i kommunen."
     if not 1 <= walkers <= 100:

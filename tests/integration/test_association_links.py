@@ -8,7 +8,9 @@ client as a phone would post its forms.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,13 +22,17 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
-from dashboard import ids
+from dashboard import association_routes, ids
 from dashboard.state import app_state
 from data.access.audit import Actor
 from data.clock import FixedClock
+from data.planning import association_page
 from data.planning.association_links import (
     DEFAULT_DAYS,
+    LinkAccess,
     LinkInvalid,
     create_link,
     link_key,
@@ -34,6 +40,7 @@ from data.planning.association_links import (
     open_link,
     revoke_link,
 )
+from data.planning.association_page import file_report
 from data.planning.registry import add_association, add_signup
 from data.planning.schedule import planned_vs_done, save_schedule
 from data.storage.db import unit_of_work
@@ -54,6 +61,9 @@ AREA = "0380-D04"
 OTHER_AREA = "0380-D20"
 ACTOR = Actor(None, "test", "127.0.0.1")
 FORM = re.compile(r'name="form" value="([^"]+)"')
+REPORT_FIELDS = {"start": "20:30", "slut": "01:30", "vandrare": "4", "stamning": "lugnt",
+                 "anteckning": ""}  # fmt: skip
+CATEGORIES = {"alkohol": "alkohol"}
 REVOKE = json.dumps({"item": ["ALL"], "type": ids.PL_ASSOC_LINK_REVOKE_TYPE}, separators=(",", ":"))
 
 
@@ -644,3 +654,84 @@ def test_a_hostile_association_name_is_shown_as_text(app: Flask, client: FlaskCl
         text = page(client, token)
         assert name not in text or str(escape(name)) == name
         assert f'<strong id="assoc-name">{escape(name)}</strong>' in text
+
+
+# --- review findings: races, methods, logs --------------------------------------------
+
+
+def _file(session: Session, access: LinkAccess, walk: int) -> dict[str, str]:
+    return file_report(
+        session,
+        access,
+        walk,
+        fields=REPORT_FIELDS,
+        seen=[],
+        categories=CATEGORIES,
+        today=TEST_TODAY,
+        address="127.0.0.1",
+    )
+
+
+def test_a_report_racing_past_the_reported_check_is_refused_by_its_one_time_key(
+    app: Flask, linked: Linked, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two taps at once both pass "already reported" on PostgreSQL; the walk's one-time
+    key (``walk_report.form_key``, unique) stops the second: one report, never two."""
+    ours, _theirs = schedule(app, TEST_TODAY)
+    with unit_of_work(app_state(app).sessions) as session:
+        access = open_link(session, linked.token, key=_key(app), now=TEST_NOW)
+        first = _file(session, access, ours)
+        assert first == {}
+    # the second request's check ran before the first committed: it saw no report
+    real = association_page.own_walk
+    monkeypatch.setattr(
+        association_page,
+        "own_walk",
+        lambda *args: dataclasses.replace(real(*args), reported=False),
+    )
+    with unit_of_work(app_state(app).sessions) as session:
+        access = open_link(session, linked.token, key=_key(app), now=TEST_NOW)
+        second = _file(session, access, ours)
+    assert second == {"planerad": "vandringen är redan rapporterad"}
+    assert count(app, WalkReport) == 1
+
+
+def test_a_post_the_database_cannot_take_now_answers_503_and_stores_nothing(
+    app: Flask, client: FlaskClient, linked: Linked, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ours, _theirs = schedule(app, TEST_TODAY)
+
+    def locked(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError("INSERT …", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(association_routes, "file_report", locked)
+    response = report(client, linked.token, ours)
+    assert response.status_code == 503
+    assert "försök igen" in response.get_data(as_text=True).lower() or "skicka igen" in (
+        response.get_data(as_text=True)
+    )
+    assert count(app, WalkReport) == 0
+
+
+@pytest.mark.parametrize("path", ["anmal", "ta-bort", "rapport"])
+def test_a_get_of_a_form_path_needs_a_login_like_any_other_page(
+    client: FlaskClient, linked: Linked, path: str
+) -> None:
+    """Only GET of the page and POST of the three forms pass without a login: a GET of a
+    form path used to fall through to Dash's page shell (200, no data)."""
+    response = client.get(f"/forening/{linked.token}/{path}")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+    assert client.post(f"/forening/{linked.token}").status_code in (302, 401)
+
+
+def test_the_token_never_reaches_the_apps_log(
+    app: Flask, linked: Linked, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Flask logs an error with the request path; the filter cuts the token out."""
+    with caplog.at_level(logging.ERROR, logger=app.logger.name):
+        app.logger.error("Exception on %s [POST]", f"/forening/{linked.token}/rapport")
+        app.logger.error(f"Exception on /forening/{linked.token} [GET]")
+    assert len(caplog.records) == 2
+    assert linked.token not in caplog.text
+    assert "/forening/…/rapport" in caplog.text
