@@ -36,7 +36,6 @@ from typing import Any, Final
 
 from flask import Blueprint, Flask, current_app, redirect, render_template, request
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
-from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from dashboard.audit import client_address
@@ -54,7 +53,7 @@ from data.planning.association_page import (
     withdraw_offer,
 )
 from data.planning.registry import PlanError
-from data.storage.db import commit_or_roll_back
+from data.storage.db import WRITE_REFUSED, commit_or_roll_back
 
 bp = Blueprint("association", __name__)
 
@@ -98,14 +97,16 @@ STALE: Final = "Formuläret har gått ut. Öppna länken igen och skicka på nyt
 REFUSED: Final = "Det gick inte att spara. Rätta det som är markerat."
 
 
-@bp.errorhandler(IntegrityError)
-@bp.errorhandler(OperationalError)
 def _database_busy(_error: Exception) -> tuple[str, int]:
     """A post the database refused just now (a second tap racing the first: the one-time
     report key, or SQLite's write lock): nothing of it is stored; the association sends
     again, and the page then says what is already saved."""
     db_session().rollback()
     return _message(BUSY, 503)
+
+
+for _refused in WRITE_REFUSED:
+    bp.register_error_handler(_refused, _database_busy)
 
 
 def _key() -> bytes:

@@ -27,6 +27,7 @@ STATUS_TEXT: Final = {
     "fewer": N_("Färre än vanligt"),
     "usual": N_("Som vanligt"),
     "rare": N_("Rapporterar sällan"),
+    "pending": N_("Inte som vanligt än – bedöms när veckan är slut"),
 }
 
 
@@ -201,7 +202,14 @@ def completeness_view(done: Completeness) -> list[Any]:
     parts: list[Any] = []
     if done.running:
         parts.append(
-            html.P(_("Veckan pågår: rapporter hittills."), className="notice", role="note")
+            html.P(
+                _(
+                    "Veckan pågår: rapporter hittills. Vem som är tyst bedöms när veckan "
+                    "är slut – välj förra veckan för mötets genomgång."
+                ),
+                className="notice",
+                role="note",
+            )
         )
     parts.append(
         table(

@@ -24,6 +24,7 @@ from dashboard.callbacks.submit import submit
 from dashboard.i18n import _
 from dashboard.pages.weekly import PATH, ROLES, week_state
 from dashboard.state import cached_view, current_cube, db_session, today
+from dashboard.state import now as clock_now
 from dashboard.weekly_view import (
     action_label,
     actions_view,
@@ -171,6 +172,7 @@ def register(app: Dash) -> None:
                 due_on=_due(due),
                 week=code,
                 today=day,
+                now=clock_now(),
             )
             return [_("Åtgärden är sparad.")]
 
@@ -203,7 +205,13 @@ def register(app: Dash) -> None:
 
         def work(session: Any) -> list[str]:
             update_action(
-                session, viewer, actor, int(number), status=as_text(status), follow_up=as_text(note)
+                session,
+                viewer,
+                actor,
+                int(number),
+                status=as_text(status),
+                follow_up=as_text(note),
+                now=clock_now(),
             )
             return [_("Uppföljningen är sparad.")]
 

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, select, text, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from data.storage.models import DataVersion
@@ -92,6 +92,12 @@ def in_unit_of_work(factory: sessionmaker[Session], work: Callable[[Session], T]
     never import SQLAlchemy themselves."""
     with unit_of_work(factory) as session:
         return work(session)
+
+
+WRITE_REFUSED: tuple[type[SQLAlchemyError], ...] = (IntegrityError, OperationalError)
+"""What a write the database cannot take just now raises: a unique key another request
+took a moment earlier, SQLite's write lock held past its wait. The web layer answers
+"try again" to these and nothing is stored (it builds no SQL, so it names them here)."""
 
 
 def commit_or_roll_back(session: Session) -> bool:

@@ -49,6 +49,7 @@ ACTION_STATUSES: Final[tuple[Term, ...]] = (
     Term("pagar", "Pågår"),
     Term("klar", "Klar"),
 )
+OPEN: Final = "oppen"
 CLOSED: Final = "klar"
 ACTION_OWNERS: Final[tuple[Term, ...]] = (
     Term("skola", "Skola"),
@@ -180,6 +181,7 @@ def add_action(
     due_on: date | None,
     week: str,
     today: date,
+    now: datetime | None = None,
 ) -> int:
     """Store a decided action (status "öppen") and its audit row; returns its id.
 
@@ -203,7 +205,7 @@ def add_action(
     if scoped is not None and (owner != POLICE_OWNER or not all(a.id in scoped for a in areas)):
         msg = "polisen kan bara besluta åtgärder som polisen äger, i sina egna områden"
         raise AccessDenied(msg)
-    now = utcnow()
+    now = now or utcnow()  # the app's clock from a request (``SSP_TODAY`` in a demo)
     action = WeeklyAction(
         kommun_code=kommun,
         what=texts[WHAT_FIELD],
@@ -242,6 +244,7 @@ def update_action(
     *,
     status: str,
     follow_up: str,
+    now: datetime | None = None,
 ) -> None:
     """Change an action's status and follow-up note (PII-guarded) and audit it.
 
@@ -259,7 +262,7 @@ def update_action(
     if status not in codes(ACTION_STATUSES):
         raise ActionRejected({"Status": "Välj status: öppen, pågår eller klar."})
     note = _checked_texts({NOTE_FIELD: (follow_up, MAX_NOTE)})[NOTE_FIELD]
-    now = utcnow()
+    now = now or utcnow()  # the app's clock from a request (``SSP_TODAY`` in a demo)
     if status == CLOSED and action.status != CLOSED:
         action.closed_at = now
     elif status != CLOSED:
@@ -331,6 +334,18 @@ def actions_for_week(session: Session, viewer: Viewer, kommun: str, week: str) -
     return sorted(rows, key=lambda r: r.status == CLOSED)
 
 
+def status_at(action: WeeklyAction, moment: datetime) -> str:
+    """The action's status as it stood at ``moment``: one closed later was not yet done
+    then ("öppen" — whether it was "pågår" at the time is not recorded), so a briefing of
+    an earlier period never counts it as closed."""
+    closed = action.closed_at
+    if action.status == CLOSED and closed is not None:
+        aware = closed if closed.tzinfo is not None else closed.replace(tzinfo=UTC)
+        if aware >= moment:
+            return OPEN
+    return action.status
+
+
 def action_summary(
     session: Session, kommun: str, first_monday: date, last_monday: date, *, titles: bool
 ) -> tuple[ActionCount, ...]:
@@ -338,8 +353,9 @@ def action_summary(
     and owner (the team's own work: no youth is counted). ``titles`` adds the
     what-texts (coordinators only; leadership never reads free text)."""
     groups: dict[tuple[str, str], list[str]] = {}
+    period_end = _week_start_utc(last_monday + timedelta(weeks=1))
     for action in _active_in(session, kommun, first_monday, last_monday):
-        groups.setdefault((action.status, action.owner), []).append(action.what)
+        groups.setdefault((status_at(action, period_end), action.owner), []).append(action.what)
     order = {code: i for i, code in enumerate(codes(ACTION_STATUSES))}
     return tuple(
         ActionCount(status, owner, len(whats), tuple(whats) if titles else ())

@@ -40,7 +40,7 @@ FEWER_SHARE: Final = 0.5
 IMPORTED_SOURCES: Final = frozenset({"polisen_se"})
 """Sources that arrive by import rather than from a partner's own reports."""
 
-Status = Literal["silent", "fewer", "usual", "rare"]
+Status = Literal["silent", "fewer", "usual", "rare", "pending"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,9 @@ class SourceCompleteness:
     history_weeks: int
     status: Status
     """``silent``: none this week though it usually reports; ``fewer``: under half its
-    median; ``usual``; ``rare``: none this week and it seldom reports."""
+    median; ``usual``; ``rare``: none this week and it seldom reports; ``pending``: the
+    week is still running and it has not yet reported as usual — judged when the week
+    is over (a Monday morning would otherwise call every partner silent)."""
 
     @property
     def flagged(self) -> bool:
@@ -126,8 +128,11 @@ def reporting_completeness(
     counts = weekly_report_counts(session, kommun, first, HISTORY_WEEKS + 1)
     labels = {str(c): str(label) for c, label in session.execute(select(Source.code, Source.label))}
     rows = []
+    running = week + timedelta(days=6) >= today
     for source, series in counts.items():
         usual, weeks_with, status = assess(series[-1], series[:-1])
+        if running and status in ("silent", "fewer"):
+            status = "pending"
         rows.append(
             SourceCompleteness(
                 source=source,
@@ -141,4 +146,4 @@ def reporting_completeness(
             )
         )
     rows.sort(key=lambda r: (not r.flagged, r.status != "silent", r.label))
-    return Completeness(kommun, week, week + timedelta(days=6) >= today, tuple(rows))
+    return Completeness(kommun, week, running, tuple(rows))

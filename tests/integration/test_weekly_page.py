@@ -382,10 +382,11 @@ def test_the_leadership_lagesbild_counts_actions_per_status_and_owner_without_te
     assert "Första" in " ".join(pdf_pages(lagesbild_pdf(team, {})))
 
 
-def test_a_partner_gone_quiet_this_week_is_flagged_silent(
+def test_a_partner_gone_quiet_last_week_is_flagged_silent_the_running_week_is_not_judged(
     app: Flask, client_as: Callable[[str], FlaskClient]
 ) -> None:
-    week = week_period(TEST_TODAY)
+    running = week_period(TEST_TODAY)
+    week = previous_period(running)
     with unit_of_work(app_state(app).sessions) as session:
         session.execute(
             delete(Observation).where(
@@ -393,17 +394,29 @@ def test_a_partner_gone_quiet_this_week_is_flagged_silent(
                 Observation.occurred_on.between(week.first_day, week.last_day),
             )
         )
+        session.execute(
+            delete(Observation).where(
+                Observation.source_code == "fritid",
+                Observation.occurred_on.between(running.first_day, running.last_day),
+            )
+        )
         bump_version(session)
     body = _text(_ok(_call(client_as("samordnare"), app, f"{ids.VL_COMPLETENESS}.children")))
-    assert "Inga rapporter denna vecka — brukar rapportera" in body
     assert "Veckan pågår: rapporter hittills." in body
+    assert "bedöms när veckan är slut" in body
+    assert "Inga rapporter denna vecka — brukar rapportera" not in body
     with app.test_request_context():
         viewer = viewer_for("coordinator", "0380")
     with app_state(app).sessions() as session:
         done = reporting_completeness(session, viewer, "0380", week.first_day, today=TEST_TODAY)
+        now = reporting_completeness(session, viewer, "0380", running.first_day, today=TEST_TODAY)
     fritid = next(r for r in done.rows if r.source == "fritid")
     assert (fritid.this_week, fritid.status, fritid.flagged) == (0, "silent", True)
     assert done.rows[0].flagged  # flagged partners first
+    assert not done.running
+    pending = next(r for r in now.rows if r.source == "fritid")
+    assert (pending.this_week, pending.status, pending.flagged) == (0, "pending", False)
+    assert now.running and not any(r.flagged for r in now.rows)
 
 
 def test_rebuilding_the_demo_over_actions_removes_them(app: Flask) -> None:
