@@ -62,17 +62,18 @@ BROWSER_RERUNS = 2
 """How often a failed real-browser test runs again before it counts as failed."""
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark the tests of the modules in ``DATE_SENSITIVE`` (run at every test date), and
     let a failed real-browser test run again up to ``BROWSER_RERUNS`` times
     (pytest-rerunfailures; each rerun is reported as ``R``). Headless Chromium on a
     loaded two-core CI machine now and then misses a wait (a WebGL map that draws
     late, a callback round trip beyond its timeout) although nothing is wrong; a test
     that fails for a reason fails every run and still fails the suite."""
+    reruns = config.pluginmanager.hasplugin("rerunfailures")  # off with -p no:rerunfailures
     for item in items:
         if item.nodeid.split("::", 1)[0] in DATE_SENSITIVE:
             item.add_marker(pytest.mark.date_sensitive)
-        if item.get_closest_marker("browser") and not item.get_closest_marker("flaky"):
+        if reruns and item.get_closest_marker("browser") and not item.get_closest_marker("flaky"):
             item.add_marker(pytest.mark.flaky(reruns=BROWSER_RERUNS, reruns_delay=2))
 
 

@@ -96,7 +96,8 @@ def test_overview_filters_and_nav_links_are_reached_with_tab_and_a_radio_changes
     ]
     if browser.find_element(By.ID, ids.KOMMUN).is_enabled():
         filters.insert(0, ids.KOMMUN)
-    assert len(nav_paths) == 9  # the coordinator's pages, Mina rapporter and Lägesbild included
+    # the coordinator's pages, with Mina rapporter, Lägesbild, Veckans lägesbild, Samverkan
+    assert len(nav_paths) == 11
     missing = [stop for stop in nav_paths + filters if stop not in stops]
     assert missing == [], stops
     # The skip link comes first and the navigation before the filters.
