@@ -377,7 +377,7 @@ TABLES = [
     ("leadership", ("category", "month"), 26),
     ("coordinator", ("area", "age_band"), 8),
     ("coordinator", ("category", "age_band"), 4),
-    ("coordinator", ("age_band", "week"), 8),
+    ("coordinator", ("category", "age_band", "week"), 4),
     ("leadership", ("area", "age_band"), 13),
 ]
 
