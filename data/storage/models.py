@@ -703,3 +703,7 @@ class WeeklyActionArea(Base):
     area_id: Mapped[int] = mapped_column(
         ForeignKey("area.id", ondelete="RESTRICT"), primary_key=True
     )
+
+
+# The consent-gated case layer's models live beside these, on the same metadata.
+from data.storage import consent_models as consent_models  # noqa: E402
