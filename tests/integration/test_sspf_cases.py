@@ -25,6 +25,7 @@ from data.consent.cases import (
     add_meeting,
     add_observation,
     add_plan_item,
+    export_plan,
     list_cases,
     read_case,
     set_signals,
@@ -550,3 +551,15 @@ def test_active_case_counts_are_protected_and_count_only_active_unexpired_cases(
         none_yet = active_case_counts(session, _viewer("coordinator", 3, "0382"), day)
         assert none_yet.frame["count"].tolist() == [0]
         assert session.scalar(select(func.count()).select_from(SspfSignal)) == 0
+
+
+def test_the_plan_export_is_the_readers_view_audited_as_an_export(world: World) -> None:
+    ref = world.open()
+    _fill(world, ref)
+    view = world.call(export_plan, world.people.polis, ref)
+    assert [p.what for p in view.plan] == [MARK_PLAN]
+    with pytest.raises(AccessDenied, match=NO_ACCESS):
+        world.call(export_plan, world.people.fritid, ref)
+    exported = [row for row in _audit_rows(world) if row[0] == "sspf.plan_exported"]
+    assert [(row[1], row[3]) for row in exported] == [(world.people.polis, ref)]
+    assert _holding([str(part) for row in exported for part in row]) == set()
