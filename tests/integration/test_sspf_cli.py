@@ -15,18 +15,21 @@ from dashboard import create_app
 from dashboard.config import load_config
 from dashboard.state import app_state
 from data.access.audit import Actor
+from data.consent.cases import list_cases
 from data.consent.crypto import CaseCipher, CaseKeyError
 from data.consent.files import FILES_FOLDER
+from data.consent.reminders import reminders
 from data.consent.teardown import DEFAULT_GALLRING, tear_up
 from data.storage.consent_models import (
     SspfCase,
     SspfChild,
     SspfConsent,
     SspfDisposal,
+    SspfNetworkMeeting,
     SspfObservation,
 )
 from data.storage.db import unit_of_work
-from data.storage.models import AuditEvent
+from data.storage.models import AuditEvent, User
 from tests.clock import TEST_TODAY
 from tests.sspf_plant import PlantedCase, content_rows, plant_case, user
 
@@ -238,3 +241,35 @@ def test_config_defaults_for_the_case_layer(tmp_path: Path) -> None:
         {"SSP_INSTANCE_PATH": str(tmp_path)}, environ={"SSP_CASE_KEYS": f" {NEW_KEY} , {OLD_KEY}"}
     )
     assert keys["SSP_CASE_KEYS"] == f"{NEW_KEY},{OLD_KEY}"
+
+
+def test_demo_cases_name_rapportor_and_polis_on_two_cases_and_fritid_on_none(
+    sspf_app: Flask,
+) -> None:
+    end = TEST_TODAY.isoformat()
+    result = sspf_app.test_cli_runner().invoke(
+        args=["ssp", "demo", "--force", "--days", "14", "--end-date", end]
+    )
+    assert result.exit_code == 0, result.output
+    state = app_state(sspf_app)
+    folder = Path(sspf_app.instance_path)
+    seen: dict[str, int] = {}
+    with unit_of_work(state.sessions) as session:
+        ids = {u.username: u.id for u in session.scalars(select(User))}
+        for name in ("samordnare", "rapportor", "polis", "fritid"):
+            actor = Actor(ids[name], name, "test")
+            listed = list_cases(
+                session,
+                ids[name],
+                TEST_TODAY,
+                actor,
+                cipher=_cipher(OLD_KEY),
+                instance_folder=folder,
+            )
+            seen[name] = len(listed)
+        due = {(r.kind, r.on) for r in reminders(session, ids["samordnare"], TEST_TODAY)}
+        network = session.scalar(select(func.count()).select_from(SspfNetworkMeeting))
+    assert seen == {"samordnare": 3, "rapportor": 2, "polis": 2, "fritid": 0}
+    kinds_on = {on - TEST_TODAY for _kind, on in due}
+    assert {timedelta(days=2), timedelta(days=3)} <= kinds_on, due
+    assert network == 1
