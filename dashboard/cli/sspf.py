@@ -86,7 +86,6 @@ def sweep_consents_command(on: datetime | None) -> None:
             day,
             cli_actor(),
             instance_folder=instance_folder(),
-            default_decision=str(current_app.config["SSP_SSPF_GALLRING"]),
             cipher=case_cipher(),
         )
     if receipts:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from sqlalchemy import Engine, delete, func, select, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from data.access.audit import Actor, record
@@ -402,6 +402,10 @@ def reapply_disposals(
     return purged
 
 
+SCRUB_LOCK_TIMEOUT: Final = "3s"
+"""How long the PostgreSQL scrub waits for a case table's lock before leaving it."""
+
+
 def scrub_storage(engine: Engine) -> None:
     """Let the database drop the bytes of deleted rows (after the tear-up's commit).
 
@@ -417,8 +421,20 @@ def scrub_storage(engine: Engine) -> None:
                 if busy is not None and busy[0]:
                     log.warning("WAL-checkpoint efter rivning blockerades av en läsare")
                 return
-            for table in CONTENT_TABLES:
-                auto.execute(text(f"VACUUM FULL {table}"))
-            auto.execute(text("CHECKPOINT"))
+            # VACUUM FULL needs an exclusive lock: it must not wait behind (and queue
+            # every reader behind) another request's open transaction. A table it could
+            # not lock in time keeps its dead rows (ciphertext only) until the next scrub.
+            auto.execute(text(f"SET lock_timeout = '{SCRUB_LOCK_TIMEOUT}'"))
+            try:
+                for table in CONTENT_TABLES:
+                    try:
+                        auto.execute(text(f"VACUUM FULL {table}"))
+                    except OperationalError as error:
+                        log.warning(
+                            "VACUUM FULL %s efter rivning gav upp: %s", table, type(error).__name__
+                        )
+                auto.execute(text("CHECKPOINT"))
+            finally:
+                auto.execute(text("RESET lock_timeout"))
     except SQLAlchemyError as error:
         log.warning("Städning av lagringen efter rivning misslyckades: %s", type(error).__name__)

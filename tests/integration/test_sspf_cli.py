@@ -19,7 +19,7 @@ from data.consent.cases import list_cases
 from data.consent.crypto import CaseCipher, CaseKeyError
 from data.consent.files import FILES_FOLDER
 from data.consent.reminders import reminders
-from data.consent.teardown import DEFAULT_GALLRING, tear_up
+from data.consent.teardown import tear_up
 from data.storage.consent_models import (
     SspfCase,
     SspfChild,
@@ -223,7 +223,6 @@ def test_demo_builds_the_synthetic_cases(sspf_app: Flask) -> None:
     [
         ("SSP_CASE_KEYS", "inte-en-nyckel", "SSP_CASE_KEYS"),
         ("SSP_CASE_KEYS", f"{NEW_KEY},kort", "SSP_CASE_KEYS"),
-        ("SSP_SSPF_GALLRING", "x" * 201, "SSP_SSPF_GALLRING"),
     ],
 )
 def test_config_refuses_malformed_case_settings(
@@ -236,7 +235,7 @@ def test_config_refuses_malformed_case_settings(
 def test_config_defaults_for_the_case_layer(tmp_path: Path) -> None:
     config = load_config({"SSP_INSTANCE_PATH": str(tmp_path)}, environ={})
     assert config["SSP_CASE_KEYS"] == ""
-    assert config["SSP_SSPF_GALLRING"] == DEFAULT_GALLRING
+    assert "SSP_SSPF_GALLRING" not in config, "the decision is a per-kommun setting only"
     keys = load_config(
         {"SSP_INSTANCE_PATH": str(tmp_path)}, environ={"SSP_CASE_KEYS": f" {NEW_KEY} , {OLD_KEY}"}
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -396,3 +397,28 @@ def test_sqlite_connections_zero_deleted_content(tmp_path: Path) -> None:
     with engine.connect() as connection:
         assert connection.execute(text("PRAGMA secure_delete")).scalar_one() == 1
     engine.dispose()
+
+
+def test_pg_scrub_gives_up_on_a_locked_table_instead_of_hanging(
+    engine: Engine, folder: Path, cipher: CaseCipher
+) -> None:
+    """Another request's open transaction that read a case table must not make the
+    scrub (VACUUM FULL, an exclusive lock) wait — and every reader queue behind it."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("VACUUM FULL locks: PostgreSQL only (SQLite checkpoints)")
+    factory = make_session_factory(engine)
+    planted = _plant(factory, cipher, folder)
+    _tear(factory, planted, folder, cipher)
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        with engine.connect() as reader:
+            # An open transaction that read a content table holds a lock on it.
+            reader.execute(text("SELECT count(*) FROM sspf_observation")).all()
+            scrubbing = pool.submit(scrub_storage, engine)
+            try:
+                scrubbing.result(timeout=30)
+            except TimeoutError:
+                pytest.fail("the scrub waited for another transaction's lock")
+            assert reader.execute(select(SspfCase.status)).scalars().all() == ["purged"]
+    finally:
+        pool.shutdown(wait=True)  # the reader is closed: a waiting VACUUM ends now
