@@ -198,6 +198,7 @@ def test_a_named_party_sees_the_case_and_writes_for_its_own_organisation(
         **{ids.SC_OBS_PARTY: "skola", ids.SC_OBS_DATE: day(0), ids.SC_OBS_TEXT: OBSERVATION},
     )
     assert "report-ok" in text_of(saved)
+    assert answer(saved)[ids.SC_OBS_TEXT]["value"] == ""  # the form is emptied after a save
     police_side = write(
         school,
         app,
@@ -206,6 +207,7 @@ def test_a_named_party_sees_the_case_and_writes_for_its_own_organisation(
         **{ids.SC_OBS_PARTY: "polis", ids.SC_OBS_DATE: day(0), ids.SC_OBS_TEXT: "annan part"},
     )
     assert "report-error" in text_of(police_side)
+    assert ids.SC_OBS_TEXT not in answer(police_side)  # kept for correcting
     content = json.dumps(case_content(client_as("samordnare"), app, case_ref), ensure_ascii=False)
     assert OBSERVATION in content
     assert "annan part" not in content
