@@ -65,6 +65,19 @@ ACTIONS: Final[tuple[Term, ...]] = (
     Term("association.reported", "Förening rapporterade en vandring via länk"),
     Term("action.created", "Åtgärd beslutad"),
     Term("action.changed", "Åtgärd ändrad (status eller uppföljning)"),
+    # Issue 18 — SSPF with consent (data.consent): targets are case refs, never content.
+    Term("sspf.case_created", "SSPF-ärende öppnat med samtycke"),
+    Term("sspf.case_read", "SSPF-ärende läst"),
+    Term("sspf.cases_listed", "SSPF-ärenden listade"),
+    Term("sspf.case_written", "SSPF-ärende ändrat"),
+    Term("sspf.consent_status", "Samtyckets status ändrad"),
+    Term("sspf.case_purged", "Samtycket rivet: ärendets uppgifter raderade"),
+    Term("sspf.plan_exported", "Åtagandeplan exporterad (PDF)"),
+    Term("sspf.receipt_exported", "Kvitto på rivning exporterat (PDF)"),
+    Term("sspf.network_meeting", "Nätverksmöte registrerat (samtycke nekat)"),
+    Term("sspf.gallring_set", "Gallringsbeslut för SSPF angivet"),
+    Term("sspf.key_rotated", "Ärendenyckeln roterad"),
+    Term("sspf.disposals_reapplied", "Gallringsloggen återtillämpad"),
 )
 ACTION_CODES: Final = frozenset(term.code for term in ACTIONS)
 _LABELS: Final = {term.code: term.label for term in ACTIONS}
