@@ -27,7 +27,7 @@ import subprocess
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, cast
 
 from redis import Redis
 from sqlalchemy import Engine, text
@@ -196,8 +196,8 @@ def redis_values(url: str, *, prefix: str | None = None, db: int | None = None) 
         match = f"{prefix}*" if prefix else None
         for key in client.scan_iter(match=match, count=500):
             raw_key = key if isinstance(key, bytes) else str(key).encode()
-            dumped = client.dump(key)
-            found[raw_key.decode("utf-8", "replace")] = raw_key + b"\n" + bytes(dumped or b"")
+            dumped = cast(bytes | None, client.dump(key))
+            found[raw_key.decode("utf-8", "replace")] = raw_key + b"\n" + (dumped or b"")
         return found
     finally:
         client.close()
@@ -208,7 +208,7 @@ def redis_all_databases(url: str) -> dict[str, bytes]:
     of ``url`` (``INFO keyspace``), like ``redis-cli --scan`` over each database."""
     client = _redis(url)
     try:
-        spaces = list(client.info("keyspace"))
+        spaces = list(cast(dict[str, object], client.info("keyspace")))
     finally:
         client.close()
     found: dict[str, bytes] = {}
