@@ -122,9 +122,9 @@ def gallring_decision(session: Session, kommun_code: str, default: str) -> str:
 
 def set_gallring_decision(session: Session, kommun: str, text_: str, actor: Actor) -> None:
     """Name the gallringsbeslut the kommun's tear-ups rest on (trimmed, 1–200
-    printable characters), audited."""
+    printable characters, no line breaks or other control characters), audited."""
     clean = " ".join(text_.split())
-    if not clean or len(clean) > DECISION_CHARS or not clean.isprintable():
+    if not clean or len(clean) > DECISION_CHARS or not text_.strip(" ").isprintable():
         msg = f"Gallringsbeslutet anges som 1–{DECISION_CHARS} tecken text."
         raise TearUpError(msg)
     if not (len(kommun) == 4 and kommun.isdigit()):

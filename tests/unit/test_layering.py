@@ -117,6 +117,7 @@ def test_only_the_query_modules_call_protect() -> None:
         )
     )
     assert callers == [
+        "data/consent/counts.py",
         "data/counts/aggregates.py",
         "data/counts/notes.py",
         "data/counts/overview.py",
