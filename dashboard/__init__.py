@@ -23,8 +23,10 @@ from dashboard.lagesbild_routes import bp as lagesbild_bp
 from dashboard.ratelimit import init_rate_limits
 from dashboard.routes import bp as routes_bp
 from dashboard.security_headers import init_security_headers
+from dashboard.sspf_routes import bp as sspf_bp
 from dashboard.state import EXTENSION, AppState, close_db_session
 from dashboard.upload_routes import bp as uploads_bp
+from data.consent.crypto import load_cipher
 from data.storage.db import make_engine, make_session_factory
 from data.storage.private_files import private_folder, tighten_folder
 
@@ -53,7 +55,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
     )
     engine = make_engine(settings["DATABASE_URL"])
-    app.extensions[EXTENSION] = AppState(engine=engine, sessions=make_session_factory(engine))
+    cipher = load_cipher(str(app.config.get("SSP_CASE_KEYS", "") or ""), instance)
+    app.extensions[EXTENSION] = AppState(
+        engine=engine, sessions=make_session_factory(engine), cipher=cipher
+    )
     app.teardown_appcontext(close_db_session)
     init_auth(app)
     init_i18n(app)
@@ -62,6 +67,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(uploads_bp)
     app.register_blueprint(lagesbild_bp)
     app.register_blueprint(association_bp)
+    app.register_blueprint(sspf_bp)
     redact_link_tokens(app)
     init_rate_limits(app)  # after init_auth: limits see the bearer token's user
     app.cli.add_command(ssp_cli)

@@ -25,6 +25,8 @@ from dashboard.callbacks import permalinks as permalink_callbacks
 from dashboard.callbacks import planning_page as planning_callbacks
 from dashboard.callbacks import police as police_callbacks
 from dashboard.callbacks import report as report_callbacks
+from dashboard.callbacks import sspf as sspf_callbacks
+from dashboard.callbacks import sspf_case as sspf_case_callbacks
 from dashboard.callbacks import walk as walk_callbacks
 from dashboard.callbacks import weekly as weekly_callbacks
 from dashboard.dash_locale import LocalisedDash, localised_layout, page_title
@@ -45,6 +47,8 @@ from dashboard.pages import (
     planning_page,
     police_page,
     report,
+    sspf,
+    sspf_case,
     walk,
     weekly,
 )
@@ -67,6 +71,7 @@ def nav_links(role: str) -> list[dcc.Link]:
         (weekly.NAME, weekly.PATH, role in weekly.ROLES),
         (planning_page.NAME, planning_page.PATH, role in planning_page.ROLES),
         (police_page.NAME, police_page.PATH, role in police_page.ROLES),
+        (sspf.NAME, sspf.PATH, role in sspf.ROLES),
         (report.NAME, report.PATH, role in report.ROLES),
         (my_reports.NAME, my_reports.PATH, role in my_reports.ROLES),
         (walk.NAME, walk.PATH, role in walk.ROLES),
@@ -181,6 +186,8 @@ def init_dash(server: Flask) -> Dash:
     weekly_callbacks.register(app)
     permalink_callbacks.register(app)
     police_callbacks.register(app)
+    sspf_callbacks.register(app)
+    sspf_case_callbacks.register(app)
     app.init_app(server)
     # Dash Pages needs the mounted app to register pages (it reads dash.get_app()).
     pages = (
@@ -200,6 +207,8 @@ def init_dash(server: Flask) -> Dash:
         lagesbild_archive,
         police_page,
         weekly,
+        sspf,
+        sspf_case,
     )
     for page in (*pages, not_found_404):
         dash.register_page(

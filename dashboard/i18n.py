@@ -102,6 +102,8 @@ PAGE_NAMES: Final = (
     N_("Publicerade lägesbilder"),
     N_("Samverkan polis"),
     N_("Veckans lägesbild"),
+    N_("SSPF-ärenden"),
+    N_("SSPF-ärende"),
 )
 """Every page's ``NAME`` (navigation, titles), marked here for the catalogue so the page
 modules keep plain constants; ``tests/unit/test_i18n.py`` checks the list is whole."""

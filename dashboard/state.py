@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from dashboard.throttle import LoginThrottle
 from data.calendar.windows import WindowRule
 from data.clock import Clock
+from data.consent.crypto import CaseCipher
 from data.counts.cube import CountCube, CubeCache
 from data.privacy.noise_key import ensure_noise_key
 from data.storage.db import (
@@ -93,6 +94,9 @@ class AppState:
     views: ViewCache = field(default_factory=ViewCache)
     noise_keys: dict[str, bytes] = field(default_factory=dict)
     """The database's noise key, read once per process (per database URL)."""
+    cipher: CaseCipher | None = None
+    """The SSPF case layer's cipher (``SSP_CASE_KEYS`` or ``instance/case.key``), loaded
+    by ``create_app``; the key never lives in the database."""
 
     def noise_key(self) -> bytes:
         """The cell key method's key from the database (created there on first use).
@@ -164,6 +168,15 @@ def cached_view(name: str, key: Hashable, build: Callable[[], T]) -> T:
 def areas_version() -> int:
     """The current areas version (changes when areas or their geometry change)."""
     return read_version(db_session(), AREAS_VERSION)
+
+
+def current_cipher() -> CaseCipher:
+    """The cipher of the SSPF case layer of the current app (loaded at start-up)."""
+    cipher = app_state().cipher
+    if cipher is None:
+        msg = "Ärendeskiktets nyckel är inte laddad."
+        raise RuntimeError(msg)
+    return cipher
 
 
 def clock(app: Flask | None = None) -> Clock:

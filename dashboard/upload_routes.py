@@ -21,7 +21,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 
 from dashboard.auth import CSRF_EXPIRED, csrf_valid, current_session_user
-from dashboard.pages import admin_areas, calendar_page, import_page, police_page
+from dashboard.pages import admin_areas, calendar_page, import_page, police_page, sspf
 from dashboard.uploads import (
     MB,
     UploadTooLarge,
@@ -32,6 +32,7 @@ from dashboard.uploads import (
     too_large_message,
     upload_dir,
 )
+from data.consent.vocabulary import MAX_FORM_BYTES
 
 bp = Blueprint("uploads", __name__)
 
@@ -81,6 +82,12 @@ KINDS: Final[dict[str, UploadKind]] = {
         police_page.POLISEN_SUFFIXES,
         "JSON från polisen.se",
         lambda _config: police_page.MAX_POLISEN_BYTES,
+    ),
+    "sspf_form": UploadKind(
+        sspf.WRITERS,
+        sspf.FORM_SUFFIXES,
+        "PDF, JPEG eller PNG",
+        lambda _config: MAX_FORM_BYTES,
     ),
 }
 """Every kind of upload, by the name in its URL."""

@@ -27,6 +27,8 @@ from dashboard.i18n import N_, _
 from dashboard.pages.overview import PageScope, page_scope, scope_filters
 from dashboard.permalink import Decoded
 from dashboard.share import link_notice, share_box
+from dashboard.sspf_views import active_cases_card
+from dashboard.state import db_session
 from dashboard.state import today as clock_today
 from dashboard.weekly_view import decided_list
 from data.access.scope import AccessDenied, BadSelection, default_level
@@ -38,6 +40,7 @@ from data.briefing.period import (
     period_label,
     recent_periods,
 )
+from data.consent.counts import active_case_counts
 
 PATH = "/lagesbild"
 NAME = N_("Lägesbild")
@@ -454,7 +457,13 @@ def layout(**query: Any) -> html.Div:
                 [
                     controls,
                     html.Div(
-                        [dcc.Loading(html.Div(id=ids.LB_CONTENT)), *_writer(scope)],
+                        [
+                            active_cases_card(
+                                active_case_counts(db_session(), scope.viewer, today)
+                            ),
+                            dcc.Loading(html.Div(id=ids.LB_CONTENT)),
+                            *_writer(scope),
+                        ],
                         className="lb-main",
                     ),
                 ],

@@ -9,7 +9,7 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.auth import current_viewer
+from dashboard.auth import current_session_user, current_viewer
 from dashboard.callbacks.overview.selection import event_window
 from dashboard.components import denied, disclosure_help, graph, help_box
 from dashboard.figures.map_table import map_table_box
@@ -17,6 +17,7 @@ from dashboard.i18n import N_, _, term_label
 from dashboard.periods import DEFAULT_QUICK, QUICK_PERIODS, quick_period
 from dashboard.permalink import OverviewState, decode_overview
 from dashboard.share import link_notice, share_box, view_scope
+from dashboard.sspf_views import reminders_card
 from dashboard.state import areas_version, current_cube, db_session, today
 from data.access.scope import (
     AccessDenied,
@@ -26,6 +27,7 @@ from data.access.scope import (
     visible_kommuner,
 )
 from data.calendar.municipal import school_entries
+from data.consent.reminders import reminders as sspf_reminders
 from data.counts.cube import CountCube, history_start, monday_of
 from data.counts.notes import FREE_TEXT_ROLES
 from data.counts.options import category_options, source_options
@@ -154,6 +156,15 @@ def reminder_card(role: str, kommun: str) -> list[html.Div]:
             id=ids.OV_REMINDERS,
         )
     ]
+
+
+def sspf_reminder_card(role: str) -> list[html.Div]:
+    """The coordinator's SSPF follow-ups and consents running out (refs and dates only:
+    Översikt is a shared screen)."""
+    if role != "coordinator":
+        return []
+    user = current_session_user()
+    return reminders_card(sspf_reminders(db_session(), user.id, today()), today())
 
 
 def overview_help(viewer: Viewer) -> html.Details:
@@ -285,6 +296,7 @@ def layout(**query: Any) -> html.Div:
             link_notice("ov", decoded),
             overview_help(viewer),
             *reminder_card(viewer.role, scope.kommun),
+            *sspf_reminder_card(viewer.role),
             html.Div(id=ids.STATUS, className="status"),
             html.Div(
                 [
