@@ -44,8 +44,10 @@ FIELDS: Final = (
     "mötesanteckning",
     "åtagandeplan",
     "blankett",
+    "nätverksmöte",
 )
-"""Every personal value of a case a marker is planted in (plus the birth date)."""
+"""Every personal value of a case a marker is planted in (plus the birth date), and a
+declined consent's nätverksmöte note."""
 PG_SERVER_LOG: Final = Path("/var/log/postgresql/postgresql-15-main.log")
 CONTROL_LOGGER: Final = "data.consent"
 
