@@ -23,6 +23,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dashboard import ids
 from dashboard.auth import viewer_for
 from dashboard.state import ViewCache, app_state
 from data.access.scope import AccessDenied
@@ -202,3 +203,45 @@ def test_active_case_count_refused_to_everyone_else(app: Flask, username: str) -
         _plant_cases(session, CaseCipher((new_key().encode("ascii"),)))
     with pytest.raises(AccessDenied):
         _counts(app, username)
+
+
+def _lagesbild_card(client: FlaskClient, app: Flask) -> str | None:
+    """The text of Lägesbild's "Aktiva SSPF-ärenden" number, None when the page has no
+    such card for ``client``."""
+    values = {"_pages_location.pathname": "/lagesbild", "_pages_location.search": ""}
+    response = call_callback(client, app, "_pages_content.children", values)
+    assert response.status_code == 200
+
+    def find(node: Any) -> Any:
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == ids.LB_SSPF_CASES:
+                return node
+            return next((f for v in node.values() if (f := find(v)) is not None), None)
+        if isinstance(node, list):
+            return next((f for v in node if (f := find(v)) is not None), None)
+        return None
+
+    card = find(response.get_json())
+    if card is None:
+        return None
+    numbers = [
+        child["props"]["children"]
+        for child in card["props"]["children"]
+        if isinstance(child, dict) and child["props"].get("className") == "lb-sspf-number"
+    ]
+    assert len(numbers) == 1, card
+    return str(numbers[0])
+
+
+def test_lagesbild_shows_the_count_suppressed_and_only_to_its_readers(
+    app: Flask, client_as: Callable[[str], FlaskClient]
+) -> None:
+    with unit_of_work(app_state(app).sessions) as session:
+        _plant_cases(session, CaseCipher((new_key().encode("ascii"),)))
+    for username in ("samordnare", "ledning"):
+        marker = _counts(app, username).marker  # <5 for coordinators, <10 for leadership
+        shown = _lagesbild_card(client_as(username), app)
+        assert shown is not None and marker in shown, (username, shown)
+        assert str(ACTIVE_CASES) not in shown
+    for username in ("rapportor", "polis"):
+        assert _lagesbild_card(client_as(username), app) is None, username
