@@ -27,6 +27,7 @@ from dashboard import ids
 from dashboard.auth import viewer_for
 from dashboard.state import ViewCache, app_state
 from data.access.scope import AccessDenied
+from data.access.users import create_user
 from data.consent.crypto import CaseCipher, new_key
 from data.counts.cube import CubeCache
 from data.storage.consent_models import (
@@ -42,6 +43,7 @@ from data.storage.consent_models import (
 from data.storage.db import unit_of_work
 from data.storage.models import User
 from tests.clock import TEST_TODAY
+from tests.conftest import DEMO_PASSWORD
 from tests.helpers import call_callback, overview_values, weeks_ago
 
 API = "/api/v1/aggregates"
@@ -55,6 +57,8 @@ API_QUERIES: tuple[dict[str, str], ...] = (
     {"group_by": "source"},
     {"group_by": "area,age_band"},
 )
+UNNAMED = "fritid_utan_arende"
+"""A fritid reporter of the kommun named on no case."""
 OVERVIEW_OUTPUTS = ("ov-top-table.children", "ov-trend.figure")
 
 
@@ -197,10 +201,19 @@ def test_active_case_count_is_protected_for_coordinators_and_leadership(app: Fla
         assert set(frame["kommun_code"]) == {"0380"}, "another kommun's cases leaked"
 
 
-@pytest.mark.parametrize("username", ["rapportor", "polis", "admin"])
+@pytest.mark.parametrize("username", ["rapportor", "polis", "admin", UNNAMED])
 def test_active_case_count_refused_to_everyone_else(app: Flask, username: str) -> None:
+    """Named parties (the school, the police), an unnamed fritid reporter, the admin."""
     with unit_of_work(app_state(app).sessions) as session:
         _plant_cases(session, CaseCipher((new_key().encode("ascii"),)))
+        create_user(
+            session,
+            UNNAMED,
+            DEMO_PASSWORD,
+            role="reporter",
+            kommun_code="0380",
+            source_code="fritid",
+        )
     with pytest.raises(AccessDenied):
         _counts(app, username)
 
