@@ -13,6 +13,8 @@ from limits import parse_many
 from dashboard.throttle import DEFAULT_ADDRESS_RATE, DEFAULT_PREFIX
 from data.calendar.windows import window_rules
 from data.clock import clock_from_setting
+from data.consent.crypto import CaseCipher, CaseKeyError
+from data.consent.teardown import DECISION_CHARS, DEFAULT_GALLRING
 from data.planning.pay import PayLevel, parse_levels, single_level
 from data.privacy.disclosure import (
     DEFAULT_LEADERSHIP_TIME_GRAIN,
@@ -135,6 +137,29 @@ def pay_levels(config: Mapping[str, Any]) -> tuple[PayLevel, ...]:
     )
 
 
+def case_keys(raw: str) -> str:
+    """``SSP_CASE_KEYS`` checked: empty (the instance folder's ``case.key``) or
+    comma-separated Fernet keys (ValueError naming the setting otherwise)."""
+    keys = [part.strip() for part in raw.split(",") if part.strip()]
+    if keys:
+        try:
+            CaseCipher(tuple(key.encode("ascii") for key in keys))
+        except (CaseKeyError, UnicodeEncodeError) as error:
+            msg = "SSP_CASE_KEYS: kommaseparerade Fernet-nycklar (44 tecken base64 var)."
+            raise ValueError(msg) from error
+    return ",".join(keys)
+
+
+def sspf_gallring(raw: str | None) -> str:
+    """``SSP_SSPF_GALLRING`` checked: the default decision text (1–200 printable
+    characters) named when a kommun has set none."""
+    clean = " ".join((raw or "").split()) or DEFAULT_GALLRING
+    if len(clean) > DECISION_CHARS or not clean.isprintable():
+        msg = f"SSP_SSPF_GALLRING: högst {DECISION_CHARS} tecken text."
+        raise ValueError(msg)
+    return clean
+
+
 def instance_secret_key(instance_path: Path) -> str:
     """Return the instance's secret key, generating and storing it (mode 600) once."""
     path = instance_path / SECRET_KEY_FILE
@@ -177,8 +202,11 @@ def load_config(
     reverse proxies in front of the app set ``X-Forwarded-For``/``-Proto``; 0 = use the
     connection's address, never the header), ``SSP_LOGIN_ADDRESS_RATE`` (failed logins one
     address may make, e.g. ``30/minute``) and ``SSP_API_TOKEN_RATE`` (requests per API
-    token, e.g. ``60/minute``). The secret key is never a constant: when absent it is
-    generated once and kept in the instance folder.
+    token, e.g. ``60/minute``), ``SSP_CASE_KEYS`` (the SSPF case layer's Fernet keys,
+    comma-separated, the first encrypts; empty = ``case.key`` in the instance folder) and
+    ``SSP_SSPF_GALLRING`` (the gallringsbeslut named when a kommun has set none). The
+    secret key is never a constant: when absent it is generated once and kept in the
+    instance folder.
     """
     env = os.environ if environ is None else environ
     given = dict(overrides or {})
@@ -252,8 +280,12 @@ def load_config(
         "SSP_API_TOKEN_RATE": _rate(
             "SSP_API_TOKEN_RATE", env.get("SSP_API_TOKEN_RATE"), DEFAULT_API_TOKEN_RATE
         ),
+        "SSP_CASE_KEYS": env.get("SSP_CASE_KEYS", ""),
+        "SSP_SSPF_GALLRING": env.get("SSP_SSPF_GALLRING", ""),
     }
     config.update(given)
+    config["SSP_CASE_KEYS"] = case_keys(str(config.get("SSP_CASE_KEYS") or ""))
+    config["SSP_SSPF_GALLRING"] = sspf_gallring(config.get("SSP_SSPF_GALLRING"))
     if config["SSP_COOKIE_SECURE"] is None:
         # HTTPS everywhere but the local demo (``make run``: plain HTTP on loopback).
         config["SSP_COOKIE_SECURE"] = not config["SSP_DEMO"]

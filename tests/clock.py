@@ -37,6 +37,8 @@ DATE_SENSITIVE: Final = frozenset(
         "tests/integration/test_api.py",
         "tests/integration/test_calendar_page.py",
         "tests/integration/test_cli.py",
+        "tests/integration/test_sspf_cli.py",
+        "tests/integration/test_sspf_teardown.py",
         "tests/integration/test_briefing.py",
         "tests/integration/test_cli_lagesbild.py",
         "tests/integration/test_differencing.py",

@@ -1,5 +1,5 @@
-"""``ssp init-db``, ``demo``, ``demo-accounts``, the account lifecycle, the audit log and the
-API tokens.
+"""``ssp init-db`` (which also re-applies the SSPF disposal log), ``demo``,
+``demo-accounts``, the account lifecycle, the audit log and the API tokens.
 
 Every change is written to the audit log with the actor ``cli:<operating-system user>``.
 """
@@ -19,6 +19,7 @@ from flask.cli import with_appcontext
 
 from dashboard.audit import audit_csv, cli_actor
 from dashboard.cli.base import ssp_cli
+from dashboard.cli.sspf import case_cipher, instance_folder, reapply_after_restore
 from dashboard.config import DEMO_PASSWORD_FILE
 from dashboard.state import app_state, today
 from data.access.accounts import (
@@ -52,6 +53,10 @@ def init_db() -> None:
     """Create or upgrade the database schema to the newest version (idempotent)."""
     initialise_database(app_state().engine)
     click.echo("Databasen är uppdaterad till senaste schemaversionen.")
+    # A restored backup must not bring torn-up SSPF cases back (docs/sspf.md).
+    purged = reapply_after_restore()
+    if purged:
+        click.echo(f"Gallringsloggen återtillämpad: {purged} SSPF-ärenden gallrade på nytt.")
 
 
 ROTATION_WARNING = (
@@ -117,7 +122,14 @@ def demo(force: bool, seed: int, end_date: object, days: int) -> None:
     try:
         with unit_of_work(state.sessions) as session:
             summary = build_demo(
-                session, end=end, password=password, seed=seed, days=days, force=force
+                session,
+                end=end,
+                password=password,
+                seed=seed,
+                days=days,
+                force=force,
+                cipher=case_cipher(),
+                instance_folder=instance_folder(),
             )
     except DemoError as error:
         raise click.ClickException(str(error)) from None

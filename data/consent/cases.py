@@ -72,6 +72,7 @@ __all__ = [
     "add_meeting",
     "add_observation",
     "add_plan_item",
+    "export_plan",
     "list_cases",
     "read_case",
     "set_signals",
@@ -343,6 +344,38 @@ def read_case(
 
     :class:`AccessDenied` for anyone else, and for everyone once the consent is no
     longer active (an expired one is torn up here). Audited ``sspf.case_read``."""
+    return _audited_view(
+        session, user_id, ref, today, actor, "sspf.case_read", cipher, instance_folder
+    )
+
+
+def export_plan(
+    session: Session,
+    user_id: int,
+    ref: str,
+    today: date,
+    actor: Actor,
+    *,
+    cipher: CaseCipher,
+    instance_folder: Path,
+) -> CaseView:
+    """The case for the printable åtagandeplan (PDF): like :func:`read_case`, for the
+    same people, audited ``sspf.plan_exported`` instead."""
+    return _audited_view(
+        session, user_id, ref, today, actor, "sspf.plan_exported", cipher, instance_folder
+    )
+
+
+def _audited_view(
+    session: Session,
+    user_id: int,
+    ref: str,
+    today: date,
+    actor: Actor,
+    action: str,
+    cipher: CaseCipher,
+    instance_folder: Path,
+) -> CaseView:
     case, role = load_case(
         session, user_id, ref, today, actor, cipher=cipher, instance_folder=instance_folder
     )
@@ -383,7 +416,7 @@ def read_case(
     )
     record(
         session,
-        "sspf.case_read",
+        action,
         actor=actor,
         target=case.ref,
         details={"role": role.value},

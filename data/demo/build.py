@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any, Final, cast
 
 import numpy as np
@@ -25,6 +26,8 @@ from data.access.users import create_user
 from data.calendar.holidays import CalendarEntry, demo_skolavslutning, demo_sportlov
 from data.calendar.municipal import add_local_event, save_school_entries
 from data.calendar.windows import local
+from data.consent.crypto import CaseCipher
+from data.consent.demo import build_demo_cases, remove_demo_cases
 from data.demo.synthetic import SyntheticArea, synthetic_observations
 from data.storage.db import AREAS_VERSION, bump_version
 from data.storage.models import (
@@ -81,6 +84,8 @@ DEMO_ACCOUNTS: Final[tuple[DemoAccount, ...]] = (
     DemoAccount("rapportor", "reporter", "0380", "skola"),
     DemoAccount("polis", "police_area", "0380", "polis"),
     DemoAccount("ledning", "leadership", "0380"),
+    # Issue 18: a reporter of fritid named on no SSPF case (the unnamed party).
+    DemoAccount("fritid", "reporter", "0380", "fritid"),
 )
 POLICE_DEMO_AREAS: Final = 6
 """The demo police area coordinator covers the six central Uppsala demo areas."""
@@ -182,11 +187,15 @@ def build_demo(
     seed: int = 2026,
     days: int = 730,
     force: bool = False,
+    cipher: CaseCipher | None = None,
+    instance_folder: Path | None = None,
 ) -> DemoSummary:
     """Fill an empty database with the demo (the caller's unit of work commits).
 
     Refuses a database that already has areas, observations or users unless
-    ``force`` is given, in which case those are deleted first.
+    ``force`` is given, in which case those (and any SSPF cases) are deleted first.
+    With a ``cipher`` and an ``instance_folder`` it also opens the synthetic SSPF
+    cases (:func:`data.consent.demo.build_demo_cases`).
     """
     has_content = any(
         session.scalar(select(func.count()).select_from(model))
@@ -196,6 +205,7 @@ def build_demo(
         msg = "the database is not empty; use --force to replace its content with the demo"
         raise DemoError(msg)
     if has_content:
+        remove_demo_cases(session, instance_folder)
         for model in (
             WeeklyActionArea,
             WeeklyAction,
@@ -255,13 +265,14 @@ def build_demo(
             n_areas += 1
         n_areas += 1
 
+    user_ids: dict[str, int] = {}
     for account in DEMO_ACCOUNTS:
         police_areas = (
             [f"0380-D{r:02d}" for r in range(1, POLICE_DEMO_AREAS + 1)]
             if account.role == "police_area"
             else []
         )
-        create_user(
+        user_ids[account.username] = create_user(
             session,
             account.username,
             password,
@@ -269,6 +280,11 @@ def build_demo(
             kommun_code=account.kommun_code,
             source_code=account.source_code,
             area_codes=police_areas,
+        ).id
+    if cipher is not None and instance_folder is not None:
+        session.flush()
+        build_demo_cases(
+            session, cipher=cipher, instance_folder=instance_folder, today=end, users=user_ids
         )
 
     _demo_calendar(session, area_ids, first=end - timedelta(days=days), last=end)

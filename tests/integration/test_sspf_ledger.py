@@ -12,7 +12,7 @@ import stat
 import unicodedata
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from data.access.scope import AccessDenied
-from data.consent.cases import add_observation, list_cases, read_case
+from data.consent.cases import CaseView, add_observation, list_cases, read_case
 from data.consent.ledger import (
     ConsentError,
     PartyInput,
@@ -30,6 +30,7 @@ from data.consent.ledger import (
     open_case,
     record_network_meeting,
 )
+from data.consent.teardown import TearUpReceipt
 from data.consent.vocabulary import ENDED, EXPIRED, FILES_FOLDER, NO_ACCESS
 from data.storage.consent_models import (
     SspfCase,
@@ -95,7 +96,7 @@ def _case_count(world: World) -> int:
         return int(session.scalar(select(func.count(SspfCase.id))) or 0)
 
 
-def _read(world: World, user_id: int, ref: str, today=TODAY):  # type: ignore[no-untyped-def]
+def _read(world: World, user_id: int, ref: str, today: date = TODAY) -> CaseView:
     with unit_of_work(world.sessions) as session:
         return read_case(
             session,
@@ -310,7 +311,9 @@ def test_hostile_child_names_round_trip(world: World) -> None:
         assert _read(world, world.people.coordinator, ref).child_name == value.strip()
 
 
-def _end(world: World, user_id: int, ref: str, reason: str = "withdrawn", today=TODAY):  # type: ignore[no-untyped-def]
+def _end(
+    world: World, user_id: int, ref: str, reason: str = "withdrawn", today: date = TODAY
+) -> TearUpReceipt:
     with unit_of_work(world.sessions) as session:
         return end_consent(
             session,

@@ -16,7 +16,7 @@ from data.access.scope import AccessDenied, Selection, Viewer
 from data.access.users import UserError, authenticate, create_user
 from data.counts.cube import CubeCache, build_cube, monday_of
 from data.counts.overview import map_values, unplaced_count, weekly_trend
-from data.demo.build import DemoError, build_demo, is_demo_database
+from data.demo.build import DEMO_ACCOUNTS, DemoError, build_demo, is_demo_database
 from data.privacy.disclosure import NOISE_BOUND, AudienceLevel
 from data.storage.db import (
     AREAS_VERSION,
@@ -143,7 +143,7 @@ def test_demo_fills_both_kommuner(demo_sessions: sessionmaker[Session]) -> None:
             ).all()
         )
         assert levels == {"0380": 24, "0191": 16}
-        assert session.scalar(select(func.count()).select_from(User)) == 5
+        assert session.scalar(select(func.count()).select_from(User)) == len(DEMO_ACCOUNTS) == 6
         first, last = session.execute(
             select(func.min(Observation.occurred_on), func.max(Observation.occurred_on))
         ).one()
