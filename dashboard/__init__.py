@@ -55,7 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
     )
     engine = make_engine(settings["DATABASE_URL"])
-    cipher = load_cipher(str(app.config.get("SSP_CASE_KEYS", "") or ""), instance)
+    cipher = load_cipher(settings["SSP_CASE_KEYS"], instance)
     app.extensions[EXTENSION] = AppState(
         engine=engine, sessions=make_session_factory(engine), cipher=cipher
     )

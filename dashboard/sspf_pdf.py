@@ -24,24 +24,13 @@ from dashboard.pdf_parts import BLUE, GREY, a4_document, numbered_canvas, swedis
 from dashboard.pdf_text import paragraph
 from data.consent.cases import CaseView
 from data.consent.teardown import TearUpReceipt
-from data.consent.vocabulary import CONSENT_STATUSES, PARTIES, PLAN_STATUSES
+from data.consent.vocabulary import CONSENT_STATUSES, PARTIES, PLAN_STATUSES, REMOVED_KINDS
 from data.vocabulary import label_of
 
 PLAN_FOOTER: Final = "Åtagandeplan SSPF – innehåller personuppgifter, omfattas av sekretess"
 RECEIPT_FOOTER: Final = "Kvitto SSPF – innehåller inga personuppgifter"
 PLAN_COLUMNS: Final = ("Part", "Vad", "Senast", "Uppföljning", "Status")
 PLAN_WIDTHS: Final = (70, 200, 62, 62, 60)
-REMOVED_LABELS: Final = {
-    "identitet": "Barnets identitet (namn, födelsedatum, bakgrund)",
-    "vardnadshavare": "Vårdnadshavarnas namn",
-    "parter": "Parter i samtycket",
-    "signaler": "Risk- och skyddsfaktorer",
-    "observationer": "Observationer från parterna",
-    "moten": "Möten och anteckningar",
-    "atagandeplan": "Åtaganden i åtagandeplanen",
-    "blankett": "Inskannad samtyckesblankett",
-}
-"""The tear-up's kinds of removed content (``removed_counts`` keys), in Swedish."""
 REASONS: Final = {
     "withdrawn": "Samtycket återkallades",
     "ended": "SSPF avslutades och samtycket revs",
@@ -79,6 +68,13 @@ def _party(code: str) -> str:
         return label_of(PARTIES, code)
     except KeyError:
         return code
+
+
+def _removed(kind: str) -> str:
+    try:
+        return label_of(REMOVED_KINDS, kind)
+    except KeyError:
+        return kind
 
 
 def _day(value: date | None) -> str:
@@ -159,7 +155,7 @@ def receipt_pdf(receipt: TearUpReceipt, *, kommun: str) -> bytes:
     ]
     rows = [[paragraph(h, header) for h in ("Uppgifter", "Antal")]]
     rows += [
-        [paragraph(REMOVED_LABELS.get(kind, kind), cell), paragraph(str(count), cell)]
+        [paragraph(_removed(kind), cell), paragraph(str(count), cell)]
         for kind, count in receipt.removed
     ]
     story += [

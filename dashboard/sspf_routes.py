@@ -3,8 +3,9 @@
 
 A role outside SSPF gets 403; an unknown reference and a case the user may not see get
 one and the same 404 (never reveal that a case exists). Each download is audited
-(``sspf.plan_exported``, ``sspf.receipt_exported``: the reference, never content) in
-the same unit of work as the read; responses are ``no-store`` (the app's default).
+(``sspf.plan_exported`` by :func:`data.consent.cases.export_plan`,
+``sspf.receipt_exported`` here: the reference, never content) in the same unit of work
+as the read; responses are ``no-store`` (the app's default).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dashboard.sspf_pdf import plan_pdf, receipt_pdf
 from dashboard.state import today
 from data.access.audit import record
 from data.access.scope import AccessDenied
-from data.consent.cases import CaseView, read_case
+from data.consent.cases import export_plan
 from data.consent.teardown import TearUpReceipt, receipt_for
 from data.ingest.polisen_kommun import kommun_name
 from data.storage.db import Session
@@ -53,13 +54,12 @@ def plan(ref: str) -> ResponseReturnValue:
         abort(403)
     actor = request_actor()
 
-    def work(session: Session) -> CaseView:
-        case = read_case(session, user.id, ref[:MAX_REF], today(), actor, **case_keys())
-        record(session, "sspf.plan_exported", actor=actor, target=case.ref)
-        return case
-
     try:
-        case = store(work)
+        case = store(
+            lambda session: export_plan(
+                session, user.id, ref[:MAX_REF], today(), actor, **case_keys()
+            )
+        )
     except AccessDenied:
         abort(404)
     return _pdf(plan_pdf(case), f"atagandeplan-{case.ref}.pdf")

@@ -39,6 +39,12 @@ def label(text: str, target: str) -> html.Label:
     return html.Label(text, htmlFor=target)
 
 
+def result_list(result_id: str) -> html.Div:
+    """Where a form reports: a list of lines inside a live region (the region is a
+    wrapper, so the list keeps its list role for screen readers)."""
+    return html.Div(html.Ul(id=result_id, className="report"), role="status")
+
+
 def date_input(component_id: str, value: str = "") -> dcc.Input:
     """A date field written as ÅÅÅÅ-MM-DD (checked on the server)."""
     return dcc.Input(
@@ -106,7 +112,7 @@ def consent_form(user: SessionUser) -> html.Section:
             n_clicks=0,
             className="primary",
         ),
-        html.Ul(id=ids.SF_NEW_RESULT, role="status", className="report"),
+        result_list(ids.SF_NEW_RESULT),
         hint=_(
             "Ett ärende kan bara finnas med ett aktivt samtycke. Bara de namngivna personerna "
             "får se ärendet; uppgifterna tas bort när samtycket rivs eller går ut."
@@ -127,7 +133,7 @@ def network_form() -> html.Section:
         label(_("Anteckning som vårdnadshavarna godkänt (valfritt)"), ids.SF_NM_NOTE),
         text_area(ids.SF_NM_NOTE),
         html.Button(_("Registrera nätverksmötet"), id=ids.SF_NM_SAVE, n_clicks=0),
-        html.Ul(id=ids.SF_NM_RESULT, role="status", className="report"),
+        result_list(ids.SF_NM_RESULT),
         html.Div(id=ids.SF_NM_LIST),
         hint=_("Inga uppgifter om barnet sparas, bara det vårdnadshavarna godkänt."),
     )

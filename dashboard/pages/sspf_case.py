@@ -20,7 +20,7 @@ from dashboard.auth import require_role
 from dashboard.callbacks.inputs import as_text
 from dashboard.components import denied, section_card
 from dashboard.i18n import N_, _, term_label
-from dashboard.pages.sspf import ROLES, date_input, label, text_area
+from dashboard.pages.sspf import ROLES, date_input, label, result_list, text_area
 from data.access.scope import AccessDenied
 from data.consent.vocabulary import (
     DECISIONS,
@@ -46,8 +46,8 @@ def _button(text: str, button_id: str) -> html.Button:
     return html.Button(text, id=button_id, n_clicks=0)
 
 
-def _result(result_id: str) -> html.Ul:
-    return html.Ul(id=result_id, role="status", className="report")
+def _result(result_id: str) -> html.Div:
+    return result_list(result_id)
 
 
 def party_forms() -> html.Div:

@@ -97,7 +97,8 @@ def test_overview_filters_and_nav_links_are_reached_with_tab_and_a_radio_changes
     if browser.find_element(By.ID, ids.KOMMUN).is_enabled():
         filters.insert(0, ids.KOMMUN)
     # the coordinator's pages, with Mina rapporter, Lägesbild, Veckans lägesbild, Samverkan
-    assert len(nav_paths) == 11
+    # and SSPF-ärenden
+    assert len(nav_paths) == 12
     missing = [stop for stop in nav_paths + filters if stop not in stops]
     assert missing == [], stops
     # The skip link comes first and the navigation before the filters.

@@ -150,6 +150,8 @@ PAGES: dict[str, tuple[str, Interaction | None]] = {
     "/lagesbild/arkiv": (present(ids.LB_ARCHIVE_PAGE), None),
     "/samverkan": (present(ids.SV_WEEK), None),
     "/veckan": (present(ids.VL_DRAWN), change_week),
+    "/sspf": (present(ids.SF_PAGE), None),
+    "/sspf/arende": (present(ids.SC_PAGE), None),
     "/finns-inte": (present(ids.NOT_FOUND), None),
 }
 """What each page shows once it has drawn, and the filter a person would change."""
@@ -168,11 +170,21 @@ ROLE_PAGES = {
         "/lagesbild/arkiv",
         "/samverkan",
         "/veckan",
+        "/sspf",
+        "/sspf/arende",
         "/konto#tva-steg",
         "/finns-inte",
     ],
     "admin": ["/", "/tid", "/kalender", "/admin/omraden", "/admin/anvandare", "/admin/granskning"],
-    "rapportor": ["/", "/tid", "/rapportera", "/nattvandring", "/konto", "/mina-rapporter"],
+    "rapportor": [
+        "/",
+        "/tid",
+        "/rapportera",
+        "/nattvandring",
+        "/konto",
+        "/mina-rapporter",
+        "/sspf",
+    ],
     "polis": [
         "/",
         "/tid",
@@ -182,6 +194,7 @@ ROLE_PAGES = {
         "/mina-rapporter",
         "/samverkan",
         "/veckan",
+        "/sspf",
     ],
     "ledning": ["/", "/tid", "/lagesbild", "/lagesbild/arkiv", "/konto"],
 }

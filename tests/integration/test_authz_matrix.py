@@ -60,6 +60,9 @@ POLICE = frozenset({"police_area"})
 """Who answers the week's walk plan and records riktade insatser."""
 WEEKLY = frozenset({"coordinator", "police_area"})
 """Veckans lägesbild (issue 17): coordinators, and the police for their areas."""
+SSPF = frozenset({"coordinator", "reporter", "police_area"})
+"""SSPF (issue 18): the roles that can be a case's coordinator or a named party; which
+case they see is the case layer's decision (tests/integration/test_sspf_pages.py)."""
 """Who reads free-text notes (the police in their own areas only)."""
 PUBLIC = "public"
 LOGIN_STEP = "login step"
@@ -70,6 +73,11 @@ LINK = "association link"
 with the matrix's made-up token every subject gets 404 (never the page, a login
 redirect or another user's access)."""
 LINK_PATH = "/forening/" + "A" * 43
+CASE_ROUTE = "sspf case"
+"""An SSPF printout of a case (issue 18): roles outside SSPF get 403; every SSPF role
+gets 404 for the matrix's made-up reference — the answer for a case one may not see is
+the same as for one that does not exist (never a login redirect or a 5xx)."""
+CASE_PATH = "/sspf/SSPF-FINNS"
 
 CALLBACKS: dict[str, frozenset[str]] = {
     # Översikt
@@ -162,6 +170,20 @@ CALLBACKS: dict[str, frozenset[str]] = {
     "vl-add-result.children vl-refresh.data": WEEKLY,
     "vl-edit-result.children vl-refresh.data": WEEKLY,
     "vl-edit-status.value vl-edit-note.value": WEEKLY,
+    # SSPF (issue 18): the roles that take part; the case layer decides per case
+    "sf-cases.children": SSPF,
+    "sf-nm-list.children": COORDINATOR,
+    "sf-new-result.children": COORDINATOR,
+    "sf-nm-result.children": COORDINATOR,
+    "sc-content.children": SSPF,
+    "sc-obs-result.children": SSPF,
+    "sc-plan-result.children": SSPF,
+    "sc-item-result.children": SSPF,
+    "sc-meet-result.children": COORDINATOR,
+    "sc-signals-result.children": COORDINATOR,
+    "sc-extend-result.children": COORDINATOR,
+    "sc-end-confirm.displayed": COORDINATOR,
+    "sc-end-result.children": COORDINATOR,
 }
 """Callback (its outputs, without Dash's duplicate-output hashes; the first outputs
 when that is unique) → the roles that may call it. Anonymous never may."""
@@ -199,6 +221,8 @@ PAGES: dict[str, frozenset[str]] = {
     "/lagesbild/arkiv": LAGESBILD,
     "/samverkan": POLICE_PAGE,
     "/veckan": WEEKLY,
+    "/sspf": SSPF,
+    "/sspf/arende": SSPF,
     "/404": EVERYONE,
 }
 """Page path → roles that get its content (others get "Ingen behörighet")."""
@@ -237,6 +261,8 @@ ROUTES: dict[str, Route] = {
     "association.offer": Route(LINK_PATH + "/anmal", LINK, "POST"),
     "association.withdraw": Route(LINK_PATH + "/ta-bort", LINK, "POST"),
     "association.report": Route(LINK_PATH + "/rapport", LINK, "POST"),
+    "sspf.plan": Route(CASE_PATH + "/atagandeplan.pdf", CASE_ROUTE),
+    "sspf.receipt": Route(CASE_PATH + "/kvitto.pdf", CASE_ROUTE),
     "_dash_assets.static": Route("/assets/none.css", PUBLIC),
     "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>": Route(
         "/_dash-component-suites/dash/none.js", PUBLIC
@@ -509,6 +535,8 @@ def test_route_matrix(subjects: dict[str, FlaskClient]) -> None:
                 ok = True
             elif route.access == LINK:
                 ok = status == 404 and not _to_login(response)
+            elif route.access == CASE_ROUTE and subject != ANON:
+                ok = status == (404 if SUBJECTS[subject] in SSPF else 403)
             elif route.access == PUBLIC:
                 ok = status not in (401, 403) and not _to_login(response)
             elif subject == ANON:

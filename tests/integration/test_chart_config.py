@@ -39,6 +39,8 @@ PAGES = {
     "/lagesbild/arkiv": "ledning",
     "/samverkan": "polis",
     "/veckan": "samordnare",
+    "/sspf": "samordnare",
+    "/sspf/arende": "samordnare",
 }
 
 

@@ -408,7 +408,7 @@ def test_tearing_up_removes_the_content_and_the_receipt_lists_what_was_removed(
         "Kvitto",
         "Samtycket återkallades",
         "Barnets identitet",
-        "Åtaganden i åtagandeplanen",
+        "Åtagandeplanens punkter",
         "kan inte längre dela information om barnet",
         "Gallringsbeslut",
     ):
