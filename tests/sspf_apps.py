@@ -16,8 +16,10 @@ from redis.exceptions import RedisError
 
 from dashboard import create_app
 from dashboard.state import app_state
+from data.consent.crypto import KEY_FILE
 from data.demo.build import build_demo
 from data.storage.db import unit_of_work
+from data.storage.private_files import write_private
 from data.storage.setup import initialise_database
 from tests.clock import TEST_TODAY
 from tests.conftest import (
@@ -89,9 +91,13 @@ def postgres_case_app(folder: Path, prefix: str, *, days: int = 21) -> Iterator[
 @contextmanager
 def own_instance(flask_app: Flask, folder: Path) -> Iterator[Path]:
     """Point the app's instance folder (uploads, case files, disposal log) at
-    ``folder`` for one test."""
+    ``folder`` for one test, with the app's ``case.key`` (the web layer holds the
+    cipher it loaded at start; ``ssp`` commands load it from the folder)."""
     saved = flask_app.instance_path
     folder.mkdir(parents=True, exist_ok=True)
+    key = Path(saved) / KEY_FILE  # the app's case key, as the command line reads it
+    if key.exists():
+        write_private(folder / KEY_FILE, key.read_text("ascii"))
     flask_app.instance_path = str(folder)
     try:
         yield folder

@@ -50,6 +50,11 @@ FIELDS: Final = (
 declined consent's nätverksmöte note."""
 PG_SERVER_LOG: Final = Path("/var/log/postgresql/postgresql-15-main.log")
 CONTROL_LOGGER: Final = "data.consent"
+QUIET: Final = text(
+    "SELECT pid, datname, left(query, 60) FROM pg_stat_activity"
+    " WHERE pid <> pg_backend_pid() AND xact_start < :start"
+    " AND (backend_xid IS NOT NULL OR datname = current_database())"
+)
 
 
 @dataclass
@@ -170,6 +175,27 @@ class PostgresPlaces:
     def scan_wal(self, wanted: Iterable[Needle]) -> list[Hit]:
         """The WAL segments written since the test began."""
         return byte_scan.scan_files(self.wal_files(), wanted)
+
+    def wait_until_quiet(self, timeout: float = 240.0) -> None:
+        """Wait until no other session runs a transaction begun before now that could
+        keep a deleted row alive for VACUUM FULL: one in this database, or one holding
+        a transaction id in any database of the server (every new snapshot's horizon
+        stops at the oldest running id). Other tests on a shared server do that; the
+        test then proves the scrub, not the neighbours. Skips (fails in CI) after
+        ``timeout`` seconds."""
+        with self.engine.connect() as conn:
+            start = conn.execute(text("SELECT clock_timestamp()")).scalar_one()
+        deadline = time.monotonic() + timeout
+        while True:
+            with self.engine.connect() as conn:
+                busy = conn.execute(QUIET, {"start": start}).all()
+            if not busy:
+                return
+            if time.monotonic() > deadline:
+                from tests.conftest import require
+
+                require(False, f"other sessions kept old transactions open: {busy}")
+            time.sleep(1)
 
     def scan_server_log(self, wanted: Iterable[Needle]) -> list[Hit]:
         """What the server's log file gained during the test."""

@@ -38,12 +38,13 @@ from data.storage.consent_models import (
     SspfPlanItem,
     SspfSignal,
 )
-from data.storage.db import make_session_factory, unit_of_work
+from data.storage.db import make_engine, make_session_factory, unit_of_work
 from data.storage.models import User
+from data.storage.setup import initialise_database
 from tests import byte_scan
 from tests.byte_scan import Hit, Needle, describe, found_labels
 from tests.clock import TEST_TODAY
-from tests.conftest import require
+from tests.conftest import postgres_database, require
 from tests.sspf_markers import (
     CONTROL_LOGGER,
     Markers,
@@ -52,7 +53,6 @@ from tests.sspf_markers import (
     as_needles,
     audit_texts,
     ciphertexts,
-    current_schema,
     file_tails,
     new_markers,
 )
@@ -64,6 +64,27 @@ ACTOR_NAME = "samordnare-test"
 def cipher() -> CaseCipher:
     """A case cipher with a fresh key (outside the database)."""
     return CaseCipher((new_key().encode("ascii"),))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An empty, migrated database: a SQLite file, or a PostgreSQL database of the
+    test's own. Not a schema in the shared test database: VACUUM FULL keeps a deleted
+    row that any open transaction in the same database may still see, so another
+    test's transaction there would keep this test's ciphertexts in the table files."""
+    if request.param == "sqlite":
+        sqlite = make_engine(f"sqlite:///{tmp_path / 'test.sqlite'}")
+        initialise_database(sqlite)
+        yield sqlite
+        sqlite.dispose()
+        return
+    with postgres_database() as url:
+        own = make_engine(url)
+        try:
+            initialise_database(own)
+            yield own
+        finally:
+            own.dispose()
 
 
 @pytest.fixture
@@ -175,7 +196,7 @@ def test_tear_up_leaves_no_byte_of_the_case(
     instance.mkdir()
     pg = None
     if engine.dialect.name == "postgresql":
-        pg = PostgresPlaces(engine, current_schema(engine))
+        pg = PostgresPlaces(engine, None)
         _require_wal(pg)
     baseline = byte_scan.tree_files(tmp_path)
     m = new_markers(p.read_bytes().decode("latin-1") for p in baseline)
@@ -218,6 +239,8 @@ def test_tear_up_leaves_no_byte_of_the_case(
             decision=DEFAULT_GALLRING,
             cipher=cipher,
         )
+    if pg is not None:
+        pg.wait_until_quiet()
     scrub_storage(engine)
 
     after = _scan_all(tmp_path, pg, secrets_ + cipher_needles, wal=False)

@@ -246,6 +246,8 @@ def _assert_gone(site: Site, logs: pytest.LogCaptureFixture, case: Recorded, rea
 
 def test_withdrawn_on_the_page_leaves_nothing(site: Site, logs: pytest.LogCaptureFixture) -> None:
     case = _record(site, logs, valid_days=180)
+    if site.pg is not None:
+        site.pg.wait_until_quiet()
     done = tear_up(case.coordinator, site.app, case.ref, "withdrawn")
     assert "rivet" in done
     tomb = case_page(case.coordinator, site.app, case.ref)
@@ -260,6 +262,8 @@ def test_withdrawn_on_the_page_leaves_nothing(site: Site, logs: pytest.LogCaptur
 def test_daily_job_tears_up_an_expired_consent(site: Site, logs: pytest.LogCaptureFixture) -> None:
     case = _record(site, logs, valid_days=VALID_DAYS)
     later = (TEST_TODAY + timedelta(days=VALID_DAYS + 1)).isoformat()
+    if site.pg is not None:
+        site.pg.wait_until_quiet()
     result = site.app.test_cli_runner().invoke(args=["ssp", "sweep-consents", "--today", later])
     assert result.exit_code == 0, result.output
     assert case.ref in result.output
@@ -269,6 +273,8 @@ def test_daily_job_tears_up_an_expired_consent(site: Site, logs: pytest.LogCaptu
 
 def test_first_access_after_expiry_tears_up(site: Site, logs: pytest.LogCaptureFixture) -> None:
     case = _record(site, logs, valid_days=VALID_DAYS)
+    if site.pg is not None:
+        site.pg.wait_until_quiet()
     saved = site.app.config["SSP_CLOCK"]
     site.app.config["SSP_CLOCK"] = FixedClock.on(TEST_TODAY + timedelta(days=VALID_DAYS + 1))
     try:
