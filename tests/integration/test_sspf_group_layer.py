@@ -1,8 +1,9 @@
 """SSPF cases never reach the group layer (issue 18, "nothing leaks into the group layer").
 
 Cases are recorded in the demo kommun with observations, meetings, signals and
-åtagandeplan items dated inside the period shown; then the API's aggregates and the
-Översikt callbacks (map, top table, status, map table, trend) answer exactly as before,
+åtagandeplan items dated inside the period shown; then the API's aggregates, the
+Översikt callbacks (map, top table, status, map table, trend) and Planering's forecast
+answer exactly as before,
 computed afresh (caches emptied). The only number the case layer gives is
 :func:`data.consent.counts.active_case_counts`: active cases per kommun,
 disclosure-controlled (1–4 shown as suppressed), for coordinators and leadership only —
@@ -148,6 +149,25 @@ def _overview_answers(client: FlaskClient, app: Flask) -> list[Any]:
     return answers
 
 
+def _forecast_answer(client: FlaskClient, app: Flask) -> Any:
+    """Planering's forecast (heat map, reasons, nights) for last week's Friday."""
+    friday = TEST_TODAY - timedelta(days=(TEST_TODAY.weekday() - 4) % 7 + 7)
+    values = {
+        '{"col":["ALL"],"row":["ALL"],"type":"pl-cell"}.value': [],
+        '{"col":["ALL"],"row":["ALL"],"type":"pl-cell"}.id': [],
+        f"{ids.PL_KOMMUN}.value": "0380",
+        f"{ids.PL_LEVEL}.value": "custom",
+        f"{ids.PL_FIRST}.date": friday.isoformat(),
+        f"{ids.PL_WEEKS}.value": 2,
+        f"{ids.PL_REFRESH}.data": 0,
+    }
+    response = call_callback(client, app, f"{ids.PL_FORECAST}.figure", values)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    answer = response.get_json()
+    assert answer["response"][ids.PL_FORECAST]["figure"]["data"], answer
+    return answer
+
+
 def test_cases_change_no_aggregate_and_no_overview_answer(
     app: Flask, client_as: Callable[[str], FlaskClient]
 ) -> None:
@@ -157,6 +177,7 @@ def test_cases_change_no_aggregate_and_no_overview_answer(
         _api_answers(leadership),
         _overview_answers(coordinator, app),
         _overview_answers(leadership, app),
+        _forecast_answer(coordinator, app),
     ]
     with unit_of_work(app_state(app).sessions) as session:
         _plant_cases(session, CaseCipher((new_key().encode("ascii"),)))
@@ -166,6 +187,7 @@ def test_cases_change_no_aggregate_and_no_overview_answer(
         _api_answers(leadership),
         _overview_answers(coordinator, app),
         _overview_answers(leadership, app),
+        _forecast_answer(coordinator, app),
     ]
     assert after == before
     assert "sspf" not in json.dumps(after).lower()
