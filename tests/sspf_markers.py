@@ -33,6 +33,7 @@ from data.storage.consent_models import (
 from data.storage.models import AuditEvent
 from tests import byte_scan
 from tests.byte_scan import Hit, Needle
+from tests.conftest import require
 
 FIELDS: Final = (
     "barnets namn",
@@ -192,8 +193,6 @@ class PostgresPlaces:
             if not busy:
                 return
             if time.monotonic() > deadline:
-                from tests.conftest import require
-
                 require(False, f"other sessions kept old transactions open: {busy}")
             time.sleep(1)
 
