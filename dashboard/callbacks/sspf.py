@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Final
 
-from dash import Dash, Input, Output, State
+from dash import Dash, Input, Output, State, no_update
 
 from dashboard import ids
 from dashboard.audit import request_actor
@@ -29,6 +29,7 @@ from dashboard.uploads import UploadError, uploaded_file
 from data.access.scope import AccessDenied
 from data.consent.cases import list_cases
 from data.consent.checks import ConsentError
+from data.consent.files import destroy_file
 from data.consent.ledger import (
     ConsentInput,
     PartyInput,
@@ -106,15 +107,46 @@ def consent_input(
 
 
 def scanned_form(value: Any, user_id: int) -> bytes | None:
-    """The uploaded scanned form's bytes (removed from the uploads folder at once), or
-    None when no file was sent; :class:`UploadError` for anything but the user's own."""
+    """The uploaded scanned form's bytes, or None when no file was sent;
+    :class:`UploadError` for anything but the user's own. The plaintext upload is
+    overwritten and removed at once (the case layer keeps it only encrypted), so a
+    refused consent needs the file sent again."""
     if not value:
         return None
     upload = uploaded_file(value, user_id, FORM_SUFFIXES)
     try:
         return upload.path.read_bytes()
     finally:
-        upload.path.unlink(missing_ok=True)
+        destroy_file(upload.path)
+
+
+CLEARED: Final = (
+    *(
+        Output(c, "value")
+        for c in (
+            ids.SF_NEW_CHILD,
+            ids.SF_NEW_BIRTH,
+            ids.SF_NEW_BACKGROUND,
+            ids.SF_NEW_GUARDIANS,
+            ids.SF_NEW_SIGNED,
+            ids.SF_NEW_VALID,
+        )
+    ),
+    *(Output(ids.sf_party_label(r), "value") for r in range(ids.SF_PARTY_ROWS)),
+    *(Output(ids.sf_party_org(r), "value") for r in range(ids.SF_PARTY_ROWS)),
+    *(Output(ids.sf_party_user(r), "value") for r in range(ids.SF_PARTY_ROWS)),
+    Output(ids.SF_NEW_UPLOADED, "data"),
+)
+"""What a saved consent empties: the texts and dates (""), then the choices and the
+upload (None) — so a second click cannot open the same case twice."""
+TEXTS: Final = 6 + ids.SF_PARTY_ROWS
+
+
+def cleared(saved: bool) -> list[Any]:
+    """The values of :data:`CLEARED` after a save (empty) or a refusal (kept)."""
+    if not saved:
+        return [no_update] * len(CLEARED)
+    return [""] * TEXTS + [None] * (len(CLEARED) - TEXTS)
 
 
 FORM_STATE: Final = {
@@ -154,6 +186,7 @@ def register(app: Dash) -> None:
         output={
             "result": Output(ids.SF_NEW_RESULT, "children"),
             "refresh": Output(ids.SF_REFRESH, "data", allow_duplicate=True),
+            "cleared": list(CLEARED),
         },
         inputs={"_clicks": Input(ids.SF_NEW_SAVE, "n_clicks"), "values": FORM_STATE},
         running=[(Output(ids.SF_NEW_SAVE, "disabled"), True, False)],
@@ -170,7 +203,7 @@ def register(app: Dash) -> None:
             problems = [str(error)]
         if problems:
             result, unchanged = refuse(problems)
-            return {"result": result, "refresh": unchanged}
+            return {"result": result, "refresh": unchanged, "cleared": cleared(False)}
         data = consent_input(user, values, dates, form)
 
         def work(session: Session) -> list[str]:
@@ -178,7 +211,7 @@ def register(app: Dash) -> None:
             return [_("Samtycket är registrerat och ärendet %(ref)s öppnat.", ref=case.ref)]
 
         result, bumped = submit(work, refresh=values["refresh"], refused=REFUSED, messages=refusal)
-        return {"result": result, "refresh": bumped}
+        return {"result": result, "refresh": bumped, "cleared": cleared(bumped is not no_update)}
 
     @app.callback(
         output={

@@ -59,21 +59,30 @@ def _who(user: SessionUser, ref: Any) -> tuple[int, str, date, Actor]:
     return user.id, as_text(ref)[:32], today(), request_actor()
 
 
-def _write(refresh: Any, done: str, call: Callable[[Session], object]) -> dict[str, Any]:
-    """Store one write in one unit of work; report it and refresh the case, or report
-    the refusal (nothing written)."""
+def _write(
+    refresh: Any, done: str, call: Callable[[Session], object], *, clear: int = 0
+) -> dict[str, Any]:
+    """Store one write in one unit of work; report it, refresh the case and empty the
+    ``clear`` text fields of the form — or report the refusal (nothing written, the
+    fields kept for correcting)."""
 
     def work(session: Session) -> list[str]:
         call(session)
         return [done]
 
     result, bumped = submit(work, refresh=refresh, refused=REFUSED, messages=refusal)
-    return {"result": result, "refresh": bumped}
+    answer = {"result": result, "refresh": bumped}
+    if clear:
+        answer["cleared"] = [no_update if bumped is no_update else ""] * clear
+    return answer
 
 
-def _refused(lines: list[str]) -> dict[str, Any]:
+def _refused(lines: list[str], *, clear: int = 0) -> dict[str, Any]:
     result, unchanged = refuse(lines)
-    return {"result": result, "refresh": unchanged}
+    answer = {"result": result, "refresh": unchanged}
+    if clear:
+        answer["cleared"] = [no_update] * clear
+    return answer
 
 
 def _optional_day(value: Any, label: str) -> tuple[date | None, list[str]]:
@@ -94,11 +103,16 @@ def _closed(ref: str, message: str) -> list[Any]:
     return tombstone_view(receipt)
 
 
-def _outputs(result_id: str) -> dict[str, Output]:
-    return {
+def _outputs(result_id: str, *cleared: str) -> dict[str, Any]:
+    """A write's outputs: its report, the case's refresh counter and the text fields
+    emptied after a save."""
+    outputs: dict[str, Any] = {
         "result": Output(result_id, "children"),
         "refresh": Output(ids.SC_REFRESH, "data", allow_duplicate=True),
     }
+    if cleared:
+        outputs["cleared"] = [Output(c, "value") for c in cleared]
+    return outputs
 
 
 def register(app: Dash) -> None:
@@ -129,7 +143,7 @@ def register_writes(app: Dash) -> None:
     meetings and signals (coordinator)."""
 
     @app.callback(
-        output=_outputs(ids.SC_OBS_RESULT),
+        output=_outputs(ids.SC_OBS_RESULT, ids.SC_OBS_TEXT),
         inputs={"_clicks": Input(ids.SC_OBS_SAVE, "n_clicks")},
         state={
             "party": State(ids.SC_OBS_PARTY, "value"),
@@ -144,7 +158,7 @@ def register_writes(app: Dash) -> None:
         who = _who(require_role(*ROLES), case["ref"])
         dates, problems = checked_dates({"day": day}, {"day": DATE})
         if problems:
-            return _refused(problems)
+            return _refused(problems, clear=1)
         return _write(
             case["refresh"],
             _("Observationen är sparad."),
@@ -156,10 +170,11 @@ def register_writes(app: Dash) -> None:
                 text=as_text(text),
                 **case_keys(),
             ),
+            clear=1,
         )
 
     @app.callback(
-        output=_outputs(ids.SC_PLAN_RESULT),
+        output=_outputs(ids.SC_PLAN_RESULT, ids.SC_PLAN_WHAT),
         inputs={"_clicks": Input(ids.SC_PLAN_SAVE, "n_clicks")},
         state={
             "party": State(ids.SC_PLAN_PARTY, "value"),
@@ -176,7 +191,7 @@ def register_writes(app: Dash) -> None:
         due, bad_due = _optional_day(form["due"], N_("Klart senast"))
         follow, bad_follow = _optional_day(form["follow"], N_("Följs upp"))
         if bad_due or bad_follow:
-            return _refused(bad_due + bad_follow)
+            return _refused(bad_due + bad_follow, clear=1)
         return _write(
             form["refresh"],
             _("Åtagandet är tillagt i åtagandeplanen."),
@@ -189,6 +204,7 @@ def register_writes(app: Dash) -> None:
                 follow_up_on=follow,
                 **case_keys(),
             ),
+            clear=1,
         )
 
     @app.callback(
@@ -231,7 +247,7 @@ def register_coordinator_writes(app: Dash) -> None:
     """Meetings and signals: the case's coordinator only (the case layer checks)."""
 
     @app.callback(
-        output=_outputs(ids.SC_MEET_RESULT),
+        output=_outputs(ids.SC_MEET_RESULT, ids.SC_MEET_NOTES),
         inputs={"_clicks": Input(ids.SC_MEET_SAVE, "n_clicks")},
         state={
             "kind": State(ids.SC_MEET_KIND, "value"),
@@ -247,7 +263,7 @@ def register_coordinator_writes(app: Dash) -> None:
         who = _who(require_role(*WRITERS), form["ref"])
         dates, problems = checked_dates({"day": day}, {"day": DATE})
         if problems:
-            return _refused(problems)
+            return _refused(problems, clear=1)
         return _write(
             form["refresh"],
             _("Mötet är sparat."),
@@ -260,6 +276,7 @@ def register_coordinator_writes(app: Dash) -> None:
                 decision=as_text(form["decision"]),
                 **case_keys(),
             ),
+            clear=1,
         )
 
     @app.callback(

@@ -4,8 +4,8 @@ The coordinator records a consent (opening the case) naming the demo's ``rapport
 for the school, adds an åtagandeplan item; the named party sees it, an unnamed fritid
 reporter does not; the coordinator tears the consent up and the content is gone for
 everyone; the guardians' receipt (PDF) lists what was removed and names nobody. The
-case page also passes axe with its forms shown, and a 390 px phone screenshot is kept
-for a person to look at (``/work/look/``, when that folder exists; never committed).
+case page also passes axe with its forms shown and does not scroll sideways at 390 px
+(screenshots for a person to look at go to ``/work/look/`` when that folder exists).
 """
 
 from __future__ import annotations
@@ -146,19 +146,20 @@ def tear_up(browser: webdriver.Chrome, base: str, ref: str) -> None:
     wait_text(browser, ids.SC_CONTENT, "Samtycket är rivet", timeout=90)
 
 
-def phone_screenshot(browser: webdriver.Chrome, name: str) -> None:
-    """A 390 px wide screenshot of the current page for a person to look at."""
-    if not LOOK.is_dir():
-        return
+def on_a_phone(browser: webdriver.Chrome, name: str) -> None:
+    """The current page at 390 px: it must not scroll sideways; a screenshot (the top,
+    and a tall one of the whole form) is kept for a person to look at when
+    :data:`LOOK` exists."""
     size = browser.get_window_size()
     browser.set_window_size(390, 844)
     try:
         width = browser.execute_script("return document.documentElement.scrollWidth")
-        assert width <= 392, f"the case page scrolls sideways on a phone ({width} px)"
-        browser.execute_script("window.scrollTo(0, 0)")
-        browser.save_screenshot(str(LOOK / name))
-        browser.set_window_size(390, 4000)
-        browser.save_screenshot(str(LOOK / name.replace(".png", "-long.png")))
+        assert width <= 392, f"{name}: the page scrolls sideways on a phone ({width} px)"
+        if LOOK.is_dir():
+            browser.execute_script("window.scrollTo(0, 0)")
+            browser.save_screenshot(str(LOOK / f"{name}-390.png"))
+            browser.set_window_size(390, 4000)
+            browser.save_screenshot(str(LOOK / f"{name}-390-long.png"))
     finally:
         browser.set_window_size(size["width"], size["height"])
 
@@ -169,9 +170,10 @@ def test_a_case_from_consent_to_tear_up(
     base = live_server
     switch_user(browser, base, "samordnare")
     ref = record_consent(browser, base, school_id)
+    on_a_phone(browser, "sspf-list")
     add_plan_item(browser, base, ref)
     assert axe_violations(browser) == [], summary(axe_violations(browser))
-    phone_screenshot(browser, "sspf-case-390.png")
+    on_a_phone(browser, "sspf-case")
 
     switch_user(browser, base, "rapportor")
     browser.get(f"{base}/sspf")

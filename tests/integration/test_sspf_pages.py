@@ -84,12 +84,16 @@ def text_of(response: Any) -> str:
 
 
 def open_case(client: FlaskClient, app: Flask, **changes: Any) -> str:
-    """Record a consent through the form; the new case's reference."""
-    found = text_of(
-        call_callback(client, app, f"{ids.SF_NEW_RESULT}.children", consent_values(app, **changes))
+    """Record a consent through the form; the new case's reference (the form is
+    emptied after the save)."""
+    response = call_callback(
+        client, app, f"{ids.SF_NEW_RESULT}.children", consent_values(app, **changes)
     )
+    found = text_of(response)
     match = REF.search(found)
     assert match, found
+    assert answer(response)[ids.SF_NEW_CHILD]["value"] == ""
+    assert answer(response)[ids.sf_party_user(0)]["value"] is None
     return match.group(0)
 
 
@@ -198,6 +202,7 @@ def test_a_named_party_sees_the_case_and_writes_for_its_own_organisation(
         **{ids.SC_OBS_PARTY: "skola", ids.SC_OBS_DATE: day(0), ids.SC_OBS_TEXT: OBSERVATION},
     )
     assert "report-ok" in text_of(saved)
+    assert answer(saved)[ids.SC_OBS_TEXT]["value"] == ""  # the form is emptied after a save
     police_side = write(
         school,
         app,
@@ -206,6 +211,7 @@ def test_a_named_party_sees_the_case_and_writes_for_its_own_organisation(
         **{ids.SC_OBS_PARTY: "polis", ids.SC_OBS_DATE: day(0), ids.SC_OBS_TEXT: "annan part"},
     )
     assert "report-error" in text_of(police_side)
+    assert ids.SC_OBS_TEXT not in answer(police_side)  # kept for correcting
     content = json.dumps(case_content(client_as("samordnare"), app, case_ref), ensure_ascii=False)
     assert OBSERVATION in content
     assert "annan part" not in content
@@ -279,9 +285,9 @@ def test_every_form_sent_empty_is_refused_and_writes_nothing(
 ) -> None:
     coordinator = client_as("samordnare")
     empty = {f"{ids.SF_NEW_SAVE}.n_clicks": 1, f"{ids.SF_REFRESH}.data": 0}
-    assert "report-error" in text_of(
-        call_callback(coordinator, app, f"{ids.SF_NEW_RESULT}.children", empty)
-    )
+    refused = call_callback(coordinator, app, f"{ids.SF_NEW_RESULT}.children", empty)
+    assert "report-error" in text_of(refused)
+    assert ids.SF_NEW_CHILD not in answer(refused)  # nothing cleared: kept for correcting
     network = call_callback(
         coordinator, app, f"{ids.SF_NM_RESULT}.children", {f"{ids.SF_NM_SAVE}.n_clicks": 1}
     )
@@ -435,6 +441,9 @@ def test_a_consent_with_a_scanned_form_opens_a_case(
     sent = send_file(coordinator, "sspf_form", b"%PDF-1.4 blankett", "blankett.pdf").get_json()
     ref = open_case(coordinator, app, **{f"{ids.SF_NEW_UPLOADED}.data": sent})
     assert ref.startswith("SSPF-")
+    stored = list((Path(app.instance_path) / "sspf-files").iterdir())
+    assert len(stored) == 1
+    assert b"blankett" not in stored[0].read_bytes()  # only the encrypted copy is kept
     assert not (Path(app.instance_path) / "uploads" / sent["token"]).exists()
 
 
