@@ -29,6 +29,7 @@ from data.storage.db import unit_of_work
 from data.storage.models import AuditEvent
 from tests.clock import TEST_TODAY
 from tests.conftest import DEMO_PASSWORD
+from tests.corpus import pii_corpus
 from tests.helpers import call_by_input, call_callback, send_file
 from tests.hostile_names import HOSTILE_NAMES, MARKUP_TAGS
 from tests.pdf_checks import pdf_pages
@@ -483,3 +484,19 @@ def test_the_navigation_links_sspf_for_its_roles(
         client = client_as(username)
         layout = json.dumps(client.get("/_dash-layout").get_json(), ensure_ascii=False)
         assert ('"href": "/sspf"' in layout) is shown, username
+
+
+def test_names_and_identity_numbers_are_allowed_in_a_case_and_shown_as_written(
+    app: Flask, client_as: Callable[[str], FlaskClient], case_ref: str
+) -> None:
+    """The case layer is where personal data may be (with consent): the PII guard of the
+    group layer does not refuse a personnummer or a phone number here."""
+    coordinator = client_as("samordnare")
+    texts = [text for text, kind in pii_corpus()[:40:4] if kind is not None]
+    assert texts
+    for text in texts:
+        fields = {ids.SC_OBS_PARTY: "skola", ids.SC_OBS_DATE: day(0), ids.SC_OBS_TEXT: text}
+        assert "report-ok" in text_of(write(coordinator, app, ids.SC_OBS_SAVE, case_ref, **fields))
+    content = json.dumps(case_content(coordinator, app, case_ref), ensure_ascii=False)
+    for text in texts:
+        assert json.dumps(" ".join(text.split()).strip(), ensure_ascii=False)[1:-1] in content
