@@ -17,7 +17,7 @@ from flask import current_app
 
 from dashboard.auth import SessionUser, current_session_user
 from dashboard.callbacks.inputs import as_text
-from dashboard.state import current_cipher
+from dashboard.state import current_cipher, end_request_transaction
 from data.access.accounts import list_accounts
 from data.access.scope import AccessDenied
 from data.consent.vocabulary import NO_ACCESS, PARTY_ROLES
@@ -40,7 +40,12 @@ def instance_folder() -> Path:
 
 
 def case_keys() -> dict[str, Any]:
-    """The case layer's keyword arguments: ``cipher`` and ``instance_folder``."""
+    """The case layer's keyword arguments: ``cipher`` and ``instance_folder``.
+
+    Every call into the case layer passes these, and any call may tear a case up (an
+    expired consent is torn up on first access): so the request's own read session
+    ends its transaction here, before a tear-up's scrub could meet its snapshot."""
+    end_request_transaction()
     return {"cipher": current_cipher(), "instance_folder": instance_folder()}
 
 

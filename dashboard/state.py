@@ -143,6 +143,18 @@ def db_session() -> Session:
     return session
 
 
+def end_request_transaction() -> None:
+    """Commit the request's session, if one is open, so that it holds no snapshot.
+
+    A tear-up of an SSPF case commits in its own unit of work and then has PostgreSQL
+    rewrite the case tables (``VACUUM FULL``); rows that an older snapshot could still
+    see are copied into the new files. The request's own session — opened by the login
+    check — would be such a snapshot, so the case layer's callers end it first."""
+    session = g.get("db_session")
+    if session is not None:
+        session.commit()
+
+
 def close_db_session(_exc: BaseException | None = None) -> None:
     """Close the request's session, if one was opened (registered on teardown)."""
     session = g.pop("db_session", None)

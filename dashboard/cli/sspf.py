@@ -76,7 +76,7 @@ def reapply_after_restore() -> int:
 @with_appcontext
 def sweep_consents_command(on: datetime | None) -> None:
     """Tear up every SSPF consent past its valid-until date (the daily job), after
-    re-applying the disposal log."""
+    re-applying the disposal log; then scrub the storage of every earlier tear-up."""
     day: date = on.date() if on is not None else today()
     again = reapply_after_restore()
     state = app_state()
@@ -88,8 +88,10 @@ def sweep_consents_command(on: datetime | None) -> None:
             instance_folder=instance_folder(),
             cipher=case_cipher(),
         )
-    if receipts:
-        scrub_storage(state.engine)
+    # Every night, not only after tonight's tear-ups: a scrub that a day's tear-up
+    # could not finish (a reader held the SQLite WAL or a PostgreSQL snapshot) is done
+    # here, at the latest.
+    scrub_storage(state.engine)
     refs = ", ".join(receipt.ref for receipt in receipts)
     listed = f" ({refs})" if refs else ""
     click.echo(f"Utgångna samtycken rivna {day.isoformat()}: {len(receipts)}{listed}")
