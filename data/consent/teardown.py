@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
-from sqlalchemy import Engine, delete, func, select, text
+from sqlalchemy import Engine, delete, func, select, text, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -203,6 +203,20 @@ def holds_content(session: Session, case: SspfCase) -> bool:
     )
 
 
+def _claim(session: Session, case: SspfCase) -> bool:
+    """Mark ``case`` purged only if it is still active: True for the one tear-up that
+    wins. The conditional UPDATE takes the row's write lock, so a second session
+    tearing up the same case waits (PostgreSQL) and then matches no row; it must not
+    count the already-deleted rows again nor log a second disposal."""
+    claimed = session.execute(
+        update(SspfCase)
+        .where(SspfCase.id == case.id, SspfCase.status == "active")
+        .values(status="purged")
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(claimed, "rowcount", 0))
+
+
 def tear_up(
     session: Session,
     case: SspfCase,
@@ -224,10 +238,16 @@ def tear_up(
     (both on the safe side should the commit fail: the content is gone, or will be
     purged again by :func:`reapply_disposals`). ``cipher`` (optional) lets the
     guardians be counted exactly. ``log_line=False`` is for a re-application, whose
-    reference is already in the file. Run :func:`scrub_storage` after the commit."""
+    reference is already in the file. A case another session has already torn up
+    (the conditional claim matches no active row) only gets its existing receipt:
+    nothing is counted, deleted or logged again. Run :func:`scrub_storage` after the
+    commit."""
     if reason not in REASONS:
         msg = f"Okänd anledning till rivning: {reason!r}."
         raise TearUpError(msg)
+    if log_line and not _claim(session, case):
+        session.refresh(case)
+        return _receipt(case, _consent(session, case), _decision(session, case.ref))
     consent = _consent(session, case)
     counts = dict.fromkeys(COUNT_KINDS, 0)
     counts["vardnadshavare"] = _guardian_count(consent, cipher)
