@@ -12,8 +12,10 @@ Two roles, nothing else and no break-glass:
 Everyone else gets :class:`~data.access.scope.AccessDenied` with one text,
 :data:`~data.consent.vocabulary.NO_ACCESS`, whether or not the case exists.
 
-Before anything else :func:`load_case` checks the consent's date: one past its
-``valid_until`` is torn up there and then (reason ``expired``), the tear-up is
+:func:`load_case` decides the user's role first: everyone without one gets
+:data:`NO_ACCESS` and nothing else happens (an expired case they name waits for the
+nightly sweep). For the case's own people it then checks the consent's date: one past
+its ``valid_until`` is torn up there and then (reason ``expired``), the tear-up is
 committed — it must survive the refusal that follows — and the storage scrubbed.
 """
 
@@ -188,10 +190,12 @@ def load_case(
     if case is None:
         raise AccessDenied(NO_ACCESS)
     role = case_role(session, user_id, case)
-    if expire_if_due(session, case, today, actor, cipher=cipher, instance_folder=instance_folder):
-        raise AccessDenied(EXPIRED if role is not None else NO_ACCESS)
     if role is None:
+        # Before the expiry check: an outsider must neither trigger a tear-up (with
+        # themself as its actor) nor learn from its latency that the ref exists.
         raise AccessDenied(NO_ACCESS)
+    if expire_if_due(session, case, today, actor, cipher=cipher, instance_folder=instance_folder):
+        raise AccessDenied(EXPIRED)
     if case.status != ACTIVE:
         raise AccessDenied(ENDED)
     return case, role

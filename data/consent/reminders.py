@@ -47,7 +47,7 @@ def _follow_up_label(party: str, on: date, today: date) -> str:
 
 def _consent_label(on: date, today: date) -> str:
     if on < today:
-        return "Samtycket har gått ut (uppgifterna tas bort vid nästa åtkomst)"
+        return "Samtycket har gått ut – uppgifterna tas bort (senast i nattens gallring)"
     return "Samtycket går ut – förnya det med vårdnadshavarna eller avsluta ärendet"
 
 
@@ -55,7 +55,9 @@ def reminders(session: Session, user_id: int, today: date) -> list[Reminder]:
     """The reminders of the active cases user ``user_id`` coordinates, by date: plan
     items not klar/avbruten whose follow-up is within :data:`FOLLOW_UP_DAYS` days or
     overdue, consents whose valid-until date is within :data:`CONSENT_DAYS` days.
-    Empty for anyone but an active coordinator."""
+    A case whose consent is past its valid-until date (expired, not yet torn up) is
+    not presented as active: no follow-ups, only the consent reminder saying it has
+    expired. Empty for anyone but an active coordinator."""
     user = session.get(User, user_id)
     if user is None or not user.active or user.role != "coordinator":
         return []
@@ -67,8 +69,11 @@ def reminders(session: Session, user_id: int, today: date) -> list[Reminder]:
     items = session.execute(
         select(SspfCase.ref, SspfPlanItem.party, SspfPlanItem.follow_up_on)
         .join(SspfPlanItem, SspfPlanItem.case_id == SspfCase.id)
+        .join(SspfConsent, SspfConsent.case_id == SspfCase.id)
         .where(
             *own,
+            SspfConsent.status == ACTIVE,
+            SspfConsent.valid_until >= today,
             SspfPlanItem.follow_up_on <= today + timedelta(days=FOLLOW_UP_DAYS),
             SspfPlanItem.status.not_in(PLAN_DONE),
         )

@@ -15,7 +15,9 @@ from data.access.scope import AccessDenied
 from data.consent.access import load_case, tear_up_now
 from data.consent.crypto import CaseCipher, load_cipher
 from data.consent.files import DISPOSAL_LOG
+from data.consent.reminders import reminders
 from data.consent.teardown import NO_ACCESS
+from data.consent.vocabulary import EXPIRED
 from data.storage.consent_models import SspfCase, SspfConsent, SspfConsentEvent, SspfDisposal
 from data.storage.db import make_session_factory, unit_of_work
 from data.storage.models import AuditEvent
@@ -93,3 +95,52 @@ def test_two_sessions_tearing_up_one_case_count_once(
         assert consent is not None
         assert consent.status == "withdrawn"
     assert len((folder / DISPOSAL_LOG).read_text(encoding="utf-8").splitlines()) == 1
+
+
+def test_an_outsider_naming_an_expired_ref_triggers_no_tear_up(
+    engine: Engine, folder: Path, cipher: CaseCipher
+) -> None:
+    planted = _plant(engine, cipher, folder, -1)
+    factory = make_session_factory(engine)
+    with unit_of_work(factory) as session:
+        outsider = user(session, "annan-samordnare").id
+        coordinator_id = user(session, "samordnare").id
+    with unit_of_work(factory) as session, pytest.raises(AccessDenied) as refused:
+        load_case(
+            session,
+            outsider,
+            planted.ref,
+            TEST_TODAY,
+            Actor(outsider, "annan-samordnare", "coordinator"),
+            cipher=cipher,
+            instance_folder=folder,
+        )
+    assert str(refused.value) == NO_ACCESS
+    with unit_of_work(factory) as session:
+        case = session.get(SspfCase, planted.case_id)
+        assert case is not None
+        assert case.status == "active"
+        assert session.scalar(select(func.count()).select_from(SspfDisposal)) == 0
+        purged = select(func.count()).where(AuditEvent.action == "sspf.case_purged")
+        assert session.scalar(purged) == 0
+        expired = [(r.kind, r.label) for r in reminders(session, coordinator_id, TEST_TODAY)]
+    # Not presented as active: no follow-up of its plan, only "the consent has expired".
+    assert len(expired) == 1
+    assert expired[0][0] == "samtycke"
+    assert expired[0][1].startswith("Samtycket har gått ut")
+    with unit_of_work(factory) as session, pytest.raises(AccessDenied) as told:
+        load_case(
+            session,
+            coordinator_id,
+            planted.ref,
+            TEST_TODAY,
+            Actor(coordinator_id, "samordnare", "coordinator"),
+            cipher=cipher,
+            instance_folder=folder,
+        )
+    assert str(told.value) == EXPIRED
+    with unit_of_work(factory) as session:
+        case = session.get(SspfCase, planted.case_id)
+        assert case is not None
+        assert case.status == "purged"
+        assert session.scalar(purged) == 1
