@@ -20,12 +20,12 @@ from dashboard.state import app_state, today
 from data.access.audit import record
 from data.consent.crypto import CaseCipher, CaseKeyError, load_cipher
 from data.consent.rotation import rotate_case_key
+from data.consent.sweep import sweep_each
 from data.consent.teardown import (
     TearUpError,
     reapply_disposals,
     scrub_storage,
     set_gallring_decision,
-    sweep_consents,
 )
 from data.storage.db import unit_of_work
 
@@ -65,38 +65,58 @@ def reapply_after_restore() -> int:
     return purged
 
 
+def sweep_day(on: datetime | None) -> date:
+    """The day ``--today`` names (default: the app's today); a later day is refused
+    (exit code 2): one typo would tear up every consent running until then."""
+    current = today()
+    if on is None:
+        return current
+    if on.date() > current:
+        msg = (
+            f"--today {on.date().isoformat()} ligger efter dagens datum "
+            f"({current.isoformat()}): en framtida dag skulle riva samtycken som "
+            "fortfarande gäller. Ange dagens eller ett tidigare datum."
+        )
+        raise click.UsageError(msg)
+    return on.date()
+
+
 @ssp_cli.command("sweep-consents")
 @click.option(
     "--today",
     "on",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="The day to judge expiry on (default: today). For tests and catching up.",
+    help="The day to judge expiry on (default: today; never later). For catching up.",
 )
 @with_appcontext
 def sweep_consents_command(on: datetime | None) -> None:
-    """Tear up every SSPF consent past its valid-until date (the daily job), after
-    re-applying the disposal log; then scrub the storage of every earlier tear-up."""
-    day: date = on.date() if on is not None else today()
+    """Tear up every SSPF consent past its valid-until date (the daily job), each case
+    in its own unit of work, after re-applying the disposal log; destroy unreferenced
+    form files and stale scanned-form uploads; then scrub the storage."""
+    day = sweep_day(on)
     again = reapply_after_restore()
     state = app_state()
-    with unit_of_work(state.sessions) as session:
-        receipts = sweep_consents(
-            session,
-            day,
-            cli_actor(),
-            instance_folder=instance_folder(),
-            cipher=case_cipher(),
-        )
+    result = sweep_each(
+        state.sessions, day, cli_actor(), instance_folder=instance_folder(), cipher=case_cipher()
+    )
     # Every night, not only after tonight's tear-ups: a scrub that a day's tear-up
     # could not finish (a reader held the SQLite WAL or a PostgreSQL snapshot) is done
     # here, at the latest.
     scrub_storage(state.engine)
-    refs = ", ".join(receipt.ref for receipt in receipts)
+    refs = ", ".join(receipt.ref for receipt in result.receipts)
     listed = f" ({refs})" if refs else ""
-    click.echo(f"Utgångna samtycken rivna {day.isoformat()}: {len(receipts)}{listed}")
+    click.echo(f"Utgångna samtycken rivna {day.isoformat()}: {len(result.receipts)}{listed}")
     if again:
         click.echo(f"Ärenden gallrade på nytt enligt gallringsloggen: {again}")
+    if result.orphan_forms or result.stale_uploads:
+        click.echo(
+            f"Förstörda filer: {result.orphan_forms} blanketter utan ärende, "
+            f"{result.stale_uploads} gamla uppladdade blanketter"
+        )
+    if result.failed:
+        click.echo(f"Kunde inte rivas (försök igen): {', '.join(result.failed)}", err=True)
+        raise SystemExit(1)
 
 
 @ssp_cli.command("reapply-disposals")

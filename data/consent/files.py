@@ -15,7 +15,8 @@ import json
 import logging
 import os
 import re
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -27,6 +28,11 @@ DISPOSAL_LOG: Final = "sspf-disposals.jsonl"
 """The disposal log's mirror, inside the instance folder."""
 _FILE_NAME: Final = re.compile(r"[A-Za-z0-9_-]{8,60}\.bin")
 _CHUNK: Final = 64 * 1024
+STALE_SECONDS: Final = 3600
+"""An unreferenced form file or a scanned-form upload older than this is destroyed."""
+FORM_UPLOAD_SUFFIXES: Final = (".pdf", ".jpg", ".jpeg", ".png")
+"""The types of a scanned consent form upload (``sspf_form``; the page's ``FORM_SUFFIXES``)."""
+_UPLOAD_NAME: Final = re.compile(r"u\d{1,12}-[0-9a-f]{32}(?P<suffix>\.[a-z0-9]{1,10})")
 
 log = logging.getLogger(__name__)
 
@@ -123,3 +129,58 @@ def read_disposal_lines(instance_folder: Path) -> list[dict[str, Any]]:
     if skipped:
         log.warning("Gallringsloggen: %d rader kunde inte läsas", skipped)
     return records
+
+
+def filesystem_now(folder: Path) -> float:
+    """The current time as the file system stamps it (a probe file's mtime): file
+    ages are measured against the clock that wrote them, never against a pinned app
+    clock or the machine's date read here."""
+    with tempfile.NamedTemporaryFile(dir=folder, prefix=".now-") as probe:
+        return os.fstat(probe.fileno()).st_mtime
+
+
+def _older_than(path: Path, limit: float) -> bool:
+    try:
+        return path.is_file() and path.stat().st_mtime < limit
+    except OSError:
+        return False
+
+
+def destroy_orphan_forms(
+    instance_folder: Path, referenced: Collection[str], *, max_age: float = STALE_SECONDS
+) -> int:
+    """Destroy (:func:`destroy_file`) every form file in the case-files folder that no
+    consent references (``referenced``: the stored ``form_file`` names) and that is
+    older than ``max_age`` seconds (a younger one may belong to a consent being
+    recorded right now); the number destroyed. Left behind by a crash or a failed
+    commit between writing the file and storing its name."""
+    folder = instance_folder / FILES_FOLDER
+    if not folder.is_dir():
+        return 0
+    limit = filesystem_now(folder) - max_age
+    keep = set(referenced)
+    destroyed = 0
+    for path in folder.iterdir():
+        if _FILE_NAME.fullmatch(path.name) and path.name not in keep and _older_than(path, limit):
+            destroyed += destroy_file(path)
+    return destroyed
+
+
+def destroy_stale_form_uploads(
+    uploads_folder: Path,
+    *,
+    suffixes: Collection[str] = FORM_UPLOAD_SUFFIXES,
+    max_age: float = STALE_SECONDS,
+) -> int:
+    """Destroy every upload in ``uploads_folder`` of a scanned-form type (plaintext
+    forms that were never recorded) older than ``max_age`` seconds; the number
+    destroyed. Only the upload route's names (``u<id>-<32 hex><suffix>``) are touched."""
+    if not uploads_folder.is_dir():
+        return 0
+    limit = filesystem_now(uploads_folder) - max_age
+    destroyed = 0
+    for path in uploads_folder.iterdir():
+        match = _UPLOAD_NAME.fullmatch(path.name)
+        if match and match["suffix"] in suffixes and _older_than(path, limit):
+            destroyed += destroy_file(path)
+    return destroyed

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from dashboard import create_app
 from dashboard.config import load_config
 from dashboard.state import app_state
+from data.clock import FixedClock
 from data.access.audit import Actor
 from data.consent.cases import list_cases
 from data.consent.crypto import CaseCipher, CaseKeyError
@@ -76,7 +77,8 @@ def test_sweep_consents_tears_up_expired_consents_and_names_refs_only(sspf_app: 
     later = _plant(sspf_app, 60)
     runner = sspf_app.test_cli_runner()
     day = (TEST_TODAY + timedelta(days=4)).isoformat()
-    result = runner.invoke(args=["ssp", "sweep-consents", "--today", day])
+    sspf_app.config["SSP_CLOCK"] = FixedClock.on(TEST_TODAY + timedelta(days=4))
+    result = runner.invoke(args=["ssp", "sweep-consents"])
     assert result.exit_code == 0, result.output
     assert f"rivna {day}: 1 ({soon.ref})" in result.output
     assert later.ref not in result.output
@@ -189,8 +191,8 @@ def test_sspf_gallring_names_the_decision_used_by_the_next_tear_up(sspf_app: Fla
     assert result.exit_code == 0, result.output
     assert "KS 2026/41 § 7" in result.output
     planted = _plant(sspf_app, 1)
-    day = (TEST_TODAY + timedelta(days=2)).isoformat()
-    assert runner.invoke(args=["ssp", "sweep-consents", "--today", day]).exit_code == 0
+    sspf_app.config["SSP_CLOCK"] = FixedClock.on(TEST_TODAY + timedelta(days=2))
+    assert runner.invoke(args=["ssp", "sweep-consents"]).exit_code == 0
     with app_state(sspf_app).sessions() as session:
         disposal = session.scalars(select(SspfDisposal)).one()
         assert (disposal.case_ref, disposal.decision) == (planted.ref, "KS 2026/41 § 7")

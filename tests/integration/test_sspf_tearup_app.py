@@ -262,10 +262,14 @@ def test_withdrawn_on_the_page_leaves_nothing(site: Site, logs: pytest.LogCaptur
 
 def test_daily_job_tears_up_an_expired_consent(site: Site, logs: pytest.LogCaptureFixture) -> None:
     case = _record(site, logs, valid_days=VALID_DAYS)
-    later = (TEST_TODAY + timedelta(days=VALID_DAYS + 1)).isoformat()
     if site.pg is not None:
         site.pg.wait_until_quiet()
-    result = site.app.test_cli_runner().invoke(args=["ssp", "sweep-consents", "--today", later])
+    saved = site.app.config["SSP_CLOCK"]
+    site.app.config["SSP_CLOCK"] = FixedClock.on(TEST_TODAY + timedelta(days=VALID_DAYS + 1))
+    try:
+        result = site.app.test_cli_runner().invoke(args=["ssp", "sweep-consents"])
+    finally:
+        site.app.config["SSP_CLOCK"] = saved
     assert result.exit_code == 0, result.output
     assert case.ref in result.output
     assert not byte_scan.scan_bytes("cli", result.output.encode(), case.markers.needles())
@@ -304,8 +308,6 @@ def test_a_checkpoint_blocked_by_a_reader_is_done_by_the_nightly_job(
     finally:
         reader.close()
     assert any("blockerades" in r.getMessage() for r in logs.records), "the reader did not block"
-    result = site.app.test_cli_runner().invoke(
-        args=["ssp", "sweep-consents", "--today", (TEST_TODAY + timedelta(days=1)).isoformat()]
-    )
+    result = site.app.test_cli_runner().invoke(args=["ssp", "sweep-consents"])
     assert result.exit_code == 0, result.output
     _assert_gone(site, logs, case, "withdrawn")
