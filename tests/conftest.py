@@ -162,6 +162,15 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 
 
 @pytest.fixture
+def pg_engine() -> Iterator[Engine]:
+    """An empty, migrated PostgreSQL database only, for tests of PostgreSQL's own
+    behaviour (they neither skip on nor repeat the SQLite parameter of ``engine``)."""
+    for eng in _postgres_engine():
+        initialise_database(eng)
+        yield eng
+
+
+@pytest.fixture
 def raw_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """An engine on an empty SQLite file without any schema (for migration tests)."""
     eng = make_engine(f"sqlite:///{tmp_path / 'raw.sqlite'}")

@@ -43,7 +43,7 @@ from data.storage.db import make_engine, make_session_factory, unit_of_work
 from data.storage.models import AuditEvent
 from data.storage.setup import initialise_database
 from tests.clock import TEST_TODAY
-from tests.conftest import copy_sqlite
+from tests.conftest import copy_sqlite, require
 from tests.sspf_plant import PlantedCase, content_rows, plant_case, user
 
 ACTOR = Actor(None, "cli:test", "cli")
@@ -199,12 +199,10 @@ def test_sqlite_files_hold_no_ciphertext_after_tear_up_and_scrub(
 
 
 def test_pg_dump_holds_no_ciphertext_after_tear_up(
-    engine: Engine, folder: Path, cipher: CaseCipher
+    pg_engine: Engine, folder: Path, cipher: CaseCipher
 ) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("pg_dump scan: PostgreSQL only (SQLite: the file scan above)")
-    if shutil.which("pg_dump") is None:
-        pytest.skip("pg_dump is not installed")
+    engine = pg_engine
+    require(shutil.which("pg_dump") is not None, "pg_dump is not installed")
     factory = make_session_factory(engine)
     planted = _plant(factory, cipher, folder)
     url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
@@ -400,12 +398,11 @@ def test_sqlite_connections_zero_deleted_content(tmp_path: Path) -> None:
 
 
 def test_pg_scrub_gives_up_on_a_locked_table_instead_of_hanging(
-    engine: Engine, folder: Path, cipher: CaseCipher
+    pg_engine: Engine, folder: Path, cipher: CaseCipher
 ) -> None:
     """Another request's open transaction that read a case table must not make the
     scrub (VACUUM FULL, an exclusive lock) wait — and every reader queue behind it."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("VACUUM FULL locks: PostgreSQL only (SQLite checkpoints)")
+    engine = pg_engine
     factory = make_session_factory(engine)
     planted = _plant(factory, cipher, folder)
     _tear(factory, planted, folder, cipher)
