@@ -4,6 +4,8 @@ disposal log remain, a restored backup is purged again — on SQLite and Postgre
 from __future__ import annotations
 
 import json
+import logging
+import secrets
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
@@ -20,6 +22,7 @@ from data.access.scope import AccessDenied
 from data.consent.crypto import CaseCipher, load_cipher
 from data.consent.files import DISPOSAL_LOG, FILES_FOLDER
 from data.consent.teardown import (
+    CONTENT_TABLES,
     COUNT_KINDS,
     DEFAULT_GALLRING,
     NO_ACCESS,
@@ -419,3 +422,31 @@ def test_pg_scrub_gives_up_on_a_locked_table_instead_of_hanging(
             assert reader.execute(select(SspfCase.status)).scalars().all() == ["purged"]
     finally:
         pool.shutdown(wait=True)  # the reader is closed: a waiting VACUUM ends now
+
+
+def test_pg_scrub_logs_each_step_a_weaker_role_cannot_do(
+    pg_engine: Engine, folder: Path, cipher: CaseCipher, caplog: pytest.LogCaptureFixture
+) -> None:
+    """docs/sspf.md: the app's role must own the case tables and hold pg_checkpoint;
+    a role that does not gets each skipped step logged by name, none silently."""
+    role = f"scrub_{secrets.token_hex(4)}"
+    with pg_engine.begin() as connection:
+        schema = connection.execute(text("SELECT current_schema()")).scalar_one()
+        connection.execute(text(f'CREATE ROLE "{role}"'))
+        connection.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"'))
+    weaker = make_engine(
+        pg_engine.url.render_as_string(hide_password=False),
+        connect_args={"options": f"-csearch_path={schema} -crole={role}"},
+    )
+    try:
+        with caplog.at_level(logging.WARNING, logger="data.consent.teardown"):
+            scrub_storage(weaker)
+    finally:
+        weaker.dispose()
+        with pg_engine.begin() as connection:
+            connection.execute(text(f'DROP OWNED BY "{role}"'))
+            connection.execute(text(f'DROP ROLE "{role}"'))
+    messages = [record.getMessage() for record in caplog.records]
+    for table in CONTENT_TABLES:
+        assert any(f"VACUUM FULL {table} hoppades över" in m for m in messages), messages
+    assert any(m.startswith("CHECKPOINT efter rivning hoppades över") for m in messages)
