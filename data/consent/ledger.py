@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -65,6 +66,7 @@ from data.storage.consent_models import (
 )
 from data.storage.models import User
 from data.storage.private_files import private_folder, write_private
+from data.vocabulary import label_of
 
 __all__ = [
     "ConsentError",
@@ -180,7 +182,28 @@ def _check_party(
                 f"Part {index + 1}: den namngivna personen måste ha ett aktivt konto i "
                 "kommunen (rapportör, områdespolis eller samordnare)."
             )
+        elif party.organisation not in _organisations_of(user):
+            errors[field] = (
+                f"Part {index + 1}: den namngivna personens konto hör inte till "
+                f"{label_of(PARTIES, party.organisation)}."
+            )
     return PartyInput(party.organisation, party.user_id, label)
+
+
+_COORDINATOR_PARTIES: Final = ("socialtjanst", INVITED)
+"""What a coordinator's account (no source of its own) may be named for."""
+
+
+def _organisations_of(user: User) -> tuple[str, ...]:
+    """The party organisations ``user`` may be named for: its account's source when
+    set (a police account cannot write as Skola), else by role."""
+    if user.source_code:
+        return (user.source_code,)
+    if user.role == "coordinator":
+        return _COORDINATOR_PARTIES
+    if user.role == "police_area":
+        return ("polis",)
+    return tuple(term.code for term in PARTIES)
 
 
 def _checked(session: Session, data: ConsentInput, today: date) -> ConsentInput:
