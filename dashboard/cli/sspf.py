@@ -1,5 +1,6 @@
-"""``ssp sweep-consents``, ``reapply-disposals``, ``rotate-case-key`` and
-``sspf-gallring``: the SSPF case layer's jobs (issue 18, docs/sspf.md).
+"""``ssp sweep-consents``, ``reapply-disposals``, ``rotate-case-key``,
+``sspf-gallring``, ``sspf-reassign`` and ``sspf-end``: the SSPF case layer's jobs
+(issue 18, docs/sspf.md).
 
 What they print names case references and numbers only, never content. Every change
 is audited with the actor ``cli:<operating-system user>``.
@@ -19,6 +20,7 @@ from dashboard.cli.base import ssp_cli
 from dashboard.state import app_state, today
 from data.access.audit import record
 from data.consent.crypto import CaseCipher, CaseKeyError, load_cipher
+from data.consent.ownership import OPERATOR_REASONS, end_case, reassign_case
 from data.consent.rotation import rotate_case_key
 from data.consent.sweep import sweep_each
 from data.consent.teardown import (
@@ -155,3 +157,50 @@ def sspf_gallring_command(kommun: str, decision: str) -> None:
     except TearUpError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Gallringsbeslut för {kommun}: {' '.join(decision.split())}")
+
+
+@ssp_cli.command("sspf-reassign")
+@click.option("--ref", "ref", required=True, help="The case reference.")
+@click.option("--to", "username", required=True, help="An active coordinator of the kommun.")
+@with_appcontext
+def sspf_reassign_command(ref: str, username: str) -> None:
+    """Hand an SSPF case over to another coordinator (its own left, changed role or
+    moved). Audited; shows no content."""
+    try:
+        with unit_of_work(app_state().sessions) as session:
+            reassign_case(session, ref, username, cli_actor())
+    except TearUpError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Ärende {ref} har lämnats över till {username}.")
+
+
+@ssp_cli.command("sspf-end")
+@click.option("--ref", "ref", required=True, help="The case reference.")
+@click.option(
+    "--reason",
+    "reason",
+    required=True,
+    type=click.Choice(OPERATOR_REASONS),
+    help="withdrawn (the guardians withdrew) or ended.",
+)
+@with_appcontext
+def sspf_end_command(ref: str, reason: str) -> None:
+    """Tear an SSPF case up from the command line (guardians withdrew and no
+    coordinator can act) and print the receipt's counts. Only deletes; shows no content."""
+    state = app_state()
+    try:
+        with unit_of_work(state.sessions) as session:
+            receipt = end_case(
+                session,
+                ref,
+                reason,
+                today(),
+                cli_actor(),
+                instance_folder=instance_folder(),
+                cipher=case_cipher(),
+            )
+    except TearUpError as error:
+        raise click.ClickException(str(error)) from None
+    scrub_storage(state.engine)
+    counts = ", ".join(f"{kind} {number}" for kind, number in receipt.removed)
+    click.echo(f"Ärende {receipt.ref} rivet ({receipt.reason}) {receipt.ended_on}: {counts}")

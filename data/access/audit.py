@@ -78,6 +78,7 @@ ACTIONS: Final[tuple[Term, ...]] = (
     Term("sspf.gallring_set", "Gallringsbeslut för SSPF angivet"),
     Term("sspf.key_rotated", "Ärendenyckeln roterad"),
     Term("sspf.disposals_reapplied", "Gallringsloggen återtillämpad"),
+    Term("sspf.case_reassigned", "SSPF-ärende överlämnat till en annan samordnare"),
 )
 ACTION_CODES: Final = frozenset(term.code for term in ACTIONS)
 _LABELS: Final = {term.code: term.label for term in ACTIONS}

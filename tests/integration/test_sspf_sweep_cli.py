@@ -3,6 +3,7 @@ of work, no future ``--today``, orphan form files and stale form uploads destroy
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from dashboard.state import app_state
 from data.clock import FixedClock
@@ -17,8 +19,11 @@ from data.consent import sweep
 from data.consent.files import FILES_FOLDER, filesystem_now
 from data.consent.teardown import TearUpError
 from data.storage.consent_models import SspfCase
+from data.storage.db import unit_of_work
+from data.storage.models import AuditEvent
 from tests.clock import TEST_TODAY
 from tests.integration.test_sspf_cli import _plant, sspf_app  # noqa: F401 (fixture)
+from tests.sspf_plant import content_rows, user
 
 HEX = "0123456789abcdef" * 2
 
@@ -90,3 +95,50 @@ def test_orphan_forms_and_stale_form_uploads_are_destroyed(sspf_app: Flask) -> N
     assert kept_form.exists() and young_orphan.exists()
     assert stale_csv.exists() and young_png.exists()
     assert _statuses(sspf_app, planted.case_id) == ["active"]
+
+
+def test_an_operator_hands_a_case_over_to_an_active_coordinator_of_the_kommun(
+    sspf_app: Flask,  # noqa: F811
+) -> None:
+    planted = _plant(sspf_app, 60)
+    with unit_of_work(app_state(sspf_app).sessions) as session:
+        gone = user(session, "samordnare")
+        gone.active = False  # the case's coordinator left: nobody could end the consent
+        heir = user(session, "samordnare2").id
+        user(session, "polisen", role="police_area")
+        user(session, "grannkommun", kommun="0381")
+    runner = sspf_app.test_cli_runner()
+    for wrong in ("polisen", "grannkommun", "finns-inte"):
+        refused = runner.invoke(args=["ssp", "sspf-reassign", "--ref", planted.ref, "--to", wrong])
+        assert refused.exit_code == 1 and "aktiv samordnare" in refused.output
+    result = runner.invoke(
+        args=["ssp", "sspf-reassign", "--ref", planted.ref, "--to", "samordnare2"]
+    )
+    assert result.exit_code == 0, result.output
+    with app_state(sspf_app).sessions() as session:
+        case = session.get(SspfCase, planted.case_id)
+        assert case is not None and case.coordinator_id == heir
+        audit = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "sspf.case_reassigned")
+        ).one()
+        assert audit.target == planted.ref
+        assert json.loads(audit.details or "{}")["to_user"] == heir
+
+
+def test_an_operator_ends_a_consent_and_gets_the_counts_only(sspf_app: Flask) -> None:  # noqa: F811
+    planted = _plant(sspf_app, 60)
+    runner = sspf_app.test_cli_runner()
+    bad = runner.invoke(args=["ssp", "sspf-end", "--ref", planted.ref, "--reason", "expired"])
+    assert bad.exit_code == 2
+    result = runner.invoke(args=["ssp", "sspf-end", "--ref", planted.ref, "--reason", "withdrawn"])
+    assert result.exit_code == 0, result.output
+    assert f"Ärende {planted.ref} rivet (withdrawn)" in result.output
+    assert "observationer 2" in result.output and "blankett 1" in result.output
+    assert not [m for m in planted.markers if m in result.output]
+    assert not (Path(sspf_app.instance_path) / FILES_FOLDER / planted.form_file).exists()
+    with app_state(sspf_app).sessions() as session:
+        assert set(content_rows(session, planted.case_id).values()) == {0}
+        case = session.get(SspfCase, planted.case_id)
+        assert case is not None and case.purge_reason == "withdrawn"
+    again = runner.invoke(args=["ssp", "sspf-end", "--ref", planted.ref, "--reason", "ended"])
+    assert again.exit_code == 1 and "redan avslutat" in again.output
