@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from dashboard import create_app
 from dashboard.config import load_config
 from dashboard.state import app_state
-from data.clock import FixedClock
 from data.access.audit import Actor
+from data.clock import FixedClock
 from data.consent.cases import list_cases
 from data.consent.crypto import CaseCipher, CaseKeyError
 from data.consent.files import FILES_FOLDER
