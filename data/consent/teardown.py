@@ -336,42 +336,6 @@ def receipt_for(session: Session, user: User, ref: str) -> TearUpReceipt:
     return _receipt(case, _consent(session, case), _decision(session, case.ref))
 
 
-def sweep_consents(
-    session: Session,
-    today: date,
-    actor: Actor,
-    *,
-    instance_folder: Path,
-    default_decision: str = DEFAULT_GALLRING,
-    cipher: CaseCipher | None = None,
-) -> list[TearUpReceipt]:
-    """Tear up every active consent whose valid-until date is before ``today``
-    (reason ``expired``); the receipts, by reference."""
-    expired = session.scalars(
-        select(SspfCase)
-        .join(SspfConsent, SspfConsent.case_id == SspfCase.id)
-        .where(
-            SspfCase.status == "active",
-            SspfConsent.status == "active",
-            SspfConsent.valid_until < today,
-        )
-        .order_by(SspfCase.ref)
-    ).all()
-    return [
-        tear_up(
-            session,
-            case,
-            "expired",
-            today,
-            actor,
-            instance_folder=instance_folder,
-            decision=gallring_decision(session, case.kommun_code, default_decision),
-            cipher=cipher,
-        )
-        for case in expired
-    ]
-
-
 def _logged_date(entry: dict[str, Any], fallback: date) -> date:
     try:
         return date.fromisoformat(str(entry.get("ended_on", "")))

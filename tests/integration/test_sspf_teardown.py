@@ -21,6 +21,7 @@ from data.access.audit import Actor
 from data.access.scope import AccessDenied
 from data.consent.crypto import CaseCipher, load_cipher
 from data.consent.files import DISPOSAL_LOG, FILES_FOLDER
+from data.consent.sweep import sweep_each
 from data.consent.teardown import (
     CONTENT_TABLES,
     COUNT_KINDS,
@@ -32,7 +33,6 @@ from data.consent.teardown import (
     receipt_for,
     scrub_storage,
     set_gallring_decision,
-    sweep_consents,
     tear_up,
 )
 from data.storage.consent_models import (
@@ -269,15 +269,11 @@ def test_sweep_tears_up_only_consents_past_their_date(
     factory = make_session_factory(engine)
     soon = _plant(factory, cipher, folder, days_valid=3)
     later = _plant(factory, cipher, folder, days_valid=40)
-    with unit_of_work(factory) as session:
-        assert (
-            sweep_consents(session, TEST_TODAY + timedelta(days=3), ACTOR, instance_folder=folder)
-            == []
-        )
-    with unit_of_work(factory) as session:
-        receipts = sweep_consents(
-            session, TEST_TODAY + timedelta(days=4), ACTOR, instance_folder=folder, cipher=cipher
-        )
+    quiet = sweep_each(factory, TEST_TODAY + timedelta(days=3), ACTOR, instance_folder=folder)
+    assert quiet.receipts == []
+    receipts = sweep_each(
+        factory, TEST_TODAY + timedelta(days=4), ACTOR, instance_folder=folder, cipher=cipher
+    ).receipts
     assert [(r.ref, r.reason, r.decision) for r in receipts] == [
         (soon.ref, "expired", DEFAULT_GALLRING)
     ]
