@@ -10,6 +10,7 @@ The names are synthetic ("Testbarn …").
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from datetime import timedelta
@@ -500,3 +501,54 @@ def test_names_and_identity_numbers_are_allowed_in_a_case_and_shown_as_written(
     content = json.dumps(case_content(coordinator, app, case_ref), ensure_ascii=False)
     for text in texts:
         assert json.dumps(" ".join(text.split()).strip(), ensure_ascii=False)[1:-1] in content
+
+
+FORM_BYTES = b"%PDF-1.4 blankett Testbarn Klartext-FK19"
+
+
+def linked_copy(app: Flask, token: str) -> Path:
+    """A second name of the waiting upload's file (a hard link beside the uploads
+    folder): after the upload is destroyed it shows whether the bytes on disk were
+    overwritten (zeros) or the name was only unlinked (plaintext still there)."""
+    copy = Path(app.instance_path) / f"link-{token}"
+    os.link(Path(app.instance_path) / "uploads" / token, copy)
+    assert copy.read_bytes() == FORM_BYTES  # positive control: the plaintext is there
+    return copy
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {f"{ids.SF_NEW_BIRTH}.value": "2013-13-40"},  # refused before the case layer
+        {f"{ids.sf_party_org(0)}.value": None, f"{ids.sf_party_org(1)}.value": None},  # by it
+    ],
+    ids=["bad-date", "refused-by-the-case-layer"],
+)
+def test_a_refused_consent_destroys_the_uploaded_form_and_asks_for_it_again(
+    app: Flask, client_as: Callable[[str], FlaskClient], people: None, change: dict[str, Any]
+) -> None:
+    coordinator = client_as("samordnare")
+    sent = send_file(coordinator, "sspf_form", FORM_BYTES, "blankett.pdf").get_json()
+    copy = linked_copy(app, sent["token"])
+    values = consent_values(app, **{f"{ids.SF_NEW_UPLOADED}.data": sent, **change})
+    response = call_callback(coordinator, app, f"{ids.SF_NEW_RESULT}.children", values)
+    found = text_of(response)
+    assert "report-error" in found and not REF.search(found)
+    assert "bifoga blanketten igen" in found
+    assert answer(response)[ids.SF_NEW_UPLOADED]["data"] is None  # no file claimed attached
+    assert answer(response)[ids.SF_NEW_PROGRESS]["value"] == "0"
+    assert ids.SF_NEW_CHILD not in answer(response)  # the rest is kept for correcting
+    assert not (Path(app.instance_path) / "uploads" / sent["token"]).exists()
+    assert copy.read_bytes() == bytes(len(FORM_BYTES))  # overwritten, not only unlinked
+
+
+def test_a_second_chosen_form_destroys_the_first(
+    app: Flask, client_as: Callable[[str], FlaskClient]
+) -> None:
+    coordinator = client_as("samordnare")
+    first = send_file(coordinator, "sspf_form", FORM_BYTES, "blankett.pdf").get_json()
+    copy = linked_copy(app, first["token"])
+    second = send_file(coordinator, "sspf_form", b"%PDF-1.4 andra", "andra.png").get_json()
+    assert (Path(app.instance_path) / "uploads" / second["token"]).exists()
+    assert not (Path(app.instance_path) / "uploads" / first["token"]).exists()
+    assert copy.read_bytes() == bytes(len(FORM_BYTES))
