@@ -33,7 +33,7 @@ from tests.conftest import DEMO_PASSWORD
 from tests.corpus import pii_corpus
 from tests.helpers import call_by_input, call_callback, send_file
 from tests.hostile_names import HOSTILE_NAMES, MARKUP_TAGS
-from tests.pdf_checks import pdf_pages
+from tests.pdf_checks import pdf_pages, receipt_counts
 
 CHILD = "Testbarn Webbsida-KV31"
 GUARDIAN = "Testvårdnadshavare Webb-GH12"
@@ -379,6 +379,9 @@ def test_tearing_up_removes_the_content_and_the_receipt_lists_what_was_removed(
 ) -> None:
     coordinator, school = client_as("samordnare"), client_as("rapportor")
     assert coordinator.get(f"/sspf/{case_ref}/kvitto.pdf").status_code == 404  # not torn up
+    for text in (OBSERVATION, "Observation två"):
+        fields = {ids.SC_OBS_PARTY: "skola", ids.SC_OBS_DATE: day(0), ids.SC_OBS_TEXT: text}
+        assert "report-ok" in text_of(write(school, app, ids.SC_OBS_SAVE, case_ref, **fields))
     asked = call_by_input(
         coordinator,
         app,
@@ -421,7 +424,19 @@ def test_tearing_up_removes_the_content_and_the_receipt_lists_what_was_removed(
         "Gallringsbeslut",
     ):
         assert expected in text, expected
-    for personal in (CHILD, GUARDIAN, BACKGROUND, PLAN_TEXT, "2013"):
+    # What was in the case: the child, two guardians, the school and the police, two
+    # observations, one plan item; no signals, meetings or scanned form.
+    assert receipt_counts(text) == {
+        "identitet": 1,
+        "vardnadshavare": 2,
+        "parter": 2,
+        "signaler": 0,
+        "observationer": 2,
+        "moten": 0,
+        "atagandeplan": 1,
+        "blankett": 0,
+    }
+    for personal in (CHILD, GUARDIAN, BACKGROUND, PLAN_TEXT, OBSERVATION, "2013"):
         assert personal not in text
     assert "sspf.receipt_exported" in audit_actions(app, case_ref)
 
