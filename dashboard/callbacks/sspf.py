@@ -22,13 +22,14 @@ from dashboard.callbacks.inputs import as_number, as_text, as_texts
 from dashboard.callbacks.submit import refuse, store, submit
 from dashboard.i18n import N_, _
 from dashboard.pages.sspf import FORM_SUFFIXES, ROLES, WRITERS
-from dashboard.sspf_access import case_keys, parse_day
+from dashboard.sspf_access import case_keys, key_broken, parse_day
 from dashboard.sspf_views import cases_view, network_view
 from dashboard.state import current_cipher, today
-from dashboard.uploads import UploadError, uploaded_file
+from dashboard.uploads import UploadError, report_items, uploaded_file
 from data.access.scope import AccessDenied
 from data.consent.cases import list_cases
 from data.consent.checks import ConsentError
+from data.consent.crypto import CaseKeyError
 from data.consent.files import destroy_file
 from data.consent.ledger import (
     ConsentInput,
@@ -39,7 +40,7 @@ from data.consent.ledger import (
 )
 from data.storage.db import Session
 
-REFUSED: Final = (ConsentError, AccessDenied)
+REFUSED: Final = (ConsentError, AccessDenied, CaseKeyError)
 DATE_FIELDS: Final = {
     "birth": N_("Födelsedatum"),
     "signed": N_("Undertecknat"),
@@ -48,7 +49,10 @@ DATE_FIELDS: Final = {
 
 
 def refusal(error: Exception) -> list[str]:
-    """A refusal of the case layer as report lines: each field's message."""
+    """A refusal of the case layer as report lines: each field's message (a case key
+    that opens nothing: the one message for the system's administrator)."""
+    if isinstance(error, CaseKeyError):
+        return [key_broken(error)]
     if isinstance(error, ConsentError) and error.errors:
         return list(error.errors.values())
     return [str(error)]
@@ -195,14 +199,24 @@ def register(app: Dash) -> None:
         """The viewer's accessible active cases (audited once by the case layer)."""
         user = require_role(*ROLES)
         actor = request_actor()
-        found = store(lambda session: list_cases(session, user.id, today(), actor, **case_keys()))
+        try:
+            found = store(
+                lambda session: list_cases(session, user.id, today(), actor, **case_keys())
+            )
+        except CaseKeyError as error:
+            return report_items([key_broken(error)], ok=False)
         return cases_view(found, coordinator=user.role in WRITERS)
 
     @app.callback(Output(ids.SF_NM_LIST, "children"), Input(ids.SF_REFRESH, "data"))
     def show_network_meetings(_refresh: Any) -> Any:
         """The coordinator's nätverksmöten."""
         user = require_role(*WRITERS)
-        found = store(lambda session: network_meetings(session, user.id, cipher=current_cipher()))
+        try:
+            found = store(
+                lambda session: network_meetings(session, user.id, cipher=current_cipher())
+            )
+        except CaseKeyError as error:
+            return report_items([key_broken(error)], ok=False)
         return network_view(found)
 
     @app.callback(

@@ -567,3 +567,50 @@ def test_a_second_chosen_form_destroys_the_first(
     assert (Path(app.instance_path) / "uploads" / second["token"]).exists()
     assert not (Path(app.instance_path) / "uploads" / first["token"]).exists()
     assert copy.read_bytes() == bytes(len(FORM_BYTES))
+
+
+KEY_MESSAGE = "Ärendeskiktets nyckel öppnar inte uppgifterna — kontakta systemansvarig."
+
+
+def test_a_wrong_case_key_says_so_on_the_pages_and_the_printouts(
+    app: Flask,
+    client_as: Callable[[str], FlaskClient],
+    case_ref: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A well-formed key that is not the one the data was written with: the pages and
+    the PDFs say so in Swedish (503 for the PDFs), the log names the error class only."""
+    from cryptography.fernet import Fernet
+
+    from data.consent.crypto import CaseCipher
+
+    coordinator = client_as("samordnare")
+    network = {
+        f"{ids.SF_NM_SAVE}.n_clicks": 1,
+        f"{ids.SF_NM_DECLINED}.value": day(-2),
+        f"{ids.SF_NM_NOTE}.value": "Nätverksmöte-NM12",
+        f"{ids.SF_NM_ORGS}.value": ["skola"],
+        f"{ids.SF_REFRESH}.data": 0,
+    }
+    assert "report-ok" in text_of(
+        call_callback(coordinator, app, f"{ids.SF_NM_RESULT}.children", network)
+    )
+    monkeypatch.setattr(app_state(app), "cipher", CaseCipher((Fernet.generate_key(),)))
+    caplog.set_level("ERROR")
+    listed = text_of(
+        call_callback(coordinator, app, f"{ids.SF_CASES}.children", {f"{ids.SF_REFRESH}.data": 1})
+    )
+    assert KEY_MESSAGE in listed
+    meetings = call_callback(
+        coordinator, app, f"{ids.SF_NM_LIST}.children", {f"{ids.SF_REFRESH}.data": 1}
+    )
+    assert KEY_MESSAGE in text_of(meetings)
+    assert KEY_MESSAGE in json.dumps(case_content(coordinator, app, case_ref), ensure_ascii=False)
+    plan = coordinator.get(f"/sspf/{case_ref}/atagandeplan.pdf")
+    assert plan.status_code == 503
+    assert plan.get_data(as_text=True) == KEY_MESSAGE
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "CaseKeyError" in logged
+    for text in (CHILD, BACKGROUND, GUARDIAN, PLAN_TEXT, "Nätverksmöte-NM12"):
+        assert text not in logged
