@@ -9,20 +9,34 @@ deactivated account or a changed role counts at once) and the app's key.
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from flask import current_app
 
 from dashboard.auth import SessionUser, current_session_user
 from dashboard.callbacks.inputs import as_text
+from dashboard.i18n import N_, _
 from dashboard.state import current_cipher, end_request_transaction
 from data.access.accounts import list_accounts
 from data.access.scope import AccessDenied
 from data.consent.vocabulary import NO_ACCESS, PARTY_ROLES
 from data.storage.db import Session
 from data.storage.models import User
+
+KEY_BROKEN: Final = N_("Ärendeskiktets nyckel öppnar inte uppgifterna — kontakta systemansvarig.")
+"""What the SSPF pages and printouts say when the configured case key is well formed
+but not the one the data was written with (:class:`~data.consent.crypto.CaseKeyError`)."""
+log = logging.getLogger(__name__)
+
+
+def key_broken(error: Exception) -> str:
+    """Log that the case key does not open the stored values — the error's class
+    only, never its message or any content — and return the reader's message."""
+    log.error("SSPF: ärendeskiktets nyckel öppnar inte uppgifterna (%s)", type(error).__name__)
+    return _(KEY_BROKEN)
 
 
 def acting_user(session: Session) -> User:

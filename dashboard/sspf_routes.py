@@ -17,12 +17,13 @@ from dashboard.audit import request_actor
 from dashboard.auth import require_role
 from dashboard.callbacks.submit import store
 from dashboard.pages.sspf import ROLES
-from dashboard.sspf_access import acting_user, case_keys
+from dashboard.sspf_access import acting_user, case_keys, key_broken
 from dashboard.sspf_pdf import plan_pdf, receipt_pdf
 from dashboard.state import today
 from data.access.audit import record
 from data.access.scope import AccessDenied
 from data.consent.cases import export_plan
+from data.consent.crypto import CaseKeyError
 from data.consent.teardown import TearUpReceipt, receipt_for
 from data.ingest.polisen_kommun import kommun_name
 from data.storage.db import Session
@@ -43,6 +44,15 @@ def _kommun(code: str) -> str:
         return kommun_name(code)
     except (KeyError, IndexError, ValueError, OSError):
         return code
+
+
+@bp.app_errorhandler(CaseKeyError)
+def _key_broken(error: CaseKeyError) -> tuple[Response, int]:
+    """The case key does not open the stored values (a well-formed key, but not the
+    one the data was written with): 503 and the one Swedish message — for the PDFs
+    here and any SSPF callback that did not say it on its page (class logged only)."""
+    message = key_broken(error)
+    return Response(message, status=503, mimetype="text/plain"), 503
 
 
 @bp.route("/sspf/<ref>/atagandeplan.pdf")

@@ -25,6 +25,7 @@ from dashboard.pages import admin_areas, calendar_page, import_page, police_page
 from dashboard.uploads import (
     MB,
     UploadTooLarge,
+    destroy_own_uploads,
     new_token,
     remove_stale_uploads,
     safe_name,
@@ -91,6 +92,10 @@ KINDS: Final[dict[str, UploadKind]] = {
     ),
 }
 """Every kind of upload, by the name in its URL."""
+REPLACED: Final = frozenset({"sspf_form"})
+"""Kinds whose new upload destroys the user's waiting ones (of the kind's types): a
+scanned consent form chosen twice must not leave the first plaintext copy on disk.
+Their types are no other kind's (tests/integration/test_upload_route.py)."""
 
 
 def upload_limit(kind: str) -> int:
@@ -128,6 +133,8 @@ def upload(kind: str) -> tuple[Response, int]:
         return _refuse(413, too_large_message(limit), close=True)
     folder = upload_dir()
     remove_stale_uploads(folder)
+    if kind in REPLACED:
+        destroy_own_uploads(user.id, spec.suffixes)
     token = new_token(user.id, suffix)
     try:
         size = save_stream(request.stream, folder / token, limit)

@@ -26,6 +26,7 @@ from dash import html
 from flask import Flask, current_app
 
 from dashboard.auth import csrf_token
+from data.consent.files import destroy_file
 from data.storage.private_files import PRIVATE_FILE_MODE, private_folder
 
 UPLOAD_MAX_AGE_SECONDS: Final = 3600
@@ -70,14 +71,16 @@ def filesystem_now(folder: Path) -> float:
 
 
 def remove_stale_uploads(folder: Path, *, now: float | None = None) -> int:
-    """Delete uploads older than an hour (abandoned before import); return how many.
+    """Destroy uploads older than an hour (abandoned before import); return how many.
 
-    ``now`` is in the files' own clock (default :func:`filesystem_now`)."""
+    Each is overwritten before it is unlinked (a scanned SSPF consent form is
+    plaintext personal data). ``now`` is in the files' own clock (default
+    :func:`filesystem_now`)."""
     limit = (now if now is not None else filesystem_now(folder)) - UPLOAD_MAX_AGE_SECONDS
     removed = 0
     for path in folder.iterdir():
         if path.is_file() and not path.name.startswith(".now-") and path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
+            destroy_file(path)
             removed += 1
     return removed
 
@@ -102,7 +105,8 @@ def new_token(user_id: int, suffix: str) -> str:
 
 def save_stream(stream: IO[bytes], path: Path, limit: int) -> int:
     """Copy ``stream`` to a new file at ``path`` (mode 0600) in 1 MB pieces; return
-    the size. Over ``limit`` bytes: :class:`UploadTooLarge`, and nothing is kept."""
+    the size. Over ``limit`` bytes: :class:`UploadTooLarge`, and nothing is kept — the
+    partial file is overwritten, not only unlinked (it may be a consent form)."""
     size = 0
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
     try:
@@ -113,7 +117,7 @@ def save_stream(stream: IO[bytes], path: Path, limit: int) -> int:
                     raise UploadTooLarge(too_large_message(limit))
                 out.write(block)
     except BaseException:
-        path.unlink(missing_ok=True)
+        destroy_file(path)
         raise
     return size
 
@@ -140,6 +144,17 @@ def uploaded_file(value: Any, user_id: int, suffixes: Collection[str]) -> Upload
         msg = "Ladda upp filen (igen) först."
         raise UploadError(msg)
     return Uploaded(path, safe_name(str(value.get("name", ""))), path.stat().st_size)
+
+
+def destroy_own_uploads(user_id: int, suffixes: Collection[str]) -> int:
+    """Destroy ``user_id``'s waiting uploads of ``suffixes`` (a newer file replaces
+    them: a second scanned form must not leave the first on disk); return how many."""
+    removed = 0
+    for path in upload_dir().iterdir():
+        match = TOKEN.fullmatch(path.name)
+        if match and int(match["user"]) == user_id and match["suffix"] in suffixes:
+            removed += destroy_file(path)
+    return removed
 
 
 def owned_upload(token: Any, user_id: int, suffixes: Collection[str]) -> Path | None:

@@ -119,3 +119,19 @@ def pdftoppm_ink(raw: bytes, *, dpi: int = 40) -> list[float]:
                 pixels = np.asarray(image.convert("L"))
             shares.append(float((pixels < 128).mean()))
         return shares
+
+
+def receipt_counts(text: str) -> dict[str, int]:
+    """The receipt's "Detta har tagits bort" table as {kind: number} (the kinds of
+    :data:`data.consent.vocabulary.REMOVED_KINDS`), read from its text: each label
+    must be followed by its count, so a receipt that lists the labels with wrong (or
+    all-zero) numbers does not pass a test that compares the counts."""
+    from data.consent.vocabulary import REMOVED_KINDS
+
+    found: dict[str, int] = {}
+    for term in REMOVED_KINDS:
+        label = " ".join(term.label.split())
+        match = re.search(re.escape(label) + r" (\d+)\b", text)
+        assert match is not None, f"{label!r} without a count in the receipt"
+        found[term.code] = int(match.group(1))
+    return found

@@ -17,18 +17,19 @@ from dash import Dash, Input, Output, State, no_update
 
 from dashboard import ids
 from dashboard.audit import request_actor
-from dashboard.auth import SessionUser, require_role
+from dashboard.auth import SessionUser, current_session_user, require_role
 from dashboard.callbacks.inputs import as_number, as_text, as_texts
 from dashboard.callbacks.submit import refuse, store, submit
 from dashboard.i18n import N_, _
 from dashboard.pages.sspf import FORM_SUFFIXES, ROLES, WRITERS
-from dashboard.sspf_access import case_keys, parse_day
+from dashboard.sspf_access import case_keys, key_broken, parse_day
 from dashboard.sspf_views import cases_view, network_view
 from dashboard.state import current_cipher, today
-from dashboard.uploads import UploadError, uploaded_file
+from dashboard.uploads import UploadError, report_items, uploaded_file
 from data.access.scope import AccessDenied
 from data.consent.cases import list_cases
 from data.consent.checks import ConsentError
+from data.consent.crypto import CaseKeyError
 from data.consent.files import destroy_file
 from data.consent.ledger import (
     ConsentInput,
@@ -39,7 +40,7 @@ from data.consent.ledger import (
 )
 from data.storage.db import Session
 
-REFUSED: Final = (ConsentError, AccessDenied)
+REFUSED: Final = (ConsentError, AccessDenied, CaseKeyError)
 DATE_FIELDS: Final = {
     "birth": N_("Födelsedatum"),
     "signed": N_("Undertecknat"),
@@ -48,7 +49,10 @@ DATE_FIELDS: Final = {
 
 
 def refusal(error: Exception) -> list[str]:
-    """A refusal of the case layer as report lines: each field's message."""
+    """A refusal of the case layer as report lines: each field's message (a case key
+    that opens nothing: the one message for the system's administrator)."""
+    if isinstance(error, CaseKeyError):
+        return [key_broken(error)]
     if isinstance(error, ConsentError) and error.errors:
         return list(error.errors.values())
     return [str(error)]
@@ -120,6 +124,22 @@ def scanned_form(value: Any, user_id: int) -> bytes | None:
         destroy_file(upload.path)
 
 
+ATTACH_AGAIN: Final = N_(
+    "Den inskannade blanketten är borttagen från servern eftersom samtycket inte "
+    "sparades: bifoga blanketten igen."
+)
+
+
+def taken_form(value: Any, user_id: int) -> tuple[bytes | None, list[str]]:
+    """The scanned form, read into memory and its plaintext file destroyed *before*
+    anything is checked — so no exit of the save (a bad date, a refusal, an error)
+    leaves it on disk; and the problem with the upload, if any."""
+    try:
+        return scanned_form(value, user_id), []
+    except UploadError as error:
+        return None, [str(error)]
+
+
 CLEARED: Final = (
     *(
         Output(c, "value")
@@ -135,10 +155,12 @@ CLEARED: Final = (
     *(Output(ids.sf_party_label(r), "value") for r in range(ids.SF_PARTY_ROWS)),
     *(Output(ids.sf_party_org(r), "value") for r in range(ids.SF_PARTY_ROWS)),
     *(Output(ids.sf_party_user(r), "value") for r in range(ids.SF_PARTY_ROWS)),
-    Output(ids.SF_NEW_UPLOADED, "data"),
 )
-"""What a saved consent empties: the texts and dates (""), then the choices and the
-upload (None) — so a second click cannot open the same case twice."""
+"""What a saved consent empties: the texts and dates (""), then the choices (None) —
+so a second click cannot open the same case twice."""
+UPLOAD_CLEARED: Final = (Output(ids.SF_NEW_UPLOADED, "data"), Output(ids.SF_NEW_PROGRESS, "value"))
+"""The upload store and its progress bar: emptied whenever the save consumed a form
+(saved or not — the file is gone either way), so the page never claims one is attached."""
 TEXTS: Final = 6 + ids.SF_PARTY_ROWS
 
 
@@ -147,6 +169,11 @@ def cleared(saved: bool) -> list[Any]:
     if not saved:
         return [no_update] * len(CLEARED)
     return [""] * TEXTS + [None] * (len(CLEARED) - TEXTS)
+
+
+def upload_cleared(consumed: bool) -> list[Any]:
+    """The values of :data:`UPLOAD_CLEARED`: empty once a form was consumed."""
+    return [None, "0"] if consumed else [no_update, no_update]
 
 
 FORM_STATE: Final = {
@@ -172,46 +199,60 @@ def register(app: Dash) -> None:
         """The viewer's accessible active cases (audited once by the case layer)."""
         user = require_role(*ROLES)
         actor = request_actor()
-        found = store(lambda session: list_cases(session, user.id, today(), actor, **case_keys()))
+        try:
+            found = store(
+                lambda session: list_cases(session, user.id, today(), actor, **case_keys())
+            )
+        except CaseKeyError as error:
+            return report_items([key_broken(error)], ok=False)
         return cases_view(found, coordinator=user.role in WRITERS)
 
     @app.callback(Output(ids.SF_NM_LIST, "children"), Input(ids.SF_REFRESH, "data"))
     def show_network_meetings(_refresh: Any) -> Any:
         """The coordinator's nätverksmöten."""
         user = require_role(*WRITERS)
-        found = store(lambda session: network_meetings(session, user.id, cipher=current_cipher()))
+        try:
+            found = store(
+                lambda session: network_meetings(session, user.id, cipher=current_cipher())
+            )
+        except CaseKeyError as error:
+            return report_items([key_broken(error)], ok=False)
         return network_view(found)
 
     @app.callback(
         output={
             "result": Output(ids.SF_NEW_RESULT, "children"),
             "refresh": Output(ids.SF_REFRESH, "data", allow_duplicate=True),
-            "cleared": list(CLEARED),
+            "cleared": [*CLEARED, *UPLOAD_CLEARED],
         },
         inputs={"_clicks": Input(ids.SF_NEW_SAVE, "n_clicks"), "values": FORM_STATE},
         running=[(Output(ids.SF_NEW_SAVE, "disabled"), True, False)],
         prevent_initial_call=True,
     )
     def new_consent(_clicks: Any, values: dict[str, Any]) -> dict[str, Any]:
-        """Record the consent and open its case in one unit of work."""
+        """Record the consent and open its case in one unit of work (the scanned
+        form's plaintext upload is destroyed first, whatever happens next)."""
+        consumed = bool(values.get("uploaded"))
+        form, problems = taken_form(values.get("uploaded"), current_session_user().id)
         user = require_role(*WRITERS)
         actor = request_actor()
-        dates, problems = checked_dates(values, DATE_FIELDS)
-        try:
-            form = None if problems else scanned_form(values.get("uploaded"), user.id)
-        except UploadError as error:
-            problems = [str(error)]
-        if problems:
-            result, unchanged = refuse(problems)
-            return {"result": result, "refresh": unchanged, "cleared": cleared(False)}
+        dates, wrong_dates = checked_dates(values, DATE_FIELDS)
+        again = [_(ATTACH_AGAIN)] if form is not None else []
+        if problems or wrong_dates:
+            result, unchanged = refuse(problems + wrong_dates + again)
+            upload = upload_cleared(consumed)
+            return {"result": result, "refresh": unchanged, "cleared": cleared(False) + upload}
         data = consent_input(user, values, dates, form)
 
         def work(session: Session) -> list[str]:
             case = open_case(session, user.id, data, today(), actor, **case_keys())
             return [_("Samtycket är registrerat och ärendet %(ref)s öppnat.", ref=case.ref)]
 
-        result, bumped = submit(work, refresh=values["refresh"], refused=REFUSED, messages=refusal)
-        return {"result": result, "refresh": bumped, "cleared": cleared(bumped is not no_update)}
+        result, bumped = submit(
+            work, refresh=values["refresh"], refused=REFUSED, messages=lambda e: refusal(e) + again
+        )
+        done = cleared(bumped is not no_update) + upload_cleared(consumed)
+        return {"result": result, "refresh": bumped, "cleared": done}
 
     @app.callback(
         output={

@@ -24,7 +24,7 @@ from dashboard.callbacks.sspf import REFUSED, checked_dates, refusal
 from dashboard.callbacks.submit import refuse, store, submit
 from dashboard.i18n import N_, _
 from dashboard.pages.sspf import ROLES, WRITERS
-from dashboard.sspf_access import acting_user, case_keys, parse_day
+from dashboard.sspf_access import acting_user, case_keys, key_broken, parse_day
 from dashboard.sspf_views import case_outputs, closed_outputs, no_case_view, tombstone_view
 from dashboard.state import today
 from data.access.audit import Actor
@@ -37,6 +37,7 @@ from data.consent.case_writes import (
     update_plan_item,
 )
 from data.consent.cases import read_case
+from data.consent.crypto import CaseKeyError
 from data.consent.ledger import end_consent, extend_consent
 from data.consent.teardown import receipt_for
 from data.storage.db import Session
@@ -135,6 +136,8 @@ def register(app: Dash) -> None:
             )
         except AccessDenied as error:
             return closed_outputs(_closed(reference, str(error)))
+        except CaseKeyError as error:
+            return closed_outputs(no_case_view(key_broken(error)))
         return case_outputs(case)
 
 

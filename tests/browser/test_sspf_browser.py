@@ -34,7 +34,7 @@ from tests.browser.test_overview_browser import log_in
 from tests.browser.test_walk_browser import type_into
 from tests.clock import TEST_TODAY
 from tests.conftest import DEMO_PASSWORD
-from tests.pdf_checks import pdf_pages
+from tests.pdf_checks import pdf_pages, receipt_counts
 
 pytestmark = pytest.mark.browser
 
@@ -200,6 +200,17 @@ def test_a_case_from_consent_to_tear_up(
     for expected in (ref, "Kvitto", "Åtagandeplanens punkter", "Barnets identitet"):
         assert expected in receipt, expected
     assert "kan inte längre dela information om barnet" in receipt
+    # The case held the child, one guardian, the school, one plan item — nothing else.
+    assert receipt_counts(receipt) == {
+        "identitet": 1,
+        "vardnadshavare": 1,
+        "parter": 1,
+        "signaler": 0,
+        "observationer": 0,
+        "moten": 0,
+        "atagandeplan": 1,
+        "blankett": 0,
+    }
     for personal in (CHILD, GUARDIAN, PLAN_TEXT):
         assert personal not in receipt
 

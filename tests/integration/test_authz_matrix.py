@@ -30,7 +30,7 @@ from dashboard.state import app_state
 from data.access.users import create_user
 from data.storage.db import unit_of_work
 from tests.conftest import DEMO_PASSWORD
-from tests.helpers import login, send_file
+from tests.helpers import call_by_input, login, send_file
 
 ANON = "anonym"
 OTHER_KOMMUN = "samordnare_sigtuna"
@@ -62,7 +62,8 @@ WEEKLY = frozenset({"coordinator", "police_area"})
 """Veckans lägesbild (issue 17): coordinators, and the police for their areas."""
 SSPF = frozenset({"coordinator", "reporter", "police_area"})
 """SSPF (issue 18): the roles that can be a case's coordinator or a named party; which
-case they see is the case layer's decision (tests/integration/test_sspf_pages.py)."""
+case they see is the case layer's decision, tried on a real case per scenario in
+test_sspf_callbacks_and_routes_refuse_on_a_real_case below."""
 """Who reads free-text notes (the police in their own areas only)."""
 PUBLIC = "public"
 LOGIN_STEP = "login step"
@@ -567,3 +568,209 @@ def test_one_area_police_sees_only_its_area(subjects: dict[str, FlaskClient]) ->
     assert response.status_code == 200
     codes = {f["id"] for f in response.get_json()["features"]}
     assert codes == {"0380-D20"}, codes
+
+
+# --- SSPF on a real case (issue 18): the refusals of the case layer, per case ---------
+
+SSPF_UNNAMED = "fritid_matris"
+SSPF_OTHER_COORDINATOR = "samordnare_matris"
+SSPF_MARKERS = ("X-MATRIS-OBS", "X-MATRIS-PLAN", "X-MATRIS-MOTE")
+"""What the subjects try to write: none of it may be stored."""
+SSPF_SCENARIOS = {
+    "unnamed party": (SSPF_UNNAMED, None),
+    "named party after withdrawal": ("rapportor", "withdrawn"),
+    "named party after expiry": ("rapportor", "expired"),
+    "another coordinator": (SSPF_OTHER_COORDINATOR, None),
+    "admin": ("admin", None),
+    "leadership": ("ledning", None),
+}
+"""Scenario → (username, what happened to the consent first)."""
+SSPF_VALID_DAYS = 10
+
+
+def _is_sspf(name: str) -> bool:
+    return any(part.startswith(("sf-", "sc-")) for part in name.split())
+
+
+def _sspf_rows(app: Flask) -> dict[str, int]:
+    """The number of rows in every SSPF table (the audit log is not one)."""
+    from sqlalchemy import func, select
+
+    from data.storage.models import Base
+
+    tables = [t for name, t in Base.metadata.tables.items() if name.startswith("sspf")]
+    assert len(tables) >= 9
+    with unit_of_work(app_state(app).sessions) as session:
+        return {t.name: session.scalar(select(func.count()).select_from(t)) or 0 for t in tables}
+
+
+def _sspf_values(client: FlaskClient, ref: str, item: Any) -> dict[str, dict[str, Any]]:
+    """The SSPF pages' component props as the coordinator's layout holds them, with the
+    case page's reference and every form filled in with something writable."""
+    from datetime import timedelta
+
+    from tests.clock import TEST_TODAY
+
+    values: dict[str, dict[str, Any]] = {}
+    for path in ("/sspf", "/sspf/arende"):
+        for node in _walk(page_content(client, path)):
+            if isinstance(node["props"].get("id"), str):
+                values.setdefault(node["props"]["id"], dict(node["props"]))
+    today = TEST_TODAY.isoformat()
+    later = (TEST_TODAY + timedelta(days=60)).isoformat()
+    filled = {
+        ids.SC_REF: {"data": ref},
+        ids.SC_OBS_PARTY: {"value": "skola"},
+        ids.SC_OBS_DATE: {"value": today},
+        ids.SC_OBS_TEXT: {"value": SSPF_MARKERS[0]},
+        ids.SC_PLAN_PARTY: {"value": "skola"},
+        ids.SC_PLAN_WHAT: {"value": SSPF_MARKERS[1]},
+        ids.SC_PLAN_DUE: {"value": later},
+        ids.SC_PLAN_FOLLOW: {"value": later},
+        ids.SC_ITEM: {"value": item},
+        ids.SC_ITEM_STATUS: {"value": "done"},
+        ids.SC_MEET_KIND: {"value": "intag"},
+        ids.SC_MEET_DATE: {"value": today},
+        ids.SC_MEET_NOTES: {"value": SSPF_MARKERS[2]},
+        ids.SC_SIGNALS_PARTY: {"value": "skola"},
+        ids.SC_EXTEND_DATE: {"value": later},
+        ids.SC_END_REASON: {"value": "withdrawn"},
+    }
+    signals = values.get(ids.SC_SIGNALS, {}).get("options") or []
+    filled[ids.SC_SIGNALS] = {"value": [o["value"] for o in signals[:1]]}
+    for component, props in filled.items():
+        values.setdefault(component, {}).update(props)
+    return values
+
+
+def _sspf_call(client: FlaskClient, spec: dict[str, Any], values: dict[str, Any]) -> Any:
+    body = payload(spec, values)
+    first = body["inputs"][0]
+    if first["property"] in ("n_clicks", "submit_n_clicks"):
+        first["value"] = 1
+    return client.post(
+        "/_dash-update-component", data=json.dumps(body), content_type="application/json"
+    )
+
+
+@pytest.mark.parametrize("scenario", list(SSPF_SCENARIOS))
+def test_sspf_callbacks_and_routes_refuse_on_a_real_case(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, scenario: str
+) -> None:
+    """Every SSPF callback and route (enumerated from the app, so a new one cannot be
+    left out) gives the scenario's subject nothing of a real case — no child's name or
+    text in any answer — and writes nothing; a named party before the end gets the
+    content (the positive control that the scan finds it)."""
+    from datetime import timedelta
+
+    from data.clock import FixedClock
+    from tests.clock import TEST_TODAY
+    from tests.integration import test_sspf_pages as pages
+    from tests.pdf_checks import pdf_pages
+
+    username, ending = SSPF_SCENARIOS[scenario]
+    with unit_of_work(app_state(app).sessions) as session:
+        create_user(
+            session,
+            SSPF_UNNAMED,
+            DEMO_PASSWORD,
+            role="reporter",
+            kommun_code="0380",
+            source_code="fritid",
+        )
+        create_user(
+            session, SSPF_OTHER_COORDINATOR, DEMO_PASSWORD, role="coordinator", kommun_code="0380"
+        )
+    clients: dict[str, FlaskClient] = {}
+    for name in ("samordnare", "rapportor", username):
+        clients[name] = app.test_client()
+        assert login(clients[name], name, DEMO_PASSWORD).status_code == 302, name
+    coordinator, school, subject = clients["samordnare"], clients["rapportor"], clients[username]
+    valid = {
+        f"{ids.SF_NEW_VALID}.value": (TEST_TODAY + timedelta(days=SSPF_VALID_DAYS)).isoformat()
+    }
+    ref = pages.open_case(coordinator, app, **valid)
+    assert "report-ok" in pages.text_of(
+        pages.add_plan_item(coordinator, app, ref, "skola", pages.PLAN_TEXT)
+    )
+    fields = {
+        ids.SC_OBS_PARTY: "skola",
+        ids.SC_OBS_DATE: pages.day(0),
+        ids.SC_OBS_TEXT: pages.OBSERVATION,
+    }
+    assert "report-ok" in pages.text_of(pages.write(school, app, ids.SC_OBS_SAVE, ref, **fields))
+    seen = pages.case_content(coordinator, app, ref)
+    item = seen[ids.SC_ITEM]["options"][0]["value"]
+    values = _sspf_values(coordinator, ref, item)
+    secrets = (pages.CHILD, pages.BACKGROUND, pages.GUARDIAN, pages.PLAN_TEXT, pages.OBSERVATION)
+
+    deps = coordinator.get("/_dash-dependencies").get_json()
+    specs = [
+        s for s in deps if not s.get("clientside_function") and _is_sspf(callback_key(s["output"]))
+    ]
+    declared = {k for k in CALLBACKS if _is_sspf(k)}
+    assert {declared_key(callback_key(s["output"])) for s in specs} == declared
+    routes = sorted(r.rule for r in app.url_map.iter_rules() if r.endpoint.startswith("sspf."))
+    assert routes, "no SSPF routes found"
+    paths = [r.replace("<ref>", ref) for r in routes]
+
+    # Positive control: the named party, before the end, gets the content everywhere.
+    control = " ".join(_sspf_call(school, s, values).get_data(as_text=True) for s in specs)
+    assert json.dumps(pages.CHILD)[1:-1] in control  # the scan below finds it when shown
+    content = json.dumps(pages.case_content(school, app, ref), ensure_ascii=False)
+    assert pages.CHILD in content and pages.PLAN_TEXT in content and pages.OBSERVATION in content
+    plan = school.get(f"/sspf/{ref}/atagandeplan.pdf")
+    assert plan.status_code == 200 and pages.CHILD in " ".join(pdf_pages(plan.data))
+
+    if ending == "withdrawn":
+        end = {
+            f"{ids.SC_END_CONFIRM}.submit_n_clicks": 1,
+            f"{ids.SC_END_REASON}.value": "withdrawn",
+            f"{ids.SC_REF}.data": ref,
+            f"{ids.SC_REFRESH}.data": 1,
+        }
+        assert "report-ok" in pages.text_of(
+            call_by_input(coordinator, app, ids.SC_END_CONFIRM, end)
+        )
+    before = _sspf_rows(app)
+    if ending == "expired":
+        later = FixedClock.on(TEST_TODAY + timedelta(days=SSPF_VALID_DAYS + 1))
+        monkeypatch.setitem(app.config, "SSP_CLOCK", later)
+
+    leaks = _sspf_leaks(subject, specs, values, paths, secrets)
+    assert not leaks, "\n".join(leaks)
+    after = _sspf_rows(app)
+    if ending == "expired":
+        # The first access after the end tears the expired case up (its content rows
+        # go, one "expired" event is added); a second round must then write nothing.
+        grown = {t for t in before if after[t] > before[t]}
+        assert grown <= {"sspf_consent_event", "sspf_disposal"}, (before, after)
+        assert after["sspf_observation"] == after["sspf_plan_item"] == after["sspf_child"] == 0
+        assert not _sspf_leaks(subject, specs, values, paths, secrets)
+        before, after = after, _sspf_rows(app)
+    assert after == before
+
+
+def _sspf_leaks(
+    subject: FlaskClient,
+    specs: list[dict[str, Any]],
+    values: dict[str, Any],
+    paths: list[str],
+    secrets: tuple[str, ...],
+) -> list[str]:
+    """What ``subject`` got from every SSPF callback and route that it must not: a
+    5xx, a case text in an answer, a PDF (anything but 403/404)."""
+    leaks = []
+    for spec in specs:
+        response = _sspf_call(subject, spec, values)
+        text = response.get_data(as_text=True)
+        name = callback_key(spec["output"])
+        if response.status_code >= 500:
+            leaks.append(f"{name}: {response.status_code}")
+        shown = [s for s in secrets if s in text or json.dumps(s)[1:-1] in text]
+        leaks += [f"{name} shows {s!r}" for s in shown]
+    for path in paths:
+        response = subject.get(path)
+        if response.status_code not in (403, 404):
+            leaks.append(f"{path}: {response.status_code}")
+    return leaks

@@ -10,6 +10,7 @@ The names are synthetic ("Testbarn …").
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from datetime import timedelta
@@ -32,7 +33,7 @@ from tests.conftest import DEMO_PASSWORD
 from tests.corpus import pii_corpus
 from tests.helpers import call_by_input, call_callback, send_file
 from tests.hostile_names import HOSTILE_NAMES, MARKUP_TAGS
-from tests.pdf_checks import pdf_pages
+from tests.pdf_checks import pdf_pages, receipt_counts
 
 CHILD = "Testbarn Webbsida-KV31"
 GUARDIAN = "Testvårdnadshavare Webb-GH12"
@@ -378,6 +379,9 @@ def test_tearing_up_removes_the_content_and_the_receipt_lists_what_was_removed(
 ) -> None:
     coordinator, school = client_as("samordnare"), client_as("rapportor")
     assert coordinator.get(f"/sspf/{case_ref}/kvitto.pdf").status_code == 404  # not torn up
+    for text in (OBSERVATION, "Observation två"):
+        fields = {ids.SC_OBS_PARTY: "skola", ids.SC_OBS_DATE: day(0), ids.SC_OBS_TEXT: text}
+        assert "report-ok" in text_of(write(school, app, ids.SC_OBS_SAVE, case_ref, **fields))
     asked = call_by_input(
         coordinator,
         app,
@@ -420,7 +424,19 @@ def test_tearing_up_removes_the_content_and_the_receipt_lists_what_was_removed(
         "Gallringsbeslut",
     ):
         assert expected in text, expected
-    for personal in (CHILD, GUARDIAN, BACKGROUND, PLAN_TEXT, "2013"):
+    # What was in the case: the child, two guardians, the school and the police, two
+    # observations, one plan item; no signals, meetings or scanned form.
+    assert receipt_counts(text) == {
+        "identitet": 1,
+        "vardnadshavare": 2,
+        "parter": 2,
+        "signaler": 0,
+        "observationer": 2,
+        "moten": 0,
+        "atagandeplan": 1,
+        "blankett": 0,
+    }
+    for personal in (CHILD, GUARDIAN, BACKGROUND, PLAN_TEXT, OBSERVATION, "2013"):
         assert personal not in text
     assert "sspf.receipt_exported" in audit_actions(app, case_ref)
 
@@ -500,3 +516,101 @@ def test_names_and_identity_numbers_are_allowed_in_a_case_and_shown_as_written(
     content = json.dumps(case_content(coordinator, app, case_ref), ensure_ascii=False)
     for text in texts:
         assert json.dumps(" ".join(text.split()).strip(), ensure_ascii=False)[1:-1] in content
+
+
+FORM_BYTES = b"%PDF-1.4 blankett Testbarn Klartext-FK19"
+
+
+def linked_copy(app: Flask, token: str) -> Path:
+    """A second name of the waiting upload's file (a hard link beside the uploads
+    folder): after the upload is destroyed it shows whether the bytes on disk were
+    overwritten (zeros) or the name was only unlinked (plaintext still there)."""
+    copy = Path(app.instance_path) / f"link-{token}"
+    os.link(Path(app.instance_path) / "uploads" / token, copy)
+    assert copy.read_bytes() == FORM_BYTES  # positive control: the plaintext is there
+    return copy
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {f"{ids.SF_NEW_BIRTH}.value": "2013-13-40"},  # refused before the case layer
+        {f"{ids.sf_party_org(0)}.value": None, f"{ids.sf_party_org(1)}.value": None},  # by it
+    ],
+    ids=["bad-date", "refused-by-the-case-layer"],
+)
+def test_a_refused_consent_destroys_the_uploaded_form_and_asks_for_it_again(
+    app: Flask, client_as: Callable[[str], FlaskClient], people: None, change: dict[str, Any]
+) -> None:
+    coordinator = client_as("samordnare")
+    sent = send_file(coordinator, "sspf_form", FORM_BYTES, "blankett.pdf").get_json()
+    copy = linked_copy(app, sent["token"])
+    values = consent_values(app, **{f"{ids.SF_NEW_UPLOADED}.data": sent, **change})
+    response = call_callback(coordinator, app, f"{ids.SF_NEW_RESULT}.children", values)
+    found = text_of(response)
+    assert "report-error" in found and not REF.search(found)
+    assert "bifoga blanketten igen" in found
+    assert answer(response)[ids.SF_NEW_UPLOADED]["data"] is None  # no file claimed attached
+    assert answer(response)[ids.SF_NEW_PROGRESS]["value"] == "0"
+    assert ids.SF_NEW_CHILD not in answer(response)  # the rest is kept for correcting
+    assert not (Path(app.instance_path) / "uploads" / sent["token"]).exists()
+    assert copy.read_bytes() == bytes(len(FORM_BYTES))  # overwritten, not only unlinked
+
+
+def test_a_second_chosen_form_destroys_the_first(
+    app: Flask, client_as: Callable[[str], FlaskClient]
+) -> None:
+    coordinator = client_as("samordnare")
+    first = send_file(coordinator, "sspf_form", FORM_BYTES, "blankett.pdf").get_json()
+    copy = linked_copy(app, first["token"])
+    second = send_file(coordinator, "sspf_form", b"%PDF-1.4 andra", "andra.png").get_json()
+    assert (Path(app.instance_path) / "uploads" / second["token"]).exists()
+    assert not (Path(app.instance_path) / "uploads" / first["token"]).exists()
+    assert copy.read_bytes() == bytes(len(FORM_BYTES))
+
+
+KEY_MESSAGE = "Ärendeskiktets nyckel öppnar inte uppgifterna — kontakta systemansvarig."
+
+
+def test_a_wrong_case_key_says_so_on_the_pages_and_the_printouts(
+    app: Flask,
+    client_as: Callable[[str], FlaskClient],
+    case_ref: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A well-formed key that is not the one the data was written with: the pages and
+    the PDFs say so in Swedish (503 for the PDFs), the log names the error class only."""
+    from cryptography.fernet import Fernet
+
+    from data.consent.crypto import CaseCipher
+
+    coordinator = client_as("samordnare")
+    network = {
+        f"{ids.SF_NM_SAVE}.n_clicks": 1,
+        f"{ids.SF_NM_DECLINED}.value": day(-2),
+        f"{ids.SF_NM_NOTE}.value": "Nätverksmöte-NM12",
+        f"{ids.SF_NM_ORGS}.value": ["skola"],
+        f"{ids.SF_REFRESH}.data": 0,
+    }
+    assert "report-ok" in text_of(
+        call_callback(coordinator, app, f"{ids.SF_NM_RESULT}.children", network)
+    )
+    monkeypatch.setattr(app_state(app), "cipher", CaseCipher((Fernet.generate_key(),)))
+    caplog.set_level("ERROR")
+    listed = text_of(
+        call_callback(coordinator, app, f"{ids.SF_CASES}.children", {f"{ids.SF_REFRESH}.data": 1})
+    )
+    assert KEY_MESSAGE in listed
+    meetings = call_callback(
+        coordinator, app, f"{ids.SF_NM_LIST}.children", {f"{ids.SF_REFRESH}.data": 1}
+    )
+    assert KEY_MESSAGE in text_of(meetings)
+    assert KEY_MESSAGE in json.dumps(case_content(coordinator, app, case_ref), ensure_ascii=False)
+    plan = coordinator.get(f"/sspf/{case_ref}/atagandeplan.pdf")
+    assert plan.status_code == 503
+    assert plan.get_data(as_text=True) == KEY_MESSAGE
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "CaseKeyError" in logged
+    for text in (CHILD, BACKGROUND, GUARDIAN, PLAN_TEXT, "Nätverksmöte-NM12"):
+        assert text not in logged

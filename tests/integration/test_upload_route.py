@@ -345,3 +345,68 @@ def test_killing_the_job_process_mid_import_writes_nothing_and_reports_it(
     assert status.status == "failed"
     assert "ingenting importerades" in " ".join(status.messages)
     assert observations(app) == before
+
+
+def test_the_sspf_form_types_are_no_other_kinds(app: Flask) -> None:
+    """A new scanned form destroys the user's waiting files of its types: those types
+    must belong to no other kind, or a form would destroy an import's file."""
+    from dashboard.upload_routes import KINDS, REPLACED
+
+    for kind in REPLACED:
+        others = {s for name, spec in KINDS.items() if name != kind for s in spec.suffixes}
+        assert not others & set(KINDS[kind].suffixes), kind
+
+
+class LinkingStream(io.BytesIO):
+    """A request body that, once the server has written its first piece, makes a hard
+    link to the partial file: the link shows whether the file was overwritten."""
+
+    def __init__(self, raw: bytes, folder: Path, link: Path) -> None:
+        super().__init__(raw)
+        self.folder, self.link = folder, link
+
+    def _link_partial(self) -> None:
+        if self.tell() > 0 and not self.link.exists():
+            partial = [p for p in self.folder.glob("u*") if p.suffix == ".pdf"]
+            if partial and partial[0].stat().st_size > 0:
+                os.link(partial[0], self.link)
+
+    def read(self, size: int | None = -1) -> bytes:
+        self._link_partial()
+        return super().read(size)
+
+    def read1(self, size: int | None = -1) -> bytes:
+        self._link_partial()
+        return super().read1(size)
+
+    def readinto(self, buffer: Any) -> int:
+        self._link_partial()
+        return super().readinto(buffer)
+
+
+def test_an_over_size_upload_is_overwritten_not_only_unlinked(tmp_path: Path) -> None:
+    """The route's 413 (and every other failed copy) goes through ``save_stream``: the
+    partial file — a scanned consent form, perhaps — is overwritten before it goes."""
+    link = tmp_path / "partial-link"
+    body = LinkingStream(b"K" * (3 * CHUNK_BYTES), tmp_path, link)
+    with pytest.raises(UploadTooLarge):
+        save_stream(body, tmp_path / "u1-0123456789abcdef0123456789abcdef.pdf", 2 * CHUNK_BYTES)
+    assert not list(tmp_path.glob("u*"))
+    written = link.read_bytes()
+    assert len(written) >= CHUNK_BYTES  # the link caught the partial file
+    assert written == bytes(len(written))  # zeros: the plaintext was overwritten
+
+
+def test_stale_uploads_are_overwritten_not_only_unlinked(tmp_path: Path) -> None:
+    from dashboard.uploads import remove_stale_uploads
+
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    stale = folder / "u1-0123456789abcdef0123456789abcdef.pdf"
+    stale.write_bytes(b"Klartext-ST55")
+    os.utime(stale, (1_000_000, 1_000_000))
+    os.link(stale, tmp_path / "link")
+    assert (tmp_path / "link").read_bytes() == b"Klartext-ST55"  # positive control
+    assert remove_stale_uploads(folder) == 1
+    assert not stale.exists()
+    assert (tmp_path / "link").read_bytes() == bytes(13)
