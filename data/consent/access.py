@@ -45,7 +45,7 @@ from data.consent.vocabulary import (
     NO_ACCESS,
     PARTY_ROLES,
 )
-from data.storage.consent_models import SspfCase, SspfConsent, SspfParty
+from data.storage.consent_models import SspfCase, SspfChild, SspfConsent, SspfParty
 from data.storage.models import User
 
 MAX_REF = 16
@@ -198,7 +198,17 @@ def load_case(
         raise AccessDenied(EXPIRED)
     if case.status != ACTIVE:
         raise AccessDenied(ENDED)
+    _check_key(session, case, cipher)
     return case, role
+
+
+def _check_key(session: Session, case: SspfCase, cipher: CaseCipher) -> None:
+    """Open the child's name once: a wrong (but well-formed) key raises
+    :class:`~data.consent.crypto.CaseKeyError` here, before a write could store a
+    value that the right key will never open again."""
+    child = session.get(SspfChild, case.id)
+    if child is not None:
+        cipher.decrypt(child.name_enc)
 
 
 def require_coordinator(role: CaseRole) -> None:

@@ -610,6 +610,18 @@ def test_a_wrong_case_key_says_so_on_the_pages_and_the_printouts(
     plan = coordinator.get(f"/sspf/{case_ref}/atagandeplan.pdf")
     assert plan.status_code == 503
     assert plan.get_data(as_text=True) == KEY_MESSAGE
+    written = write(
+        coordinator,
+        app,
+        ids.SC_OBS_SAVE,
+        case_ref,
+        **{ids.SC_OBS_PARTY: "skola", ids.SC_OBS_DATE: day(0), ids.SC_OBS_TEXT: "Fel-nyckel-OBS"},
+    )
+    assert "report-ok" not in text_of(written), "a wrong key must not write what it can't read"
+    monkeypatch.undo()
+    assert "Fel-nyckel-OBS" not in json.dumps(
+        case_content(coordinator, app, case_ref), ensure_ascii=False
+    )
     logged = " ".join(record.getMessage() for record in caplog.records)
     assert "CaseKeyError" in logged
     for text in (CHILD, BACKGROUND, GUARDIAN, PLAN_TEXT, "Nätverksmöte-NM12"):
