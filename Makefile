@@ -85,7 +85,6 @@ test: lint pytest
 
 bench: $(VENV)/.stamp-dev
 	$(PY) bench/bench_map_query.py
-	$(PY) bench/bench_age_cube.py
 	$(PY) bench/bench_assign.py
 	$(PY) bench/bench_layer_size.py
 	$(PY) bench/bench_import.py

@@ -14,6 +14,16 @@ import os
 worker_class = "gthread"
 threads = int(os.environ.get("SSP_THREADS", "4"))
 
+
+
+def post_worker_init(worker):  # type: ignore[no-untyped-def]
+    """Issue 19: each worker builds its count cube as it starts, in the background,
+    so no user waits for the build after a start or a restart."""
+    from dashboard.state import warm_up
+
+    warm_up(worker.wsgi)
+
+
 # Issue 17: an association's link (/forening/<token>) is its key. The access log
 # records the path, the request line and the referrer with the token cut out, so a
 # log reader gets no working link.

@@ -90,8 +90,11 @@ def demo_series() -> tuple[list[float], list[date]]:
             cube = build_cube(session, today=end)
         engine.dispose()
     mask = np.array([k == "0380" for k in cube.areas.kommun_codes])
-    weekly = cube.counts[mask].sum(axis=(0, 2, 3)).astype(float).tolist()
-    mondays = [cube.first_monday + timedelta(weeks=i) for i in range(len(weekly))]
+    frame = cube.per_week(
+        first_monday=cube.first_monday, last_monday=cube.last_monday, area_mask=mask
+    )
+    weekly = frame["count"].astype(float).tolist()
+    mondays = list(frame["week"])
     return weekly, mondays
 
 

@@ -459,8 +459,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{n_areas} areas; built in {setup_s:.1f} s"
             )
             print(
-                f"Cube: shape {cube.counts.shape} (area × week × category × source), "
-                f"{cube.counts.nbytes / 1e6:.2f} MB; cold build {ms(cold_build_ms)} ms, "
+                f"Cube: {cube.base.size:,} non-zero cells (area × week × category × source "
+                f"× age), {cube.nbytes / 1e6:.2f} MB; cold build {ms(cold_build_ms)} ms, "
                 f"rebuild p50 {ms(p50(rebuild_ms))} ms"
             )
             print(

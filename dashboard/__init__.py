@@ -16,6 +16,7 @@ from dashboard.association_routes import bp as association_bp
 from dashboard.association_routes import redact_link_tokens
 from dashboard.auth import init_auth
 from dashboard.cli import ssp_cli
+from dashboard.compression import init_compression
 from dashboard.config import load_config
 from dashboard.dash_app import init_dash
 from dashboard.i18n import init_i18n
@@ -72,5 +73,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_rate_limits(app)  # after init_auth: limits see the bearer token's user
     app.cli.add_command(ssp_cli)
     init_dash(app)
+    init_compression(app)
     init_security_headers(app)
     return app

@@ -167,6 +167,25 @@ def current_cube() -> CountCube:
     return app_state().cubes.get(db_session(), today=today())
 
 
+def warm_up(app: Flask) -> threading.Thread:
+    """Build ``app``'s count cube in a thread of its own (gunicorn calls this as each
+    worker starts, ``gunicorn.conf.py``), so the first user after a start or restart
+    does not wait for the build on the national data. A failure is logged, not
+    raised: the first request then builds the cube as it would have anyway."""
+
+    def build() -> None:
+        state = app_state(app)
+        try:
+            with state.sessions() as session:
+                state.cubes.get(session, today=today(app))
+        except Exception:  # logged; the first request builds it again
+            app.logger.exception("count cube warm-up failed")
+
+    thread = threading.Thread(target=build, name="cube-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def cached_view(name: str, key: Hashable, build: Callable[[], T]) -> T:
     """``build()``'s result, kept per process for ``name`` and ``key`` (which must hold
     the viewer and every input) at today's date and the current data versions."""

@@ -198,11 +198,19 @@ def police_coverage(
 
 
 def areas_in_scope(cube: CountCube, selection: Selection, viewer: Viewer) -> np.ndarray:
-    """Boolean mask over the cube's areas that the viewer may see for ``selection``."""
+    """Boolean mask over the cube's areas that the viewer may see for ``selection``
+    (read-only: worked out once per area index, kommun and scope)."""
     require_kommun(viewer, selection.kommun_code)
+    police = viewer.role == "police_area"
+    key = ("scope", selection.kommun_code, police, viewer.area_codes if police else None)
+    return cube.areas.memo(key, lambda: _scope_mask(cube, selection.kommun_code, viewer))
+
+
+def _scope_mask(cube: CountCube, kommun_code: str, viewer: Viewer) -> np.ndarray:
     areas = cube.areas
-    in_kommun = np.array([k == selection.kommun_code for k in areas.kommun_codes])
+    in_kommun = np.array([k == kommun_code for k in areas.kommun_codes], dtype=bool)
     if viewer.role != "police_area":
+        in_kommun.setflags(write=False)
         return in_kommun
     # A police area coordinator sees the assigned areas and everything inside them,
     # including the members of an assigned own area (:func:`police_coverage`).
@@ -218,7 +226,9 @@ def areas_in_scope(cube: CountCube, selection: Selection, viewer: Viewer) -> np.
     assigned = [i for i in inside.tolist() if areas.codes[i] in viewer.area_codes]
     mask = np.zeros(len(areas.codes), dtype=bool)
     mask[sorted(police_coverage(assigned, children, members))] = True
-    return in_kommun & mask
+    mask &= in_kommun
+    mask.setflags(write=False)
+    return mask
 
 
 def available_levels(cube: CountCube, kommun_code: str, viewer: Viewer) -> list[str]:

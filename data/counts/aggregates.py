@@ -28,7 +28,15 @@ from data.access.scope import (
     available_levels,
     snap_to_grain,
 )
-from data.counts.cube import AGE_AXIS, NO_AREA, AgeView, AreaIndex, CountCube, iso_week_label
+from data.counts.cells import N_AGES
+from data.counts.cube import (
+    AGE_AXIS,
+    NO_AREA,
+    AreaIndex,
+    CountCube,
+    age_position,
+    iso_week_label,
+)
 from data.privacy.disclosure import ProtectedCounts, protect
 from data.privacy.small_areas import DisplayUnits, display_units
 from data.vocabulary import AREA_LEVELS, label_of
@@ -38,8 +46,6 @@ GROUP_FIELDS: Final = ("area", "category", "source", "age_band", "week", "month"
 MAX_CELLS: Final = 50_000
 """Largest table one request may ask for (a 10-year weekly table by category and
 source is bigger: such a request must be narrowed)."""
-ROW_CHUNK: Final = 16
-"""Areas summed at a time, so a long period never copies the whole cube."""
 
 
 class AggregateDenied(AccessDenied):
@@ -276,45 +282,70 @@ def plan_aggregate(
 
 
 def grouped_cells(cube: CountCube, plan: GroupPlan, *, keys: bool = False) -> np.ndarray:
-    """The cube's counts (or record keys) summed into the plan's cells, shape
-    ``plan.cells_shape``: every age group of the age axis in turn, or the age filter."""
-    if "age_band" not in plan.group_by:
-        return grouped_sums(cube.values(plan.age_bands, keys=keys), plan)
-    parts = [grouped_sums(cube.values((age,), keys=keys), plan) for age in plan.age_bands]
-    return np.stack(parts, axis=-1)
+    """The cube's counts (or record keys) summed into the plan's cells, int64 of shape
+    ``plan.cells_shape``: every age group of the age axis in turn, or the age filter.
 
-
-def grouped_sums(values: np.ndarray | AgeView, plan: GroupPlan) -> np.ndarray:
-    """Sum an array aligned with the cube (areas, weeks, categories, sources) into cells.
-
-    Returns int64 of shape ``plan.shape``. Works for the counts and for any other
-    array on the same axes (or :meth:`CountCube.values`, read ``[areas, weeks]``).
+    One pass over the non-zero cells of the selected weeks (only the plan's areas'
+    cells when they are fewer); a table of one period by area and category, all
+    sources and ages, comes from the prefix sums whatever the period's length.
     Weeks of the selection outside the cube's axis add 0.
     """
-    out = np.zeros(plan.shape, dtype=np.int64)
+    shape = plan.cells_shape
     n_weeks = plan.week_hi - plan.week_lo
     if n_weeks <= 0 or plan.rows.size == 0:
-        return out
-    periods = plan.period_of_week[plan.week_offset : plan.week_offset + n_weeks]
-    # Periods are runs of consecutive weeks: reduceat sums each run.
-    starts = np.flatnonzero(np.r_[True, periods[1:] != periods[:-1]])
-    columns = np.arange(int(periods[0]), int(periods[-1]) + 1)[np.newaxis, :]
-    for lo in range(0, plan.rows.size, ROW_CHUNK):
-        block = values[plan.rows[lo : lo + ROW_CHUNK], plan.week_lo : plan.week_hi]
-        block = np.take(block, plan.category_index, axis=2)
+        return np.zeros(shape, dtype=np.int64)
+    grouped_age = "age_band" in plan.group_by
+    every_age = not plan.age_bands or set(plan.age_bands) == set(AGE_AXIS)
+    every_source = plan.source_index.size == len(cube.sources)
+    by_area_category = every_age and not grouped_age and every_source
+    if by_area_category and plan.shape[1] == 1 and "source" not in plan.group_by:
+        by_category = cube.area_category(plan.week_lo, plan.week_hi, keys=keys)
+        chosen = by_category[plan.rows][:, plan.category_index]
         if "category" not in plan.group_by:
-            block = block.sum(axis=2, keepdims=True, dtype=np.int64)
-        block = np.take(block, plan.source_index, axis=3)
-        if "source" not in plan.group_by:
-            block = block.sum(axis=3, keepdims=True, dtype=np.int64)
-        per_period = np.add.reduceat(block, starts, axis=1, dtype=np.int64)
-        keys = plan.row_key[lo : lo + ROW_CHUNK, np.newaxis]
-        np.add.at(out, (keys, columns), per_period)
-    return out
+            chosen = chosen.sum(axis=1, keepdims=True)
+        out = np.zeros((plan.shape[0], plan.shape[2]), dtype=np.int64)
+        np.add.at(out, plan.row_key, chosen)
+        return out.reshape(shape)
+    target = _combo_target(cube, plan)
+    periods = plan.period_of_week[plan.week_offset : plan.week_offset + n_weeks]
+    row_key = np.full(len(cube.areas.codes), -1, dtype=np.int64)
+    row_key[plan.rows] = plan.row_key
+    per_row = int(np.prod(shape[2:]))
+    size = int(np.prod(shape))
+    flat = np.zeros(size, dtype=np.int64)
+    for table in cube.tables:
+        rows = table.rows_in(plan.week_lo, plan.week_hi, plan.rows)
+        unit = row_key[table.area[rows]]
+        combo = target[table.combo[rows]]
+        period = periods[table.week[rows] - plan.week_lo]
+        index = (unit * plan.shape[1] + period) * per_row + combo
+        flat += table.sums(rows, np.where((unit >= 0) & (combo >= 0), index, -1), size, keys=keys)
+    return flat.reshape(shape)
+
+
+def _combo_target(cube: CountCube, plan: GroupPlan) -> np.ndarray:
+    """For each combo of the cube (category, source, age), its position within a row of
+    cells (category, source, age group as grouped), or ``-1`` when it is filtered out."""
+    grouped_age = "age_band" in plan.group_by
+    n_sources = len(cube.sources)
+    category = np.full(len(cube.categories), -1, dtype=np.int64)
+    category[plan.category_index] = (
+        np.arange(plan.category_index.size) if "category" in plan.group_by else 0
+    )
+    source = np.full(n_sources, -1, dtype=np.int64)
+    grouped_source = "source" in plan.group_by
+    source[plan.source_index] = np.arange(plan.source_index.size) if grouped_source else 0
+    age = np.full(N_AGES, -1, dtype=np.int64)
+    for i, band in enumerate(plan.age_bands or AGE_AXIS):
+        age[age_position(band)] = i if grouped_age else 0
+    c, s, g = np.indices((len(cube.categories), n_sources, N_AGES)).reshape(3, -1)
+    n_groups = len(plan.age_bands) if grouped_age else 1
+    target = (category[c] * plan.shape[3] + source[s]) * n_groups + age[g]
+    return np.where((category[c] >= 0) & (source[s] >= 0) & (age[g] >= 0), target, -1)
 
 
 def cell_keys(cube: CountCube, plan: GroupPlan) -> dict[str, np.ndarray]:
-    """One array per group field with each cell's key, in the order of ``grouped_sums``."""
+    """One array per group field with each cell's key, in the order of :func:`grouped_cells`."""
     ages = len(plan.age_bands) if "age_band" in plan.group_by else 1
     a, p, c, s, g = np.indices((*plan.shape, ages)).reshape(5, -1)
     keys: dict[str, np.ndarray] = {}

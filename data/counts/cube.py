@@ -1,36 +1,50 @@
-"""Dense count cube ``area × week × category × source × age`` for fast map and trend queries.
+"""The count cube ``area × week × category × source × age``, sparse, for fast map and trend queries.
 
-The cube is built from one grouped SQL query and cached per process; a version
-counter in the database (bumped by every write of observations or areas) tells
-the cache when to rebuild. A query is then a slice and a sum in numpy.
+Only the non-zero cells are kept (:class:`~data.counts.cells.CellTable`): memory
+grows with what was recorded, not with every area × week × category × source × age
+that could have been. The cube is built from the database once per process and day
+and kept in a :class:`CubeCache`. New observations do not rebuild it: their rows
+(ids above the last full build's) are read into a small second table that every
+query adds (:meth:`CubeCache.get`). What cannot be added — an update or delete of
+an observation, an area or own-area change — bumps the ``count_structure``
+counter in the database (triggers, migration 0020), and only that rebuilds.
+Every worker of every node reads the same counters, so all stay consistent.
 
-The age dimension is stored as the all-ages arrays (``counts``, ``keys``: what every
-query without an age filter reads, exactly as before) plus one array per stored age
-band (``age_counts``, ``age_keys``); "unknown age" is the total minus the three bands.
-A query for some bands reads only their arrays (see :meth:`CountCube.values`).
+Every sum comes with the record keys of the cell key method: the sum of the
+observation ids of the records in an aggregate, whichever filters reached it
+(:mod:`data.privacy.disclosure`).
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import Final
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data.storage.db import read_version
+from data.counts.area_index import NO_AREA, AreaIndex
+from data.counts.cells import N_AGES, CellTable, build_table, combo_of
+from data.counts.load import Records, day_number, read_records
+from data.storage.db import (
+    AREAS_VERSION,
+    COUNT_STRUCTURE_VERSION,
+    OBSERVATIONS_VERSION,
+    read_version,
+)
 from data.storage.models import Area, AreaMember, Category, Observation, Source
-from data.vocabulary import AGE_BANDS, AGE_GROUPS, AGE_UNKNOWN, codes
+from data.vocabulary import AGE_BANDS, AGE_GROUPS, codes
 
-NO_AREA = -1
 AGE_AXIS = codes(AGE_GROUPS)
 """The age axis: ``10-12``, ``13-15``, ``16-18`` and ``okand`` (no band stored)."""
 HISTORY_YEARS = 10
 """The cube (and every period) covers at most this many years back, up to today."""
+DELTA_LIMIT: Final = 100_000
+"""New observations kept beside the full build before the next get rebuilds it."""
 
 
 def history_start(today: date) -> date:
@@ -49,90 +63,57 @@ def iso_week_label(monday: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-@dataclass(frozen=True, slots=True)
-class AreaIndex:
-    """All areas with their hierarchy, as arrays aligned on the cube's area axis."""
-
-    ids: tuple[int, ...]
-    """Database ids, in axis order."""
-    codes: tuple[str, ...]
-    names: tuple[str, ...]
-    levels: tuple[str, ...]
-    kommun_codes: tuple[str, ...]
-    parent: np.ndarray
-    """Index of each area's parent, or ``NO_AREA``."""
-    population: tuple[int | None, ...]
-    synthetic: tuple[bool, ...]
-    own_area: np.ndarray
-    """Index of the composed own area (``custom``) an area is a member of, or ``NO_AREA``."""
-
-    def position(self, code: str) -> int:
-        """Return the index of ``code``; raise ``KeyError`` for an unknown area."""
-        try:
-            return self.codes.index(code)
-        except ValueError:
-            msg = f"unknown area {code!r}"
-            raise KeyError(msg) from None
-
-    def ancestor_at(self, level: str) -> np.ndarray:
-        """For each area, the index of itself or its nearest ancestor at ``level``.
-
-        ``NO_AREA`` where there is none: a record stored at a coarser level (a
-        kommun-level polisen report) is never attributed to a finer area.
-        """
-        out = np.full(len(self.codes), NO_AREA, dtype=np.int64)
-        for i in range(len(self.codes)):
-            j = i
-            # The hierarchy is shallow (DeSO → RegSO → kommun); the bound guards cycles.
-            for _ in range(8):
-                if self.levels[j] == level:
-                    out[i] = j
-                    break
-                # An own area composed of DeSO/RegSO collects its members' records.
-                if level == "custom" and int(self.own_area[j]) != NO_AREA:
-                    out[i] = int(self.own_area[j])
-                    break
-                j = int(self.parent[j])
-                if j == NO_AREA:
-                    break
-        return out
+def age_position(age: str) -> int:
+    """The age part of a combo (:func:`~data.counts.cells.combo_of`) of an age code."""
+    return AGE_BANDS.index(age) if age in AGE_BANDS else N_AGES - 1
 
 
 @dataclass(frozen=True, slots=True)
 class CountCube:
-    """Incident counts per area, ISO week, category and source (int32)."""
+    """Incident counts (and record keys) per area, ISO week, category, source and age."""
 
     version: int
+    """The observations counter this cube has counted up to."""
     areas: AreaIndex
     first_monday: date
     categories: tuple[str, ...]
     sources: tuple[str, ...]
-    counts: np.ndarray
-    """Shape ``(n_areas, n_weeks, n_categories, n_sources)``."""
-    keys: np.ndarray
-    """Same shape, int64: the sum of the record keys (observation ids) of each cell.
-
-    Any aggregate's key is the sum of its cells' keys, so the same set of records
-    always has the same key whichever filters reached it — the cell key of the
-    cell key method (see :mod:`data.privacy.disclosure`)."""
-    age_counts: np.ndarray
-    """Shape ``(3, *counts.shape)``: the counts of each stored band (:data:`AGE_BANDS`);
-    unknown age is ``counts`` minus their sum. In the narrowest integer type that holds
-    every cell (int8 for most data: the age arrays would otherwise be 3× the cube)."""
-    age_keys: np.ndarray
-    """The record keys of each stored band, like ``age_counts``, narrowest type too
-    (int32 while every cell's sum of ids fits). Sums are exact in any type, so total
-    minus bands is exactly the key of the unknown-age records."""
+    base: CellTable
+    """The cells of the last full build: observations with ``id <= base_max_id``."""
+    delta: CellTable | None = None
+    """The cells of every observation added since (``id > base_max_id``)."""
+    today: date | None = None
+    """The day the cube was built for (its last week holds it)."""
+    structure: int = 0
+    """The ``count_structure`` counter at the full build."""
+    areas_version: int = 0
+    base_max_id: int = 0
+    base_rows: int = 0
+    """Observations (of any date) with ``id <= base_max_id`` at the full build."""
 
     @property
     def n_weeks(self) -> int:
         """Number of weeks on the week axis."""
-        return int(self.counts.shape[1])
+        return self.base.n_weeks
 
     @property
     def last_monday(self) -> date:
         """Monday of the last week on the week axis."""
         return self.first_monday + timedelta(weeks=self.n_weeks - 1)
+
+    @property
+    def tables(self) -> tuple[CellTable, ...]:
+        """The cell tables every query adds up."""
+        return (self.base,) if self.delta is None else (self.base, self.delta)
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the cells and their sums."""
+        return sum(t.nbytes for t in self.tables)
+
+    def total(self) -> int:
+        """All counts in the cube."""
+        return sum(t.total() for t in self.tables)
 
     def week_index(self, monday: date) -> int:
         """Index of the week starting ``monday`` (may be outside the axis)."""
@@ -142,36 +123,47 @@ class CountCube:
         """Mondays of week indices ``first`` (inclusive) to ``stop`` (exclusive)."""
         return [self.first_monday + timedelta(weeks=i) for i in range(first, stop)]
 
-    def values(self, ages: tuple[str, ...] = (), *, keys: bool = False) -> np.ndarray | AgeView:
-        """The counts (or record keys) of the age groups ``ages`` (empty or all four: every
-        age — the plain array), indexable like the array by ``[areas, weeks]``.
+    def positions(self, wanted: tuple[str, ...], known: tuple[str, ...]) -> np.ndarray:
+        """Bool per code of ``known``: chosen by ``wanted`` (empty: all)."""
+        return np.array([not wanted or code in wanted for code in known], dtype=bool)
 
-        Raises ``KeyError`` for an unknown age code."""
-        unknown = sorted(set(ages) - set(AGE_AXIS))
-        if unknown:
-            msg = f"unknown age bands: {', '.join(unknown)}"
-            raise KeyError(msg)
-        if not ages or set(ages) == set(AGE_AXIS):
-            return self.keys if keys else self.counts
-        return AgeView(self, tuple(a for a in AGE_AXIS if a in ages), keys)
+    def combo_mask(
+        self,
+        categories: tuple[str, ...] = (),
+        sources: tuple[str, ...] = (),
+        ages: tuple[str, ...] = (),
+    ) -> np.ndarray:
+        """Bool per combo: its category, source and age are chosen (empty: all).
 
-    def _masks(
-        self, categories: tuple[str, ...], sources: tuple[str, ...]
-    ) -> tuple[np.ndarray, np.ndarray]:
+        Raises ``KeyError`` for an unknown category, source or age code."""
         unknown = sorted(set(categories) - set(self.categories)) + sorted(
             set(sources) - set(self.sources)
         )
         if unknown:
             msg = f"unknown categories or sources: {', '.join(unknown)}"
             raise KeyError(msg)
-        cmask = np.array([not categories or c in categories for c in self.categories], np.int64)
-        smask = np.array([not sources or s in sources for s in self.sources], np.int64)
-        return cmask, smask
+        bad_ages = sorted(set(ages) - set(AGE_AXIS))
+        if bad_ages:
+            msg = f"unknown age bands: {', '.join(bad_ages)}"
+            raise KeyError(msg)
+        cmask = self.positions(categories, self.categories)
+        smask = self.positions(sources, self.sources)
+        amask = np.array([not ages or a in ages for a in AGE_AXIS], dtype=bool)
+        if not ages:
+            amask[:] = True
+        return (cmask[:, None, None] & smask[None, :, None] & amask[None, None, :]).ravel()
 
     def _week_bounds(self, first_monday: date, last_monday: date) -> tuple[int, int]:
         lo = max(0, self.week_index(first_monday))
         hi = min(self.n_weeks, self.week_index(last_monday) + 1)
         return lo, max(lo, hi)
+
+    def area_category(self, lo: int, hi: int, *, keys: bool = False) -> np.ndarray:
+        """Sums per area and category over week indices ``lo:hi`` (all sources and ages)."""
+        out = self.base.area_category(lo, hi, keys=keys)
+        if self.delta is not None:
+            out += self.delta.area_category(lo, hi, keys=keys)
+        return out
 
     def per_area(
         self,
@@ -189,14 +181,22 @@ class CountCube:
         Only areas in ``area_mask`` (bool per area) are summed; the others are 0.
         With ``keys`` the record keys are summed instead of the counts.
         """
-        cmask, smask = self._masks(categories, sources)
+        combos = self.combo_mask(categories, sources, ages)
         lo, hi = self._week_bounds(first_monday, last_monday)
-        out = np.zeros(len(self.areas.codes), dtype=np.int64)
-        rows = np.flatnonzero(area_mask) if area_mask is not None else slice(None)
-        values = self.values(ages, keys=keys)
-        # Summing the weeks first leaves a small (areas, categories, sources) block.
-        block = values[rows, lo:hi].sum(axis=1, dtype=np.int64)
-        out[rows] = (block @ smask) @ cmask
+        n_areas = len(self.areas.codes)
+        if not sources and (not ages or set(ages) == set(AGE_AXIS)):
+            # Only categories filter: the prefix sums answer any period.
+            cmask = self.positions(categories, self.categories).astype(np.int64)
+            out = self.area_category(lo, hi, keys=keys) @ cmask
+        else:
+            out = np.zeros(n_areas, dtype=np.int64)
+            chosen = None if area_mask is None else np.flatnonzero(area_mask)
+            for table in self.tables:
+                rows = table.rows_in(lo, hi, chosen)
+                index = np.where(combos[table.combo[rows]], table.area[rows], -1)
+                out += table.sums(rows, index, n_areas, keys=keys)
+        if area_mask is not None:
+            out[~np.asarray(area_mask, dtype=bool)] = 0
         return out
 
     def per_week(
@@ -212,54 +212,26 @@ class CountCube:
         """Weekly totals over the areas in ``area_mask`` (bool per area), all weeks kept.
 
         Weeks outside the cube's axis are reported as 0: nothing was recorded then.
+        Reads only the chosen areas' cells when they are fewer than the period's.
         """
-        cmask, smask = self._masks(categories, sources)
-        arrays = (self.values(ages), self.values(ages, keys=True))
-        n = (last_monday - first_monday).days // 7 + 1
-        totals = np.zeros(max(n, 0), dtype=np.int64)
-        key_sums = np.zeros(max(n, 0), dtype=np.int64)
+        combos = self.combo_mask(categories, sources, ages)
+        n = max((last_monday - first_monday).days // 7 + 1, 0)
+        totals = np.zeros(n, dtype=np.int64)
+        key_sums = np.zeros(n, dtype=np.int64)
         lo, hi = self._week_bounds(first_monday, last_monday)
         if hi > lo:
-            chosen = area_mask.astype(bool)
+            chosen = np.asarray(area_mask, dtype=bool)
             offset = self.week_index(first_monday)
-            for out, values in zip((totals, key_sums), arrays, strict=True):
-                block = values[chosen, lo:hi]
-                sums = np.einsum("awcs,c,s->w", block, cmask, smask, dtype=np.int64)
-                out[lo - offset : hi - offset] = sums
-        mondays = [first_monday + timedelta(weeks=i) for i in range(len(totals))]
+            areas = np.flatnonzero(chosen)
+            for table in self.tables:
+                rows = table.rows_in(lo, hi, areas)
+                keep = combos[table.combo[rows]] & chosen[table.area[rows]]
+                index = np.where(keep, table.week[rows] - lo, -1)
+                span = slice(lo - offset, hi - offset)
+                totals[span] += table.sums(rows, index, hi - lo)
+                key_sums[span] += table.sums(rows, index, hi - lo, keys=True)
+        mondays = [first_monday + timedelta(weeks=i) for i in range(n)]
         return pd.DataFrame({"week": mondays, "count": totals, "key": key_sums})
-
-
-@dataclass(frozen=True, slots=True)
-class AgeView:
-    """Some age groups of a cube's counts (or keys), read like the array: ``view[areas,
-    weeks]`` gives the int64 sum of the groups' blocks (only those blocks are read)."""
-
-    cube: CountCube
-    ages: tuple[str, ...]
-    keys: bool = False
-
-    def __getitem__(self, index: tuple[Any, slice]) -> np.ndarray:
-        rows, weeks = index
-        bands = self.cube.age_keys if self.keys else self.cube.age_counts
-        if AGE_UNKNOWN in self.ages:
-            # Unknown plus some bands: everything minus the bands not chosen.
-            total = self.cube.keys if self.keys else self.cube.counts
-            out = np.array(total[rows, weeks], dtype=np.int64)
-            for b, band in enumerate(AGE_BANDS):
-                if band not in self.ages:
-                    out -= bands[b][rows, weeks]
-            return out
-        chosen = [AGE_BANDS.index(a) for a in self.ages]
-        out = np.array(bands[chosen[0]][rows, weeks], dtype=np.int64)
-        for b in chosen[1:]:
-            out += bands[b][rows, weeks]
-        return out
-
-    @property
-    def shape(self) -> tuple[int, ...]:
-        """The shape of the cube's arrays."""
-        return tuple(self.cube.counts.shape)
 
 
 def _load_areas(session: Session) -> AreaIndex:
@@ -297,117 +269,192 @@ def _load_areas(session: Session) -> AreaIndex:
     )
 
 
+def _records_to_table(
+    records: Records,
+    *,
+    areas: AreaIndex,
+    first_monday: date,
+    n_weeks: int,
+    n_categories: int,
+    n_sources: int,
+    prefix: bool,
+) -> CellTable | None:
+    """The cells of ``records``; ``None`` when one lies outside the axes (a week before
+    ``first_monday`` or an area the index does not know): only a rebuild places it."""
+    ids = np.asarray(areas.ids, dtype=np.int64)
+    lookup = np.full(int(ids.max(initial=0)) + 2, NO_AREA, dtype=np.int64)
+    lookup[ids] = np.arange(ids.size)
+    area_id = np.clip(records.area_id, 0, lookup.size - 1)
+    area = lookup[area_id]
+    week = (records.day.astype(np.int64) - day_number(first_monday)) // 7
+    if (area == NO_AREA).any() or (records.area_id >= lookup.size).any():
+        return None
+    if records.day.size and (int(week.min()) < 0 or int(week.max()) >= n_weeks):
+        return None
+    combos = combo_of(records.category, records.source, records.age, n_sources)
+    return build_table(
+        week,
+        area,
+        combos,
+        records.count,
+        records.id,
+        n_areas=len(areas.codes),
+        n_weeks=n_weeks,
+        n_categories=n_categories,
+        n_sources=n_sources,
+        prefix=prefix,
+    )
+
+
+def _versions(session: Session) -> tuple[int, int, int]:
+    """The observations, count-structure and areas counters."""
+    return (
+        read_version(session, OBSERVATIONS_VERSION),
+        read_version(session, COUNT_STRUCTURE_VERSION),
+        read_version(session, AREAS_VERSION),
+    )
+
+
+def _vocabulary(session: Session) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    categories = tuple(session.scalars(select(Category.code).order_by(Category.sort_order)))
+    sources = tuple(session.scalars(select(Source.code).order_by(Source.sort_order)))
+    return categories, sources
+
+
 def build_cube(session: Session, *, today: date) -> CountCube:
-    """Build the cube from the database in one grouped query.
+    """Build the cube from the database: every observation dated in the history.
 
     The week axis runs from the first recorded week to the current week, so "the
     last 4 weeks" always exists. Records dated before :func:`history_start` or
     after today are left out: one mistyped year must not blow the axis up to
     centuries (ingest refuses such dates; this guards the memory regardless).
     """
-    version = read_version(session)
+    version, structure, areas_version = _versions(session)
     areas = _load_areas(session)
-    categories = tuple(session.scalars(select(Category.code).order_by(Category.sort_order)))
-    sources = tuple(session.scalars(select(Source.code).order_by(Source.sort_order)))
-    grouped = session.execute(
-        select(
-            Observation.area_id,
-            Observation.occurred_on,
-            Observation.category_code,
-            Observation.source_code,
-            Observation.age_band,
-            func.sum(Observation.count),
-            func.sum(Observation.id),
-        )
-        .where(Observation.occurred_on.between(history_start(today), today))
-        .group_by(
-            Observation.area_id,
-            Observation.occurred_on,
-            Observation.category_code,
-            Observation.source_code,
-            Observation.age_band,
-        )
-    ).all()
+    categories, sources = _vocabulary(session)
+    max_id, n_rows = session.execute(select(func.max(Observation.id), func.count())).one()
+    max_id, n_rows = int(max_id or 0), int(n_rows or 0)
+    records = read_records(
+        session,
+        categories=categories,
+        sources=sources,
+        first=history_start(today),
+        last=today,
+        max_id=max_id,
+    )
     current = monday_of(today)
-    frame = pd.DataFrame(
-        grouped, columns=["area_id", "day", "category", "source", "age", "n", "key"]
+    first_monday = current
+    if len(records):
+        first_day = date.fromordinal(date(1970, 1, 1).toordinal() + int(records.day.min()))
+        first_monday = monday_of(first_day)
+    n_weeks = (current - first_monday).days // 7 + 1
+    base = _records_to_table(
+        records,
+        areas=areas,
+        first_monday=first_monday,
+        n_weeks=n_weeks,
+        n_categories=len(categories),
+        n_sources=len(sources),
+        prefix=True,
     )
-    if frame.empty:
-        first_monday = last_monday = current
-    else:
-        days = pd.to_datetime(frame["day"])
-        first_monday = monday_of(days.min().date())
-        last_monday = current
-    n_weeks = (last_monday - first_monday).days // 7 + 1
-    counts = np.zeros((len(areas.codes), n_weeks, len(categories), len(sources)), dtype=np.int32)
-    keys = np.zeros(counts.shape, dtype=np.int64)
-    if not frame.empty:
-        position = {area_id: i for i, area_id in enumerate(areas.ids)}
-        a = frame["area_id"].map(position).to_numpy(dtype=np.int64)
-        w = ((days - pd.Timestamp(first_monday)).dt.days // 7).to_numpy(dtype=np.int64)
-        c = frame["category"].map({code: i for i, code in enumerate(categories)}).to_numpy(np.int64)
-        s = frame["source"].map({code: i for i, code in enumerate(sources)}).to_numpy(np.int64)
-        n = frame["n"].to_numpy(dtype=np.int64)
-        key = frame["key"].to_numpy(dtype=np.int64)
-        np.add.at(counts, (a, w, c, s), n.astype(np.int32))
-        np.add.at(keys, (a, w, c, s), key)
-        band = frame["age"].map({code: i for i, code in enumerate(AGE_BANDS)})
-        known = band.notna().to_numpy()
-        b = band[known].to_numpy(dtype=np.int64)
-        at = (b, a[known], w[known], c[known], s[known])
-        shape = (len(AGE_BANDS), *counts.shape)
-        age_counts = _narrowest(at, n[known], shape)
-        age_keys = _narrowest(at, key[known], shape)
-    else:
-        age_counts = np.zeros((len(AGE_BANDS), *counts.shape), dtype=np.int8)
-        age_keys = np.zeros(age_counts.shape, dtype=np.int32)
+    if base is None:  # an observation of an unknown area: impossible under the foreign key
+        msg = "observations refer to areas the cube does not know"
+        raise RuntimeError(msg)
     return CountCube(
-        version, areas, first_monday, categories, sources, counts, keys, age_counts, age_keys
+        version=version,
+        areas=areas,
+        first_monday=first_monday,
+        categories=categories,
+        sources=sources,
+        base=base,
+        today=today,
+        structure=structure,
+        areas_version=areas_version,
+        base_max_id=max_id,
+        base_rows=n_rows,
     )
 
 
-def _narrowest(
-    at: tuple[np.ndarray, ...], values: np.ndarray, shape: tuple[int, ...]
-) -> np.ndarray:
-    """``values`` (positive) summed into an array of ``shape`` at ``at``, in the narrowest
-    integer type that holds every sum exactly (int8, int16, int32, else int64): most age
-    cells are small, and readers widen to int64 before they add (:class:`AgeView`). The
-    largest sum is found first, so no wide temporary of ``shape`` is ever allocated."""
-    cells = np.ravel_multi_index(at, shape)
-    top = int(pd.Series(values).groupby(cells).sum().max()) if len(values) else 0
-    dtype: type[np.signedinteger[Any]] = np.int64
-    for narrow in (np.int8, np.int16, np.int32):
-        if top <= np.iinfo(narrow).max:
-            dtype = narrow
-            break
-    out = np.zeros(shape, dtype=dtype)
-    # Partial sums never exceed a cell's total (values are positive): exact in ``dtype``.
-    np.add.at(out, at, values.astype(dtype))
-    return out
+def add_new_observations(session: Session, cube: CountCube, version: int) -> CountCube | None:
+    """``cube`` with every observation added since its full build, or ``None`` when
+    only a rebuild can answer (too many new rows, one dated before the axis, or —
+    on PostgreSQL, where ids are not handed out in commit order — a row with an id
+    the full build had passed committed since)."""
+    if session.connection().dialect.name == "postgresql":
+        settled = session.scalar(
+            select(func.count()).select_from(Observation).where(Observation.id <= cube.base_max_id)
+        )
+        if int(settled or 0) != cube.base_rows:
+            return None
+    assert cube.today is not None
+    records = read_records(
+        session,
+        categories=cube.categories,
+        sources=cube.sources,
+        first=history_start(cube.today),
+        last=cube.today,
+        min_id=cube.base_max_id,
+    )
+    if len(records) > DELTA_LIMIT:
+        return None
+    delta = _records_to_table(
+        records,
+        areas=cube.areas,
+        first_monday=cube.first_monday,
+        n_weeks=cube.n_weeks,
+        n_categories=len(cube.categories),
+        n_sources=len(cube.sources),
+        prefix=False,
+    )
+    if delta is None:
+        return None
+    return replace(cube, version=version, delta=delta if delta.size else None)
 
 
 @dataclass
 class CubeCache:
-    """Per-process cache of the cube, rebuilt when the database version changes.
+    """Per-process cache of the cube: new observations are added to it, anything else
+    that changes counts (or a new day) rebuilds it (see the module docstring).
 
     One instance lives on the Flask app (``app.extensions``); it is not module state.
     """
 
     _cube: CountCube | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    builds: int = 0
+    """Full builds done (the rest of the version changes were added incrementally)."""
+
+    def _fresh(self, cube: CountCube | None, versions: tuple[int, int, int], today: date) -> bool:
+        return (
+            cube is not None
+            and cube.today == today
+            and (cube.version, cube.structure, cube.areas_version) == versions
+        )
 
     def get(self, session: Session, *, today: date) -> CountCube:
-        """Return a cube no older than the database's current version, reaching ``today``."""
-        version = read_version(session)
+        """Return a cube of the database's current counters, for ``today``."""
+        versions = _versions(session)
         cube = self._cube
-        if cube is not None and cube.version == version and cube.last_monday >= monday_of(today):
+        if self._fresh(cube, versions, today):
+            assert cube is not None
             return cube
         with self._lock:
             cube = self._cube
-            if cube is None or cube.version != version or cube.last_monday < monday_of(today):
-                cube = build_cube(session, today=today)
-                self._cube = cube
-            return cube
+            if self._fresh(cube, versions, today):
+                assert cube is not None
+                return cube
+            updated = None
+            if (
+                cube is not None
+                and cube.today == today
+                and (cube.structure, cube.areas_version) == versions[1:]
+            ):
+                updated = add_new_observations(session, cube, versions[0])
+            if updated is None:
+                updated = build_cube(session, today=today)
+                self.builds += 1
+            self._cube = updated
+            return updated
 
     def clear(self) -> None:
         """Forget the cached cube (tests and admin actions)."""

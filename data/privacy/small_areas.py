@@ -69,6 +69,21 @@ def display_units(cube: CountCube, selection: Selection, viewer: Viewer) -> Disp
     is shown as it is.
     """
     scope = areas_in_scope(cube, selection, viewer)
+    police = viewer.role == "police_area"
+    key = (
+        "display units",
+        selection.kommun_code,
+        selection.level,
+        police,
+        viewer.area_codes if police else None,
+        viewer.level.min_area_population,
+    )
+    return cube.areas.memo(key, lambda: _display_units(cube, selection, viewer, scope))
+
+
+def _display_units(
+    cube: CountCube, selection: Selection, viewer: Viewer, scope: np.ndarray
+) -> DisplayUnits:
     areas = cube.areas
     members = [
         i
@@ -112,6 +127,7 @@ def display_units(cube: CountCube, selection: Selection, viewer: Viewer) -> Disp
         }
     for u, m in grouped_members.items():
         unit_of[m] = u
+    unit_of.setflags(write=False)  # shared by every request of this scope (memo)
     order = tuple(sorted(grouped_members, key=lambda u: areas.codes[u]))
     return DisplayUnits(
         unit_of=unit_of,

@@ -33,6 +33,10 @@ the forecast's calendar factors depend on them)."""
 AREAS_VERSION = "areas"
 """Bumped when areas or their geometry change (also bump OBSERVATIONS_VERSION then,
 since aggregates depend on the area hierarchy); browser geometry is keyed by it."""
+COUNT_STRUCTURE_VERSION = "count_structure"
+"""Bumped by database triggers (migration 0020) when an observation is updated or
+deleted, or an area or own-area membership changes: what the count cube cannot add
+to what it holds, so it rebuilds (:class:`data.counts.cube.CubeCache`)."""
 
 
 def sqlite_url(instance_path: Path) -> str:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from data.privacy.noise_key import ensure_noise_key
 from data.storage.db import (
     AREAS_VERSION,
+    COUNT_STRUCTURE_VERSION,
     OBSERVATIONS_VERSION,
     make_session_factory,
     unit_of_work,
@@ -44,7 +45,7 @@ def sync_vocabularies(session: Session) -> None:
             session.add(Source(code=term.code, label=term.label, sort_order=order))
         else:
             source.label, source.sort_order = term.label, order
-    for name in (OBSERVATIONS_VERSION, AREAS_VERSION):
+    for name in (OBSERVATIONS_VERSION, AREAS_VERSION, COUNT_STRUCTURE_VERSION):
         if session.get(DataVersion, name) is None:
             session.add(DataVersion(name=name, version=0))
 

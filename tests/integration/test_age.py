@@ -67,29 +67,37 @@ def test_the_cubes_age_groups_equal_a_brute_force_recount_of_the_demo(engine: En
             )
         ).all()
     position = {area_id: i for i, area_id in enumerate(cube.areas.ids)}
-    shape = (len(AGE_AXIS), *cube.counts.shape)
-    counts = np.zeros(shape, dtype=np.int64)
-    keys = np.zeros(shape, dtype=np.int64)
-    for area_id, day, category, source, age, n, key in rows:
-        cell = (
-            AGE_AXIS.index(age or "okand"),
-            position[area_id],
-            cube.week_index(monday_of(day)),
-            cube.categories.index(category),
-            cube.sources.index(source),
-        )
+    n_areas = len(cube.areas.codes)
+    counts = np.zeros((len(AGE_AXIS), n_areas, cube.n_weeks), dtype=np.int64)
+    keys = np.zeros(counts.shape, dtype=np.int64)
+    polisen_banded = 0
+    for area_id, day, _category, source, age, n, key in rows:
+        cell = (AGE_AXIS.index(age or "okand"), position[area_id], cube.week_index(monday_of(day)))
         counts[cell] += n
         keys[cell] += key
-    every = (slice(None), slice(None))
+        polisen_banded += n if source == "polisen_se" and age else 0
+    first, last = cube.first_monday, cube.last_monday
+    everywhere = np.ones(n_areas, dtype=bool)
     for g, age in enumerate(AGE_AXIS):
-        assert (cube.values((age,))[every] == counts[g]).all(), age
-        assert (cube.values((age,), keys=True)[every] == keys[g]).all(), age
-    assert (cube.counts == counts.sum(axis=0)).all()
+        assert (
+            cube.per_area(first_monday=first, last_monday=last, ages=(age,))
+            == counts[g].sum(axis=1)
+        ).all(), age
+        assert (
+            cube.per_area(first_monday=first, last_monday=last, ages=(age,), keys=True)
+            == keys[g].sum(axis=1)
+        ).all()
+        weekly = cube.per_week(
+            first_monday=first, last_monday=last, area_mask=everywhere, ages=(age,)
+        )
+        assert weekly["count"].tolist() == counts[g].sum(axis=0).tolist(), age
+        assert weekly["key"].tolist() == keys[g].sum(axis=0).tolist(), age
+    assert (cube.per_area(first_monday=first, last_monday=last) == counts.sum(axis=(0, 2))).all()
+    assert cube.total() == counts.sum()
     # The demo gives a realistic share of its reports an age band (and polisen.se none).
     known = counts[:3].sum() / counts.sum()
     assert 0.4 < known < 0.95, known
-    polisen = cube.sources.index("polisen_se")
-    assert counts[:3, :, :, :, polisen].sum() == 0
+    assert polisen_banded == 0
 
 
 def test_without_an_age_filter_every_table_is_what_it_was(app: Flask) -> None:
