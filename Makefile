@@ -85,6 +85,7 @@ test: lint pytest
 
 bench: $(VENV)/.stamp-dev
 	$(PY) bench/bench_map_query.py
+	$(PY) bench/bench_count_store.py --rows 1000000
 	$(PY) bench/bench_assign.py
 	$(PY) bench/bench_layer_size.py
 	$(PY) bench/bench_import.py

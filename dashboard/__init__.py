@@ -28,6 +28,8 @@ from dashboard.sspf_routes import bp as sspf_bp
 from dashboard.state import EXTENSION, AppState, close_db_session
 from dashboard.upload_routes import bp as uploads_bp
 from data.consent.crypto import load_cipher
+from data.counts.cube import CubeCache
+from data.counts.snapshot import database_tag
 from data.storage.db import make_engine, make_session_factory
 from data.storage.private_files import private_folder, tighten_folder
 
@@ -57,8 +59,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     engine = make_engine(settings["DATABASE_URL"])
     cipher = load_cipher(settings["SSP_CASE_KEYS"], instance)
+    snapshots = settings.get("SSP_CUBE_SNAPSHOTS", not settings.get("TESTING"))
+    cubes = CubeCache(
+        snapshots=instance / "cube" if str(snapshots).lower() not in {"0", "false", ""} else None,
+        database=database_tag(settings["DATABASE_URL"]),
+    )
     app.extensions[EXTENSION] = AppState(
-        engine=engine, sessions=make_session_factory(engine), cipher=cipher
+        engine=engine, sessions=make_session_factory(engine), cipher=cipher, cubes=cubes
     )
     app.teardown_appcontext(close_db_session)
     init_auth(app)

@@ -86,6 +86,13 @@ class CellTable:
     """The same for the record keys (int64)."""
     exact_float: bool
     """True when every sum of keys fits a float64 exactly (bincount with weights)."""
+    group_of_area: np.ndarray | None = None
+    """The group (the kommun) of each area, for the roll-ups below; ``None``: none."""
+    group_n: np.ndarray | None = None
+    """``group_n[g, w, c]``: the count of group ``g`` in week ``w``, category ``c`` (int32),
+    every source and age: one kommun's trend reads this, whatever the period."""
+    group_key: np.ndarray | None = None
+    """The same for the record keys (int64)."""
 
     @property
     def size(self) -> int:
@@ -97,7 +104,14 @@ class CellTable:
         """Memory held by the table's arrays."""
         arrays = (self.week, self.area, self.combo, self.n, self.key, self.week_start)
         total = sum(a.nbytes for a in arrays) + self.by_area.nbytes + self.area_start.nbytes
-        prefixes = (self.prefix_n, self.prefix_key, self.prefix_areas)
+        prefixes = (
+            self.prefix_n,
+            self.prefix_key,
+            self.prefix_areas,
+            self.group_of_area,
+            self.group_n,
+            self.group_key,
+        )
         return total + sum(a.nbytes for a in prefixes if a is not None)
 
     def total(self) -> int:
@@ -150,7 +164,7 @@ class CellTable:
     def rows_in(self, lo: int, hi: int, areas: np.ndarray | None = None) -> np.ndarray | slice:
         """The rows of weeks ``lo:hi``, optionally only of the areas ``areas`` (indices):
         a slice of the week order, or, when the areas hold fewer cells than the period,
-        row numbers gathered through ``by_area``."""
+        row numbers gathered through ``by_area`` (in area order, not week order)."""
         lo, hi = max(lo, 0), min(hi, self.n_weeks)
         if hi <= lo:
             return slice(0, 0)
@@ -162,7 +176,15 @@ class CellTable:
             return slice(s, e)
         rows = self.by_area[_ranges(starts, stops)]
         weeks = self.week[rows]
-        return np.sort(rows[(weeks >= lo) & (weeks < hi)])
+        return rows[(weeks >= lo) & (weeks < hi)]  # in area order: sums do not mind
+
+    def group_weeks(self, group: int, lo: int, hi: int, *, keys: bool = False) -> np.ndarray:
+        """Sums per week ``lo:hi`` and category of every area of ``group`` (the roll-up),
+        shape ``(hi - lo, n_categories)``; requires the roll-up (``group_n``)."""
+        table = self.group_key if keys else self.group_n
+        assert table is not None, "this table has no group roll-up"
+        lo, hi = max(lo, 0), min(hi, self.n_weeks)
+        return np.asarray(table[group, lo:hi], dtype=np.int64)
 
     def sums(
         self,
@@ -192,10 +214,12 @@ def build_table(
     n_categories: int,
     n_sources: int,
     prefix: bool = True,
+    group_of_area: np.ndarray | None = None,
 ) -> CellTable:
     """A :class:`CellTable` from records (one per observation or pre-summed; any order):
     records of the same cell are added up. ``prefix=False`` skips the prefix sums
-    (a small table of recent additions is read whole anyway)."""
+    (a small table of recent additions is read whole anyway); ``group_of_area`` (a
+    group index per area, the kommun) adds the per-group weekly roll-up."""
     n_combos = n_categories * n_sources * N_AGES
     cell = (week.astype(np.int64) * n_areas + area) * n_combos + combo
     unique, inverse = np.unique(cell, return_inverse=True)
@@ -230,6 +254,21 @@ def build_table(
         index += combo_of_cell[:whole] // per_category
         prefix_n = _running(index, counts[:whole], shape, np.int32, exact=True)
         prefix_key = _running(index, keys[:whole], shape, np.int64, exact=exact)
+    group_n = group_key = None
+    if group_of_area is not None:
+        n_groups = int(group_of_area.max(initial=-1)) + 1
+        shape3 = (max(n_groups, 1), n_weeks, n_categories)
+        index = (group_of_area[area_of].astype(np.int64) * n_weeks + week_of) * n_categories
+        index += combo_of_cell // (n_sources * N_AGES)
+        size = int(np.prod(shape3))
+        group_n = np.rint(np.bincount(index, weights=counts, minlength=size)).astype(np.int32)
+        group_n = group_n.reshape(shape3)
+        if exact:
+            group_key = np.rint(np.bincount(index, weights=keys, minlength=size)).astype(np.int64)
+        else:
+            group_key = np.zeros(size, dtype=np.int64)
+            np.add.at(group_key, index, keys)
+        group_key = group_key.reshape(shape3)
     return CellTable(
         n_areas=n_areas,
         n_weeks=n_weeks,
@@ -247,6 +286,9 @@ def build_table(
         prefix_n=prefix_n,
         prefix_key=prefix_key,
         exact_float=exact,
+        group_of_area=group_of_area,
+        group_n=group_n,
+        group_key=group_key,
     )
 
 

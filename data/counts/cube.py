@@ -20,15 +20,17 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Final
 
 import numpy as np
-import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from data.counts import snapshot
 from data.counts.area_index import NO_AREA, AreaIndex
-from data.counts.cells import N_AGES, CellTable, build_table, combo_of
+from data.counts.cells import CellTable, build_table, combo_of
+from data.counts.count_cube import AGE_AXIS, CountCube, age_position
 from data.counts.load import Records, day_number, read_records
 from data.storage.db import (
     AREAS_VERSION,
@@ -37,10 +39,20 @@ from data.storage.db import (
     read_version,
 )
 from data.storage.models import Area, AreaMember, Category, Observation, Source
-from data.vocabulary import AGE_BANDS, AGE_GROUPS, codes
 
-AGE_AXIS = codes(AGE_GROUPS)
-"""The age axis: ``10-12``, ``13-15``, ``16-18`` and ``okand`` (no band stored)."""
+__all__ = [
+    "AGE_AXIS",
+    "NO_AREA",
+    "AreaIndex",
+    "CountCube",
+    "CubeCache",
+    "age_position",
+    "build_cube",
+    "history_start",
+    "iso_week_label",
+    "monday_of",
+]
+
 HISTORY_YEARS = 10
 """The cube (and every period) covers at most this many years back, up to today."""
 DELTA_LIMIT: Final = 100_000
@@ -61,177 +73,6 @@ def iso_week_label(monday: date) -> str:
     """Return the ISO week label of a Monday, e.g. ``"2026-W14"``."""
     year, week, _ = monday.isocalendar()
     return f"{year}-W{week:02d}"
-
-
-def age_position(age: str) -> int:
-    """The age part of a combo (:func:`~data.counts.cells.combo_of`) of an age code."""
-    return AGE_BANDS.index(age) if age in AGE_BANDS else N_AGES - 1
-
-
-@dataclass(frozen=True, slots=True)
-class CountCube:
-    """Incident counts (and record keys) per area, ISO week, category, source and age."""
-
-    version: int
-    """The observations counter this cube has counted up to."""
-    areas: AreaIndex
-    first_monday: date
-    categories: tuple[str, ...]
-    sources: tuple[str, ...]
-    base: CellTable
-    """The cells of the last full build: observations with ``id <= base_max_id``."""
-    delta: CellTable | None = None
-    """The cells of every observation added since (``id > base_max_id``)."""
-    today: date | None = None
-    """The day the cube was built for (its last week holds it)."""
-    structure: int = 0
-    """The ``count_structure`` counter at the full build."""
-    areas_version: int = 0
-    base_max_id: int = 0
-    base_rows: int = 0
-    """Observations (of any date) with ``id <= base_max_id`` at the full build."""
-
-    @property
-    def n_weeks(self) -> int:
-        """Number of weeks on the week axis."""
-        return self.base.n_weeks
-
-    @property
-    def last_monday(self) -> date:
-        """Monday of the last week on the week axis."""
-        return self.first_monday + timedelta(weeks=self.n_weeks - 1)
-
-    @property
-    def tables(self) -> tuple[CellTable, ...]:
-        """The cell tables every query adds up."""
-        return (self.base,) if self.delta is None else (self.base, self.delta)
-
-    @property
-    def nbytes(self) -> int:
-        """Memory held by the cells and their sums."""
-        return sum(t.nbytes for t in self.tables)
-
-    def total(self) -> int:
-        """All counts in the cube."""
-        return sum(t.total() for t in self.tables)
-
-    def week_index(self, monday: date) -> int:
-        """Index of the week starting ``monday`` (may be outside the axis)."""
-        return (monday - self.first_monday).days // 7
-
-    def mondays(self, first: int, stop: int) -> list[date]:
-        """Mondays of week indices ``first`` (inclusive) to ``stop`` (exclusive)."""
-        return [self.first_monday + timedelta(weeks=i) for i in range(first, stop)]
-
-    def positions(self, wanted: tuple[str, ...], known: tuple[str, ...]) -> np.ndarray:
-        """Bool per code of ``known``: chosen by ``wanted`` (empty: all)."""
-        return np.array([not wanted or code in wanted for code in known], dtype=bool)
-
-    def combo_mask(
-        self,
-        categories: tuple[str, ...] = (),
-        sources: tuple[str, ...] = (),
-        ages: tuple[str, ...] = (),
-    ) -> np.ndarray:
-        """Bool per combo: its category, source and age are chosen (empty: all).
-
-        Raises ``KeyError`` for an unknown category, source or age code."""
-        unknown = sorted(set(categories) - set(self.categories)) + sorted(
-            set(sources) - set(self.sources)
-        )
-        if unknown:
-            msg = f"unknown categories or sources: {', '.join(unknown)}"
-            raise KeyError(msg)
-        bad_ages = sorted(set(ages) - set(AGE_AXIS))
-        if bad_ages:
-            msg = f"unknown age bands: {', '.join(bad_ages)}"
-            raise KeyError(msg)
-        cmask = self.positions(categories, self.categories)
-        smask = self.positions(sources, self.sources)
-        amask = np.array([not ages or a in ages for a in AGE_AXIS], dtype=bool)
-        if not ages:
-            amask[:] = True
-        return (cmask[:, None, None] & smask[None, :, None] & amask[None, None, :]).ravel()
-
-    def _week_bounds(self, first_monday: date, last_monday: date) -> tuple[int, int]:
-        lo = max(0, self.week_index(first_monday))
-        hi = min(self.n_weeks, self.week_index(last_monday) + 1)
-        return lo, max(lo, hi)
-
-    def area_category(self, lo: int, hi: int, *, keys: bool = False) -> np.ndarray:
-        """Sums per area and category over week indices ``lo:hi`` (all sources and ages)."""
-        out = self.base.area_category(lo, hi, keys=keys)
-        if self.delta is not None:
-            out += self.delta.area_category(lo, hi, keys=keys)
-        return out
-
-    def per_area(
-        self,
-        *,
-        first_monday: date,
-        last_monday: date,
-        categories: tuple[str, ...] = (),
-        sources: tuple[str, ...] = (),
-        ages: tuple[str, ...] = (),
-        area_mask: np.ndarray | None = None,
-        keys: bool = False,
-    ) -> np.ndarray:
-        """Total per area (own records only) over the weeks and filters; empty = all.
-
-        Only areas in ``area_mask`` (bool per area) are summed; the others are 0.
-        With ``keys`` the record keys are summed instead of the counts.
-        """
-        combos = self.combo_mask(categories, sources, ages)
-        lo, hi = self._week_bounds(first_monday, last_monday)
-        n_areas = len(self.areas.codes)
-        if not sources and (not ages or set(ages) == set(AGE_AXIS)):
-            # Only categories filter: the prefix sums answer any period.
-            cmask = self.positions(categories, self.categories).astype(np.int64)
-            out = self.area_category(lo, hi, keys=keys) @ cmask
-        else:
-            out = np.zeros(n_areas, dtype=np.int64)
-            chosen = None if area_mask is None else np.flatnonzero(area_mask)
-            for table in self.tables:
-                rows = table.rows_in(lo, hi, chosen)
-                index = np.where(combos[table.combo[rows]], table.area[rows], -1)
-                out += table.sums(rows, index, n_areas, keys=keys)
-        if area_mask is not None:
-            out[~np.asarray(area_mask, dtype=bool)] = 0
-        return out
-
-    def per_week(
-        self,
-        *,
-        first_monday: date,
-        last_monday: date,
-        area_mask: np.ndarray,
-        categories: tuple[str, ...] = (),
-        sources: tuple[str, ...] = (),
-        ages: tuple[str, ...] = (),
-    ) -> pd.DataFrame:
-        """Weekly totals over the areas in ``area_mask`` (bool per area), all weeks kept.
-
-        Weeks outside the cube's axis are reported as 0: nothing was recorded then.
-        Reads only the chosen areas' cells when they are fewer than the period's.
-        """
-        combos = self.combo_mask(categories, sources, ages)
-        n = max((last_monday - first_monday).days // 7 + 1, 0)
-        totals = np.zeros(n, dtype=np.int64)
-        key_sums = np.zeros(n, dtype=np.int64)
-        lo, hi = self._week_bounds(first_monday, last_monday)
-        if hi > lo:
-            chosen = np.asarray(area_mask, dtype=bool)
-            offset = self.week_index(first_monday)
-            areas = np.flatnonzero(chosen)
-            for table in self.tables:
-                rows = table.rows_in(lo, hi, areas)
-                keep = combos[table.combo[rows]] & chosen[table.area[rows]]
-                index = np.where(keep, table.week[rows] - lo, -1)
-                span = slice(lo - offset, hi - offset)
-                totals[span] += table.sums(rows, index, hi - lo)
-                key_sums[span] += table.sums(rows, index, hi - lo, keys=True)
-        mondays = [first_monday + timedelta(weeks=i) for i in range(n)]
-        return pd.DataFrame({"week": mondays, "count": totals, "key": key_sums})
 
 
 def _load_areas(session: Session) -> AreaIndex:
@@ -292,6 +133,10 @@ def _records_to_table(
     if records.day.size and (int(week.min()) < 0 or int(week.max()) >= n_weeks):
         return None
     combos = combo_of(records.category, records.source, records.age, n_sources)
+    groups = None
+    if prefix:  # the full build: its kommun roll-up (``CellTable.group_n``)
+        kommuner = {code: i for i, code in enumerate(dict.fromkeys(areas.kommun_codes))}
+        groups = np.array([kommuner[code] for code in areas.kommun_codes], dtype=np.int32)
     return build_table(
         week,
         area,
@@ -303,6 +148,7 @@ def _records_to_table(
         n_categories=n_categories,
         n_sources=n_sources,
         prefix=prefix,
+        group_of_area=groups,
     )
 
 
@@ -408,7 +254,7 @@ def add_new_observations(session: Session, cube: CountCube, version: int) -> Cou
     )
     if delta is None:
         return None
-    return replace(cube, version=version, delta=delta if delta.size else None)
+    return replace(cube, version=version, delta=delta if delta.size else None, _sums={})
 
 
 @dataclass
@@ -416,13 +262,22 @@ class CubeCache:
     """Per-process cache of the cube: new observations are added to it, anything else
     that changes counts (or a new day) rebuilds it (see the module docstring).
 
-    One instance lives on the Flask app (``app.extensions``); it is not module state.
+    With ``snapshots`` (a folder; ``create_app`` gives the instance folder's ``cube``)
+    a full build is written there and the other workers of the node, and every worker
+    that starts later the same day, map it instead of building
+    (:mod:`data.counts.snapshot`). One instance lives on the Flask app
+    (``app.extensions``); it is not module state.
     """
 
     _cube: CountCube | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    snapshots: Path | None = None
+    database: str = ""
+    """:func:`~data.counts.snapshot.database_tag` of the database (snapshots only)."""
     builds: int = 0
-    """Full builds done (the rest of the version changes were added incrementally)."""
+    """Full builds from the database done by this cache."""
+    loads: int = 0
+    """Snapshots mapped instead of a full build."""
 
     def _fresh(self, cube: CountCube | None, versions: tuple[int, int, int], today: date) -> bool:
         return (
@@ -451,10 +306,90 @@ class CubeCache:
             ):
                 updated = add_new_observations(session, cube, versions[0])
             if updated is None:
-                updated = build_cube(session, today=today)
-                self.builds += 1
+                updated = self._full(session, today, versions)
             self._cube = updated
             return updated
+
+    def _full(self, session: Session, today: date, versions: tuple[int, int, int]) -> CountCube:
+        """A cube from the snapshot when one stands for this database, else a build."""
+        if self.snapshots is None:
+            self.builds += 1
+            return build_cube(session, today=today)
+        with snapshot.build_lock(self.snapshots):
+            mapped = self._mapped(session, today, versions)
+            if mapped is not None:
+                refreshed = add_new_observations(session, mapped, versions[0])
+                if refreshed is not None:
+                    self.loads += 1
+                    return refreshed
+            cube = build_cube(session, today=today)
+            self.builds += 1
+            snapshot.save(self.snapshots, cube.base, self._meta(cube))
+            return cube
+
+    def _meta(self, cube: CountCube) -> dict[str, object]:
+        assert cube.today is not None
+        return snapshot.meta_of(
+            database=self.database,
+            today=cube.today,
+            version=cube.version,
+            structure=cube.structure,
+            areas_version=cube.areas_version,
+            base_max_id=cube.base_max_id,
+            base_rows=cube.base_rows,
+            first_monday=cube.first_monday,
+            categories=cube.categories,
+            sources=cube.sources,
+            areas=cube.areas,
+        )
+
+    def _mapped(
+        self, session: Session, today: date, versions: tuple[int, int, int]
+    ) -> CountCube | None:
+        assert self.snapshots is not None
+        areas = _load_areas(session)
+        categories, sources = _vocabulary(session)
+        wanted = snapshot.meta_of(
+            database=self.database,
+            today=today,
+            version=0,
+            structure=versions[1],
+            areas_version=versions[2],
+            base_max_id=0,
+            base_rows=0,
+            first_monday=today,
+            categories=categories,
+            sources=sources,
+            areas=areas,
+        )
+        compared = ("database", "today", "structure", "areas_version", "categories", "sources")
+
+        def matches(meta: dict[str, object]) -> bool:
+            return all(meta.get(k) == wanted[k] for k in (*compared, "areas"))
+
+        found = snapshot.load(self.snapshots, matches)
+        if found is None:
+            return None
+        table, meta = found
+        base_max_id, base_rows = int(meta["base_max_id"]), int(meta["base_rows"])
+        settled = session.scalar(
+            select(func.count()).select_from(Observation).where(Observation.id <= base_max_id)
+        )
+        if int(settled or 0) != base_rows:
+            return None
+        return CountCube(
+            version=int(meta["version"]),
+            areas=areas,
+            first_monday=date.fromisoformat(str(meta["first_monday"])),
+            categories=categories,
+            sources=sources,
+            base=table,
+            today=today,
+            structure=versions[1],
+            areas_version=versions[2],
+            base_max_id=base_max_id,
+            base_rows=base_rows,
+        )
 
     def clear(self) -> None:
         """Forget the cached cube (tests and admin actions)."""

@@ -77,7 +77,11 @@ def read_records(
         else ("CAST(julianday(occurred_on) - 2440587.5 AS INTEGER)")
     )
     mark = "%s" if postgres else "?"
-    where = [f"occurred_on >= {mark}", f"occurred_on <= {mark}"]
+    # SQLite would walk the date index and fetch every row by its id (random reads:
+    # minutes for ten million rows); ``+`` turns the index off, so the table is read in
+    # order and the dates are checked on the way. An id range uses the primary key.
+    dated = "occurred_on" if postgres else "+occurred_on"
+    where = [f"{dated} >= {mark}", f"{dated} <= {mark}"]
     params: list[object] = [first.isoformat(), last.isoformat()]
     if min_id is not None:
         where.append(f"id > {mark}")

@@ -35,6 +35,7 @@ from data.counts.cube import (
     history_start,
     monday_of,
 )
+from data.counts.snapshot import database_tag
 from data.storage.db import (
     COUNT_STRUCTURE_VERSION,
     bump_version,
@@ -152,25 +153,28 @@ from datetime import date
 from data.counts.cube import CubeCache
 from data.storage.db import make_engine, make_session_factory
 from tests.integration.test_count_store import digest
-schema = sys.argv[2] if len(sys.argv) > 2 else ""
+from pathlib import Path
+from data.counts.snapshot import database_tag
+schema, snapshots = sys.argv[2], sys.argv[3]
 options = {"connect_args": {"options": f"-csearch_path={schema}"}} if schema else {}
 engine = make_engine(sys.argv[1], **options)
 sessions = make_session_factory(engine)
-cache = CubeCache()
+cache = CubeCache(snapshots=Path(snapshots), database=database_tag(sys.argv[1] + schema))
 for line in sys.stdin:
     today = date.fromisoformat(line.strip())
     with sessions() as session:
         cube = cache.get(session, today=today)
-    print(json.dumps({"digest": digest(cube, today), "builds": cache.builds}), flush=True)
+    answer = {"digest": digest(cube, today), "builds": cache.builds, "loads": cache.loads}
+    print(json.dumps(answer), flush=True)
 """
 
 
 class Worker:
     """Another process with its own cube cache on the same database."""
 
-    def __init__(self, url: str, schema: str) -> None:
+    def __init__(self, url: str, schema: str, snapshots: Path) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-c", WORKER, url, schema],
+            [sys.executable, "-c", WORKER, url, schema, str(snapshots)],
             cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -192,12 +196,14 @@ class Worker:
 
 
 @pytest.fixture
-def worker(engine: Engine) -> Iterator[Worker]:
+def worker(engine: Engine, tmp_path: Path) -> Iterator[Worker]:
+    """A second process; its cube cache writes and maps snapshots in ``tmp_path/cube``
+    (as gunicorn's workers do in the instance folder)."""
     schema = ""
     if engine.dialect.name == "postgresql":  # each test has a schema of its own
         with engine.connect() as connection:
             schema = str(connection.execute(text("SELECT current_schema()")).scalar_one())
-    process = Worker(engine.url.render_as_string(hide_password=False), schema)
+    process = Worker(engine.url.render_as_string(hide_password=False), schema, tmp_path / "cube")
     yield process
     process.close()
 
@@ -429,3 +435,71 @@ def test_a_worker_builds_its_cube_as_it_starts(app: Flask) -> None:
     assert state.cubes.builds == 1
     conf = (ROOT / "gunicorn.conf.py").read_text(encoding="utf-8")
     assert "def post_worker_init(worker)" in conf and "warm_up(worker.wsgi)" in conf
+
+
+def shared_cache(engine: Engine, folder: Path) -> CubeCache:
+    return CubeCache(snapshots=folder, database=database_tag(str(engine.url)))
+
+
+def test_a_second_worker_maps_the_first_workers_build(engine: Engine, tmp_path: Path) -> None:
+    """One worker builds and writes the snapshot; the next maps it (no build), adds the
+    reports made since, and answers like a recount. What changes counts otherwise, a
+    new day or another database is built anew."""
+    rng = random.Random(13)
+    sessions = make_session_factory(engine)
+    with unit_of_work(sessions) as session:
+        add_areas(session, rng)
+        session.flush()
+        observations(session, rng, 300)
+        bump_version(session)
+    folder = tmp_path / "cube"
+    first = shared_cache(engine, folder)
+    with sessions() as session:
+        first.get(session, today=TODAY)
+    assert (first.builds, first.loads) == (1, 0)
+    step(sessions, rng, "report")
+    second = shared_cache(engine, folder)
+    with sessions() as session:
+        cube = second.get(session, today=TODAY)
+        truth = recount(session, TODAY)
+    assert (second.builds, second.loads) == (0, 1)
+    assert isinstance(cube.base.n, np.memmap) and not cube.base.n.flags.writeable
+    assert cube.delta is not None and digest(cube, TODAY) == truth
+    # Another day, another database, a structure change: built anew.
+    with sessions() as session:
+        shared_cache(engine, folder).get(session, today=TODAY + timedelta(days=1))
+    other = CubeCache(snapshots=folder, database="another-database")
+    with sessions() as session:
+        other.get(session, today=TODAY + timedelta(days=1))
+    assert (other.builds, other.loads) == (1, 0)
+    step(sessions, rng, "delete")
+    third = shared_cache(engine, folder)
+    with sessions() as session:
+        cube = third.get(session, today=TODAY)
+        assert digest(cube, TODAY) == recount(session, TODAY)
+    assert (third.builds, third.loads) == (1, 0)
+    assert len(list(folder.glob("cube-*"))) == 1, "older snapshots are removed"
+
+
+def test_a_snapshot_whose_rows_changed_is_not_used(engine: Engine, tmp_path: Path) -> None:
+    """Rows counted by the build that are gone without a counter moving (a restored
+    backup, a hand edit with the triggers off) are noticed by their number."""
+    rng = random.Random(17)
+    sessions = make_session_factory(engine)
+    with unit_of_work(sessions) as session:
+        add_areas(session, rng)
+        session.flush()
+        observations(session, rng, 100)
+        bump_version(session)
+    folder = tmp_path / "cube"
+    with sessions() as session:
+        shared_cache(engine, folder).get(session, today=TODAY)
+    meta_path = next(folder.glob("cube-*")) / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["base_rows"] += 1
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    cache = shared_cache(engine, folder)
+    with sessions() as session:
+        cube = cache.get(session, today=TODAY)
+        assert digest(cube, TODAY) == recount(session, TODAY)
+    assert (cache.builds, cache.loads) == (1, 0)
