@@ -282,61 +282,75 @@ def cube_path(
     }
 
 
-def measure_latency(
-    factory: sessionmaker[Session],
-    cache: CubeCache,
-    baseline: Baseline,
-    viewer: Viewer,
-    *,
-    kommun: str,
-    level: str,
-    today: date,
-    reps: int,
-) -> tuple[list[Results], list[str]]:
-    """B1: per period and query the fast and baseline samples; and any table differences."""
-    fast = cube_path(factory, cache, today)
+def selections(kommun: str, level: str, today: date) -> list[tuple[int, Selection]]:
+    """The measured selections: the last n weeks for each of :data:`PERIODS`, all filters off."""
+    return [(n, Selection(kommun, level, *last_weeks(today, n))) for n in PERIODS]
+
+
+Published = dict[tuple[int, str], list[Any]]
+
+
+def measure_baseline(
+    baseline: Baseline, viewer: Viewer, cases: Sequence[tuple[int, Selection]], reps: int
+) -> tuple[list[Results], Published]:
+    """B1, baseline half: samples per period and query, and what each table publishes.
+
+    Measured before the cube is built, so the baseline's figures exist even when the
+    cube does not fit in memory."""
     slow: dict[str, Callable[[Selection, Viewer], ProtectedCounts]] = {
         "map": baseline.map_values,
         "trend": baseline.weekly_trend,
         "api": baseline.area_category,
     }
     rows: list[Results] = []
-    problems: list[str] = []
-    for n in PERIODS:
-        first, last = last_weeks(today, n)
-        selection = Selection(kommun, level, first, last)
+    tables: Published = {}
+    for n, selection in cases:
         n_rows = len(baseline.selected(selection))
         for query in QUERIES:
-            fast_table = fast[query](selection, viewer)
-            slow_table = slow[query](selection, viewer)
-            if published(fast_table) != published(slow_table):
-                differing = sum(
-                    f != s
-                    for f, s in zip(published(fast_table), published(slow_table), strict=False)
-                )
-                problems.append(
-                    f"{n} v {query}: {differing} of {len(fast_table.frame)} rows differ"
-                )
-            fast_ms = ms_samples(partial(fast[query], selection, viewer), reps)
-            slow_ms = ms_samples(partial(slow[query], selection, viewer), reps)
+            tables[n, query] = published(slow[query](selection, viewer))
+            samples = ms_samples(partial(slow[query], selection, viewer), reps)
             rows.append(
                 {
                     "weeks": n,
                     "query": query,
                     "rows_read_baseline": n_rows,
-                    "cells": len(fast_table.frame),
-                    "fast_p50_ms": pct(fast_ms, 50),
-                    "fast_p95_ms": pct(fast_ms, 95),
-                    "baseline_p50_ms": pct(slow_ms, 50),
-                    "baseline_p95_ms": pct(slow_ms, 95),
+                    "cells": len(tables[n, query]),
+                    "baseline_p50_ms": pct(samples, 50),
+                    "baseline_p95_ms": pct(samples, 95),
                 }
             )
+            print(f"  {n:>3} v {query:<5} baseline p50 {ms(pct(samples, 50))} ms", flush=True)
+    return rows, tables
+
+
+def measure_fast(
+    fast: dict[str, Callable[[Selection, Viewer], ProtectedCounts]],
+    viewer: Viewer,
+    cases: Sequence[tuple[int, Selection]],
+    reps: int,
+    rows: list[Results],
+    tables: Published,
+) -> list[str]:
+    """B1, fast half: adds the fast path's samples to ``rows``; returns the tables that
+    differ from the baseline's."""
+    problems: list[str] = []
+    row = iter(rows)
+    for n, selection in cases:
+        for query in QUERIES:
+            table = published(fast[query](selection, viewer))
+            if table != tables[n, query]:
+                differing = sum(f != s for f, s in zip(table, tables[n, query], strict=False))
+                problems.append(f"{n} v {query}: {differing} of {len(table)} rows differ")
+            samples = ms_samples(partial(fast[query], selection, viewer), reps)
+            figures = next(row)
+            figures["fast_p50_ms"] = pct(samples, 50)
+            figures["fast_p95_ms"] = pct(samples, 95)
             print(
-                f"  {n:>3} v {query:<5} fast p50 {ms(pct(fast_ms, 50))} ms, "
-                f"baseline p50 {ms(pct(slow_ms, 50))} ms",
+                f"  {n:>3} v {query:<5} fast p50 {ms(pct(samples, 50))} ms "
+                f"(baseline {ms(figures['baseline_p50_ms'])} ms)",
                 flush=True,
             )
-    return rows, problems
+    return problems
 
 
 def bench_user(factory: sessionmaker[Session], kommun: str) -> int:
@@ -527,20 +541,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     viewer = Viewer(role="admin", kommun_code=None, level=AudienceLevel(5))
     results["selection"] = {"kommun": kommun, "level": args.level, "viewer": "admin, k=5"}
 
-    print("\nB3/B2 cold build: CubeCache().get on an empty cache", flush=True)
-    states = {"before the cube": memory()}
-    cache = CubeCache()
-    start = time.perf_counter()
-    with factory() as session:
-        cache.get(session, today=today)
-    build_s = time.perf_counter() - start
-    states["after the cube"] = memory()
-    results["build_s"] = build_s
+    states = {"at the start": memory()}
     results["memory_mib"] = states
-    write_json(args.json, results)
-    print(f"  cold build {build_s:.2f} s")
-
-    print("Baseline: every observation row into one DataFrame", flush=True)
+    print("\nBaseline: every observation row into one DataFrame", flush=True)
     start = time.perf_counter()
     with factory() as session:
         baseline = Baseline(session)
@@ -552,19 +555,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"  {len(baseline.rows):,} rows in {load_s:.1f} s, "
         f"{results['baseline_frame_mib']:,.0f} MiB (pandas memory_usage)"
     )
-
-    print(f"\nB1 latency: kommun {kommun}, level {args.level}, {args.reps} reps", flush=True)
-    latency, problems = measure_latency(
-        factory,
-        cache,
-        baseline,
-        viewer,
-        kommun=kommun,
-        level=args.level,
-        today=today,
-        reps=args.reps,
-    )
+    cases = selections(kommun, args.level, today)
+    print(f"B1 baseline: kommun {kommun}, level {args.level}, {args.reps} reps", flush=True)
+    latency, tables = measure_baseline(baseline, viewer, cases, args.reps)
     results["latency"] = latency
+    write_json(args.json, results)
+
+    print("\nB3/B2 cold build: CubeCache().get on an empty cache", flush=True)
+    cache = CubeCache()
+    start = time.perf_counter()
+    with factory() as session:
+        cache.get(session, today=today)
+    build_s = time.perf_counter() - start
+    states["after the cube"] = memory()
+    results["build_s"] = build_s
+    write_json(args.json, results)
+    print(f"  cold build {build_s:.2f} s")
+
+    print(f"B1 fast path: {args.reps} reps", flush=True)
+    problems = measure_fast(
+        cube_path(factory, cache, today), viewer, cases, args.reps, latency, tables
+    )
     results["differences"] = problems
     write_json(args.json, results)
 
@@ -578,8 +589,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"The fast path and the baseline publish identical tables ({len(latency)} cases).")
     print("\nB2 memory")
     print_memory(states)
-    cube_mib = states["after the cube"]["rss_mib"] - states["before the cube"]["rss_mib"]
-    cube_uss = states["after the cube"]["uss_mib"] - states["before the cube"]["uss_mib"]
+    before = states["after the baseline's DataFrame"]
+    cube_mib = states["after the cube"]["rss_mib"] - before["rss_mib"]
+    cube_uss = states["after the cube"]["uss_mib"] - before["uss_mib"]
     print(f"The cube adds {cube_mib:,.0f} MiB RSS, {cube_uss:,.0f} MiB USS.")
 
     # A rebuild holds the old cube and the new one at once (CubeCache.get replaces the

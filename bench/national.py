@@ -212,8 +212,12 @@ def counts(url: str) -> dict[str, int]:
     return {**{f"areas_{k}": int(v) for k, v in per_level.items()}, "observations": int(rows)}
 
 
-def build(out: Path, *, rows: int, url: str | None, seed: int) -> dict[str, Any]:
-    """Build the national database in ``out`` (SQLite unless ``url``); return the manifest."""
+def build(
+    out: Path, *, rows: int, url: str | None, seed: int, kommuner: Sequence[str] = ()
+) -> dict[str, Any]:
+    """Build the national database in ``out`` (SQLite unless ``url``); return the manifest.
+
+    ``kommuner`` keeps only those kommuner of the key (a quick check of the scripts)."""
     out.mkdir(parents=True, exist_ok=True)
     work = out / "work"
     work.mkdir(exist_ok=True)
@@ -239,6 +243,8 @@ def build(out: Path, *, rows: int, url: str | None, seed: int) -> dict[str, Any]
     print("2/5 Områden: SCB:s nationella DeSO-nyckel, syntetiska polygoner", flush=True)
     step = time.perf_counter()
     key = read_code_list(SCB_KEY)
+    if kommuner:
+        key = key[key["Kommun"].isin(kommuner)].reset_index(drop=True)
     layer_path = work / "deso_syntetisk.geojson"
     layer_path.write_text(json.dumps(synthetic_layer(key, seed=seed)), encoding="utf-8")
     print(
@@ -319,6 +325,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--database-url", default=None, help="PostgreSQL URL (empty database)")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--force", action="store_true", help="delete --out first")
+    parser.add_argument(
+        "--kommuner", default="", help="only these kommuner, e.g. 0180,0380 (a quick check)"
+    )
     args = parser.parse_args(argv)
     if args.rows < 1:
         parser.error("--rows must be at least 1")
@@ -330,7 +339,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if (args.out / MANIFEST).exists():
         print(f"{args.out / MANIFEST} exists: already built (--force rebuilds)")
         return 0
-    manifest = build(args.out, rows=args.rows, url=args.database_url, seed=args.seed)
+    kommuner = [k for k in args.kommuner.split(",") if k]
+    manifest = build(
+        args.out, rows=args.rows, url=args.database_url, seed=args.seed, kommuner=kommuner
+    )
     print(json.dumps(manifest, indent=2))
     return 0
 
