@@ -13,8 +13,9 @@ Measures, in one run, against a naive pandas baseline doing the same work:
   kommun, period and categories, groups per area (per week, per area and category) and
   runs the same :func:`~data.privacy.disclosure.protect`. Both must publish the same
   tables (printed; a difference is reported, the timings then compare different work).
-- **B2 memory**: the process's RSS and USS (``/proc/self/smaps_rollup``) before and
-  after the cube is built, and after the baseline's DataFrame is loaded.
+- **B2 memory**: the process's RSS and USS (``/proc/self/smaps_rollup``) at the start,
+  after the baseline's DataFrame is loaded (the baseline is timed first, so its figures
+  exist even when the cube does not fit) and after the cube is built.
 - **B3 freshness**: the cold build (empty cache → ready) and, for one new report stored
   through the report form's path (:func:`~data.ingest.observation_store.store_observation`),
   the time until ``CubeCache.get`` returns a cube that counts it.
@@ -26,7 +27,7 @@ written to ``--json``) when the process's RSS passes ``--max-rss-gb``: a dense n
 cube may not fit. Prints figures only; nothing asserts a timing. Each run stores
 ``--new-reports`` more synthetic reports in the database. Run from the project root::
 
-    .venv/bin/python bench/bench_national.py --db bench/.national [--reps 20] [--json out.json]
+    .venv/bin/python bench/bench_national.py --db bench/.national/200000 [--reps 20] [--json f.json]
 """
 
 from __future__ import annotations
