@@ -43,7 +43,7 @@ import pandas as pd
 import shapely
 from sqlalchemy import func, select, update
 
-from data.clock import SYSTEM_CLOCK, FixedClock
+from data.clock import clock_from_setting
 from data.ingest.observation_rows import MAX_ROWS
 from data.storage.db import make_engine, make_session_factory, unit_of_work
 from data.storage.models import Area, Observation, Setting
@@ -57,15 +57,14 @@ SEED = 2026
 YEARS = 10
 DEFAULT_ROWS = 10_000_000
 MANIFEST = "national.json"
-"""Written last: its presence says the database is complete (the Makefile's target)."""
+"""Written last: its presence says the database is complete (a later run builds nothing)."""
 TIME_BANDS = ("dag", "kväll", "natt", "")
 MIN_POPULATION, MAX_POPULATION = 200, 1500
 
 
 def project_today() -> date:
-    """The project's "today": ``SSP_TODAY`` when set (as the app reads it), else the clock."""
-    pinned = os.environ.get("SSP_TODAY")
-    return FixedClock.on(date.fromisoformat(pinned)).today() if pinned else SYSTEM_CLOCK.today()
+    """The project's "today": the clock ``SSP_TODAY`` asks for, read as the app reads it."""
+    return clock_from_setting(os.environ.get("SSP_TODAY")).today()
 
 
 def read_code_list(path: Path) -> pd.DataFrame:
