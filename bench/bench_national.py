@@ -98,6 +98,15 @@ def memory() -> dict[str, float]:
     }
 
 
+def memory_available_gb() -> float:
+    """The machine's ``MemAvailable`` (free memory plus what the page cache would give up)."""
+    with open("/proc/meminfo", encoding="ascii") as meminfo:
+        for line in meminfo:
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) / 1024**2
+    return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 1024**3
+
+
 def start_watchdog(limit_gb: float, results: Results, json_path: Path | None) -> None:
     """Stop the process (exit 3) when its RSS passes ``limit_gb``, saving what was measured."""
 
@@ -504,7 +513,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{manifest_path} is missing: build it with bench/national.py", file=sys.stderr)
         return 2
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    available_gb = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 1024**3
+    available_gb = memory_available_gb()
     limit_gb = args.max_rss_gb or 0.8 * available_gb
     today = project_today()
     results: Results = {
