@@ -20,7 +20,7 @@ help:
 	@echo "make test  - install test tools (and Debian chromium when missing), lint, run the whole suite with branch coverage"
 	@echo "make lint  - ruff check, ruff format --check, mypy (also the pre-commit hooks)"
 	@echo "make bench - performance figures (bench/)"
-	@echo "make bench-national - the count store on a synthetic national database (ROWS=10000000; first build >15 min)"
+	@echo "make bench-national - the count store on a synthetic national database (ROWS=10000000; first build ~25 min)"
 	@echo "make translations - extract the UI texts, update the catalogues, compile them (CONTRIBUTING.md, Translate)"
 
 $(PY):
