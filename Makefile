@@ -12,7 +12,7 @@ WORKERS ?= 2
 # apt needs root; use sudo only when we are not root already.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint pytest bench demo clean browser-deps help translations
+.PHONY: run test lint pytest bench bench-national demo clean browser-deps help translations
 .DEFAULT_GOAL := help
 
 help:
@@ -20,6 +20,7 @@ help:
 	@echo "make test  - install test tools (and Debian chromium when missing), lint, run the whole suite with branch coverage"
 	@echo "make lint  - ruff check, ruff format --check, mypy (also the pre-commit hooks)"
 	@echo "make bench - performance figures (bench/)"
+	@echo "make bench-national - the count store on a synthetic national database (ROWS=10000000; first build ~25 min)"
 	@echo "make translations - extract the UI texts, update the catalogues, compile them (CONTRIBUTING.md, Translate)"
 
 $(PY):
@@ -94,6 +95,15 @@ bench: $(VENV)/.stamp-dev
 	$(PY) bench/load.py
 	$(PY) bench/bench_pii_names.py
 	$(PY) bench/bench_lagesbild_pdf.py
+
+# Issue 19: the count store at national scale (bench/README.md). The synthetic database is
+# built once per ROWS into $(NATIONAL)/ (gitignored; delete it to rebuild); the figures
+# go to $(NATIONAL)/figures.json. ROWS=200000 is a quick run (~2 min to build).
+ROWS ?= 10000000
+NATIONAL = bench/.national/$(ROWS)
+bench-national: $(VENV)/.stamp-dev
+	$(PY) bench/national.py --out $(NATIONAL) --rows $(ROWS)
+	$(PY) bench/bench_national.py --db $(NATIONAL) --json $(NATIONAL)/figures.json $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
