@@ -51,6 +51,12 @@ class CountCube:
     base_max_id: int = 0
     base_rows: int = 0
     """Observations (of any date) with ``id <= base_max_id`` at the full build."""
+    horizon: int = 0
+    """PostgreSQL: a transaction id taken at the first refresh after the build (0 until
+    then); only a transaction below it can still commit an id the build passed."""
+    settled: bool = True
+    """False while such a transaction may still commit (PostgreSQL): every refresh
+    then counts the rows up to ``base_max_id`` again (``add_new_observations``)."""
     _sums: dict[tuple[int, int, bool], np.ndarray] = field(
         default_factory=dict, compare=False, repr=False
     )

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Final
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from data.counts import snapshot
@@ -188,6 +188,7 @@ def build_cube(session: Session, *, today: date) -> CountCube:
         last=today,
         max_id=max_id,
     )
+    postgres = session.connection().dialect.name == "postgresql"
     current = monday_of(today)
     first_monday = current
     if len(records):
@@ -218,6 +219,7 @@ def build_cube(session: Session, *, today: date) -> CountCube:
         areas_version=areas_version,
         base_max_id=max_id,
         base_rows=n_rows,
+        settled=not postgres,
     )
 
 
@@ -226,11 +228,17 @@ def add_new_observations(session: Session, cube: CountCube, version: int) -> Cou
     only a rebuild can answer (too many new rows, one dated before the axis, or —
     on PostgreSQL, where ids are not handed out in commit order — a row with an id
     the full build had passed committed since)."""
-    if session.connection().dialect.name == "postgresql":
-        settled = session.scalar(
-            select(func.count()).select_from(Observation).where(Observation.id <= cube.base_max_id)
-        )
-        if int(settled or 0) != cube.base_rows:
+    settled, horizon = cube.settled, cube.horizon
+    if not settled:
+        # A transaction that took an id the build passed (before the build read the
+        # largest id) had its transaction id by the first refresh after the build,
+        # which takes a new one as the horizon; once every transaction below the
+        # horizon has ended, one more recount settles the cube.
+        if horizon == 0:
+            horizon = _new_transaction_id(session)
+        else:
+            settled = _oldest_running(session) >= horizon
+        if _rows_up_to(session, cube.base_max_id) != cube.base_rows:
             return None
     assert cube.today is not None
     records = read_records(
@@ -254,7 +262,35 @@ def add_new_observations(session: Session, cube: CountCube, version: int) -> Cou
     )
     if delta is None:
         return None
-    return replace(cube, version=version, delta=delta if delta.size else None, _sums={})
+    return replace(
+        cube,
+        version=version,
+        delta=delta if delta.size else None,
+        settled=settled,
+        horizon=horizon,
+        _sums={},
+    )
+
+
+def _rows_up_to(session: Session, last_id: int) -> int:
+    """Observations (of any date) with ``id <= last_id``."""
+    count = session.scalar(
+        select(func.count()).select_from(Observation).where(Observation.id <= last_id)
+    )
+    return int(count or 0)
+
+
+def _oldest_running(session: Session) -> int:
+    """PostgreSQL: the oldest transaction id still running (``pg_current_snapshot``)."""
+    value = session.scalar(text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))
+    return int(value or 0)
+
+
+def _new_transaction_id(session: Session) -> int:
+    """PostgreSQL: this transaction's id (one is assigned now if it had none): every
+    transaction that took an id earlier has a smaller one."""
+    value = session.scalar(text("SELECT pg_current_xact_id()::text::bigint"))
+    return int(value or 0)
 
 
 @dataclass
@@ -372,11 +408,9 @@ class CubeCache:
             return None
         table, meta = found
         base_max_id, base_rows = int(meta["base_max_id"]), int(meta["base_rows"])
-        settled = session.scalar(
-            select(func.count()).select_from(Observation).where(Observation.id <= base_max_id)
-        )
-        if int(settled or 0) != base_rows:
+        if _rows_up_to(session, base_max_id) != base_rows:
             return None
+        postgres = session.connection().dialect.name == "postgresql"
         return CountCube(
             version=int(meta["version"]),
             areas=areas,
@@ -389,6 +423,7 @@ class CubeCache:
             areas_version=versions[2],
             base_max_id=base_max_id,
             base_rows=base_rows,
+            settled=not postgres,
         )
 
     def clear(self) -> None:

@@ -15,6 +15,7 @@ import json
 import random
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -503,3 +504,45 @@ def test_a_snapshot_whose_rows_changed_is_not_used(engine: Engine, tmp_path: Pat
         cube = cache.get(session, today=TODAY)
         assert digest(cube, TODAY) == recount(session, TODAY)
     assert (cache.builds, cache.loads) == (1, 0)
+
+
+def test_a_postgresql_build_settles_once_no_older_transaction_runs(pg_engine: Engine) -> None:
+    """The recount of the rows up to the build's last id runs only while a transaction
+    older than the build may still commit; then the cube is settled and stops recounting."""
+    rng = random.Random(19)
+    sessions = make_session_factory(pg_engine)
+    with unit_of_work(sessions) as session:
+        add_areas(session, rng)
+        session.flush()
+        observations(session, rng, 30)
+        bump_version(session)
+    slow = sessions()
+    try:
+        observations(slow, rng, 1)
+        slow.flush()  # a transaction running while the cube is built
+        cache = CubeCache()
+        with sessions() as session:
+            built = cache.get(session, today=TODAY)
+        assert not built.settled and built.horizon == 0
+        step(sessions, rng, "report")
+        with sessions() as session:
+            assert not cache.get(session, today=TODAY).settled, "the slow one still runs"
+    finally:
+        slow.rollback()
+        slow.close()
+    # Another client of the same server (autovacuum, another program) may hold an
+    # older transaction a moment longer: settling waits for it, and so does the test.
+    for _ in range(50):
+        step(sessions, rng, "report")
+        with sessions() as session:
+            cube = cache.get(session, today=TODAY)
+            assert digest(cube, TODAY) == recount(session, TODAY)
+        if cube.settled:
+            break
+        time.sleep(0.1)
+    with pg_engine.connect() as connection:
+        older = connection.execute(
+            text("SELECT pid, state, query FROM pg_stat_activity WHERE backend_xid IS NOT NULL")
+        ).all()
+    assert cube.settled, f"transactions still running: {older}"
+    assert cache.builds == 1
