@@ -14,7 +14,9 @@ earlier import, adds nothing: each row carries a content-based idempotency key.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
@@ -121,24 +123,48 @@ def validate_table(
     mapping: Mapping[str, int],
     context: ImportContext,
     progress: Progress = _no_progress,
+    *,
+    max_rows: int | None = MAX_ROWS,
 ) -> Iterator[tuple[int, tuple[object, ...] | None, list[RowError]]]:
     """Validate each row: yields ``(line, row, [])`` or ``(line, None, errors)``.
 
     ``row`` is a tuple in ``_INSERT_FIELDS`` order with a content-based idempotency
     key: the same content gets the same key in every import, and the n-th identical
     row of a file gets the n-th key, so a file with two identical rows imports two.
+    Rows are handled ``CHUNK_ROWS`` at a time and how often each content occurred is
+    counted on disk (:class:`_Occurrences`), so memory stays flat for any number of
+    rows. ``max_rows`` (``None``: no limit) refuses a longer file with one error.
     Raises ``TableError`` when the file breaks off half-way (nothing is written then).
     """
+    chunk_rows = max(1, CHUNK_ROWS)
+    with closing(_Occurrences()) as occurrences:
+        batch: list[tuple[int, tuple[object, ...] | None, list[RowError]]] = []
+        for checked in _checked_rows(table, mapping, context, progress, max_rows):
+            batch.append(checked)
+            if len(batch) >= chunk_rows:
+                yield from _with_keys(batch, occurrences)
+                batch = []
+        yield from _with_keys(batch, occurrences)
+
+
+def _checked_rows(
+    table: Table,
+    mapping: Mapping[str, int],
+    context: ImportContext,
+    progress: Progress,
+    max_rows: int | None,
+) -> Iterator[tuple[int, tuple[object, ...] | None, list[RowError]]]:
+    """Each row validated, as ``_INSERT_FIELDS`` with the row's content in place of
+    its key (:func:`_with_keys` turns the content into the key)."""
     categories = dict(context.categories)
     sources = dict(context.sources)
-    seen: dict[int, int] = {}
     clean: set[str] = set()
     total = max(1, table.line_estimate)
     rows = 0
     for line, cells in table.rows():
         rows += 1
-        if rows > MAX_ROWS:
-            yield line, None, [RowError(line, "fil", f"högst {MAX_ROWS} rader per fil")]
+        if max_rows is not None and rows > max_rows:
+            yield line, None, [RowError(line, "fil", _too_many_rows(max_rows))]
             return
         if rows % 5000 == 0:
             progress(min(line / total, 1.0), f"Kontrollerar rad {line:,}".replace(",", " "))
@@ -154,10 +180,6 @@ def validate_table(
             yield line, None, [RowError(line, "omrade", "okänt område (se list-areas)")]
             continue
         content = "|".join(str(row[k] or "") for k in _CONTENT_FIELDS)
-        digest = int.from_bytes(hashlib.blake2b(content.encode(), digest_size=8).digest())
-        occurrence = seen.get(digest, 0) + 1
-        seen[digest] = occurrence
-        key = hashlib.sha256(f"{content}#{occurrence}".encode()).hexdigest()[:40]
         yield (
             line,
             (
@@ -170,10 +192,72 @@ def validate_table(
                 row["group_size"],
                 row["age_band"],
                 row["note"],
-                f"csv:{key}",
+                content,
             ),
             [],
         )
+
+
+def _too_many_rows(max_rows: int) -> str:
+    limit = f"{max_rows:,}".replace(",", " ")
+    return f"högst {limit} rader per fil här; större filer importeras med ssp import-observations"
+
+
+def _with_keys(
+    batch: list[tuple[int, tuple[object, ...] | None, list[RowError]]],
+    occurrences: _Occurrences,
+) -> Iterator[tuple[int, tuple[object, ...] | None, list[RowError]]]:
+    """The batch in line order, each valid row's content replaced by its key."""
+    contents = [str(row[-1]) for _line, row, _errors in batch if row is not None]
+    digests = [
+        int.from_bytes(hashlib.blake2b(c.encode(), digest_size=8).digest(), signed=True)
+        for c in contents
+    ]
+    numbers = iter(occurrences.number(digests))
+    for line, row, errors in batch:
+        if row is None:
+            yield line, None, errors
+            continue
+        key = hashlib.sha256(f"{row[-1]}#{next(numbers)}".encode()).hexdigest()[:40]
+        yield line, (*row[:-1], f"csv:{key}"), []
+
+
+class _Occurrences:
+    """How often each row content (a 64-bit digest) occurred so far in one file.
+
+    Counted in a private temporary SQLite database — on disk, deleted when closed,
+    holding nothing but digests and counts — so a file of ten million rows takes no
+    more memory than one of ten thousand (a dict of digests took ~90 bytes a row).
+    It is the import's own scratch space, apart from the database imported into.
+    """
+
+    def __init__(self) -> None:
+        self._db = sqlite3.connect("")  # "": a private temporary file, removed on close
+        self._db.execute("PRAGMA journal_mode=OFF")
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute(f"PRAGMA cache_size=-{OCCURRENCE_CACHE_KIB}")
+        self._db.execute("CREATE TABLE seen (digest INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
+
+    def number(self, digests: list[int]) -> list[int]:
+        """The occurrence (1, 2, …) of each digest, counting this call's earlier ones."""
+        counts: dict[int, int] = {}
+        distinct = list(dict.fromkeys(digests))
+        for start in range(0, len(distinct), KEY_CHUNK):
+            part = distinct[start : start + KEY_CHUNK]
+            marks = ",".join("?" * len(part))
+            counts.update(
+                self._db.execute(f"SELECT digest, n FROM seen WHERE digest IN ({marks})", part)
+            )
+        numbers = []
+        for digest in digests:
+            counts[digest] = counts.get(digest, 0) + 1
+            numbers.append(counts[digest])
+        self._db.executemany("INSERT OR REPLACE INTO seen VALUES (?, ?)", counts.items())
+        self._db.commit()
+        return numbers
+
+    def close(self) -> None:
+        self._db.close()
 
 
 _CONTENT_FIELDS: Final = (
@@ -227,7 +311,10 @@ MAX_ERRORS_KEPT: Final = 10_000
 PREVIEW_ROWS: Final = 20
 SQLITE_IMPORT_CACHE_KIB: Final = 128 * 1024
 KEY_CHUNK: Final = 5_000
-"""Keys looked up per query and rows inserted per statement (bind-parameter limits)."""
+"""Keys looked up per query (bind-parameter limits)."""
+CHUNK_ROWS: Final = 5_000
+"""Rows validated, keyed and inserted at a time: what an import holds in memory."""
+OCCURRENCE_CACHE_KIB: Final = 8 * 1024
 
 
 class ImportRejected(Exception):
@@ -245,9 +332,15 @@ class ImportRejected(Exception):
 
 
 def _existing_keys(session: Session, keys: list[str]) -> set[str]:
-    return set(
-        session.scalars(select(Observation.external_key).where(Observation.external_key.in_(keys)))
-    )
+    found: set[str] = set()
+    for start in range(0, len(keys), KEY_CHUNK):
+        part = keys[start : start + KEY_CHUNK]
+        found.update(
+            session.scalars(
+                select(Observation.external_key).where(Observation.external_key.in_(part))
+            )
+        )
+    return found
 
 
 def check_observations(
@@ -256,15 +349,19 @@ def check_observations(
     mapping: Mapping[str, int],
     context: ImportContext,
     progress: Progress = _no_progress,
+    *,
+    max_rows: int | None = MAX_ROWS,
 ) -> ImportCheck:
-    """Validate every row and count what an import would add; writes nothing."""
+    """Validate every row and count what an import would add; writes nothing.
+
+    ``max_rows`` as for :func:`import_observations`."""
     check = ImportCheck()
     header_errors = mapping_errors(table.header, mapping)
     if header_errors:
         check.add_errors(header_errors)
         return check
     pending: list[str] = []
-    for line, row, errors in validate_table(table, mapping, context, progress):
+    for line, row, errors in validate_table(table, mapping, context, progress, max_rows=max_rows):
         check.rows += 1
         if row is None:
             check.add_errors(errors)
@@ -273,7 +370,7 @@ def check_observations(
         if len(check.preview) < PREVIEW_ROWS:
             check.preview.append((line, row))
         pending.append(str(row[-1]))
-        if len(pending) >= KEY_CHUNK:
+        if len(pending) >= CHUNK_ROWS:
             check.duplicates += len(_existing_keys(session, pending))
             pending = []
     if pending:
@@ -290,14 +387,18 @@ def import_observations(
     *,
     user_id: int | None = None,
     progress: Progress = _no_progress,
+    max_rows: int | None = MAX_ROWS,
 ) -> ImportSummary:
     """Validate and write every row in the caller's unit of work: all rows or none.
 
-    Rows are written in chunks as they are validated (memory stays flat for a
-    million rows); the first bad row stops the writing, the rest is still checked
-    so every error is reported, and ``ImportRejected`` is raised — the caller's unit
-    of work then rolls back everything written. Rows already imported (same content
-    key) are duplicates and left alone.
+    Rows are written ``CHUNK_ROWS`` at a time as they are validated, so memory stays
+    flat whatever the file's size; the first bad row stops the writing, the rest is
+    still checked so every error is reported, and ``ImportRejected`` is raised — the
+    caller's unit of work then rolls back everything written. Rows already imported
+    (same content key) are duplicates and left alone. The observations version is
+    bumped once, in the same unit of work, when anything was written.
+    ``max_rows`` refuses a file with more rows (``MAX_ROWS`` by default: the web
+    upload's job); ``None`` has no limit (the command line, for operators).
     """
     check = ImportCheck()
     header_errors = mapping_errors(table.header, mapping)
@@ -333,6 +434,7 @@ def import_observations(
             mapping,
             context,
             lambda f, step: progress(0.98 * f, step.replace("Kontrollerar", "Importerar")),
+            max_rows=max_rows,
         ):
             check.rows += 1
             if row is None:
@@ -343,7 +445,7 @@ def import_observations(
             if check.error_count:
                 continue  # nothing more is written once a row is bad; keep checking
             chunk.append(row)
-            if len(chunk) >= KEY_CHUNK:
+            if len(chunk) >= CHUNK_ROWS:
                 imported += flush()
         if check.error_count or check.rows == 0:
             if check.rows == 0:
