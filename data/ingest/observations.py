@@ -14,6 +14,7 @@ earlier import, adds nothing: each row carries a content-based idempotency key.
 from __future__ import annotations
 
 import hashlib
+import operator
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
 
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from data.ingest.observation_mapping import (
@@ -47,7 +48,7 @@ from data.ingest.observation_store import store_observation, within_assigned
 from data.ingest.store import ImportSummary
 from data.ingest.table import Table
 from data.storage.db import bump_version
-from data.storage.models import Area, Observation
+from data.storage.models import Area, Observation, utcnow
 
 __all__ = [
     "ALIASES",
@@ -331,16 +332,39 @@ class ImportRejected(Exception):
         return ImportSummary(0, check.duplicates, check.rejected_lines, 0, check.messages())
 
 
-def _existing_keys(session: Session, keys: list[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(keys), KEY_CHUNK):
-        part = keys[start : start + KEY_CHUNK]
-        found.update(
-            session.scalars(
-                select(Observation.external_key).where(Observation.external_key.in_(part))
+def _key_lookup(connection: Connection) -> Callable[[list[str]], set[str]]:
+    """Which of some content keys are stored already, ``KEY_CHUNK`` keys a query.
+
+    The query is compiled once per number of keys and run with the driver's
+    placeholders: SQLAlchemy's expanding ``IN`` left ~300 bytes a key in reference
+    cycles until the garbage collector ran, so a long import's memory crept up.
+    """
+    compiled: dict[int, tuple[str, list[int] | None]] = {}
+
+    def statement(size: int) -> tuple[str, list[int] | None]:
+        if size not in compiled:
+            names = [f"k{i}" for i in range(size)]
+            column = OBSERVATION_TABLE.c.external_key
+            query = select(column).where(column.in_([bindparam(name) for name in names]))
+            done = query.compile(dialect=connection.dialect)
+            order = [names.index(n) for n in done.positiontup] if done.positiontup else None
+            compiled[size] = (done.string, order)
+        return compiled[size]
+
+    def existing(keys: list[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(keys), KEY_CHUNK):
+            part = keys[start : start + KEY_CHUNK]
+            sql, order = statement(len(part))
+            params = (
+                tuple(part[i] for i in order)
+                if order is not None
+                else {f"k{i}": key for i, key in enumerate(part)}
             )
-        )
-    return found
+            found.update(key for (key,) in connection.exec_driver_sql(sql, params))
+        return found
+
+    return existing
 
 
 def check_observations(
@@ -360,6 +384,7 @@ def check_observations(
     if header_errors:
         check.add_errors(header_errors)
         return check
+    existing_keys = _key_lookup(session.connection())
     pending: list[str] = []
     for line, row, errors in validate_table(table, mapping, context, progress, max_rows=max_rows):
         check.rows += 1
@@ -371,10 +396,10 @@ def check_observations(
             check.preview.append((line, row))
         pending.append(str(row[-1]))
         if len(pending) >= CHUNK_ROWS:
-            check.duplicates += len(_existing_keys(session, pending))
+            check.duplicates += len(existing_keys(pending))
             pending = []
     if pending:
-        check.duplicates += len(_existing_keys(session, pending))
+        check.duplicates += len(existing_keys(pending))
     progress(1.0, "Kontrollen är klar")
     return check
 
@@ -413,18 +438,16 @@ def import_observations(
         # inserts; with the default 2 MB cache a 300k-row import ran ~13 % slower.
         connection.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_IMPORT_CACHE_KIB}")
 
+    existing_keys = _key_lookup(connection)
+    write = _row_writer(connection)
+
     def flush() -> int:
         keys = [str(r[-1]) for r in chunk]
-        existing = _existing_keys(session, keys)
+        existing = existing_keys(keys)
         check.duplicates += len(existing)
-        fresh = [
-            dict(zip(_INSERT_FIELDS, r, strict=True)) | _FIXED | {"created_by_id": user_id}
-            for r in chunk
-            if r[-1] not in existing
-        ]
+        fresh = [r for r in chunk if r[-1] not in existing]
         if fresh:
-            # Core insert (one executemany): the ORM's bulk path costs ~3x more here.
-            session.connection().execute(insert(OBSERVATION_TABLE), fresh)
+            write(fresh, ("area", False, user_id, utcnow()))  # _FIXED_FIELDS
         chunk.clear()
         return len(fresh)
 
@@ -463,4 +486,54 @@ def import_observations(
 
 
 OBSERVATION_TABLE: Final = Observation.metadata.tables["observation"]
-_FIXED: Final[dict[str, object]] = {"location_precision": "area", "is_synthetic": False}
+_FIXED_FIELDS: Final = ("location_precision", "is_synthetic", "created_by_id", "created_at")
+"""Columns with one value for every row of a chunk, written after ``_INSERT_FIELDS``."""
+RowWriter = Callable[[list[tuple[object, ...]], tuple[object, ...]], None]
+
+
+def _row_writer(connection: Connection) -> RowWriter:
+    """Insert rows (``_INSERT_FIELDS`` order) and their fixed values (``_FIXED_FIELDS``)
+    with one executemany per call.
+
+    On SQLite the statement is compiled once and run on the driver's cursor, each
+    value bound by its column type's own bind processor just as SQLAlchemy binds it
+    (the fixed values once per call), without SQLAlchemy's per-row parameter
+    bookkeeping, which took about a fifth of an import. Other databases (PostgreSQL)
+    get SQLAlchemy Core's executemany, which batches rows into multi-row statements
+    there (the ORM's bulk path costs ~3x more).
+    """
+    fields = (*_INSERT_FIELDS, *_FIXED_FIELDS)
+    if connection.dialect.name != "sqlite":
+
+        def core(rows: list[tuple[object, ...]], fixed: tuple[object, ...]) -> None:
+            connection.execute(
+                insert(OBSERVATION_TABLE),
+                [dict(zip(fields, (*r, *fixed), strict=True)) for r in rows],
+            )
+
+        return core
+    dialect = connection.dialect
+    compiled = insert(OBSERVATION_TABLE).compile(dialect=dialect, column_keys=list(fields))
+    order = [fields.index(name) for name in compiled.positiontup or ()]
+    if sorted(order) != list(range(len(fields))):
+        msg = f"the observation insert binds {compiled.positiontup}, not {fields}"
+        raise RuntimeError(msg)
+    binds = [
+        OBSERVATION_TABLE.c[f].type.dialect_impl(dialect).bind_processor(dialect) for f in fields
+    ]
+    per_row = [(i, bind) for i, bind in enumerate(binds[: len(_INSERT_FIELDS)]) if bind]
+    fixed_binds = binds[len(_INSERT_FIELDS) :]
+    pick = operator.itemgetter(*order)
+    sql = compiled.string
+
+    def driver(rows: list[tuple[object, ...]], fixed: tuple[object, ...]) -> None:
+        bound = [v if bind is None else bind(v) for v, bind in zip(fixed, fixed_binds, strict=True)]
+        params = []
+        for row in rows:
+            values = [*row, *bound]
+            for i, bind in per_row:
+                values[i] = bind(values[i])
+            params.append(pick(values))
+        connection.exec_driver_sql(sql, params)
+
+    return driver

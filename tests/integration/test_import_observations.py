@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
+import re
 import tracemalloc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from sqlalchemy import event, func, select
+from sqlalchemy import text as sql
 
 from dashboard import create_app
 from dashboard.state import app_state
@@ -309,5 +311,35 @@ def test_memory_stays_flat_whatever_the_number_of_rows(
     small = traced_peak(demo_app, synthetic_csv(tmp_path / "liten.csv", 2_000, salt=200_000))
     large = traced_peak(demo_app, synthetic_csv(tmp_path / "stor.csv", 20_000, salt=300_000))
     # Ten times the rows: anything held per row (~90 bytes for a dict entry, the
-    # file's own bytes) would add well over a megabyte here.
+    # file's own bytes, parameters left in reference cycles until the garbage
+    # collector runs) would add well over a megabyte here.
     assert large < small * 1.25 + 256 * 1024, (small, large)
+
+
+def stored_shape(text_value: object) -> str:
+    """A stored value's layout with every digit as 9 (``2026-12-01`` → ``9999-99-99``)."""
+    return re.sub(r"\d", "9", str(text_value))
+
+
+def test_imported_rows_are_stored_exactly_as_sqlalchemy_stores_them(
+    demo_app: Flask, tmp_path: Path
+) -> None:
+    # The import binds values on the driver's cursor itself; the demo's rows went
+    # through SQLAlchemy. Dates, times and flags must be stored the same way.
+    code, _, err = run(demo_app, synthetic_csv(tmp_path / "format.csv", 3))
+    assert code == 0, err
+    columns = "occurred_on, created_at, is_synthetic, location_precision, typeof(count)"
+    with app_state(demo_app).sessions() as session:
+        imported, demo = (
+            session.execute(
+                sql(f"SELECT {columns} FROM observation WHERE {where} ORDER BY id DESC LIMIT 1")
+            ).one()
+            for where in ("external_key LIKE 'csv:%'", "external_key IS NULL")
+        )
+        loaded = session.scalars(
+            select(Observation).where(Observation.external_key.like("csv:%"))
+        ).first()
+    assert [stored_shape(v) for v in imported[:2]] == [stored_shape(v) for v in demo[:2]]
+    assert imported[2:] == (0, "area", "integer")
+    assert loaded is not None and isinstance(loaded.created_at, datetime)
+    assert loaded.occurred_on < TEST_TODAY and loaded.is_synthetic is False
