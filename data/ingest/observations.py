@@ -5,7 +5,9 @@ column mapping in :mod:`data.ingest.observation_mapping`, the report form's stor
 :mod:`data.ingest.observation_store`; their public names are importable from here too.
 
 Every row is validated before anything is written (one unit of work: all rows or
-none). Every cell passes the PII guard: a cell with a personnummer, phone number,
+none); rows are validated and written ``CHUNK_ROWS`` at a time, so memory stays flat
+whatever the file's size (the command line has no row limit, the web upload keeps
+``MAX_ROWS``). Every cell passes the PII guard: a cell with a personnummer, phone number,
 e-mail address or street address is refused with a message that names the row and
 column but never repeats the value. Re-importing a file, or rows that overlap an
 earlier import, adds nothing: each row carries a content-based idempotency key.
@@ -16,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import operator
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -237,24 +240,42 @@ class _Occurrences:
         self._db.execute("PRAGMA journal_mode=OFF")
         self._db.execute("PRAGMA synchronous=OFF")
         self._db.execute(f"PRAGMA cache_size=-{OCCURRENCE_CACHE_KIB}")
-        self._db.execute("CREATE TABLE seen (digest INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
+        self._db.execute(
+            "CREATE TABLE seen (digest INTEGER PRIMARY KEY, n INTEGER NOT NULL, call INTEGER)"
+        )
+        self._calls = 0
 
     def number(self, digests: list[int]) -> list[int]:
-        """The occurrence (1, 2, …) of each digest, counting this call's earlier ones."""
-        counts: dict[int, int] = {}
-        distinct = list(dict.fromkeys(digests))
-        for start in range(0, len(distinct), KEY_CHUNK):
-            part = distinct[start : start + KEY_CHUNK]
-            marks = ",".join("?" * len(part))
-            counts.update(
-                self._db.execute(f"SELECT digest, n FROM seen WHERE digest IN ({marks})", part)
+        """The occurrence (1, 2, …) of each digest, counting earlier calls' and this
+        call's earlier ones."""
+        self._calls += 1
+        here = Counter(digests)
+        rows = sorted(here.items())  # in key order: the B-tree is walked, not jumped
+        before = self._db.total_changes
+        self._db.executemany(
+            "INSERT OR IGNORE INTO seen VALUES (?, ?, ?)",
+            [(digest, n, self._calls) for digest, n in rows],
+        )
+        earlier: dict[int, int] = {}
+        if self._db.total_changes - before < len(rows):  # some occurred in earlier calls
+            for start in range(0, len(rows), KEY_CHUNK):
+                part = [digest for digest, _ in rows[start : start + KEY_CHUNK]]
+                marks = ",".join("?" * len(part))
+                earlier.update(
+                    self._db.execute(
+                        f"SELECT digest, n FROM seen WHERE call < ? AND digest IN ({marks})",
+                        [self._calls, *part],
+                    )
+                )
+            self._db.executemany(
+                "UPDATE seen SET n = n + ? WHERE digest = ?",
+                [(here[digest], digest) for digest in sorted(earlier)],
             )
+        self._db.commit()
         numbers = []
         for digest in digests:
-            counts[digest] = counts.get(digest, 0) + 1
-            numbers.append(counts[digest])
-        self._db.executemany("INSERT OR REPLACE INTO seen VALUES (?, ?)", counts.items())
-        self._db.commit()
+            earlier[digest] = earlier.get(digest, 0) + 1
+            numbers.append(earlier[digest])
         return numbers
 
     def close(self) -> None:

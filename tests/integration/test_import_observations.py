@@ -343,3 +343,23 @@ def test_imported_rows_are_stored_exactly_as_sqlalchemy_stores_them(
     assert imported[2:] == (0, "area", "integer")
     assert loaded is not None and isinstance(loaded.created_at, datetime)
     assert loaded.occurred_on < TEST_TODAY and loaded.is_synthetic is False
+
+
+@pytest.mark.usefixtures("small_chunks_and_cap")
+def test_identical_rows_in_different_chunks_get_their_own_keys(
+    demo_app: Flask, tmp_path: Path
+) -> None:
+    # 90 contents, each on three rows 90 lines apart: the 2nd and 3rd of each fall in
+    # other chunks of 100 than the 1st, so the count of earlier ones must carry over.
+    path = tmp_path / "lika.csv"
+    lines = [f"{YESTERDAY};natt;0380-D{1 + i % 24:02d};samling;fritid;{1 + i}" for i in range(90)]
+    path.write_text("datum;tid;omrade;kategori;kalla;antal\n" + "\n".join(lines * 3) + "\n")
+    before = count_rows(demo_app)
+    code, out, err = run(demo_app, path)
+    assert code == 0, err
+    assert out.strip().splitlines()[-1] == "imported=270 duplicates=0 rejected=0"
+    assert count_rows(demo_app) == before + 270
+    # Again, and with one copy of each more: only the 4th copies are new.
+    path.write_text("datum;tid;omrade;kategori;kalla;antal\n" + "\n".join(lines * 4) + "\n")
+    code, out, _ = run(demo_app, path)
+    assert out.strip().splitlines()[-1] == "imported=90 duplicates=270 rejected=0"

@@ -7,11 +7,14 @@ import zipfile
 from datetime import date, datetime, time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from data.ingest.observations import (
     COLUMNS,
     ImportContext,
+    _Occurrences,
     default_mapping,
     mapping_errors,
     validate_table,
@@ -209,3 +212,18 @@ def test_identical_rows_get_distinct_keys_that_are_stable_across_files() -> None
     header: list[object] = ["datum", "tid", "omrade", "kategori", "kalla", "antal"]
     as_xlsx = xlsx([header] + [["2026-11-20", "kväll", "0380-D01", "samling", "fritid", 2]] * 3)
     assert [row[-1] for _, row in valid_rows(as_xlsx)] == first
+
+
+@given(st.lists(st.lists(st.integers(-3, 3), max_size=12), max_size=6))
+def test_occurrences_count_each_digest_across_calls(calls: list[list[int]]) -> None:
+    occurrences = _Occurrences()
+    seen: dict[int, int] = {}
+    try:
+        for digests in calls:
+            expected = []
+            for digest in digests:
+                seen[digest] = seen.get(digest, 0) + 1
+                expected.append(seen[digest])
+            assert occurrences.number(digests) == expected
+    finally:
+        occurrences.close()
