@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import date, datetime, time
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -19,7 +20,7 @@ from data.ingest.observations import (
     mapping_errors,
     validate_table,
 )
-from data.ingest.table import MAX_COLUMNS, TableError, read_table
+from data.ingest.table import MAX_COLUMNS, TableError, read_table, read_table_file
 
 TODAY = date(2026, 11, 23)
 CONTEXT = ImportContext(
@@ -227,3 +228,25 @@ def test_occurrences_count_each_digest_across_calls(calls: list[list[int]]) -> N
             assert occurrences.number(digests) == expected
     finally:
         occurrences.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("obs.csv", "datum,omrade\n2026-11-20,Väst\n\n2026-11-21,Öst\n".encode("cp1252")),
+        ("obs.xlsx", xlsx([["datum", "omrade"], [date(2026, 11, 20), "Väst"]])),
+    ],
+)
+def test_a_file_read_from_disk_gives_what_its_bytes_give(
+    tmp_path: Path, name: str, raw: bytes
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(raw)
+    from_disk, in_memory = read_table_file(path), read_table(raw, name)
+    assert (from_disk.kind, from_disk.header, from_disk.header_line) == (
+        in_memory.kind,
+        in_memory.header,
+        in_memory.header_line,
+    )
+    assert from_disk.line_estimate == in_memory.line_estimate
+    assert list(from_disk.rows()) == list(in_memory.rows())
