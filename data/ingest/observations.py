@@ -252,10 +252,8 @@ class _Occurrences:
         here = Counter(digests)
         rows = sorted(here.items())  # in key order: the B-tree is walked, not jumped
         before = self._db.total_changes
-        self._db.executemany(
-            "INSERT OR IGNORE INTO seen VALUES (?, ?, ?)",
-            [(digest, n, self._calls) for digest, n in rows],
-        )
+        # The call's number is written into the statement: the rows go in as they are.
+        self._db.executemany(f"INSERT OR IGNORE INTO seen VALUES (?, ?, {self._calls})", rows)
         earlier: dict[int, int] = {}
         if self._db.total_changes - before < len(rows):  # some occurred in earlier calls
             for start in range(0, len(rows), KEY_CHUNK):
@@ -382,7 +380,7 @@ def _key_lookup(connection: Connection) -> Callable[[list[str]], set[str]]:
                 if order is not None
                 else {f"k{i}": key for i, key in enumerate(part)}
             )
-            found.update(key for (key,) in connection.exec_driver_sql(sql, params))
+            found.update(connection.exec_driver_sql(sql, params).scalars().all())
         return found
 
     return existing
