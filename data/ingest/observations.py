@@ -270,6 +270,8 @@ class _Occurrences:
                 [(here[digest], digest) for digest in sorted(earlier)],
             )
         self._db.commit()
+        if not earlier and len(rows) == len(digests):
+            return [1] * len(digests)  # the usual chunk: every content new and once
         numbers = []
         for digest in digests:
             earlier[digest] = earlier.get(digest, 0) + 1
@@ -366,7 +368,8 @@ def _key_lookup(connection: Connection) -> Callable[[list[str]], set[str]]:
             column = OBSERVATION_TABLE.c.external_key
             query = select(column).where(column.in_([bindparam(name) for name in names]))
             done = query.compile(dialect=connection.dialect)
-            order = [names.index(n) for n in done.positiontup] if done.positiontup else None
+            position = {name: i for i, name in enumerate(names)}
+            order = [position[n] for n in done.positiontup] if done.positiontup else None
             compiled[size] = (done.string, order)
         return compiled[size]
 
