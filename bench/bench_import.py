@@ -80,17 +80,17 @@ def child(mode: str, url: str, path: str) -> None:
     elif mode == "import":
         from dashboard.state import app_state
         from data.ingest.observations import default_mapping, import_context, import_observations
-        from data.ingest.table import read_table
+        from data.ingest.table import read_table_file
         from data.storage.db import unit_of_work
         from wsgi import app
 
         with app.app_context():
             started = time.perf_counter()
-            table = read_table(Path(path).read_bytes(), path)
+            table = read_table_file(Path(path))
             with unit_of_work(app_state().sessions) as session:
                 context = import_context(session, today=SYSTEM_CLOCK.today())
                 summary = import_observations(
-                    session, table, default_mapping(table.header), context
+                    session, table, default_mapping(table.header), context, max_rows=None
                 )
             rows = summary.imported + summary.duplicates
             print(summary.line(), file=sys.stderr)

@@ -20,7 +20,7 @@ from data.ingest.observations import (
 )
 from data.ingest.polisen import parse_polisen_reports
 from data.ingest.store import ImportSummary, import_police_events
-from data.ingest.table import TableError, read_table
+from data.ingest.table import TableError, read_table_file
 from data.storage.db import unit_of_work
 
 MAX_POLICE_FILE_BYTES = 200 * 1024 * 1024
@@ -72,9 +72,6 @@ def import_polisen_command(file: Path) -> None:
         sys.exit(1)
 
 
-MAX_OBSERVATION_FILE_BYTES = 200 * 1024 * 1024
-
-
 def _terminal_progress(fraction: float, step: str) -> None:
     click.echo(f"\r{step} ({fraction:.0%})".ljust(60), nl=False, err=True)
 
@@ -102,17 +99,16 @@ def import_observations_command(file: Path, progress: bool | None) -> None:
     rejected=R.
 
     Exits 1 and writes nothing when any row is rejected; the row errors go to stderr
-    (never the rejected values themselves).
+    (never the rejected values themselves). Any number of rows: the file is streamed
+    from disk and written in chunks inside one transaction, so memory stays flat (the
+    web upload keeps its row limit; this command is for operators' large files).
     """
-    size = file.stat().st_size
-    if size > MAX_OBSERVATION_FILE_BYTES:
-        raise click.ClickException(f"Filen är för stor ({size // 2**20} MB).")
     state = app_state()
     tty = sys.stderr.isatty()
     show = tty if progress is None else progress
     report = (_terminal_progress if tty else _line_progress) if show else None
     try:
-        table = read_table(file.read_bytes(), file.name)
+        table = read_table_file(file)
         with unit_of_work(state.sessions) as session:
             context = import_context(session, today=today())
             summary = import_observations(
@@ -121,6 +117,7 @@ def import_observations_command(file: Path, progress: bool | None) -> None:
                 default_mapping(table.header),
                 context,
                 progress=report or (lambda _f, _s: None),
+                max_rows=None,
             )
     except TableError as error:
         audit_cli_import("observations", ok=False)

@@ -60,6 +60,11 @@ list's (the file import's messages speak of the template's cells instead)."""
 EARLIEST: Final = date(2000, 1, 1)
 MAX_NOTE: Final = 280
 MAX_ROWS: Final = 1_000_000
+"""Rows per file through the web upload (the Importera page's check and import jobs).
+A browser upload is at most ``SSP_MAX_UPLOAD_MB`` (60 MB, about a million rows) and is
+read twice by a job beside the web workers; the cap keeps such a job to minutes and
+tells the user where larger files go. ``ssp import-observations`` has no cap: it
+streams any size in flat memory (operators, national files of ten million rows)."""
 _CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 """Control characters (tab and line breaks are text) are refused in every cell."""
 MAX_CLEAN_CELL: Final = 40

@@ -30,7 +30,7 @@ from data.ingest.observations import (
     import_context,
     import_observations,
 )
-from data.ingest.table import TableError, read_table
+from data.ingest.table import TableError, read_table_file
 from data.storage.db import unit_of_work
 from data.storage.jobs import JobProgress, finish_job
 from data.storage.private_files import write_private
@@ -120,7 +120,7 @@ def run_observation_read(context: JobContext, job_id: str, request: ReadRequest)
     progress = JobProgress(context.sessions, job_id, context.folder)
     try:
         progress(0.1, "Läser filen")
-        table = read_table(request.path.read_bytes(), request.path.name)
+        table = read_table_file(request.path)
         _write_json(read_result_path(request.path), {"kind": table.kind, "header": table.header})
     except TableError as error:
         discard_upload(request.path)
@@ -213,7 +213,7 @@ def run_observation_check(
     """
     progress = JobProgress(context.sessions, job_id, context.folder)
     try:
-        table = read_table(request.path.read_bytes(), request.path.name)
+        table = read_table_file(request.path)
         with context.sessions() as session:
             kommun = request.kommun_code
             imports = import_context(session, today=context.today, kommun_code=kommun)
@@ -260,7 +260,7 @@ def run_observation_import(
     """
     progress = JobProgress(context.sessions, job_id, context.folder)
     try:
-        table = read_table(request.path.read_bytes(), request.path.name)
+        table = read_table_file(request.path)
         with unit_of_work(context.sessions) as session:
             kommun = request.kommun_code
             imports = import_context(session, today=context.today, kommun_code=kommun)

@@ -260,7 +260,7 @@ def test_the_columns_are_read_in_a_process_of_their_own(
     def not_here(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the file was parsed in the web process")
 
-    monkeypatch.setattr("data.jobs.runners.read_table", not_here)
+    monkeypatch.setattr("data.jobs.runners.read_table_file", not_here)
     assert app.config["SSP_JOB_RUNNER"] == "process"  # the default
     client = client_as("samordnare")
     stored = stored_answer(send_file(client, "observations", CSV, "a.csv"))

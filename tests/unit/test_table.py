@@ -5,18 +5,22 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import date, datetime, time
+from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from data.ingest.observations import (
     COLUMNS,
     ImportContext,
+    _Occurrences,
     default_mapping,
     mapping_errors,
     validate_table,
 )
-from data.ingest.table import MAX_COLUMNS, TableError, read_table
+from data.ingest.table import MAX_COLUMNS, TableError, read_table, read_table_file
 
 TODAY = date(2026, 11, 23)
 CONTEXT = ImportContext(
@@ -209,3 +213,40 @@ def test_identical_rows_get_distinct_keys_that_are_stable_across_files() -> None
     header: list[object] = ["datum", "tid", "omrade", "kategori", "kalla", "antal"]
     as_xlsx = xlsx([header] + [["2026-11-20", "kväll", "0380-D01", "samling", "fritid", 2]] * 3)
     assert [row[-1] for _, row in valid_rows(as_xlsx)] == first
+
+
+@given(st.lists(st.lists(st.integers(-3, 3), max_size=12), max_size=6))
+def test_occurrences_count_each_digest_across_calls(calls: list[list[int]]) -> None:
+    occurrences = _Occurrences()
+    seen: dict[int, int] = {}
+    try:
+        for digests in calls:
+            expected = []
+            for digest in digests:
+                seen[digest] = seen.get(digest, 0) + 1
+                expected.append(seen[digest])
+            assert occurrences.number(digests) == expected
+    finally:
+        occurrences.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("obs.csv", "datum,omrade\n2026-11-20,Väst\n\n2026-11-21,Öst\n".encode("cp1252")),
+        ("obs.xlsx", xlsx([["datum", "omrade"], [date(2026, 11, 20), "Väst"]])),
+    ],
+)
+def test_a_file_read_from_disk_gives_what_its_bytes_give(
+    tmp_path: Path, name: str, raw: bytes
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(raw)
+    from_disk, in_memory = read_table_file(path), read_table(raw, name)
+    assert (from_disk.kind, from_disk.header, from_disk.header_line) == (
+        in_memory.kind,
+        in_memory.header,
+        in_memory.header_line,
+    )
+    assert from_disk.line_estimate == in_memory.line_estimate
+    assert list(from_disk.rows()) == list(in_memory.rows())
