@@ -15,7 +15,6 @@ worker_class = "gthread"
 threads = int(os.environ.get("SSP_THREADS", "4"))
 
 
-
 def post_worker_init(worker):  # type: ignore[no-untyped-def]
     """Issue 19: each worker builds its count cube as it starts, in the background,
     so no user waits for the build after a start or a restart."""
