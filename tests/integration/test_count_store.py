@@ -299,6 +299,22 @@ def step(sessions: sessionmaker[Session], rng: random.Random, kind: str) -> None
             raise AssertionError(kind)
 
 
+def seeded(
+    engine: Engine, seed: int, n: int, *, bump: bool = True
+) -> tuple[sessionmaker[Session], random.Random]:
+    """A kommun with two RegSO and six DeSO, ``n`` observations (the observations
+    counter bumped unless ``bump`` is false), and the random source that made them."""
+    rng = random.Random(seed)
+    sessions = make_session_factory(engine)
+    with unit_of_work(sessions) as session:
+        add_areas(session, rng)
+        session.flush()
+        observations(session, rng, n)
+        if bump:
+            bump_version(session)
+    return sessions, rng
+
+
 KINDS = ("report", "report", "report", "import", "delete", "update", "areas", "old")
 
 
@@ -306,13 +322,7 @@ KINDS = ("report", "report", "report", "import", "delete", "update", "areas", "o
 def test_every_query_equals_a_recount_after_random_changes_in_two_processes(
     engine: Engine, worker: Worker, seed: int
 ) -> None:
-    rng = random.Random(seed)
-    sessions = make_session_factory(engine)
-    with unit_of_work(sessions) as session:
-        add_areas(session, rng)
-        session.flush()
-        observations(session, rng, 400)
-        bump_version(session)
+    sessions, rng = seeded(engine, seed, 400)
     cache = CubeCache()
     kinds = [rng.choice(KINDS) for _ in range(10)]
     for kind in ("start", *kinds):
@@ -328,13 +338,7 @@ def test_every_query_equals_a_recount_after_random_changes_in_two_processes(
 def test_new_reports_are_added_without_a_rebuild_in_every_worker(
     engine: Engine, worker: Worker
 ) -> None:
-    rng = random.Random(7)
-    sessions = make_session_factory(engine)
-    with unit_of_work(sessions) as session:
-        add_areas(session, rng)
-        session.flush()
-        observations(session, rng, 300)
-        bump_version(session)
+    sessions, rng = seeded(engine, 7, 300)
     cache = CubeCache()
     with sessions() as session:
         before = cache.get(session, today=TODAY)
@@ -361,12 +365,7 @@ def test_what_cannot_be_added_bumps_the_structure_counter_in_the_database(
     engine: Engine, kind: str
 ) -> None:
     """Plain SQL that no code of ours wrote still tells every cache to rebuild."""
-    rng = random.Random(3)
-    sessions = make_session_factory(engine)
-    with unit_of_work(sessions) as session:
-        add_areas(session, rng)
-        session.flush()
-        observations(session, rng, 50)
+    sessions, rng = seeded(engine, 3, 50, bump=False)
     with sessions() as session:
         before = read_version(session, COUNT_STRUCTURE_VERSION)
     step(sessions, rng, kind)
@@ -378,13 +377,7 @@ def test_a_late_commit_below_the_builds_last_id_is_not_lost(pg_engine: Engine) -
     """PostgreSQL hands out ids before commit: a transaction that took id n may commit
     after one that took n + 1 and after a full build that saw n + 1. The cache notices
     (the rows up to the build's last id are counted again) and rebuilds."""
-    rng = random.Random(5)
-    sessions = make_session_factory(pg_engine)
-    with unit_of_work(sessions) as session:
-        add_areas(session, rng)
-        session.flush()
-        observations(session, rng, 20)
-        bump_version(session)
+    sessions, rng = seeded(pg_engine, 5, 20)
     slow = sessions()
     observations(slow, rng, 1)
     slow.flush()  # id n taken, not committed
@@ -405,12 +398,7 @@ def test_a_late_commit_below_the_builds_last_id_is_not_lost(pg_engine: Engine) -
 
 def test_the_cube_holds_only_non_zero_cells(engine: Engine) -> None:
     """Memory follows what was recorded: one row per non-zero cell, not per possible one."""
-    rng = random.Random(11)
-    sessions = make_session_factory(engine)
-    with unit_of_work(sessions) as session:
-        add_areas(session, rng)
-        session.flush()
-        observations(session, rng, 200)
+    sessions, _ = seeded(engine, 11, 200, bump=False)
     with sessions() as session:
         cube = build_cube(session, today=TODAY)
         distinct = session.execute(
@@ -446,13 +434,7 @@ def test_a_second_worker_maps_the_first_workers_build(engine: Engine, tmp_path: 
     """One worker builds and writes the snapshot; the next maps it (no build), adds the
     reports made since, and answers like a recount. What changes counts otherwise, a
     new day or another database is built anew."""
-    rng = random.Random(13)
-    sessions = make_session_factory(engine)
-    with unit_of_work(sessions) as session:
-        add_areas(session, rng)
-        session.flush()
-        observations(session, rng, 300)
-        bump_version(session)
+    sessions, rng = seeded(engine, 13, 300)
     folder = tmp_path / "cube"
     first = shared_cache(engine, folder)
     with sessions() as session:
@@ -485,13 +467,7 @@ def test_a_second_worker_maps_the_first_workers_build(engine: Engine, tmp_path: 
 def test_a_snapshot_whose_rows_changed_is_not_used(engine: Engine, tmp_path: Path) -> None:
     """Rows counted by the build that are gone without a counter moving (a restored
     backup, a hand edit with the triggers off) are noticed by their number."""
-    rng = random.Random(17)
-    sessions = make_session_factory(engine)
-    with unit_of_work(sessions) as session:
-        add_areas(session, rng)
-        session.flush()
-        observations(session, rng, 100)
-        bump_version(session)
+    sessions, _ = seeded(engine, 17, 100)
     folder = tmp_path / "cube"
     with sessions() as session:
         shared_cache(engine, folder).get(session, today=TODAY)
@@ -509,13 +485,7 @@ def test_a_snapshot_whose_rows_changed_is_not_used(engine: Engine, tmp_path: Pat
 def test_a_postgresql_build_settles_once_no_older_transaction_runs(pg_engine: Engine) -> None:
     """The recount of the rows up to the build's last id runs only while a transaction
     older than the build may still commit; then the cube is settled and stops recounting."""
-    rng = random.Random(19)
-    sessions = make_session_factory(pg_engine)
-    with unit_of_work(sessions) as session:
-        add_areas(session, rng)
-        session.flush()
-        observations(session, rng, 30)
-        bump_version(session)
+    sessions, rng = seeded(pg_engine, 19, 30)
     slow = sessions()
     try:
         observations(slow, rng, 1)
