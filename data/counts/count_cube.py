@@ -121,8 +121,6 @@ class CountCube:
         cmask = self.positions(categories, self.categories)
         smask = self.positions(sources, self.sources)
         amask = np.array([not ages or a in ages for a in AGE_AXIS], dtype=bool)
-        if not ages:
-            amask[:] = True
         return (cmask[:, None, None] & smask[None, :, None] & amask[None, None, :]).ravel()
 
     def _week_bounds(self, first_monday: date, last_monday: date) -> tuple[int, int]:
